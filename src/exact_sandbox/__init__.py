@@ -1,0 +1,4 @@
+"""A local Exact Online for the demo, the tests and the benchmarks.
+
+Imports nothing from ledgerlink or exactonline and no Django.
+"""
