@@ -1,0 +1,248 @@
+"""The client: one request loop, one paginator.
+
+Every REST call goes through :meth:`ExactClient.request`, which in this order
+
+1. asks the rate-limit governor for a slot (waiting only if a window is spent),
+2. asks the token provider for a bearer token,
+3. sends the request and logs one structured line (never a token),
+4. feeds the rate-limit headers back to the governor,
+5. classifies the answer (:func:`exactonline.errors.classify`) and either returns it, sends it again
+   (429 after the wait; 401 once with a newer token; a GET per the retry policy) or raises.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from .config import ExactConfig
+from .errors import AccessTokenExpired, ApiError, ExactError, RateLimited, TransportError, classify
+from .oauth import TokenProvider
+from .ratelimit import Governor
+from .retry import RetryPolicy
+from .transport import send
+from .values import PLAIN, Envelope, FieldSpec, convert_entity, dumps, loads, unwrap
+
+if TYPE_CHECKING:
+    from .resources import Division, Me
+
+log = logging.getLogger("exactonline.http")
+
+JSON_HEADERS = {"Accept": "application/json"}
+WRITE_HEADERS = {
+    "Accept": "application/json",
+    "Content-Type": "application/json",
+    "Prefer": "return=representation",
+}
+
+
+class ExactClient:
+    """A synchronous Exact Online REST client for one app.
+
+    ``client_id`` identifies the app for the rate-limit governor (Exact counts per app and
+    division); it is not sent anywhere. ``sleep`` is used for rate-limit waits and retry backoff.
+    """
+
+    def __init__(
+        self,
+        config: ExactConfig,
+        token_provider: TokenProvider,
+        *,
+        client_id: str = "app",
+        governor: Governor | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] | None = None,
+        http: httpx.Client | None = None,
+        max_rate_limit_waits: int = 2,
+    ):
+        self.config = config
+        self.tokens = token_provider
+        self.client_id = client_id
+        self.sleep = sleep or time.sleep
+        self.governor = governor or Governor(clock=config.clock, sleep=self.sleep)
+        self.retry = retry or RetryPolicy()
+        self.max_rate_limit_waits = max_rate_limit_waits
+        self._http = http or config.make_http_client()
+        self._api_root = config.api_root
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ExactClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def url(self, path: str, division: int | None) -> str:
+        """Absolute URL for ``service/EntitySet`` under a division (or ``current/Me`` without)."""
+        if division is None:
+            return f"{self._api_root}/{path}"
+        return f"{self._api_root}/{int(division)}/{path}"
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        division: int | None,
+        params: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+    ) -> httpx.Response:
+        """Send with rate limiting, auth renewal and retries; return a successful answer or raise."""
+        method = method.upper()
+        if not url.startswith(self.config.root + "/"):
+            # A __next link (or a caller) pointing elsewhere would get our bearer token.
+            raise ExactError(f"refusing to send a token outside {self.config.root}")
+        headers = WRITE_HEADERS if content is not None else JSON_HEADERS
+        key = Governor.key(self.client_id, division)
+        endpoint = httpx.URL(url).path.removeprefix("/api/v1/")
+        attempt = 0
+        waits_429 = 0
+        renewed = False
+        while True:
+            attempt += 1
+            self.governor.before_call(key)
+            token = self.tokens.access_token()
+            request = self._http.build_request(
+                method,
+                url,
+                params=params,
+                content=content,
+                headers={**headers, "Authorization": f"Bearer {token}"},
+            )
+            request_id = uuid.uuid4().hex[:16]
+            started = time.perf_counter()
+            try:
+                response = send(self._http, request, request_id=request_id)
+            except TransportError as exc:
+                self._log(request_id, method, division, endpoint, None, started, attempt, exc)
+                if self.retry.should_retry(method, exc, attempt):
+                    self.sleep(self.retry.backoff(attempt))
+                    continue
+                raise
+            status = response.status_code
+            error = classify(status, response.content, response.headers, method=method, request_id=request_id)
+            self._log(request_id, method, division, endpoint, status, started, attempt, error)
+            if status == 429:
+                self.governor.record_429(key, response.headers)
+                waits_429 += 1
+                if waits_429 <= self.max_rate_limit_waits:
+                    attempt -= 1
+                    continue  # the governor waits for the reset before the next attempt
+                assert isinstance(error, RateLimited)
+                raise error
+            self.governor.record(key, response.headers)
+            if error is None:
+                return response
+            if isinstance(error, AccessTokenExpired) and not renewed:
+                renewed = True
+                self.tokens.on_access_token_rejected(token, error)
+                if self.tokens.access_token() != token:
+                    attempt -= 1
+                    continue  # Exact refused the token, so the request was not carried out
+            if self.retry.should_retry(method, error, attempt):
+                self.sleep(self.retry.backoff(attempt))
+                continue
+            raise error
+
+    def _log(
+        self,
+        request_id: str,
+        method: str,
+        division: int | None,
+        endpoint: str,
+        status: int | None,
+        started: float,
+        attempt: int,
+        error: ExactError | None,
+    ) -> None:
+        fields = {
+            "request_id": request_id,
+            "method": method,
+            "division": division,
+            "endpoint": endpoint,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            "attempt": attempt,
+            "error": type(error).__name__ if error is not None else None,
+        }
+        if error is None:
+            if log.isEnabledFor(logging.INFO):
+                log.info("exact %s %s %s", method, endpoint, status, extra=fields)
+        else:
+            log.warning("exact %s %s %s %s", method, endpoint, status, fields["error"], extra=fields)
+
+    # --- JSON and paging -------------------------------------------------------------------
+
+    def _json(self, response: httpx.Response) -> Any:
+        try:
+            return loads(response.content)
+        except ValueError:
+            raise ApiError(
+                "Exact answered with something that is not JSON", status=response.status_code
+            ) from None
+
+    def get_envelope(
+        self, url: str, *, division: int | None, params: Mapping[str, str] | None = None
+    ) -> Envelope:
+        return unwrap(self._json(self.request("GET", url, division=division, params=params)))
+
+    def iter_entities(
+        self,
+        path: str,
+        *,
+        division: int | None,
+        params: Mapping[str, str] | None = None,
+        spec: FieldSpec = PLAIN,
+    ) -> Iterator[dict[str, Any]]:
+        """Every entity of a collection, page by page, following ``__next`` exactly as given."""
+        url: str | None = self.url(path, division)
+        page_params = params
+        while url is not None:
+            envelope = self.get_envelope(url, division=division, params=page_params)
+            for raw in envelope.entities:
+                yield convert_entity(raw, spec)
+            url = envelope.next_url
+            page_params = None  # __next already carries the whole query
+
+    def post(
+        self,
+        path: str,
+        body: Mapping[str, Any],
+        *,
+        division: int | None,
+        guid_fields: frozenset[str] = frozenset(),
+        spec: FieldSpec = PLAIN,
+    ) -> dict[str, Any]:
+        content = dumps(body, guid_fields=guid_fields)
+        response = self.request("POST", self.url(path, division), division=division, content=content)
+        if not response.content:
+            return {}
+        envelope = unwrap(self._json(response))
+        return convert_entity(envelope.entities[0], spec) if envelope.entities else {}
+
+    def delete(self, url: str, *, division: int | None) -> None:
+        self.request("DELETE", url, division=division)
+
+    # --- entry points ----------------------------------------------------------------------
+
+    def me(self) -> Me:
+        """``current/Me``: who the token belongs to and which division is current."""
+        from .resources import ME_SPEC
+
+        for entity in self.iter_entities("current/Me", division=None, spec=ME_SPEC):
+            return entity  # type: ignore[return-value]
+        raise ApiError("current/Me returned no user", status=200)
+
+    def division(self, code: int) -> Division:
+        from .resources import Division
+
+        return Division(self, code)

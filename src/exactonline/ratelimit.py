@@ -1,0 +1,222 @@
+"""Rate-limit governor: stay inside Exact's 60/minute and 5,000/day per app and division.
+
+Exact reports both windows in six headers on every answer (resets in UTC epoch milliseconds) and
+sends only the exhausted window's headers with a 429. The governor keeps, per (app, division), the
+last known limit, remaining count and reset of each window in a :class:`RateLimitStore`.
+
+Before a call it *reserves* one call: if a window has calls left (or its reset has passed, so the
+numbers are stale) the call may go at once and the remaining count drops by one, so processes that
+share a store do not all spend the last call. Only when a window is known to be exhausted does it
+wait, and only until that window's reset. After the call the headers overwrite the estimate.
+
+The store is the only shared state; :class:`InMemoryStore` serves one process, the service keeps
+the same records in its database (see :class:`RateLimitStore` for the contract).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Protocol
+
+from .errors import RateLimited
+
+
+@dataclass(frozen=True)
+class Window:
+    limit: int | None
+    remaining: int | None
+    reset_ms: int | None  # UTC epoch milliseconds
+
+    def exhausted(self, now_ms: int) -> bool:
+        return (
+            self.remaining is not None
+            and self.remaining <= 0
+            and self.reset_ms is not None
+            and (now_ms < self.reset_ms)
+        )
+
+    def stale(self, now_ms: int) -> bool:
+        return self.reset_ms is None or now_ms >= self.reset_ms
+
+
+UNKNOWN = Window(None, None, None)
+
+
+@dataclass(frozen=True)
+class RateLimitState:
+    minutely: Window = UNKNOWN
+    daily: Window = UNKNOWN
+
+
+class RateLimitStore(Protocol):
+    """Where the governor keeps its numbers. ``update`` must be atomic per key.
+
+    ``update(key, fn)`` reads the state for ``key`` (``None`` if never seen), calls ``fn`` with it,
+    stores what ``fn`` returns and returns that. A database store runs it inside a transaction with
+    the row locked (``SELECT … FOR UPDATE``); ``fn`` is pure and quick.
+    """
+
+    def get(self, key: str) -> RateLimitState | None: ...
+
+    def update(self, key: str, fn: Callable[[RateLimitState | None], RateLimitState]) -> RateLimitState: ...
+
+
+class InMemoryStore:
+    """The default store: a dict behind a lock, for one process."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, RateLimitState] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> RateLimitState | None:
+        with self._lock:
+            return self._data.get(key)
+
+    def update(self, key: str, fn: Callable[[RateLimitState | None], RateLimitState]) -> RateLimitState:
+        with self._lock:
+            new = fn(self._data.get(key))
+            self._data[key] = new
+            return new
+
+
+def _int(headers: Mapping[str, str], name: str) -> int | None:
+    raw = headers.get(name)
+    if raw is None:
+        return None
+    raw = raw.strip()
+    return int(raw) if raw.lstrip("-").isdigit() else None
+
+
+def windows_from_headers(headers: Mapping[str, str]) -> tuple[Window | None, Window | None]:
+    """(minutely, daily) as far as the headers tell; ``None`` for a window whose headers are absent."""
+    minutely = daily = None
+    m = (
+        _int(headers, "X-RateLimit-Minutely-Limit"),
+        _int(headers, "X-RateLimit-Minutely-Remaining"),
+        _int(headers, "X-RateLimit-Minutely-Reset"),
+    )
+    if any(v is not None for v in m):
+        minutely = Window(*m)
+    d = (
+        _int(headers, "X-RateLimit-Limit"),
+        _int(headers, "X-RateLimit-Remaining"),
+        _int(headers, "X-RateLimit-Reset"),
+    )
+    if any(v is not None for v in d):
+        daily = Window(*d)
+    return minutely, daily
+
+
+def _ms(dt: datetime) -> int:
+    return int(dt.timestamp() * 1000)
+
+
+class Governor:
+    """Decides whether a call may go now, and for how long to wait if not.
+
+    ``max_wait`` bounds a single wait: a daily window that is spent is not waited out (that can take
+    hours); :class:`~exactonline.errors.RateLimited` is raised instead so the caller can park the work.
+    """
+
+    def __init__(
+        self,
+        store: RateLimitStore | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        max_wait: float = 65.0,
+        margin: float = 0.05,
+    ):
+        import time
+
+        self.store: RateLimitStore = store if store is not None else InMemoryStore()
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.sleep = sleep or time.sleep
+        self.max_wait = max_wait
+        self.margin = margin  # seconds added after a reset, against clock skew with Exact
+
+    @staticmethod
+    def key(app: str, division: int | str | None) -> str:
+        return f"{app}:{division if division is not None else '-'}"
+
+    def delay(self, key: str) -> tuple[float, str | None, int | None]:
+        """Reserve a call: (seconds to wait first, window waited on, its reset in ms)."""
+        now_ms = _ms(self.clock())
+        found: list[tuple[float, str, int]] = []
+
+        def reserve(state: RateLimitState | None) -> RateLimitState:
+            state = state or RateLimitState()
+            waits = []
+            for name in ("minutely", "daily"):
+                w: Window = getattr(state, name)
+                if w.exhausted(now_ms):
+                    assert w.reset_ms is not None
+                    waits.append(((w.reset_ms - now_ms) / 1000 + self.margin, name, w.reset_ms))
+            if waits:
+                found.append(max(waits))
+                return state
+            return RateLimitState(
+                minutely=self._spend(state.minutely, now_ms),
+                daily=self._spend(state.daily, now_ms),
+            )
+
+        self.store.update(key, reserve)
+        if not found:
+            return 0.0, None, None
+        return found[0]
+
+    @staticmethod
+    def _spend(w: Window, now_ms: int) -> Window:
+        if w.stale(now_ms):
+            return UNKNOWN
+        if w.remaining is None:
+            return w
+        return replace(w, remaining=w.remaining - 1)
+
+    def before_call(self, key: str) -> None:
+        """Wait, if a window is spent, until it resets. One sleep per spent window, no polling."""
+        window: str | None = None
+        reset_ms: int | None = None
+        for _ in range(3):  # the minute window, then the day window, then give up
+            seconds, window, reset_ms = self.delay(key)
+            if seconds <= 0:
+                return
+            if seconds > self.max_wait:
+                break
+            self.sleep(seconds)
+        reset = datetime.fromtimestamp(reset_ms / 1000, UTC) if reset_ms else None
+        raise RateLimited(f"{window} rate limit spent until {reset}", window=window or "", reset_at=reset)
+
+    def record(self, key: str, headers: Mapping[str, str]) -> None:
+        """Take Exact's figures as the truth. Windows without headers keep what we knew."""
+        minutely, daily = windows_from_headers(headers)
+        if minutely is None and daily is None:
+            return
+
+        def apply(state: RateLimitState | None) -> RateLimitState:
+            state = state or RateLimitState()
+            return RateLimitState(minutely=minutely or state.minutely, daily=daily or state.daily)
+
+        self.store.update(key, apply)
+
+    def record_429(self, key: str, headers: Mapping[str, str]) -> None:
+        """A 429 means the window is spent even if a header says otherwise or is missing."""
+        minutely, daily = windows_from_headers(headers)
+        now_ms = _ms(self.clock())
+
+        def apply(state: RateLimitState | None) -> RateLimitState:
+            state = state or RateLimitState()
+            m, d = state.minutely, state.daily
+            if minutely is not None:
+                m = replace(minutely, remaining=0)
+            if daily is not None:
+                d = replace(daily, remaining=0)
+            if minutely is None and daily is None:
+                # No headers at all (seen in 2019): assume the minute window, to its next boundary.
+                m = Window(m.limit, 0, (now_ms // 60000 + 1) * 60000)
+            return RateLimitState(minutely=m, daily=d)
+
+        self.store.update(key, apply)
