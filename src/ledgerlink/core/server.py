@@ -1,0 +1,36 @@
+"""Gunicorn, started from Python so that ``ledgerlink serve`` needs no separate config file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):  # type: ignore[no-untyped-def]
+        from ledgerlink.wsgi import application
+
+        return application
+
+
+def serve(bind: str, workers: int = 2, threads: int = 4) -> None:
+    _Gunicorn({
+        "bind": bind,
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "accesslog": "-",
+        "errorlog": "-",
+        "graceful_timeout": 20,
+        "timeout": 60,
+        "forwarded_allow_ips": "",  # proxy headers are judged by our own middleware (trusted proxies setting)
+    }).run()

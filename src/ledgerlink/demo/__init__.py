@@ -1,0 +1,1 @@
+"""The demo: seed data for `make run` and the command that starts everything for it."""

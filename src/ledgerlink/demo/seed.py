@@ -1,0 +1,44 @@
+"""Demo data. Idempotent: what exists is left as it is, so running it twice changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from ledgerlink.tenancy import actions
+from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy.choices import Module, Role
+from ledgerlink.tenancy.models import Company, User
+
+COMPANY_NUMBER = 1001
+COMPANY_NAME = "Demo Retail BV"
+COMPANY_ALIAS = "demo"
+ADMIN = ("admin", "demo")
+OPERATOR = ("operator", "operator")
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    company: Company
+    created: list[str]
+
+
+def seed() -> SeedResult:
+    actor = Actor.system()
+    created: list[str] = []
+    with transaction.atomic():
+        company = Company.objects.filter(number=COMPANY_NUMBER).first()
+        if company is None:
+            company = actions.create_company(actor, COMPANY_NUMBER, COMPANY_NAME, COMPANY_ALIAS)
+            created.append(f"company {COMPANY_NUMBER}")
+        for module in (Module.EXACT_ONLINE, Module.API):
+            if actions.grant_licence(actor, company, module):
+                created.append(f"licence {module}")
+        if not User.objects.filter(company=company, username=ADMIN[0]).exists():
+            actions.create_user(actor, company, ADMIN[0], ADMIN[1], role=Role.ADMIN, full_name="Demo admin")
+            created.append(f"user {ADMIN[0]}")
+        if not User.objects.filter(company__isnull=True, username=OPERATOR[0]).exists():
+            actions.create_user(actor, None, OPERATOR[0], OPERATOR[1], role=Role.OPERATOR, full_name="Operator")
+            created.append(f"operator {OPERATOR[0]}")
+    return SeedResult(company=company, created=created)

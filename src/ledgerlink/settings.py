@@ -1,0 +1,198 @@
+"""Settings, all from the environment (README lists them).
+
+Outside development (``LEDGERLINK_DEBUG`` unset) start-up stops with one message naming every
+required setting that is missing. Development fallbacks exist only with ``LEDGERLINK_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from ledgerlink.core import env
+from ledgerlink.core.crypto import new_key, parse_keys
+
+DEBUG = env.get_bool("LEDGERLINK_DEBUG", default=False)
+VAR_DIR = Path(env.get_str("LEDGERLINK_VAR_DIR") or Path.cwd() / "var")
+
+REQUIRED_IN_PRODUCTION = (
+    "LEDGERLINK_SECRET_KEY",
+    "LEDGERLINK_ENCRYPTION_KEYS",
+    "LEDGERLINK_BASE_DOMAIN",
+    "LEDGERLINK_ALLOWED_HOSTS",
+)
+
+
+def _dev_encryption_key() -> str:
+    """A development key kept under var/ so that demo data stays readable between runs."""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / "dev-encryption.key"
+    if not path.exists():
+        path.write_text(new_key() + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+if not DEBUG:
+    missing = [name for name in REQUIRED_IN_PRODUCTION if env.get_str(name) is None]
+    if missing:
+        raise ImproperlyConfigured(
+            "Missing required settings: " + ", ".join(missing)
+            + " (set them in the environment; LEDGERLINK_DEBUG=1 uses development values)"
+        )
+    SECRET_KEY = env.get_str("LEDGERLINK_SECRET_KEY")
+    LEDGERLINK_ENCRYPTION_KEYS = env.get_list("LEDGERLINK_ENCRYPTION_KEYS")
+    LEDGERLINK_BASE_DOMAIN = (env.get_str("LEDGERLINK_BASE_DOMAIN") or "").lower()
+    ALLOWED_HOSTS = env.get_list("LEDGERLINK_ALLOWED_HOSTS")
+else:
+    sys.stderr.write("ledgerlink: LEDGERLINK_DEBUG=1, development settings in use\n")
+    SECRET_KEY = env.get_str("LEDGERLINK_SECRET_KEY") or "development-only-secret-key-not-for-production"
+    LEDGERLINK_ENCRYPTION_KEYS = env.get_list("LEDGERLINK_ENCRYPTION_KEYS") or [_dev_encryption_key()]
+    LEDGERLINK_BASE_DOMAIN = (env.get_str("LEDGERLINK_BASE_DOMAIN") or "localhost").lower()
+    ALLOWED_HOSTS = env.get_list("LEDGERLINK_ALLOWED_HOSTS") or [
+        LEDGERLINK_BASE_DOMAIN, "." + LEDGERLINK_BASE_DOMAIN,
+    ]
+
+parse_keys(LEDGERLINK_ENCRYPTION_KEYS)  # a malformed key stops start-up here, not at the first secret
+
+LEDGERLINK_PUBLIC_SCHEME = env.get_choice("LEDGERLINK_PUBLIC_SCHEME", ("http", "https"),
+                                          "http" if DEBUG else "https")
+# Addresses (exact IPs) of reverse proxies whose X-Forwarded-Host/-Proto/-For headers are believed.
+LEDGERLINK_TRUSTED_PROXIES = env.get_list("LEDGERLINK_TRUSTED_PROXIES")
+LEDGERLINK_EXACT_SANDBOX_URL = env.get_str("LEDGERLINK_EXACT_SANDBOX_URL")
+LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.get_int("LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+LEDGERLINK_LOGIN_MAX_FAILURES_PER_ADDRESS = env.get_int("LEDGERLINK_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+LEDGERLINK_LOGIN_THROTTLE_MINUTES = env.get_int("LEDGERLINK_LOGIN_THROTTLE_MINUTES", 15)
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env.get_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ledgerlink.sqlite3'}",
+        conn_max_age=env.get_int("LEDGERLINK_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the worker write while pages read; IMMEDIATE makes a write transaction take the write
+    # lock at BEGIN, which is what our "row lock" on SQLite relies on (see core/locks.py).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ledgerlink.core",
+    "ledgerlink.tenancy",
+    "ledgerlink.web",
+    "ledgerlink.demo",
+]
+
+MIDDLEWARE = [
+    "ledgerlink.tenancy.middleware.ProxyHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ledgerlink.tenancy.middleware.CompanyHostMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ledgerlink.tenancy.middleware.TenantUserMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ledgerlink.urls"
+WSGI_APPLICATION = "ledgerlink.wsgi.application"
+AUTH_USER_MODEL = "tenancy.User"
+AUTHENTICATION_BACKENDS = ["ledgerlink.tenancy.backends.CompanyUserBackend"]
+LOGIN_URL = "login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 4}},
+]
+SILENCED_SYSTEM_CHECKS = [
+    # User names are unique per company, not globally; our backend knows that (tenancy/backends.py).
+    "auth.W004",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ledgerlink.web.context.navigation",
+            ],
+        },
+    }
+]
+
+# Sessions and CSRF cookies are host-only (no Domain attribute): a session on one company's host is
+# never sent to another company's host.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = LEDGERLINK_PUBLIC_SCHEME == "https"
+CSRF_COOKIE_SECURE = LEDGERLINK_PUBLIC_SCHEME == "https"
+SESSION_COOKIE_AGE = 12 * 3600
+CSRF_TRUSTED_ORIGINS = [
+    f"{LEDGERLINK_PUBLIC_SCHEME}://{LEDGERLINK_BASE_DOMAIN}",
+    f"{LEDGERLINK_PUBLIC_SCHEME}://*.{LEDGERLINK_BASE_DOMAIN}",
+]
+if DEBUG:
+    CSRF_TRUSTED_ORIGINS += [f"http://{LEDGERLINK_BASE_DOMAIN}:*", f"http://*.{LEDGERLINK_BASE_DOMAIN}:*"]
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Europe/Amsterdam"  # display default; storage is UTC
+LOCALE_PATHS = [Path(__file__).parent / "locale"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = env.get_str("LEDGERLINK_STATIC_ROOT")  # only for `collectstatic` behind a proxy
+WHITENOISE_USE_FINDERS = True  # serve straight from the app folders; no collectstatic step needed
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+EMAIL_BACKEND = env.get_str(
+    "LEDGERLINK_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env.get_str("LEDGERLINK_FROM_EMAIL", "ledgerlink@" + LEDGERLINK_BASE_DOMAIN)
+
+LOG_FORMAT = env.get_choice("LEDGERLINK_LOG_FORMAT", ("json", "text"), "text" if DEBUG else "json")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "ledgerlink.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "ledgerlink.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context"]},
+    },
+    "root": {"handlers": ["console"], "level": env.get_str("LEDGERLINK_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

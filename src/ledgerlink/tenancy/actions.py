@@ -1,0 +1,208 @@
+"""Business operations on companies, licences and users.
+
+Views, the CLI and the demo seed call these and nothing else to change tenancy rows. Each owns its
+transaction and writes its audit row inside it. Errors are ``TenancyError`` with a message for a person.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from ledgerlink.tenancy import audit
+from ledgerlink.tenancy.aliases import InvalidAlias, validate_alias
+from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy.choices import Module, Role
+from ledgerlink.tenancy.models import Company, Licence, User
+
+
+class TenancyError(Exception):
+    """A refused change, with a message meant for the person who asked for it."""
+
+
+class NotFound(TenancyError):
+    pass
+
+
+def get_company(number: int | str) -> Company:
+    try:
+        return Company.objects.get(number=int(number))
+    except (Company.DoesNotExist, ValueError):
+        raise NotFound(_("Unknown company: %(number)s") % {"number": number})
+
+
+def get_company_by_alias_or_number(key: str) -> Company:
+    if str(key).isdigit():
+        return get_company(key)
+    try:
+        return Company.objects.get(alias=key)
+    except Company.DoesNotExist:
+        raise NotFound(_("Unknown company: %(key)s") % {"key": key})
+
+
+def _clean_alias(alias: str | None, company: Company | None = None) -> str | None:
+    if alias is None or alias == "":
+        return None
+    try:
+        validate_alias(alias)
+    except InvalidAlias as exc:
+        raise TenancyError(str(exc))
+    taken = Company.objects.filter(alias=alias)
+    if company is not None:
+        taken = taken.exclude(pk=company.pk)
+    if taken.exists():
+        raise TenancyError(_("The alias “%(alias)s” is already taken by another company.") % {"alias": alias})
+    return alias
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise TenancyError(_("A company needs a name."))
+    if len(name) > 200:
+        raise TenancyError(_("The company name may be at most 200 characters."))
+    return name
+
+
+def create_company(actor: Actor, number: int, name: str, alias: str | None = None) -> Company:
+    if not isinstance(number, int) or number < 1:
+        raise TenancyError(_("The company number must be a positive whole number."))
+    name = _clean_name(name)
+    with transaction.atomic():
+        if Company.objects.filter(number=number).exists():
+            raise TenancyError(_("Company number %(number)s is already in use.") % {"number": number})
+        alias = _clean_alias(alias)
+        try:
+            with transaction.atomic():
+                company = Company.objects.create(number=number, name=name, alias=alias)
+        except IntegrityError:
+            raise TenancyError(_("Company number or alias is already in use."))
+        audit.record(actor, "company.created", f"company {number}", company,
+                     {"number": [None, number], "name": [None, name], "alias": [None, alias]})
+    return company
+
+
+def update_company(actor: Actor, company: Company, *, name: str | None = None,
+                   alias: str | None = None, set_alias: bool = False) -> Company:
+    """Change the name and/or the alias (``set_alias`` distinguishes "clear the alias" from "leave it")."""
+    with transaction.atomic():
+        company = Company.objects.select_for_update().get(pk=company.pk)
+        before = {"name": company.name, "alias": company.alias}
+        if name is not None:
+            company.name = _clean_name(name)
+        if set_alias:
+            company.alias = _clean_alias(alias, company)
+        changes = audit.diff(before, {"name": company.name, "alias": company.alias})
+        if not changes:
+            return company
+        try:
+            with transaction.atomic():
+                company.save(update_fields=["name", "alias", "updated_at"])
+        except IntegrityError:
+            raise TenancyError(_("The alias “%(alias)s” is already taken by another company.") % {"alias": alias})
+        audit.record(actor, "company.changed", f"company {company.number}", company, changes)
+    return company
+
+
+def _module(module: str) -> str:
+    if module not in Module.values:
+        raise TenancyError(
+            _("Unknown module “%(module)s”; known modules: %(known)s")
+            % {"module": module, "known": ", ".join(Module.values)}
+        )
+    return module
+
+
+def grant_licence(actor: Actor, company: Company, module: str) -> bool:
+    """Grant a module; returns False when the company already had it (nothing changes)."""
+    module = _module(module)
+    with transaction.atomic():
+        _, created = Licence.objects.get_or_create(company=company, module=module)
+        if created:
+            audit.record(actor, "licence.granted", f"licence {module}", company, {"module": [None, module]})
+    return created
+
+
+def revoke_licence(actor: Actor, company: Company, module: str) -> bool:
+    module = _module(module)
+    with transaction.atomic():
+        deleted, _ignored = Licence.objects.filter(company=company, module=module).delete()
+        if deleted:
+            audit.record(actor, "licence.revoked", f"licence {module}", company, {"module": [module, None]})
+    return bool(deleted)
+
+
+def _check_password(password: str, user: User | None = None) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise TenancyError(" ".join(exc.messages))
+
+
+def _clean_username(username: str) -> str:
+    username = (username or "").strip()
+    if not username or len(username) > 150 or any(ch.isspace() for ch in username):
+        raise TenancyError(_("A user name is 1 to 150 characters without spaces."))
+    return username
+
+
+def create_user(actor: Actor, company: Company | None, username: str, password: str,
+                role: str = Role.USER, full_name: str = "", email: str = "") -> User:
+    username = _clean_username(username)
+    if role not in Role.values:
+        raise TenancyError(_("Unknown role “%(role)s”.") % {"role": role})
+    if (company is None) != (role == Role.OPERATOR):
+        raise TenancyError(_("Operators belong to no company; every other user belongs to one."))
+    _check_password(password)
+    with transaction.atomic():
+        if User.objects.filter(company=company, username=username).exists():
+            raise TenancyError(_("The user name “%(username)s” is already taken here.") % {"username": username})
+        user = User(company=company, username=username, role=role, full_name=full_name, email=email)
+        user.set_password(password)
+        user.save()
+        audit.record(actor, "user.created", f"user {username}", company,
+                     {"username": [None, username], "role": [None, role]})
+    return user
+
+
+def update_user(actor: Actor, user: User, *, role: str | None = None, is_active: bool | None = None,
+                full_name: str | None = None, email: str | None = None) -> User:
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = {"role": user.role, "is_active": user.is_active, "full_name": user.full_name, "email": user.email}
+        if role is not None:
+            if role not in (Role.ADMIN, Role.USER) or user.is_operator:
+                raise TenancyError(_("A company user is an admin or a user."))
+            user.role = role
+        if is_active is not None:
+            user.is_active = is_active
+        if full_name is not None:
+            user.full_name = full_name.strip()
+        if email is not None:
+            user.email = email.strip()
+        after = {"role": user.role, "is_active": user.is_active, "full_name": user.full_name, "email": user.email}
+        changes = audit.diff(before, after)
+        if changes:
+            _keep_an_admin(user, after)
+            user.save()
+            audit.record(actor, "user.changed", f"user {user.username}", user.company, changes)
+    return user
+
+
+def _keep_an_admin(user: User, after: dict[str, object]) -> None:
+    if user.company_id is None or (after["role"] == Role.ADMIN and after["is_active"]):
+        return
+    others = User.objects.filter(company_id=user.company_id, role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+    if not others.exists():
+        raise TenancyError(_("A company keeps at least one active admin."))
+
+
+def set_password(actor: Actor, user: User, password: str) -> None:
+    _check_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password", "updated_at"])
+        # The password itself is never recorded, only that it changed.
+        audit.record(actor, "user.password_set", f"user {user.username}", user.company, {})

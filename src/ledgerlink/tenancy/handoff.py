@@ -1,0 +1,38 @@
+"""Carry a login from the bare domain to the company's own host (see ``LoginHandoff``)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+
+from ledgerlink.core import clock
+from ledgerlink.tenancy.models import Company, LoginHandoff, User
+
+LIFETIME = timedelta(seconds=60)
+
+
+def issue(user: User, company: Company) -> str:
+    nonce = secrets.token_urlsafe(32)
+    LoginHandoff.objects.create(nonce=nonce, user=user, company=company, expires_at=clock.now() + LIFETIME)
+    return nonce
+
+
+def redeem(nonce: str, company: Company) -> User | None:
+    """The user the nonce was issued to, once, on the company's host, within its lifetime."""
+    now = clock.now()
+    with transaction.atomic():
+        ticket = (
+            LoginHandoff.objects.select_for_update()
+            .select_related("user")
+            .filter(nonce=nonce, company=company, used_at__isnull=True, expires_at__gt=now)
+            .first()
+        )
+        if ticket is None:
+            return None
+        ticket.used_at = now
+        ticket.save(update_fields=["used_at"])
+        LoginHandoff.objects.filter(expires_at__lte=now - LIFETIME).delete()
+    user = ticket.user
+    return user if user.is_active and user.company_id == company.pk else None

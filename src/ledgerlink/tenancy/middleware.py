@@ -1,0 +1,122 @@
+"""Request plumbing for tenancy: proxy headers, host → company, and keeping users on their company's host."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledgerlink.core.logs import company_var, request_id_var
+from ledgerlink.tenancy.hosts import HostKind, resolve_host
+from ledgerlink.tenancy.models import Company
+from ledgerlink.web.views import healthz
+
+# Paths answered on any host, for load balancers that probe by IP address.
+HOST_FREE_PATHS = ("/healthz",)
+
+
+class ProxyHeadersMiddleware:
+    """Believe X-Forwarded-Host/-Proto/-For only when the direct peer is a configured trusted proxy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        trusted = meta.get("REMOTE_ADDR") in settings.LEDGERLINK_TRUSTED_PROXIES
+        forwarded_host = meta.pop("HTTP_X_FORWARDED_HOST", None)
+        forwarded_proto = meta.pop("HTTP_X_FORWARDED_PROTO", None)
+        forwarded_for = meta.pop("HTTP_X_FORWARDED_FOR", None)
+        incoming_id = meta.get("HTTP_X_REQUEST_ID", "")
+        if trusted:
+            if forwarded_host:
+                meta["HTTP_HOST"] = forwarded_host.split(",")[0].strip()
+            if forwarded_proto:
+                proto = forwarded_proto.split(",")[0].strip().lower()
+                if proto in ("http", "https"):
+                    meta["wsgi.url_scheme"] = proto
+            if forwarded_for:
+                hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+                untrusted = [hop for hop in hops if hop not in settings.LEDGERLINK_TRUSTED_PROXIES]
+                if untrusted:
+                    meta["REMOTE_ADDR"] = untrusted[-1]
+        request_id = incoming_id[:64] if trusted and incoming_id.isascii() and incoming_id else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class CompanyHostMiddleware:
+    """Resolve the host name to a company (or the bare domain) before anything else looks at the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.host_company = None  # type: ignore[attr-defined]
+        request.on_bare_domain = False  # type: ignore[attr-defined]
+        if request.path in HOST_FREE_PATHS:
+            # Answered here, before CommonMiddleware checks ALLOWED_HOSTS: probes come by IP address.
+            return healthz(request)
+        resolved = resolve_host(request.META.get("HTTP_HOST", ""), settings.LEDGERLINK_BASE_DOMAIN)
+        if resolved.kind is HostKind.INVALID:
+            return HttpResponseBadRequest(_("This service does not answer at this address."),
+                                          content_type="text/plain; charset=utf-8")
+        if resolved.kind is HostKind.BARE:
+            request.on_bare_domain = True  # type: ignore[attr-defined]
+            return self.get_response(request)
+        company = Company.objects.filter(alias=resolved.alias).first()
+        if company is None:
+            return render(request, "tenancy/no_company.html", {"alias": resolved.alias}, status=404)
+        request.host_company = company  # type: ignore[attr-defined]
+        token = company_var.set(str(company.number))
+        try:
+            return self.get_response(request)
+        finally:
+            company_var.reset(token)
+
+
+class TenantUserMiddleware:
+    """A session is good only on its own company's host (operators: only on the bare domain).
+
+    Cookies are host-only, so this matters only for a session cookie carried across hosts by hand; such a
+    request is treated as anonymous. Sets ``request.company``: the company the page is about.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        host_company = getattr(request, "host_company", None)
+        if user.is_authenticated:
+            wrong_company = host_company is not None and user.company_id != host_company.pk
+            unknown_host = host_company is None and not getattr(request, "on_bare_domain", False)
+            operator_on_alias = host_company is not None and user.is_operator
+            if wrong_company or unknown_host or operator_on_alias:
+                request.user = AnonymousUser()
+        user = request.user
+        company = host_company
+        if company is None and user.is_authenticated and not user.is_operator:
+            company = user.company
+        request.company = company  # type: ignore[attr-defined]
+        if company is not None:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(company.time_zone))
+            except zoneinfo.ZoneInfoNotFoundError:
+                timezone.activate(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        else:
+            timezone.activate(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        return self.get_response(request)

@@ -1,0 +1,153 @@
+"""Tenancy models. Every tenant row elsewhere has a foreign key to ``Company``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ledgerlink.tenancy.choices import Module, Role
+
+
+class CompanyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CompanyQuerySet:  # type: ignore[no-untyped-def]
+        """Operators see every company; everybody else only their own."""
+        if getattr(user, "is_operator", False):
+            return self
+        if getattr(user, "company_id", None) is None:
+            return self.none()
+        return self.filter(pk=user.company_id)
+
+
+class Company(models.Model):
+    number = models.PositiveIntegerField(_("company number"), unique=True, validators=[MinValueValidator(1)])
+    name = models.CharField(_("name"), max_length=200)
+    alias = models.CharField(_("alias"), max_length=40, unique=True, null=True, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "companies"
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    def has_licence(self, module: str) -> bool:
+        return self.licences.filter(module=module).exists()
+
+
+class Licence(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="licences")
+    module = models.CharField(max_length=32, choices=Module.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["module"]
+        constraints = [models.UniqueConstraint(fields=["company", "module"], name="licence_once_per_module")]
+
+    def __str__(self) -> str:
+        return f"{self.company.number}: {self.module}"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def for_company(self, company: Company) -> models.QuerySet[User]:
+        return self.filter(company=company)
+
+    def get_by_natural_key(self, username):  # type: ignore[no-untyped-def]
+        # Only meaningful for operators; company users are found by (company, username) in the backend.
+        return self.get(company__isnull=True, username=username)
+
+
+class User(AbstractBaseUser):
+    """A person. Company users belong to one company; operators (company empty) to none and see all."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, null=True, blank=True, related_name="users")
+    username = models.CharField(_("user name"), max_length=150)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.USER)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["company__number", "username"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "username"], name="username_unique_per_company"),
+            models.UniqueConstraint(
+                fields=["username"], condition=Q(company__isnull=True), name="operator_username_unique"
+            ),
+            models.CheckConstraint(
+                condition=(Q(company__isnull=True) & Q(role="operator"))
+                | (Q(company__isnull=False) & ~Q(role="operator")),
+                name="operators_have_no_company",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.username if self.company_id is None else f"{self.username} ({self.company.number})"
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == Role.OPERATOR
+
+    @property
+    def is_company_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_staff(self) -> bool:  # Django's templates and tools ask for it; we have no Django admin.
+        return False
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when. ``changes`` maps field → [old, new]; it never holds a secret."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, null=True, blank=True, related_name="audit")
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=200)
+    action = models.CharField(max_length=64)
+    target = models.CharField(max_length=200)
+    changes = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept for the throttle window. Account key is ``<company number>/<user name>``."""
+
+    account = models.CharField(max_length=200, db_index=True)
+    address = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+
+class LoginHandoff(models.Model):
+    """A single-use ticket that carries a login from the bare domain to the company's own host.
+
+    Session cookies are host-only, so the session made on the bare domain cannot be used on the alias
+    host; the user is sent there with a short-lived, single-use nonce instead.
+    """
+
+    nonce = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,120 @@
+"""Extra → Companies: operators see and create every company and grant licences; admins edit their own."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ledgerlink.tenancy import actions, handoff
+from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy.choices import Module
+from ledgerlink.tenancy.forms import CompanyCreateForm, CompanyForm
+from ledgerlink.tenancy.models import Company
+from ledgerlink.tenancy.views_login import company_url
+from ledgerlink.web.access import admin_or_operator_required, operator_required
+
+
+def _visible_company(request: HttpRequest, number: int) -> Company:
+    company = Company.objects.visible_to(request.user).filter(number=number).first()
+    if company is None:
+        raise Http404
+    return company
+
+
+@admin_or_operator_required
+def company_list(request: HttpRequest) -> HttpResponse:
+    companies = Company.objects.visible_to(request.user).prefetch_related("licences")
+    query = request.GET.get("q", "").strip()
+    if query:
+        match = Q(name__icontains=query) | Q(alias__icontains=query)
+        if query.isdigit():
+            match |= Q(number=int(query))
+        companies = companies.filter(match)
+    return render(request, "tenancy/company_list.html", {"companies": companies[:500], "query": query})
+
+
+@operator_required
+def company_create(request: HttpRequest) -> HttpResponse:
+    form = CompanyCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company = actions.create_company(Actor.of(request.user), form.cleaned_data["number"],
+                                             form.cleaned_data["name"], form.cleaned_data["alias"] or None)
+        except actions.TenancyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Company %(number)s created.") % {"number": company.number})
+            return redirect("company-detail", number=company.number)
+    return render(request, "tenancy/company_create.html", {"form": form})
+
+
+@admin_or_operator_required
+def company_detail(request: HttpRequest, number: int) -> HttpResponse:
+    company = _visible_company(request, number)
+    form = CompanyForm(request.POST or None, initial={"name": company.name, "alias": company.alias or ""})
+    form.fields["alias"].help_text = form.fields["alias"].help_text % {"domain": settings.LEDGERLINK_BASE_DOMAIN}
+    if request.method == "POST" and form.is_valid():
+        old_alias = company.alias
+        try:
+            company = actions.update_company(Actor.of(request.user), company, name=form.cleaned_data["name"],
+                                             alias=form.cleaned_data["alias"] or None, set_alias=True)
+        except actions.TenancyError as exc:
+            form.add_error("alias" if "alias" in str(exc).lower() else None, str(exc))
+        else:
+            messages.success(request, _("Company saved."))
+            moved = request.host_company is not None and company.alias != old_alias  # type: ignore[attr-defined]
+            if moved:
+                return _follow_alias(request, company)
+            return redirect("company-detail", number=company.number)
+    licences = set(company.licences.values_list("module", flat=True))
+    return render(request, "tenancy/company_detail.html", {
+        "company": company, "form": form,
+        "modules": [(module, module in licences) for module in Module],
+        "audit": company.audit.all()[:50],
+        "address": company_url(company, request, "/") if company.alias else None,
+    })
+
+
+def _follow_alias(request: HttpRequest, company: Company) -> HttpResponse:
+    """The admin changed the alias of the host they are on: carry their session to the new address."""
+    if company.alias is None:
+        messages.info(request, _("The alias was removed; sign in on the main address with your company number."))
+        scheme = settings.LEDGERLINK_PUBLIC_SCHEME
+        port = request.get_port()
+        host = settings.LEDGERLINK_BASE_DOMAIN + (f":{port}" if port not in ("80", "443") else "")
+        return HttpResponseRedirect(f"{scheme}://{host}/login")
+    ticket = handoff.issue(request.user, company)  # type: ignore[arg-type]
+    next_path = reverse("company-detail", kwargs={"number": company.number})
+    return HttpResponseRedirect(company_url(company, request, "/login/handoff?"
+                                            + urlencode({"ticket": ticket, "next": next_path})))
+
+
+@require_POST
+@operator_required
+def licence_change(request: HttpRequest, number: int, module: str, grant: bool) -> HttpResponse:
+    company = _visible_company(request, number)
+    try:
+        if grant:
+            actions.grant_licence(Actor.of(request.user), company, module)
+            messages.success(request, _("Licence %(module)s granted.") % {"module": module})
+        else:
+            actions.revoke_licence(Actor.of(request.user), company, module)
+            messages.success(request, _("Licence %(module)s revoked.") % {"module": module})
+    except actions.TenancyError as exc:
+        messages.error(request, str(exc))
+    return redirect("company-detail", number=company.number)
+
+
+def licence_grant(request: HttpRequest, number: int, module: str) -> HttpResponse:
+    return licence_change(request, number, module, grant=True)
+
+
+def licence_revoke(request: HttpRequest, number: int, module: str) -> HttpResponse:
+    return licence_change(request, number, module, grant=False)

@@ -1,0 +1,68 @@
+"""Extra → Users: company admins manage the users of their company; operators see every user."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ledgerlink.tenancy import actions
+from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy.forms import UserCreateForm, UserEditForm
+from ledgerlink.tenancy.models import User
+from ledgerlink.web.access import admin_or_operator_required, company_admin_required, is_operator
+
+
+def _users_of(request: HttpRequest):  # type: ignore[no-untyped-def]
+    if is_operator(request):
+        return User.objects.select_related("company")
+    return User.objects.for_company(request.company).select_related("company")  # type: ignore[attr-defined]
+
+
+@admin_or_operator_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "tenancy/user_list.html",
+                  {"users": _users_of(request)[:1000], "can_edit": not is_operator(request)})
+
+
+@company_admin_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = actions.create_user(Actor.of(request.user), request.company, data["username"],  # type: ignore[attr-defined]
+                                       data["password"], role=data["role"], full_name=data["full_name"],
+                                       email=data["email"])
+        except actions.TenancyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("User %(name)s created.") % {"name": user.username})
+            return redirect("user-list")
+    return render(request, "tenancy/user_form.html", {"form": form, "title": _("New user")})
+
+
+@company_admin_required
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    target = User.objects.for_company(request.company).filter(pk=user_id).first()  # type: ignore[attr-defined]
+    if target is None:
+        raise Http404
+    form = UserEditForm(request.POST or None, initial={
+        "full_name": target.full_name, "email": target.email, "role": target.role, "is_active": target.is_active,
+    })
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actor = Actor.of(request.user)
+        try:
+            actions.update_user(actor, target, role=data["role"], is_active=data["is_active"],
+                                full_name=data["full_name"], email=data["email"])
+            if data["new_password"]:
+                actions.set_password(actor, target, data["new_password"])
+        except actions.TenancyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("User %(name)s saved.") % {"name": target.username})
+            return redirect("user-list")
+    return render(request, "tenancy/user_form.html",
+                  {"form": form, "title": _("User %(name)s") % {"name": target.username}, "target": target})

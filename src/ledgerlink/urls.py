@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from ledgerlink.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("search", web_views.quick_search, name="quick-search"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("", include("ledgerlink.tenancy.urls")),
+]

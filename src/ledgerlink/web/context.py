@@ -1,0 +1,20 @@
+"""Template context for every page: the menus the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from ledgerlink.web.registry import registry
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    menus = registry.menus_for(request) if user is not None and user.is_authenticated else {}
+    return {
+        "menus": menus,
+        "current_company": getattr(request, "company", None),
+        "base_domain": settings.LEDGERLINK_BASE_DOMAIN,
+    }

@@ -1,0 +1,79 @@
+"""Menu entries and Quick search providers, registered by the apps in their ``AppConfig.ready``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+Visible = Callable[[HttpRequest], bool]
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    menu: str  # top-level menu label, e.g. "Extra"
+    label: Any  # lazy translation
+    url_name: str
+    visible: Visible
+    keywords: tuple[str, ...] = ()
+    order: int = 100
+
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    label: str
+    url: str
+    detail: str = ""
+
+
+SearchProvider = Callable[[HttpRequest, str], Iterable[SearchHit]]
+
+
+@dataclass
+class Registry:
+    menu_items: list[MenuItem] = field(default_factory=list)
+    providers: list[SearchProvider] = field(default_factory=list)
+
+    def add_menu_item(self, item: MenuItem) -> None:
+        if all(existing.url_name != item.url_name for existing in self.menu_items):
+            self.menu_items.append(item)
+            self.menu_items.sort(key=lambda entry: (entry.menu, entry.order, str(entry.label)))
+
+    def add_search_provider(self, provider: SearchProvider) -> None:
+        if provider not in self.providers:
+            self.providers.append(provider)
+
+    def menus_for(self, request: HttpRequest) -> dict[str, list[MenuItem]]:
+        menus: dict[str, list[MenuItem]] = {}
+        for item in self.menu_items:
+            if item.visible(request):
+                menus.setdefault(item.menu, []).append(item)
+        return menus
+
+
+registry = Registry()
+
+
+def search(request: HttpRequest, query: str, limit: int = 12) -> list[SearchHit]:
+    """Menu pages whose name matches, then whatever the apps' providers find, scoped by them to the user."""
+    words = query.strip().lower()
+    if not words:
+        return []
+    hits: list[SearchHit] = []
+    for items in registry.menus_for(request).values():
+        for item in items:
+            names = [str(item.label).lower(), *item.keywords]
+            if any(words in name for name in names):
+                hits.append(SearchHit(kind=str(item.menu), label=str(item.label), url=item.url()))
+    for provider in registry.providers:
+        hits.extend(provider(request, query.strip()))
+        if len(hits) >= limit:
+            break
+    return hits[:limit]

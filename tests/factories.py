@@ -1,0 +1,36 @@
+"""Building blocks for tests, made through the same actions the service uses."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from ledgerlink.tenancy import actions
+from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy.choices import Role
+from ledgerlink.tenancy.models import Company, User
+
+PASSWORD = "pass-word-1"
+
+
+def company(number: int = 1001, name: str = "Demo Retail BV", alias: str | None = "demo",
+            licences: tuple[str, ...] = ()) -> Company:
+    made = actions.create_company(Actor.system(), number, name, alias)
+    for module in licences:
+        actions.grant_licence(Actor.system(), made, module)
+    return made
+
+
+def user(of: Company | None, username: str = "admin", role: str = Role.ADMIN, password: str = PASSWORD) -> User:
+    return actions.create_user(Actor.system(), of, username, password,
+                               role=Role.OPERATOR if of is None else role)
+
+
+def host(of: Company | None) -> str:
+    return f"{of.alias}.localhost" if of is not None and of.alias else "localhost"
+
+
+def signed_in_client(person: User, on_host: str | None = None) -> Client:
+    """A test client with a session on the host where that person works."""
+    client = Client(HTTP_HOST=on_host or host(person.company))
+    client.force_login(person, backend="ledgerlink.tenancy.backends.CompanyUserBackend")
+    return client

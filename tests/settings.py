@@ -1,0 +1,42 @@
+"""Settings for the test suite: the real settings module, fed a production-like environment.
+
+``LEDGERLINK_TEST_POSTGRES=1`` (set by ``make test-postgres``) points the database at PostgreSQL on
+127.0.0.1:5432, database ``test`` (pytest-django creates ``test_test`` beside it). Whether that server is
+reachable is decided here once; tests/conftest.py skips or fails accordingly.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+_TEST_KEY = "Jm1yT0J0c2t5cG9xV3F4a0ZRZ1k2bWxUc2JzV2R0SGU="  # a fixed Fernet key for tests only
+
+os.environ.setdefault("LEDGERLINK_SECRET_KEY", "tests-only-secret-key")
+os.environ.setdefault("LEDGERLINK_ENCRYPTION_KEYS", _TEST_KEY)
+os.environ.setdefault("LEDGERLINK_BASE_DOMAIN", "localhost")
+os.environ.setdefault("LEDGERLINK_ALLOWED_HOSTS", "localhost,.localhost")
+os.environ.setdefault("LEDGERLINK_PUBLIC_SCHEME", "http")
+os.environ.setdefault("LEDGERLINK_LOG_FORMAT", "text")
+os.environ.setdefault("LEDGERLINK_VAR_DIR", tempfile.mkdtemp(prefix="ledgerlink-tests-"))
+os.environ.pop("LEDGERLINK_DEBUG", None)
+
+POSTGRES_URL = os.environ.get("LEDGERLINK_TEST_POSTGRES_URL", "postgres://root@127.0.0.1:5432/test")
+POSTGRES_WANTED = os.environ.get("LEDGERLINK_TEST_POSTGRES") == "1"
+POSTGRES_PROBLEM: str | None = None
+
+if POSTGRES_WANTED:
+    try:
+        import psycopg
+
+        psycopg.connect(POSTGRES_URL.replace("postgres://", "postgresql://"), connect_timeout=3).close()
+    except Exception as exc:
+        POSTGRES_PROBLEM = f"PostgreSQL at {POSTGRES_URL} is not reachable: {exc}".strip()
+    else:
+        os.environ["DATABASE_URL"] = POSTGRES_URL
+else:
+    os.environ.pop("DATABASE_URL", None)
+
+from ledgerlink.settings import *  # noqa: E402, F403
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,164 @@
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import time_machine
+from django.test import Client, override_settings
+
+from ledgerlink.tenancy.models import LoginHandoff
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def two_companies():  # type: ignore[no-untyped-def]
+    a = factories.company(1001, "Alpha BV", "alpha")
+    b = factories.company(1002, "Beta BV", "beta")
+    factories.user(a, "anna")
+    factories.user(b, "bert")
+    return a, b
+
+
+def test_alias_host_asks_only_user_name_and_password(two_companies) -> None:  # type: ignore[no-untyped-def]
+    page = Client(HTTP_HOST="alpha.localhost").get("/login").content.decode()
+    assert 'name="username"' in page and 'name="password"' in page
+    assert "company_number" not in page
+    assert "Alpha BV" in page
+
+
+def test_bare_domain_asks_company_number_too(two_companies) -> None:  # type: ignore[no-untyped-def]
+    page = Client(HTTP_HOST="localhost").get("/login").content.decode()
+    assert 'name="company_number"' in page and "Company number" in page
+
+
+def test_login_on_alias_host(two_companies) -> None:  # type: ignore[no-untyped-def]
+    client = Client(HTTP_HOST="alpha.localhost")
+    response = client.post("/login", {"username": "anna", "password": factories.PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_user_of_a_cannot_log_in_on_b_host(two_companies) -> None:  # type: ignore[no-untyped-def]
+    client = Client(HTTP_HOST="beta.localhost")
+    response = client.post("/login", {"username": "anna", "password": factories.PASSWORD})
+    assert response.status_code == 200
+    assert "User name or password is not right" in response.content.decode()
+    assert client.get("/").status_code == 302  # still anonymous
+
+
+def test_bare_domain_login_sends_the_user_to_the_alias_host(two_companies) -> None:  # type: ignore[no-untyped-def]
+    bare = Client(HTTP_HOST="localhost:8000")
+    response = bare.post("/login", {"company_number": 1001, "username": "anna", "password": factories.PASSWORD})
+    assert response.status_code == 302
+    target = urlsplit(response["Location"])
+    assert (target.scheme, target.netloc, target.path) == ("http", "alpha.localhost:8000", "/login/handoff")
+    assert "sessionid" not in bare.cookies or not bare.cookies["sessionid"].value  # no session on the bare domain
+
+    alias_client = Client(HTTP_HOST="alpha.localhost:8000")
+    landed = alias_client.get(target.path, parse_qs(target.query))
+    assert landed.status_code == 302 and landed["Location"] == "/"
+    assert alias_client.get("/").status_code == 200
+    # The ticket is single-use.
+    again = Client(HTTP_HOST="alpha.localhost:8000").get(target.path, parse_qs(target.query))
+    assert again["Location"] == "/login"
+
+
+def test_handoff_ticket_is_bound_to_the_company_host(two_companies) -> None:  # type: ignore[no-untyped-def]
+    response = Client(HTTP_HOST="localhost").post(
+        "/login", {"company_number": 1001, "username": "anna", "password": factories.PASSWORD})
+    query = parse_qs(urlsplit(response["Location"]).query)
+    stolen = Client(HTTP_HOST="beta.localhost").get("/login/handoff", query)
+    assert stolen["Location"] == "/login"
+    assert LoginHandoff.objects.get().used_at is None
+
+
+def test_handoff_ticket_expires(two_companies) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(START, tick=False) as traveller:
+        response = Client(HTTP_HOST="localhost").post(
+            "/login", {"company_number": 1001, "username": "anna", "password": factories.PASSWORD})
+        query = parse_qs(urlsplit(response["Location"]).query)
+        traveller.shift(timedelta(seconds=61))
+        assert Client(HTTP_HOST="alpha.localhost").get("/login/handoff", query)["Location"] == "/login"
+
+
+def test_company_without_alias_works_on_the_bare_domain() -> None:
+    company = factories.company(1003, "Gamma", alias=None)
+    factories.user(company, "gina")
+    client = Client(HTTP_HOST="localhost")
+    response = client.post("/login", {"company_number": 1003, "username": "gina", "password": factories.PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "Gamma" in client.get("/").content.decode()
+
+
+def test_operator_signs_in_on_the_bare_domain_only() -> None:
+    factories.company(1001, alias="alpha")
+    factories.user(None, "op")
+    client = Client(HTTP_HOST="localhost")
+    assert client.post("/login", {"username": "op", "password": factories.PASSWORD}).status_code == 302
+    assert client.get("/companies/").status_code == 200
+    on_alias = Client(HTTP_HOST="alpha.localhost")
+    response = on_alias.post("/login", {"username": "op", "password": factories.PASSWORD})
+    assert "User name or password is not right" in response.content.decode()
+
+
+def test_failed_logins_are_throttled_per_account_with_a_time(two_companies) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(START, tick=False) as traveller:
+        client = Client(HTTP_HOST="alpha.localhost")
+        for _ in range(5):
+            assert client.post("/login", {"username": "anna", "password": "wrong"}).status_code == 200
+        blocked = client.post("/login", {"username": "anna", "password": factories.PASSWORD})
+        assert blocked.status_code == 429
+        text = blocked.content.decode()
+        assert "Too many failed sign-ins" in text and "Try again after 10:15" in text  # 09:15 UTC = 10:15 CET
+        traveller.shift(timedelta(minutes=14))
+        assert client.post("/login", {"username": "anna", "password": factories.PASSWORD}).status_code == 429
+        traveller.shift(timedelta(minutes=1, seconds=1))
+        assert client.post("/login", {"username": "anna", "password": factories.PASSWORD}).status_code == 302
+
+
+def test_throttle_per_account_does_not_block_other_accounts(two_companies) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(START, tick=False):
+        client = Client(HTTP_HOST="alpha.localhost")
+        for _ in range(5):
+            client.post("/login", {"username": "anna", "password": "wrong"})
+        factories.user(two_companies[0], "other")
+        assert client.post("/login", {"username": "other", "password": factories.PASSWORD}).status_code == 302
+
+
+@override_settings(LEDGERLINK_LOGIN_MAX_FAILURES_PER_ADDRESS=3, LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT=100)
+def test_failed_logins_are_throttled_per_address(two_companies) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(START, tick=False):
+        client = Client(HTTP_HOST="alpha.localhost", REMOTE_ADDR="203.0.113.7")
+        for name in ("x1", "x2", "x3"):
+            client.post("/login", {"username": name, "password": "wrong"})
+        assert client.post("/login", {"username": "anna", "password": factories.PASSWORD}).status_code == 429
+        elsewhere = Client(HTTP_HOST="alpha.localhost", REMOTE_ADDR="203.0.113.8")
+        assert elsewhere.post("/login", {"username": "anna", "password": factories.PASSWORD}).status_code == 302
+
+
+def test_session_cookie_is_host_only_httponly_lax(two_companies) -> None:  # type: ignore[no-untyped-def]
+    client = Client(HTTP_HOST="alpha.localhost")
+    client.post("/login", {"username": "anna", "password": factories.PASSWORD})
+    cookie = client.cookies["sessionid"]
+    assert cookie["domain"] == ""
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert not cookie["secure"]
+
+
+@override_settings(SESSION_COOKIE_SECURE=True)
+def test_session_cookie_is_secure_under_https(two_companies) -> None:  # type: ignore[no-untyped-def]
+    client = Client(HTTP_HOST="alpha.localhost")
+    client.post("/login", {"username": "anna", "password": factories.PASSWORD}, secure=True)
+    assert client.cookies["sessionid"]["secure"] is True
+
+
+def test_next_parameter_cannot_leave_the_site(two_companies) -> None:  # type: ignore[no-untyped-def]
+    client = Client(HTTP_HOST="alpha.localhost")
+    response = client.post("/login?next=https://evil.example/", {"username": "anna", "password": factories.PASSWORD})
+    assert response["Location"] == "/"
+    response = Client(HTTP_HOST="alpha.localhost").post(
+        "/login?next=/companies/", {"username": "anna", "password": factories.PASSWORD})
+    assert response["Location"] == "/companies/"
