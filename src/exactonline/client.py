@@ -186,14 +186,17 @@ class ExactClient:
         try:
             return loads(response.content)
         except ValueError:
-            raise ApiError(
-                "Exact answered with something that is not JSON", status=response.status_code
-            ) from None
+            raise ApiError("Exact answered with something that is not JSON", status=response.status_code) from None
 
-    def get_envelope(
-        self, url: str, *, division: int | None, params: Mapping[str, str] | None = None
-    ) -> Envelope:
-        return unwrap(self._json(self.request("GET", url, division=division, params=params)))
+    def get_envelope(self, url: str, *, division: int | None, params: Mapping[str, str] | None = None) -> Envelope:
+        response = self.request("GET", url, division=division, params=params)
+        return self._unwrap(response)
+
+    def _unwrap(self, response: httpx.Response) -> Envelope:
+        try:
+            return unwrap(self._json(response))
+        except ValueError as exc:
+            raise ApiError(str(exc), status=response.status_code) from None
 
     def iter_entities(
         self,
@@ -226,7 +229,7 @@ class ExactClient:
         response = self.request("POST", self.url(path, division), division=division, content=content)
         if not response.content:
             return {}
-        envelope = unwrap(self._json(response))
+        envelope = self._unwrap(response)
         return convert_entity(envelope.entities[0], spec) if envelope.entities else {}
 
     def delete(self, url: str, *, division: int | None) -> None:

@@ -8,7 +8,7 @@
     │   └── ConnectionFailed
     ├── AuthError                   .remedy: WAIT | REREAD_TOKENS | REAUTHORIZE
     │   ├── AuthorizationDenied         the user pressed Cancel on Exact's consent page
-    │   ├── OldRefreshTokenUsed         someone else rotated the refresh token first
+    │   ├── OldRefreshTokenUsed         a rotated-out refresh token was sent again
     │   ├── RefreshTokenExpired         unused for 30 days
     │   ├── RefreshTooEarly             refresh asked outside the last 30 s of the access token
     │   ├── InvalidGrant                authorization code reused/expired, stale token chain
@@ -89,9 +89,9 @@ class AuthorizationDenied(AuthError):
 
 
 class OldRefreshTokenUsed(AuthError):
-    # Usually a lost race: another worker refreshed and stored the new pair. Re-reading the stored
-    # tokens finds it; only if the stored token is the one just refused is the connection dead.
-    remedy = Remedy.REREAD_TOKENS
+    # Exact treats reuse of a rotated-out refresh token as theft and revokes the whole chain (the
+    # pair another worker may just have stored dies with it), so only a new consent helps.
+    remedy = Remedy.REAUTHORIZE
 
 
 class RefreshTokenExpired(AuthError):
@@ -99,6 +99,8 @@ class RefreshTokenExpired(AuthError):
 
 
 class RefreshTooEarly(AuthError):
+    # Refresh only in the access token's last 30 s. Exact may count the refused refresh token as
+    # spent (the sandbox does): keep using the access token, and expect OldRefreshTokenUsed next.
     remedy = Remedy.WAIT
 
 

@@ -133,9 +133,7 @@ class OAuthClient:
 
     def exchange_code(self, code: str) -> TokenSet:
         """Trade a decoded authorization code (see :func:`parse_callback`) for a token pair."""
-        return self._token_call(
-            {"grant_type": "authorization_code", "code": code, "redirect_uri": self.redirect_uri}
-        )
+        return self._token_call({"grant_type": "authorization_code", "code": code, "redirect_uri": self.redirect_uri})
 
     def refresh(self, refresh_token: str) -> TokenSet:
         """Spend ``refresh_token`` for a new pair. Store the result before anything else can fail."""

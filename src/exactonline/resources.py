@@ -201,12 +201,8 @@ GL_SPEC = FieldSpec(codes=("Code", "SearchCode", "VATCode"), decimals=("ExpenseN
 JOURNAL_SPEC = FieldSpec(codes=("Code",))
 VAT_SPEC = FieldSpec(codes=("Code",), decimals=("Percentage",))
 PERIOD_SPEC = FieldSpec(dates=("StartDate", "EndDate"))
-ACCOUNT_SPEC = FieldSpec(
-    codes=("Code", "SearchCode", "Country"), decimals=("CreditLinePurchase", "CreditLineSales")
-)
-GJE_LINE_SPEC = FieldSpec(
-    dates=("Date",), decimals=AMOUNTS, codes=("GLAccountCode", "VATCode", "JournalCode")
-)
+ACCOUNT_SPEC = FieldSpec(codes=("Code", "SearchCode", "Country"), decimals=("CreditLinePurchase", "CreditLineSales"))
+GJE_LINE_SPEC = FieldSpec(dates=("Date",), decimals=AMOUNTS, codes=("GLAccountCode", "VATCode", "JournalCode"))
 GJE_SPEC = FieldSpec(
     codes=("JournalCode",), decimals=("ExchangeRate",), nested={"GeneralJournalEntryLines": GJE_LINE_SPEC}
 )
@@ -298,9 +294,7 @@ SALES_ENTRIES = EntitySet(
     guid_fields=frozenset({"Customer", "GLAccount", "EntryID", "Document", "Project"}),
 )
 SALES_ENTRY_LINES = EntitySet("salesentry/SalesEntryLines", "ID", SALES_LINE_SPEC)
-TRANSACTION_LINES = EntitySet(
-    "financialtransaction/TransactionLines", "ID", TXN_SPEC, default_select=TXN_FIELDS
-)
+TRANSACTION_LINES = EntitySet("financialtransaction/TransactionLines", "ID", TXN_SPEC, default_select=TXN_FIELDS)
 
 
 # --- resource objects -------------------------------------------------------------------------
@@ -402,9 +396,7 @@ class Division:
         self.vat_codes = Resource[VATCode](client, self.code, VAT_CODES)
         self.financial_periods = Resource[FinancialPeriod](client, self.code, FINANCIAL_PERIODS)
         self.accounts = Resource[Account](client, self.code, ACCOUNTS)
-        self.general_journal_entries = WritableResource[GeneralJournalEntry](
-            client, self.code, GENERAL_JOURNAL_ENTRIES
-        )
+        self.general_journal_entries = WritableResource[GeneralJournalEntry](client, self.code, GENERAL_JOURNAL_ENTRIES)
         self.general_journal_entry_lines = Resource[GeneralJournalEntryLine](
             client, self.code, GENERAL_JOURNAL_ENTRY_LINES
         )

@@ -112,11 +112,10 @@ def parse_exact_datetime(text: str) -> datetime | None:
 def format_exact_datetime(value: datetime | date) -> str:
     """An aware datetime (any zone) or a date → ``/Date(ms)/`` with Exact's local-time meaning."""
     if isinstance(value, datetime):
-        wall = dutch_wall_clock(value)
+        wall = dutch_wall_clock(value).replace(tzinfo=UTC)
     else:
-        wall = datetime(value.year, value.month, value.day)  # noqa: DTZ001 - a wall-clock value
-    delta = wall.replace(tzinfo=UTC) - _EPOCH
-    ms = delta // timedelta(milliseconds=1)
+        wall = datetime(value.year, value.month, value.day, tzinfo=UTC)
+    ms = (wall - _EPOCH) // timedelta(milliseconds=1)
     return f"/Date({ms})/"
 
 
@@ -227,6 +226,8 @@ def unwrap(doc: Any) -> Envelope:
     if isinstance(body, list):
         return Envelope([e for e in body if isinstance(e, dict)], None, False)
     if isinstance(body, dict):
+        if "" in body:
+            raise ValueError("malformed OData payload: a property without a name")
         results = body.get("results")
         if isinstance(results, list) and not _looks_like_entity(body):
             next_url = body.get("__next")

@@ -1,0 +1,164 @@
+"""The governor: reads Exact's six headers, waits only when a window is spent and only until its reset."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from exactonline.errors import RateLimited
+from exactonline.ratelimit import Governor, InMemoryStore, RateLimitState, Window, windows_from_headers
+
+from .helpers import FakeClock
+
+KEY = Governor.key("app", 7001)
+
+
+def ms(dt: datetime) -> int:
+    return int(dt.timestamp() * 1000)
+
+
+def headers(clock: FakeClock, *, minute_left: int | None = 58, day_left: int | None = 4766) -> httpx.Headers:
+    now = clock()
+    minute_reset = ms(now.replace(second=0, microsecond=0)) + 60_000
+    day_reset = ms(now.replace(hour=0, minute=0, second=0, microsecond=0)) + 86_400_000
+    h: dict[str, str] = {}
+    if minute_left is not None:
+        h |= {
+            "X-RateLimit-Minutely-Limit": "60",
+            "X-RateLimit-Minutely-Remaining": str(minute_left),
+            "X-RateLimit-Minutely-Reset": str(minute_reset),
+        }
+    if day_left is not None:
+        h |= {"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": str(day_left), "X-RateLimit-Reset": str(day_reset)}
+    return httpx.Headers(h)
+
+
+def governor(clock: FakeClock, store: InMemoryStore | None = None) -> Governor:
+    return Governor(store or InMemoryStore(), clock=clock, sleep=clock.sleep)
+
+
+def test_reads_all_six_headers(clock):
+    m, d = windows_from_headers(headers(clock))
+    assert m == Window(60, 58, ms(datetime(2025, 3, 10, 13, 6, tzinfo=UTC)))
+    assert d == Window(5000, 4766, ms(datetime(2025, 3, 11, tzinfo=UTC)))
+
+
+def test_no_wait_while_calls_remain(clock):
+    g = governor(clock)
+    g.record(KEY, headers(clock, minute_left=1))
+    g.before_call(KEY)
+    assert clock.sleeps == []
+
+
+def test_unknown_state_never_waits(clock):
+    g = governor(clock)
+    for _ in range(100):
+        g.before_call(KEY)
+    assert clock.sleeps == []
+
+
+def test_waits_exactly_until_the_minute_reset(clock):
+    g = governor(clock)
+    g.record(KEY, headers(clock, minute_left=0))  # 13:05:11 → reset at 13:06:00
+    g.before_call(KEY)
+    assert len(clock.sleeps) == 1
+    assert clock.sleeps[0] == pytest.approx(49 + g.margin, abs=0.01)
+    assert clock() >= datetime(2025, 3, 10, 13, 6, tzinfo=UTC)
+
+
+def test_reservations_spend_the_last_calls_once(clock):
+    """Two processes sharing a store must not both take the last call of the minute."""
+    store = InMemoryStore()
+    a, b = governor(clock, store), governor(clock, store)
+    a.record(KEY, headers(clock, minute_left=1))
+    a.before_call(KEY)  # takes the last call
+    assert clock.sleeps == []
+    b.before_call(KEY)  # must wait for the reset
+    assert len(clock.sleeps) == 1
+
+
+def test_a_stale_window_is_forgotten(clock):
+    g = governor(clock)
+    g.record(KEY, headers(clock, minute_left=0, day_left=None))
+    clock.advance(120)  # the minute has long reset
+    g.before_call(KEY)
+    assert clock.sleeps == []
+
+
+def test_spent_daily_window_is_not_slept_out(clock):
+    g = governor(clock)
+    g.record(KEY, headers(clock, minute_left=30, day_left=0))
+    with pytest.raises(RateLimited) as info:
+        g.before_call(KEY)
+    assert info.value.window == "daily"
+    assert info.value.reset_at == datetime(2025, 3, 11, tzinfo=UTC)
+    assert clock.sleeps == []
+
+
+def test_429_with_only_the_minutely_headers_keeps_the_daily_numbers(clock):
+    g = governor(clock)
+    g.record(KEY, headers(clock, minute_left=3, day_left=4000))
+    g.record_429(KEY, headers(clock, minute_left=0, day_left=None))
+    state = g.store.get(KEY)
+    assert state is not None
+    assert state.minutely.remaining == 0
+    assert state.daily.remaining == 4000
+    g.before_call(KEY)
+    assert len(clock.sleeps) == 1 and clock.sleeps[0] <= 60
+
+
+def test_429_that_claims_calls_remain_still_counts_as_spent(clock):
+    g = governor(clock)
+    g.record_429(KEY, headers(clock, minute_left=49, day_left=None))
+    g.before_call(KEY)
+    assert len(clock.sleeps) == 1
+
+
+def test_429_without_headers_waits_for_the_next_minute(clock):
+    g = governor(clock)
+    g.record_429(KEY, httpx.Headers())
+    g.before_call(KEY)
+    assert clock.sleeps == [pytest.approx(49 + g.margin, abs=0.01)]
+
+
+def test_headers_missing_keep_what_we_knew(clock):
+    g = governor(clock)
+    g.record(KEY, headers(clock, minute_left=5))
+    g.record(KEY, httpx.Headers())
+    state = g.store.get(KEY)
+    assert state is not None and state.minutely.remaining == 5
+
+
+def test_keys_are_per_app_and_division(clock):
+    g = governor(clock)
+    g.record(Governor.key("app", 7001), headers(clock, minute_left=0))
+    g.before_call(Governor.key("app", 7002))
+    g.before_call(Governor.key("other", 7001))
+    assert clock.sleeps == []
+
+
+def test_never_busy_loops_when_sleep_does_not_advance_time(clock):
+    g = Governor(InMemoryStore(), clock=clock, sleep=lambda s: clock.sleeps.append(s))
+    g.record(KEY, headers(clock, minute_left=0))
+    with pytest.raises(RateLimited):
+        g.before_call(KEY)
+    assert len(clock.sleeps) <= 3
+
+
+def test_store_update_is_atomic_under_threads():
+    store = InMemoryStore()
+    store.update("k", lambda s: RateLimitState(minutely=Window(60, 1000, 10**15)))
+
+    def worker():
+        for _ in range(100):
+            store.update("k", lambda s: RateLimitState(minutely=Window(60, s.minutely.remaining - 1, 10**15)))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.get("k").minutely.remaining == 200
