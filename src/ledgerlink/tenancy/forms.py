@@ -33,7 +33,7 @@ class CompanyForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     alias = forms.CharField(
         label=_("Alias"), max_length=40, required=False,
-        help_text=_("The company's own address: <alias>.%(domain)s. Lower case letters, digits and hyphens."),
+        help_text=_("The company's own address becomes [alias].%(domain)s. Lower case letters, digits and hyphens."),
     )
 
 

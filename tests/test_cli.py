@@ -1,0 +1,120 @@
+"""The `ledgerlink` command as an operator uses it: real processes, a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli, service_env
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    environment = service_env(tmp_path_factory.mktemp("cli"))
+    migrated = run_cli("migrate", "--verbosity", "0", env=environment)
+    assert migrated.returncode == 0, migrated.stderr
+    return environment
+
+
+def ok(*args: str, env: dict[str, str], input_text: str | None = None) -> str:
+    result = run_cli(*args, env=env, input_text=input_text)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def fails(*args: str, env: dict[str, str], input_text: str | None = None) -> str:
+    result = run_cli(*args, env=env, input_text=input_text)
+    assert result.returncode != 0, result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) >= 1
+    return result.stderr
+
+
+def test_help_lists_every_command(env: dict[str, str]) -> None:
+    text = ok("--help", env=env)
+    for command in ("serve", "demo", "migrate", "company", "licence", "user", "sandbox", "genkey"):
+        assert f"  {command}" in text
+    for command in ("serve", "demo", "company", "licence", "user"):
+        assert "usage:" in ok(command, "--help", env=env)
+    for sub in (("company", "create"), ("company", "set-alias"), ("licence", "grant"), ("user", "create")):
+        assert "usage:" in ok(*sub, "--help", env=env)
+
+
+def test_unknown_command(env: dict[str, str]) -> None:
+    assert "unknown command 'frobnicate'" in fails("frobnicate", env=env)
+
+
+def test_company_lifecycle(env: dict[str, str]) -> None:
+    assert "created company 3001 Kaas & Co (alias kaas)" in ok(
+        "company", "create", "--number", "3001", "--name", "Kaas & Co", "--alias", "kaas", env=env)
+    assert "created company 3002 Brood" in ok("company", "create", "--number", "3002", "--name", "Brood", env=env)
+    assert "company 3002 alias: brood" in ok("company", "set-alias", "3002", "brood", env=env)
+    assert "company 3002 alias: (none)" in ok("company", "set-alias", "brood", "", env=env)
+    listing = ok("company", "list", env=env)
+    assert "3001  kaas" in listing and "Kaas & Co" in listing and "3002  -" in listing
+
+    assert "Error: Company number 3001 is already in use." in fails(
+        "company", "create", "--number", "3001", "--name", "Again", env=env)
+    assert "already taken" in fails("company", "set-alias", "3002", "kaas", env=env)
+    assert "reserved" in fails("company", "set-alias", "3002", "www", env=env)
+    assert "lower case" in fails("company", "set-alias", "3002", "Brood", env=env)
+    assert "Unknown company: 9999" in fails("company", "set-alias", "9999", "x-y-z", env=env)
+    assert "positive whole number" in fails("company", "create", "--number", "-3", "--name", "X", env=env)
+
+
+def test_licences(env: dict[str, str]) -> None:
+    ok("company", "create", "--number", "4001", "--name", "Lic", "--alias", "lic", env=env)
+    assert "4001: exact_online granted" in ok("licence", "grant", "lic", "exact_online", env=env)
+    assert "was already granted" in ok("licence", "grant", "4001", "exact_online", env=env)
+    assert "exact_online" in ok("licence", "list", "4001", env=env)
+    assert "4001: exact_online revoked" in ok("licence", "revoke", "4001", "exact_online", env=env)
+    assert "Unknown module “payroll”" in fails("licence", "grant", "4001", "payroll", env=env)
+    assert "Unknown company: nope" in fails("licence", "grant", "nope", "api", env=env)
+
+
+def test_users(env: dict[str, str]) -> None:
+    ok("company", "create", "--number", "5001", "--name", "Users BV", "--alias", "users-bv", env=env)
+    assert "created user boss (company 5001, admin)" in ok(
+        "user", "create", "--company", "5001", "--username", "boss", "--role", "admin", "--password-stdin",
+        env=env, input_text="boss-pass\n")
+    assert "created user root-op (operator, operator)" in ok(
+        "user", "create", "--operator", "--username", "root-op", "--password-stdin", env=env, input_text="op-pass\n")
+    assert "password set for boss" in ok("user", "set-password", "--company", "users-bv", "--username", "boss",
+                                         "--password-stdin", env=env, input_text="new-pass\n")
+    listing = ok("user", "list", env=env)
+    assert "5001  boss" in listing and "operator  root-op" in listing
+    assert "no password given" in fails("user", "create", "--company", "5001", "--username", "x", env=env,
+                                        input_text="")
+    assert "already taken" in fails("user", "create", "--company", "5001", "--username", "boss",
+                                    "--password-stdin", env=env, input_text="xxxxxx\n")
+    assert "unknown user: ghost" in fails("user", "set-password", "--company", "5001", "--username", "ghost",
+                                          "--password-stdin", env=env, input_text="xxxxxx\n")
+
+
+def test_demo_seed_is_idempotent(env: dict[str, str]) -> None:
+    first = ok("demo", "--seed-only", env=env)
+    assert "seeded: company 1001" in first and "http://demo.localhost:8000/" in first
+    assert "admin / demo" in first and "operator / operator" in first
+    assert "(already seeded)" in ok("demo", "--seed-only", env=env)
+    listing = ok("company", "list", env=env)
+    assert listing.count("1001") == 1 and "api,exact_online" in listing
+
+
+def test_production_start_refuses_without_required_settings(tmp_path: Path) -> None:
+    env = service_env(tmp_path)
+    for name in ("LEDGERLINK_SECRET_KEY", "LEDGERLINK_ENCRYPTION_KEYS", "LEDGERLINK_BASE_DOMAIN",
+                 "LEDGERLINK_ALLOWED_HOSTS"):
+        env.pop(name)
+    message = fails("migrate", env=env)
+    assert "Missing required settings: LEDGERLINK_SECRET_KEY, LEDGERLINK_ENCRYPTION_KEYS, " \
+           "LEDGERLINK_BASE_DOMAIN, LEDGERLINK_ALLOWED_HOSTS" in message
+    env2 = service_env(tmp_path, LEDGERLINK_ENCRYPTION_KEYS="not-a-key")
+    assert "key 1 is not a valid Fernet key" in fails("migrate", env=env2)
+
+
+def test_genkey_prints_a_usable_key(tmp_path: Path) -> None:
+    key = ok("genkey", env=service_env(tmp_path)).strip()
+    assert len(key) == 44
+    assert run_cli("migrate", "--verbosity", "0",
+                   env=service_env(tmp_path, LEDGERLINK_ENCRYPTION_KEYS=key)).returncode == 0
