@@ -1,0 +1,48 @@
+"""Command line: `python -m exact_sandbox [--host 127.0.0.1] [--port 8001]` (and `ledgerlink sandbox`)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from .app import SandboxApp
+from .backend import Backend
+from .clock import SandboxClock, parse_instant
+from .server import build_server
+
+logger = logging.getLogger("exact_sandbox")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="exact_sandbox", description="A local Exact Online for demos and tests.")
+    p.add_argument("--host", default=os.environ.get("EXACT_SANDBOX_HOST", "127.0.0.1"),
+                   help="interface to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=int(os.environ.get("EXACT_SANDBOX_PORT", "8001")),
+                   help="port to listen on (default 8001; 0 picks a free port)")
+    p.add_argument("--frozen-clock", metavar="ISO8601", default=None,
+                   help="start with the sandbox clock frozen at this instant (tests); default follows real time")
+    p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(list(argv) if argv is not None else None)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s",
+                        stream=sys.stderr)
+    clock = (SandboxClock(parse_instant(args.frozen_clock), "frozen") if args.frozen_clock
+             else SandboxClock())
+    server = build_server(SandboxApp(Backend(clock)), args.host, args.port)
+    base_url = f"http://{args.host}:{server.server_port}"
+    # Readiness line: printed once the socket is listening; process supervisors and tests wait for it.
+    sys.stdout.write(f"Exact Online sandbox listening on {base_url} (App Center: {base_url}/appcenter)\n")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        logger.info("sandbox stopped")
+    finally:
+        server.server_close()
+    return 0
