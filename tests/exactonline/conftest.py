@@ -1,10 +1,15 @@
-"""Fixtures for the exactonline tests (helpers live in ``helpers.py``)."""
+"""Fixtures for the exactonline tests (helpers live in ``helpers.py`` and ``sandbox_helpers.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from exact_sandbox.pytest_plugin import exact_sandbox, exact_sandbox_server  # noqa: F401
+
 from .helpers import FakeClock, FakeExact
+from .sandbox_helpers import Sandbox
 
 
 @pytest.fixture
@@ -15,3 +20,11 @@ def clock() -> FakeClock:
 @pytest.fixture
 def fake() -> FakeExact:
     return FakeExact()
+
+
+@pytest.fixture
+def sandbox(exact_sandbox) -> Iterator[Sandbox]:  # noqa: F811 - the plugin fixture, by name
+    """The sandbox plugin's freshly reset sandbox, with our app registered and the clock at 12:00:11 UTC."""
+    sb = Sandbox(exact_sandbox.base_url, backend=exact_sandbox.app.backend)
+    yield sb
+    sb.close()
