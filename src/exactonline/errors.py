@@ -247,7 +247,9 @@ def classify(
     messages = odata_messages(body)
     text = " ".join(messages).lower()
     first = messages[0] if messages else f"HTTP {status}"
-    if "blocked" in text or "blocked" in reason.lower():
+    # The error-budget block comes as a refusal of the whole endpoint; "Blocked: G/L account 4990" on a
+    # 400 is an ordinary validation message about the data and must stay a ValidationError.
+    if status in (403, 429) and ("blocked" in text or "blocked" in reason.lower()):
         return EndpointBlocked(first, status=status, messages=messages, **common)
     if status == 401:
         return AccessTokenExpired(reason or first, status=status, **common)

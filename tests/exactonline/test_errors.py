@@ -102,6 +102,14 @@ API_CASES = [
     (503, "GET", b"<html>maintenance</html>", {}, E.ServerError, []),
     (502, "POST", b"", {}, E.ServerError, []),
     (
+        400,
+        "POST",
+        odata_error("Blocked: G/L account 4990 - Vervallen"),
+        {},
+        E.ValidationError,
+        ["Blocked: G/L account 4990 - Vervallen"],
+    ),
+    (
         403,
         "GET",
         odata_error("Endpoint blocked: too many errors in the last hour"),

@@ -236,6 +236,17 @@ def test_vat_on_a_journal_without_vat_and_a_closed_period(sandbox):
     assert info.value.messages
 
 
+def test_a_blocked_gl_account_is_a_validation_error_not_a_blocked_endpoint(sandbox):
+    ids = gl_ids(sandbox)
+    today = sandbox.time().astimezone(EXACT_TZ).date()
+    with pytest.raises(E.ValidationError) as info:
+        sandbox.client().division(MAIN).general_journal_entries.create(
+            journal(ids, today, ("1000", "1.00", "x", {}), ("4990", "-1.00", "x", {}))
+        )
+    assert type(info.value) is E.ValidationError
+    assert any("4990" in m for m in info.value.messages)
+
+
 def test_sales_entry_found_again_by_your_ref(sandbox):
     client = sandbox.client()
     div = client.division(MAIN)
