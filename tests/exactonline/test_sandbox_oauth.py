@@ -185,3 +185,73 @@ def test_endpoint_blocked_after_too_many_errors(sandbox):
     with pytest.raises(E.EndpointBlocked) as info:
         gl.list()
     assert info.value.status == 403 and "blocked" in info.value.messages[0]
+
+
+def test_the_documented_walk_from_authorization_url_to_a_posted_journal(sandbox, caplog):
+    """docs/exactonline.md, step by step, against the sandbox; and nothing secret in the logs."""
+    import logging
+    from decimal import Decimal
+
+    from exactonline import F, Query
+
+    caplog.set_level(logging.DEBUG, logger="exactonline")
+    stored = []
+    oauth = sandbox.oauth()
+    browser = httpx.Client(follow_redirects=False)
+    login = browser.get(oauth.authorization_url(state="9f2c", force_login=True))
+    consent = browser.post(
+        f"{sandbox.base_url}/api/oauth2/auth",
+        data={**form_fields(login.text), "action": "login", "username": DEMO_USER, "password": DEMO_PASSWORD},
+    )
+    redirect = browser.post(
+        f"{sandbox.base_url}/api/oauth2/auth", data={**form_fields(consent.text), "action": "allow"}
+    )
+    request_url = redirect.headers["Location"]
+
+    callback = parse_callback(request_url, expected_state="9f2c")
+    tokens = oauth.exchange_code(callback.code)
+    stored.append(tokens)
+    provider = MemoryTokenProvider(oauth, tokens, on_new_tokens=stored.append)
+    client = ExactClient(sandbox.config, provider, client_id=oauth.client_id, sleep=sandbox.time.sleep)
+
+    me = client.me()
+    division = client.division(me["CurrentDivision"])
+    accounts = {
+        acc["Code"]: acc["ID"] for acc in division.gl_accounts.iterate(Query().select("ID", "Code", "IsBlocked"))
+    }
+    journal = division.journals.first(Query().filter(F("Code") == "90"))
+    assert journal is not None and journal["AllowVAT"] is True
+
+    sandbox.time.advance(590)  # the access token is in its last 30 s: the provider refreshes first
+    today = sandbox.time().date()
+    entry = division.general_journal_entries.create(
+        {
+            "JournalCode": "90",
+            "GeneralJournalEntryLines": [
+                {
+                    "GLAccount": accounts["1100"],
+                    "Date": today,
+                    "AmountFC": Decimal("250.00"),
+                    "Description": "EXT-1 cash",
+                },
+                {
+                    "GLAccount": accounts["1000"],
+                    "Date": today,
+                    "AmountFC": Decimal("-250.00"),
+                    "Description": "EXT-1 cash",
+                },
+            ],
+        }
+    )
+    assert entry["EntryNumber"] and len(stored) == 2
+    assert [line["gl_account_code"] for line in sandbox.entries()[0]["lines"]] == ["1100", "1000"]
+
+    secrets = (
+        [callback.code, sandbox.app.client_secret]
+        + [t.access_token for t in stored]
+        + [t.refresh_token for t in stored]
+    )
+    dumped = "\n".join(f"{r.getMessage()} {r.__dict__!r}" for r in caplog.records)
+    assert caplog.records, "the client logs every call"
+    for secret in secrets:
+        assert secret not in dumped
