@@ -12,10 +12,12 @@ import sys
 COMMANDS = {
     "serve": "run the web service with gunicorn (default 127.0.0.1:8000)",
     "demo": "migrate, seed the demo company and users, and serve (used by `make run`)",
+    "worker": "run the background worker (token keep-alive) until SIGTERM",
     "migrate": "create or update the database tables",
     "company": "companies: create, list, set-alias",
     "licence": "module licences: grant, revoke, list",
     "user": "users: create, set-password, list",
+    "connector": "connectors: check, list, reencrypt",
     "sandbox": "run the local Exact Online sandbox (default 127.0.0.1:8001)",
     "genkey": "print a new encryption key for LEDGERLINK_ENCRYPTION_KEYS",
 }

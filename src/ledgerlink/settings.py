@@ -63,6 +63,12 @@ LEDGERLINK_PUBLIC_SCHEME = env.get_choice("LEDGERLINK_PUBLIC_SCHEME", ("http", "
 # Addresses (exact IPs) of reverse proxies whose X-Forwarded-Host/-Proto/-For headers are believed.
 LEDGERLINK_TRUSTED_PROXIES = env.get_list("LEDGERLINK_TRUSTED_PROXIES")
 LEDGERLINK_EXACT_SANDBOX_URL = env.get_str("LEDGERLINK_EXACT_SANDBOX_URL")
+# Exact's budgets: 200 token calls per app and user a day, 10 error answers per endpoint an hour; stop short.
+LEDGERLINK_EXACT_TOKEN_CALLS_PER_DAY = env.get_int("LEDGERLINK_EXACT_TOKEN_CALLS_PER_DAY", 190)
+LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR = env.get_int("LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR", 9)
+# The worker refreshes connected connectors whose tokens are older than this, so the 30-day expiry never bites.
+LEDGERLINK_KEEPALIVE_HOURS = env.get_int("LEDGERLINK_KEEPALIVE_HOURS", 24)
+LEDGERLINK_WORKER_INTERVAL_SECONDS = env.get_int("LEDGERLINK_WORKER_INTERVAL_SECONDS", 60)
 LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.get_int("LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
 LEDGERLINK_LOGIN_MAX_FAILURES_PER_ADDRESS = env.get_int("LEDGERLINK_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
 LEDGERLINK_LOGIN_THROTTLE_MINUTES = env.get_int("LEDGERLINK_LOGIN_THROTTLE_MINUTES", 15)
@@ -90,6 +96,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ledgerlink.core",
     "ledgerlink.tenancy",
+    "ledgerlink.connectors",
     "ledgerlink.web",
     "ledgerlink.demo",
 ]

@@ -7,4 +7,5 @@ urlpatterns = [
     path("search", web_views.quick_search, name="quick-search"),
     path("healthz", web_views.healthz, name="healthz"),
     path("", include("ledgerlink.tenancy.urls")),
+    path("", include("ledgerlink.connectors.urls")),
 ]

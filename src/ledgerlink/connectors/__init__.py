@@ -1,0 +1,1 @@
+"""Connectors to Exact Online: the OAuth handshake, the token engine, keep-alive and re-authorization."""

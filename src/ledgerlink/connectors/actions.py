@@ -1,0 +1,342 @@
+"""Business operations on connectors. Views, the CLI and the demo call these; each owns its transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from exactonline import ExactClient, StaticTokenProvider
+from exactonline.errors import ExactError, InvalidClient, InvalidGrant, TransportError
+from ledgerlink.connectors import budgets, exact
+from ledgerlink.connectors.callback import problems
+from ledgerlink.connectors.choices import REGIONS, SANDBOX, EventKind, Status
+from ledgerlink.connectors.engine import ConnectorTokens, store_tokens
+from ledgerlink.connectors.events import record_event
+from ledgerlink.connectors.models import Connector, OAuthState
+from ledgerlink.core import clock, crypto
+from ledgerlink.core.locks import lock_row
+from ledgerlink.tenancy.choices import Module
+from ledgerlink.tenancy.licences import has_licence
+from ledgerlink.tenancy.models import Company
+
+STATE_LIFETIME = timedelta(minutes=10)
+
+
+class ConnectorError(Exception):
+    """A refused change, with a message for the person who asked."""
+
+
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def why_not_allowed(company: Company) -> list[str]:
+    """What stops this company from having an Exact Online connector (empty: nothing)."""
+    missing = []
+    if not has_licence(company, Module.EXACT_ONLINE):
+        missing.append("licence")
+    if not company.alias:
+        missing.append("alias")
+    return missing
+
+
+def next_free_number(company: Company) -> int:
+    highest = Connector.objects.for_company(company).aggregate(top=Max("number"))["top"]
+    return (highest or 0) + 1
+
+
+def _check_region(region: str) -> str:
+    if region not in REGIONS and region != SANDBOX:
+        raise ConnectorError(_("Unknown region “%(region)s”.") % {"region": region})
+    return region
+
+
+def _check_number(company: Company, number: int, exclude: Connector | None = None) -> int:
+    if not isinstance(number, int) or number < 1:
+        raise ConnectorError(_("The connector number must be a positive whole number."))
+    taken = Connector.objects.for_company(company).filter(number=number)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise ConnectorError(_("Connector number %(number)s is already in use.") % {"number": number})
+    return number
+
+
+def create_connector(actor: str, company: Company, *, number: int, name: str, region: str = "nl",
+                     client_id: str = "", client_secret: str = "", callback_url: str = "") -> Connector:
+    missing = why_not_allowed(company)
+    if "licence" in missing:
+        raise ConnectorError(_("This company has no Exact Online licence; the operator grants it."))
+    if "alias" in missing:
+        raise ConnectorError(_("Exact Online needs the company to have an alias; set it under Extra → Companies."))
+    if not name.strip():
+        raise ConnectorError(_("A connector needs a name."))
+    now = clock.now()
+    with transaction.atomic():
+        connector = Connector(company=company, number=_check_number(company, number), name=name.strip(),
+                              region=_check_region(region), client_id=client_id.strip(),
+                              callback_url=callback_url.strip())
+        if client_secret:
+            connector.client_secret_sealed = crypto.seal(client_secret.strip()).token
+        try:
+            with transaction.atomic():
+                connector.save()
+        except IntegrityError:
+            raise ConnectorError(_("Connector number %(number)s is already in use.") % {"number": number})
+        record_event(connector, EventKind.CREATED, f"Connector {number} created", actor, now)
+    return connector
+
+
+def _drop_tokens(connector: Connector) -> None:
+    connector.api_token_sealed = ""
+    connector.access_token_sealed = ""
+    connector.refresh_token_sealed = ""
+    connector.access_expires_at = None
+    connector.refresh_claim = ""
+    connector.refresh_claimed_at = None
+    connector.refresh_not_before = None
+    connector.refresh_failures = 0
+    connector.status = Status.NOT_AUTHORIZED
+    connector.status_reason = ""
+
+
+def save_connector(actor: str, connector: Connector, *, number: int, name: str, region: str, client_id: str,
+                   client_secret: str | None, callback_url: str, clear_api_token: bool) -> Connector:
+    """Save the connector screen. ``client_secret`` None keeps the stored one; clearing the API token disconnects."""
+    now = clock.now()
+    with transaction.atomic():
+        connector = lock_row(Connector, connector.pk)
+        if number != connector.number:
+            if connector.was_authorized:
+                raise ConnectorError(_("The number cannot change after the first authorization: it is part of "
+                                       "the callback address registered at Exact."))
+            connector.number = _check_number(connector.company, number, exclude=connector)
+        if not name.strip():
+            raise ConnectorError(_("A connector needs a name."))
+        app_changed = (client_id.strip() != connector.client_id or _check_region(region) != connector.region
+                       or client_secret is not None)
+        connector.name = name.strip()
+        connector.region = region
+        connector.client_id = client_id.strip()
+        connector.callback_url = callback_url.strip()
+        if client_secret:
+            connector.client_secret_sealed = crypto.seal(client_secret.strip()).token
+        changes = []
+        if clear_api_token and connector.has_api_token:
+            _drop_tokens(connector)
+            changes.append(_("API token cleared: disconnected; press oAuth to authorize again"))
+        elif app_changed and connector.status == Status.CONNECTED:
+            _drop_tokens(connector)
+            changes.append(_("the app (client ID, secret or region) changed: disconnected; press oAuth"))
+        connector.save()
+        record_event(connector, EventKind.DISCONNECTED if changes else EventKind.SAVED,
+                     "; ".join(changes) or _("Connector saved"), actor, now)
+    return connector
+
+
+def start_authorization(actor: str, connector: Connector, session_key: str) -> str:
+    """Create a single-use state bound to company, connector and session; return Exact's authorization URL."""
+    if not (connector.client_id and connector.has_client_secret and connector.callback_url):
+        raise ConnectorError(_("Enter the Client ID, Client secret and Callback URL and save before pressing oAuth."))
+    trouble = problems(connector.callback_url)
+    if trouble:
+        raise ConnectorError(" ".join(trouble))
+    now = clock.now()
+    state = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        OAuthState.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
+        OAuthState.objects.create(state_hash=_hash(state), company=connector.company, connector=connector,
+                                  session_hash=_hash(session_key), actor_label=actor, created_at=now,
+                                  expires_at=now + STATE_LIFETIME)
+        record_event(connector, EventKind.AUTHORIZE_STARTED, _("oAuth started"), actor, now)
+    return exact.oauth_for(connector).authorization_url(state)
+
+
+@dataclass
+class CallbackFailure(Exception):
+    """Why a callback could not complete, in words for the person in the popup."""
+
+    title: str
+    detail: str
+    todo: str
+    status: int = 400
+
+
+def _state_row(state: str, company: Company, connector: Connector, session_key: str) -> OAuthState:
+    now = clock.now()
+    row = OAuthState.objects.select_for_update().filter(state_hash=_hash(state)).first()
+    todo = _("Close this window and press oAuth on the connector again.")
+    if row is None:
+        raise CallbackFailure(_("Unknown authorization"),
+                              _("This answer from Exact Online does not belong to an authorization we started."), todo)
+    if row.used_at is not None:
+        raise CallbackFailure(_("Authorization already used"),
+                              _("This authorization was completed or refused before; each one can be used once."), todo)
+    if row.company_id != company.pk or row.connector_id != connector.pk:
+        raise CallbackFailure(_("Wrong connector"),
+                              _("This authorization was started for another connector or company."), todo, 403)
+    if row.session_hash != _hash(session_key or ""):
+        raise CallbackFailure(_("Another session"),
+                              _("This authorization was started in another browser session. Sign in here and "
+                                "start it again from the connector screen."), todo, 403)
+    if now >= row.expires_at:
+        row.used_at = now
+        row.save(update_fields=["used_at"])
+        raise CallbackFailure(_("Authorization expired"),
+                              _("More than 10 minutes passed between pressing oAuth and Exact's answer."), todo)
+    row.used_at = now
+    row.save(update_fields=["used_at"])
+    return row
+
+
+def complete_authorization(company: Company, number: str, params: dict[str, str], session_key: str) -> Connector:
+    """The callback: check everything, exchange the code, read the user and divisions, pin the division."""
+    if not str(number).isdigit():
+        raise CallbackFailure(_("Unknown connector"), _("The callback names no connector number."),
+                              _("Check the Callback URL registered at Exact."), 404)
+    connector = Connector.objects.for_company(company).filter(number=int(number)).first()
+    if connector is None:
+        raise CallbackFailure(_("Unknown connector"),
+                              _("Company %(company)s has no connector %(number)s.")
+                              % {"company": company.number, "number": number},
+                              _("Check the Callback URL registered at Exact: the number after provider= must be "
+                                "the connector's number."), 404)
+    failure: CallbackFailure | None = None
+    with transaction.atomic():
+        actor_row = _state_row(params.get("state", ""), company, connector, session_key)
+        actor = actor_row.actor_label
+        now = clock.now()
+        connector = lock_row(Connector, connector.pk)
+        if params.get("error"):
+            record_event(connector, EventKind.FAILED, f"Exact answered {params['error']}", actor, now)
+            failure = CallbackFailure(
+                _("Authorization cancelled") if params["error"] == "access_denied" else _("Exact refused"),
+                _("Exact Online did not give access (%(error)s).") % {"error": params["error"]},
+                _("Close this window. Press oAuth again and choose Allow (in Dutch: Toestaan) at Exact Online."))
+        elif not params.get("code"):
+            failure = CallbackFailure(_("No code"), _("Exact's answer carries no authorization code."),
+                                      _("Close this window and press oAuth again."))
+        else:
+            failure = _exchange(connector, params["code"], actor)
+    if failure is not None:
+        raise failure
+    return connector
+
+
+def _exchange(connector: Connector, code: str, actor: str) -> CallbackFailure | None:
+    """Exchange the code on the locked row; failures are recorded and returned, not raised (to commit them)."""
+    now = clock.now()
+    connector.api_token_sealed = crypto.seal(code).token
+    budgets.count_token_call(connector, now)
+    again = _("Close this window and press oAuth again.")
+    try:
+        tokens = exact.oauth_for(connector).exchange_code(code)
+        client = ExactClient(exact.config_for(connector, transport=exact.BudgetTransport(connector.pk)),
+                             StaticTokenProvider(tokens.access_token), client_id=connector.client_id)
+        me = client.me()
+        current = int(me.get("CurrentDivision") or 0)
+        divisions = [[int(d["Code"]), str(d.get("Description") or "")]
+                     for d in client.division(current).divisions.iterate()]
+    except InvalidClient as exc:
+        failure = CallbackFailure(_("Client ID or secret refused"),
+                                  _("Exact Online refused the Client ID and Client secret: %(e)s") % {"e": exc},
+                                  _("Copy the Client ID and Client secret again from the app in Exact's App Center, "
+                                    "save the connector, and press oAuth."))
+    except InvalidGrant as exc:
+        failure = CallbackFailure(_("Code expired or used"),
+                                  _("Exact Online did not accept the code: %(e)s") % {"e": exc}, again)
+    except TransportError as exc:
+        failure = CallbackFailure(_("Exact Online not reachable"),
+                                  _("We could not reach Exact Online: %(e)s") % {"e": exc}, again, 502)
+    except ExactError as exc:
+        failure = CallbackFailure(_("Exact Online refused"), str(exc), again, 502)
+    else:
+        was = connector.was_authorized
+        store_tokens(connector, tokens, now)
+        connector.status = Status.CONNECTED
+        connector.status_reason = ""
+        connector.exact_user_id = str(me.get("UserID") or "")
+        connector.exact_user_name = str(me.get("FullName") or me.get("UserName") or "")
+        connector.divisions = divisions
+        codes = {code_ for code_, _name in divisions}
+        if connector.division not in codes:
+            connector.division = current
+        connector.division_name = dict(map(tuple, divisions)).get(connector.division, "")  # type: ignore[arg-type]
+        connector.authorized_at = now
+        connector.last_error = ""
+        connector.save()
+        record_event(connector, EventKind.REAUTHORIZED if was else EventKind.AUTHORIZED,
+                     f"Authorized by {connector.exact_user_name} for division {connector.division} "
+                     f"{connector.division_name}", actor, now)
+        return None
+    connector.last_error, connector.last_error_at = f"{failure.title}: {failure.detail}", now
+    connector.save()
+    record_event(connector, EventKind.FAILED, f"{failure.title}: {failure.detail}", actor, now)
+    return failure
+
+
+def choose_division(actor: str, connector: Connector, division: int) -> Connector:
+    with transaction.atomic():
+        connector = lock_row(Connector, connector.pk)
+        names = {int(code): name for code, name in connector.divisions}
+        if division not in names:
+            raise ConnectorError(_("Division %(d)s is not one the authorizing Exact user may use.") % {"d": division})
+        if division != connector.division:
+            connector.division, connector.division_name = division, names[division]
+            connector.save()
+            record_event(connector, EventKind.DIVISION_CHANGED, f"Division {division} {names[division]}", actor,
+                         clock.now())
+    return connector
+
+
+@dataclass(frozen=True)
+class TestResult:
+    ok: bool
+    message: str
+
+
+def test_connection(actor: str, connector: Connector) -> TestResult:
+    """Call ``current/Me`` with a valid token (refreshing when needed) and say who and where we are."""
+    from ledgerlink.connectors.engine import TokenUnavailable
+
+    now = clock.now()
+    try:
+        with exact.client_for(connector, ConnectorTokens(connector.pk)) as client:
+            me = client.me()
+    except TokenUnavailable as exc:
+        result = TestResult(False, _("No valid token: %(reason)s") % {"reason": exc.reason})
+    except ExactError as exc:
+        result = TestResult(False, _("Exact Online answered: %(e)s") % {"e": exc})
+    else:
+        result = TestResult(True, _("Connected as %(user)s; division %(division)s %(name)s") % {
+            "user": me.get("FullName") or me.get("UserName"), "division": connector.division,
+            "name": connector.division_name})
+    with transaction.atomic():
+        locked = lock_row(Connector, connector.pk)
+        if result.ok:
+            locked.last_contact_at = now
+            locked.save(update_fields=["last_contact_at", "updated_at"])
+        record_event(locked, EventKind.TESTED, result.message, actor, now)
+    return result
+
+
+def reencrypt_all() -> int:
+    """Re-seal every stored secret with the current first key (after a key rotation)."""
+    count = 0
+    for connector_id in Connector.objects.values_list("pk", flat=True):
+        with transaction.atomic():
+            connector = lock_row(Connector, connector_id)
+            for field in ("client_secret_sealed", "api_token_sealed", "access_token_sealed", "refresh_token_sealed"):
+                value = getattr(connector, field)
+                if value:
+                    setattr(connector, field, crypto.reseal(value).token)
+                    count += 1
+            connector.save()
+    return count
+

@@ -1,0 +1,36 @@
+"""Closed value sets of connectors."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NOT_AUTHORIZED = "not_authorized", _("Not authorized")
+    CONNECTED = "connected", _("Connected")
+    REAUTH_REQUIRED = "reauth_required", _("Reauthorization required")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    SAVED = "saved", _("Saved")
+    AUTHORIZE_STARTED = "authorize_started", _("Authorization started")
+    AUTHORIZED = "authorized", _("Authorized")
+    REAUTHORIZED = "reauthorized", _("Reauthorized")
+    REFRESHED = "refreshed", _("Tokens refreshed")
+    FAILED = "failed", _("Failed")
+    DISCONNECTED = "disconnected", _("Disconnected")
+    TESTED = "tested", _("Connection tested")
+    DIVISION_CHANGED = "division_changed", _("Division changed")
+
+
+# Exact's regional sites (reference §1). "sandbox" appears only when LEDGERLINK_EXACT_SANDBOX_URL is set.
+REGIONS = {
+    "nl": _("Netherlands (start.exactonline.nl)"),
+    "be": _("Belgium (start.exactonline.be)"),
+    "de": _("Germany (start.exactonline.de)"),
+    "fr": _("France (start.exactonline.fr)"),
+    "es": _("Spain (start.exactonline.es)"),
+    "uk": _("United Kingdom (start.exactonline.co.uk)"),
+    "us": _("United States (start.exactonline.com)"),
+}
+SANDBOX = "sandbox"

@@ -1,0 +1,116 @@
+"""Connector rows. Secrets are stored sealed (see core/crypto.py); columns holding them end in ``_sealed``."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ledgerlink.connectors.choices import EventKind, Status
+from ledgerlink.tenancy.models import Company
+
+
+class ConnectorQuerySet(models.QuerySet):
+    def for_company(self, company: Company) -> ConnectorQuerySet:
+        return self.filter(company=company)
+
+
+class Connector(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="connectors")
+    number = models.PositiveIntegerField(_("Number"))
+    name = models.CharField(_("Name"), max_length=200)
+    region = models.CharField(_("Region"), max_length=16, default="nl")
+    client_id = models.CharField(_("Client ID"), max_length=64, blank=True)
+    client_secret_sealed = models.TextField(blank=True)
+    callback_url = models.CharField(_("Callback URL"), max_length=500, blank=True)
+    # The authorization code Exact returned (the seed calls it "API token"); kept sealed, shown masked.
+    api_token_sealed = models.TextField(blank=True)
+
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NOT_AUTHORIZED)
+    status_reason = models.TextField(blank=True)
+    exact_user_id = models.CharField(max_length=64, blank=True)
+    exact_user_name = models.CharField(max_length=200, blank=True)
+    division = models.PositiveIntegerField(_("Division"), null=True, blank=True)
+    division_name = models.CharField(max_length=200, blank=True)
+    divisions = models.JSONField(default=list, blank=True)  # [[code, name], …] the authorizing user may use
+
+    access_token_sealed = models.TextField(blank=True)
+    refresh_token_sealed = models.TextField(blank=True)
+    access_expires_at = models.DateTimeField(null=True, blank=True)
+    tokens_issued_at = models.DateTimeField(null=True, blank=True)  # when the current pair was issued
+    authorized_at = models.DateTimeField(null=True, blank=True)
+    last_refresh_at = models.DateTimeField(null=True, blank=True)
+    refresh_count = models.PositiveIntegerField(default=0)
+    # A refresh in flight: set (and committed) before the refresh token is sent, cleared with the new pair.
+    refresh_claim = models.CharField(max_length=64, blank=True)
+    refresh_claimed_at = models.DateTimeField(null=True, blank=True)
+    refresh_failures = models.PositiveIntegerField(default=0)
+    refresh_not_before = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConnectorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["company_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["company", "number"], name="connector_number_per_company")]
+
+    def __str__(self) -> str:
+        return f"connector {self.number} ({self.name})"
+
+    @property
+    def has_client_secret(self) -> bool:
+        return bool(self.client_secret_sealed)
+
+    @property
+    def has_api_token(self) -> bool:
+        return bool(self.api_token_sealed)
+
+    @property
+    def was_authorized(self) -> bool:
+        return self.authorized_at is not None
+
+
+class ConnectorEvent(models.Model):
+    """The connector's audit trail. ``message`` is written for people and never holds a secret."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    message = models.TextField(blank=True)
+    actor_label = models.CharField(max_length=200)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class OAuthState(models.Model):
+    """One authorization attempt: random, single-use, expires, bound to company, connector and session."""
+
+    state_hash = models.CharField(max_length=64, unique=True)
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="+")
+    session_hash = models.CharField(max_length=64)
+    actor_label = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class UsageCounter(models.Model):
+    """Calls counted against Exact's budgets: token calls per UTC day, 4xx answers per endpoint per hour."""
+
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="usage")
+    kind = models.CharField(max_length=16)  # "token" or "error"
+    endpoint = models.CharField(max_length=200, blank=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connector", "kind", "endpoint", "window_start"], name="usage_window_once"),
+        ]

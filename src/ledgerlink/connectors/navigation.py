@@ -1,0 +1,33 @@
+"""Connectors in the Extra menu and in Quick search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ledgerlink.connectors.models import Connector
+from ledgerlink.web.access import is_company_admin
+from ledgerlink.web.registry import MenuItem, SearchHit, registry
+
+
+def search_connectors(request: HttpRequest, query: str) -> Iterable[SearchHit]:
+    if not is_company_admin(request):
+        return
+    match = Q(name__icontains=query)
+    if query.isdigit():
+        match |= Q(number=int(query))
+    for connector in Connector.objects.for_company(request.company).filter(match)[:8]:  # type: ignore[attr-defined]
+        yield SearchHit(kind="connector", label=f"{connector.number} {connector.name}",
+                        url=reverse("connector-detail", args=[connector.number]), detail=_("Connector"))
+
+
+def register() -> None:
+    registry.add_menu_item(MenuItem(menu=gettext_lazy("Extra"), label=gettext_lazy("Connectors"),
+                                    url_name="connector-list", visible=is_company_admin,
+                                    keywords=("connector", "exact", "oauth"), order=30))
+    registry.add_search_provider(search_connectors)

@@ -1,0 +1,37 @@
+"""Telling company admins that a connector needs them."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+from ledgerlink.connectors.models import Connector
+from ledgerlink.tenancy.choices import Role
+
+log = logging.getLogger("ledgerlink.connectors.notify")
+
+
+def reauthorization_required(connector_id: int) -> None:
+    connector = Connector.objects.select_related("company").get(pk=connector_id)
+    company = connector.company
+    recipients = list(company.users.filter(role=Role.ADMIN, is_active=True).exclude(email="")
+                      .values_list("email", flat=True))
+    if not recipients:
+        log.warning("no admin e-mail address to tell about reauthorization", extra={"connector": connector_id})
+        return
+    address = f"{settings.LEDGERLINK_PUBLIC_SCHEME}://{company.alias}.{settings.LEDGERLINK_BASE_DOMAIN}" \
+              f"/connectors/{connector.number}/" if company.alias else "the connectors page"
+    send_mail(
+        subject=f"Exact Online connector {connector.number} needs to be authorized again",
+        message=(
+            f"The Exact Online connector {connector.number} ({connector.name}) of {company.name} can no longer "
+            f"talk to Exact Online.\n\nReason: {connector.status_reason}\n\n"
+            f"Journals wait and nothing is lost. To reconnect, open {address}, clear the API token, "
+            "press Save and then oAuth, and sign in to Exact Online.\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+        fail_silently=True,
+    )

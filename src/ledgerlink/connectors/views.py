@@ -1,0 +1,208 @@
+"""Extra → Connectors: the list, the connector screen, the oAuth popup and the callback."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ledgerlink.connectors import actions, budgets
+from ledgerlink.connectors.callback import difference, expected_callback_url, problems
+from ledgerlink.connectors.choices import Status
+from ledgerlink.connectors.exact import region_choices
+from ledgerlink.connectors.forms import API_TOKEN_MASK, ConnectorForm
+from ledgerlink.connectors.models import Connector
+from ledgerlink.connectors.worker import workers_alive
+from ledgerlink.core import clock
+from ledgerlink.tenancy.choices import Module
+from ledgerlink.tenancy.licences import licence_required
+from ledgerlink.web.access import company_admin_required
+
+EXPIRY_WARNING = timedelta(days=20)
+
+
+def _actor(request: HttpRequest) -> str:
+    return str(request.user)
+
+
+def _connector(request: HttpRequest, number: int) -> Connector:
+    connector = Connector.objects.for_company(request.company).filter(number=number).first()  # type: ignore[attr-defined]
+    if connector is None:
+        raise Http404
+    return connector
+
+
+def _port(request: HttpRequest) -> str | None:
+    host = request.META.get("HTTP_HOST", "")
+    return host.rsplit(":", 1)[1] if ":" in host and not host.endswith("]") else None
+
+
+def _expected(request: HttpRequest, number: int) -> str:
+    return expected_callback_url(request.company.alias, number, _port(request))  # type: ignore[attr-defined]
+
+
+@company_admin_required
+def connector_list(request: HttpRequest) -> HttpResponse:
+    company = request.company  # type: ignore[attr-defined]
+    connectors = list(Connector.objects.for_company(company))
+    now = clock.now()
+    expiring = [c for c in connectors if c.status == Status.CONNECTED and c.tokens_issued_at
+                and now - c.tokens_issued_at > EXPIRY_WARNING]
+    return render(request, "connectors/list.html", {
+        "connectors": connectors, "missing": actions.why_not_allowed(company),
+        "expiring_without_worker": expiring if not workers_alive(now) else [],
+    })
+
+
+@company_admin_required
+@licence_required(Module.EXACT_ONLINE)
+def connector_add(request: HttpRequest) -> HttpResponse:
+    company = request.company  # type: ignore[attr-defined]
+    if actions.why_not_allowed(company):
+        return redirect("connector-list")
+    number = actions.next_free_number(company)
+    form = ConnectorForm(request.POST or None, regions=region_choices(), number_locked=False, secret_set=False,
+                         initial={"number": number, "name": _("Exact Online"), "region": region_choices()[0][0],
+                                  "callback_url": _expected(request, number)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            connector = actions.create_connector(
+                _actor(request), company, number=data["number"], name=data["name"], region=data["region"],
+                client_id=data["client_id"], client_secret=data["client_secret"], callback_url=data["callback_url"])
+        except actions.ConnectorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Connector %(n)s saved.") % {"n": connector.number})
+            return redirect("connector-detail", number=connector.number)
+    return render(request, "connectors/detail.html", _screen(request, form, None, number))
+
+
+def _screen(request: HttpRequest, form: ConnectorForm, connector: Connector | None, number: int) -> dict:
+    expected = _expected(request, number)
+    saved = connector.callback_url if connector else ""
+    return {
+        "form": form, "connector": connector, "expected_callback": expected,
+        "callback_difference": difference(saved, expected) if saved else None,
+        "callback_problems": problems(saved) if saved else [],
+        "can_authorize": bool(connector and connector.client_id and connector.has_client_secret
+                              and connector.callback_url),
+        "events": connector.events.all()[:30] if connector else [],
+        "usage": _usage(connector) if connector else None,
+    }
+
+
+def _usage(connector: Connector) -> dict:
+    now = clock.now()
+    return {"token_calls_today": budgets.token_calls_today(connector, now),
+            "token_call_limit": budgets.token_call_limit(),
+            "errors_this_hour": budgets.errors_this_hour(connector, now),
+            "error_limit": settings.LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR}
+
+
+@company_admin_required
+@licence_required(Module.EXACT_ONLINE)
+def connector_detail(request: HttpRequest, number: int) -> HttpResponse:
+    connector = _connector(request, number)
+    form = ConnectorForm(
+        request.POST or None, regions=region_choices(), number_locked=connector.was_authorized,
+        secret_set=connector.has_client_secret,
+        initial={"number": connector.number, "name": connector.name, "region": connector.region,
+                 "client_id": connector.client_id, "callback_url": connector.callback_url,
+                 "api_token": API_TOKEN_MASK if connector.has_api_token else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            connector = actions.save_connector(
+                _actor(request), connector, number=data["number"], name=data["name"], region=data["region"],
+                client_id=data["client_id"], client_secret=data["client_secret"] or None,
+                callback_url=data["callback_url"], clear_api_token=data["api_token"] == "")
+        except actions.ConnectorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Connector %(n)s saved.") % {"n": connector.number})
+            return redirect("connector-detail", number=connector.number)
+    return render(request, "connectors/detail.html", _screen(request, form, connector, connector.number))
+
+
+@require_GET
+@company_admin_required
+def connector_status(request: HttpRequest, number: int) -> HttpResponse:
+    connector = _connector(request, number)
+    return render(request, "connectors/_status.html", {"connector": connector, "usage": _usage(connector)})
+
+
+@require_GET
+@company_admin_required
+@licence_required(Module.EXACT_ONLINE)
+def connector_authorize(request: HttpRequest, number: int) -> HttpResponse:
+    connector = _connector(request, number)
+    if not request.session.session_key:
+        request.session.save()
+    try:
+        url = actions.start_authorization(_actor(request), connector, request.session.session_key or "")
+    except actions.ConnectorError as exc:
+        return render(request, "connectors/oauth_result.html", {
+            "ok": False, "title": _("Cannot start oAuth"), "detail": str(exc),
+            "todo": _("Close this window, complete the connector screen and save."), "connector": connector,
+        }, status=400)
+    return redirect(url)
+
+
+@require_GET
+def oauth_callback(request: HttpRequest) -> HttpResponse:
+    """``/oauth.ashx?provider=<number>&code=…&state=…`` on the company's host (the seed's address)."""
+    company = getattr(request, "host_company", None)
+    if company is None:
+        return render(request, "connectors/oauth_result.html", {
+            "ok": False, "title": _("Wrong address"),
+            "detail": _("Exact sent its answer to an address that belongs to no company."),
+            "todo": _("Register the Callback URL shown on the connector screen (with the company's alias) "
+                      "in Exact's App Center, and press oAuth again."),
+        }, status=400)
+    number = request.GET.get("provider", "")
+    params = {key: request.GET.get(key, "") for key in ("code", "state", "error", "error_description")}
+    try:
+        connector = actions.complete_authorization(company, number, params, request.session.session_key or "")
+    except actions.CallbackFailure as failure:
+        return render(request, "connectors/oauth_result.html", {
+            "ok": False, "title": failure.title, "detail": failure.detail, "todo": failure.todo,
+            "connector_url": reverse("connector-detail", args=[number]) if number.isdigit() else None,
+            "number": number,
+        }, status=failure.status)
+    return render(request, "connectors/oauth_result.html", {
+        "ok": True, "title": _("Connected"), "connector": connector,
+        "detail": _("Connected to Exact Online as %(user)s, division %(division)s %(name)s.")
+        % {"user": connector.exact_user_name, "division": connector.division, "name": connector.division_name},
+        "connector_url": reverse("connector-detail", args=[connector.number]), "number": connector.number,
+    })
+
+
+@require_POST
+@company_admin_required
+@licence_required(Module.EXACT_ONLINE)
+def connector_test(request: HttpRequest, number: int) -> HttpResponse:
+    connector = _connector(request, number)
+    result = actions.test_connection(_actor(request), connector)
+    (messages.success if result.ok else messages.error)(request, result.message)
+    return redirect("connector-detail", number=number)
+
+
+@require_POST
+@company_admin_required
+@licence_required(Module.EXACT_ONLINE)
+def connector_division(request: HttpRequest, number: int) -> HttpResponse:
+    connector = _connector(request, number)
+    try:
+        actions.choose_division(_actor(request), connector, int(request.POST.get("division", "0")))
+        messages.success(request, _("Division saved."))
+    except (actions.ConnectorError, ValueError) as exc:
+        messages.error(request, str(exc))
+    return redirect("connector-detail", number=number)
