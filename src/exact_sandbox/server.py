@@ -20,6 +20,11 @@ class SandboxRequestHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         logger.debug("%s %s -> %s", self.command, self.path, code)
 
+    def connection_dropped(self, error: BaseException, environ: object = None) -> None:
+        """An injected drop (faults.DropConnection) or a client that went away: end the connection
+        without writing a byte, instead of waiting for a next keep-alive request."""
+        self.close_connection = True
+
     def log(self, type: str, message: str, *args: object) -> None:
         if type == "error":
             logger.error(message, *args)
