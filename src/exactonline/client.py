@@ -13,6 +13,7 @@ Every REST call goes through :meth:`ExactClient.request`, which in this order
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -39,6 +40,16 @@ WRITE_HEADERS = {
     "Content-Type": "application/json",
     "Prefer": "return=representation",
 }
+
+
+BUDGET_STATUSES = frozenset({400, 401, 403, 404})  # the answers Exact counts against the error budget
+_ENTITY_SET = re.compile(r"^(?:\d+/)?([^/(]+/[^/(]+)")
+
+
+def entity_set_of(path: str) -> str:
+    """``7001/financial/GLAccounts(guid'…')`` → ``financial/GLAccounts``: what Exact calls an endpoint."""
+    m = _ENTITY_SET.match(path)
+    return m.group(1) if m else path
 
 
 class ExactClient:
@@ -104,12 +115,13 @@ class ExactClient:
         headers = WRITE_HEADERS if content is not None else JSON_HEADERS
         key = Governor.key(self.client_id, division)
         endpoint = httpx.URL(url).path.removeprefix("/api/v1/")
+        budget_endpoint = entity_set_of(endpoint)
         attempt = 0
         waits_429 = 0
         renewed = False
         while True:
             attempt += 1
-            self.governor.before_call(key)
+            self.governor.before_call(key, budget_endpoint)
             token = self.tokens.access_token()
             request = self._http.build_request(
                 method,
@@ -142,6 +154,8 @@ class ExactClient:
             self.governor.record(key, response.headers)
             if error is None:
                 return response
+            if status in BUDGET_STATUSES:
+                self.governor.record_error(key, budget_endpoint)
             if isinstance(error, AccessTokenExpired) and not renewed:
                 renewed = True
                 self.tokens.on_access_token_rejected(token, error)

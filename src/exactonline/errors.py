@@ -15,7 +15,7 @@
     │   ├── InvalidClient               client ID / secret pair rejected
     │   ├── AccessTokenExpired          API answered 401 for the bearer token
     │   └── Forbidden                   403: no rights on this division
-    ├── RateLimited                 .window ("minutely" | "daily" | "token"), .reset_at
+    ├── RateLimited                 .window ("minutely" | "daily" | "token" | "errors"), .reset_at
     └── ApiError                    .status, .messages (Exact's text, one entry per line)
         ├── ValidationError             400, and 500 carrying Exact's messages on a write
         ├── NotFound                    404

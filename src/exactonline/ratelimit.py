@@ -9,6 +9,13 @@ numbers are stale) the call may go at once and the remaining count drops by one,
 share a store do not all spend the last call. Only when a window is known to be exhausted does it
 wait, and only until that window's reset. After the call the headers overwrite the estimate.
 
+It also keeps Exact's *error budget*: more than 10 answers of 400/401/403/404 on one endpoint
+within an hour get the app blocked on that endpoint for an hour (and longer on repetition). The
+governor counts those answers per endpoint and, once ``error_budget`` of them fall in the current
+hour, refuses further calls to that endpoint with ``RateLimited(window="errors")`` until the hour
+is over: a parked journal is better than a blocked app. The hour starts with the first error, which
+is at least as strict as Exact's clock-hour or sliding counting.
+
 The store is the only shared state; :class:`InMemoryStore` serves one process, the service keeps
 the same records in its database (see :class:`RateLimitStore` for the contract).
 """
@@ -46,9 +53,23 @@ UNKNOWN = Window(None, None, None)
 
 
 @dataclass(frozen=True)
+class ErrorCount:
+    endpoint: str  # "financial/GLAccounts"
+    count: int
+    until_ms: int  # the end of the hour that began with the first counted error
+
+
+@dataclass(frozen=True)
 class RateLimitState:
     minutely: Window = UNKNOWN
     daily: Window = UNKNOWN
+    errors: tuple[ErrorCount, ...] = ()
+
+    def errors_for(self, endpoint: str, now_ms: int) -> ErrorCount | None:
+        for e in self.errors:
+            if e.endpoint == endpoint and now_ms < e.until_ms:
+                return e
+        return None
 
 
 class RateLimitStore(Protocol):
@@ -129,6 +150,7 @@ class Governor:
         sleep: Callable[[float], None] | None = None,
         max_wait: float = 65.0,
         margin: float = 0.05,
+        error_budget: int | None = 10,
     ):
         import time
 
@@ -137,12 +159,13 @@ class Governor:
         self.sleep = sleep or time.sleep
         self.max_wait = max_wait
         self.margin = margin  # seconds added after a reset, against clock skew with Exact
+        self.error_budget = error_budget  # failing answers allowed per endpoint and hour; None: no guard
 
     @staticmethod
     def key(app: str, division: int | str | None) -> str:
         return f"{app}:{division if division is not None else '-'}"
 
-    def delay(self, key: str) -> tuple[float, str | None, int | None]:
+    def delay(self, key: str, endpoint: str | None = None) -> tuple[float, str | None, int | None]:
         """Reserve a call: (seconds to wait first, window waited on, its reset in ms)."""
         now_ms = _ms(self.clock())
         found: list[tuple[float, str, int]] = []
@@ -155,10 +178,15 @@ class Governor:
                 if w.exhausted(now_ms):
                     assert w.reset_ms is not None
                     waits.append(((w.reset_ms - now_ms) / 1000 + self.margin, name, w.reset_ms))
+            if endpoint is not None and self.error_budget is not None:
+                spent = state.errors_for(endpoint, now_ms)
+                if spent is not None and spent.count >= self.error_budget:
+                    waits.append(((spent.until_ms - now_ms) / 1000, "errors", spent.until_ms))
             if waits:
                 found.append(max(waits))
                 return state
-            return RateLimitState(
+            return replace(
+                state,
                 minutely=self._spend(state.minutely, now_ms),
                 daily=self._spend(state.daily, now_ms),
             )
@@ -176,19 +204,24 @@ class Governor:
             return w
         return replace(w, remaining=w.remaining - 1)
 
-    def before_call(self, key: str) -> None:
-        """Wait, if a window is spent, until it resets. One sleep per spent window, no polling."""
+    def before_call(self, key: str, endpoint: str | None = None) -> None:
+        """Wait, if a window is spent, until it resets. One sleep per spent window, no polling.
+
+        A spent error budget or daily window is not waited out: that takes up to hours, so
+        :class:`~exactonline.errors.RateLimited` tells the caller when to come back instead.
+        """
         window: str | None = None
         reset_ms: int | None = None
         for _ in range(3):  # the minute window, then the day window, then give up
-            seconds, window, reset_ms = self.delay(key)
+            seconds, window, reset_ms = self.delay(key, endpoint)
             if seconds <= 0:
                 return
-            if seconds > self.max_wait:
+            if seconds > self.max_wait or window == "errors":
                 break
             self.sleep(seconds)
         reset = datetime.fromtimestamp(reset_ms / 1000, UTC) if reset_ms else None
-        raise RateLimited(f"{window} rate limit spent until {reset}", window=window or "", reset_at=reset)
+        what = f"error budget of {endpoint}" if window == "errors" else f"{window} rate limit"
+        raise RateLimited(f"{what} spent until {reset}", window=window or "", reset_at=reset)
 
     def record(self, key: str, headers: Mapping[str, str]) -> None:
         """Take Exact's figures as the truth. Windows without headers keep what we knew."""
@@ -198,7 +231,7 @@ class Governor:
 
         def apply(state: RateLimitState | None) -> RateLimitState:
             state = state or RateLimitState()
-            return RateLimitState(minutely=minutely or state.minutely, daily=daily or state.daily)
+            return replace(state, minutely=minutely or state.minutely, daily=daily or state.daily)
 
         self.store.update(key, apply)
 
@@ -217,6 +250,22 @@ class Governor:
             if minutely is None and daily is None:
                 # No headers at all (seen in 2019): assume the minute window, to its next boundary.
                 m = Window(m.limit, 0, (now_ms // 60000 + 1) * 60000)
-            return RateLimitState(minutely=m, daily=d)
+            return replace(state, minutely=m, daily=d)
+
+        self.store.update(key, apply)
+
+    def record_error(self, key: str, endpoint: str) -> None:
+        """Count an answer that Exact counts against the error budget (400, 401, 403, 404)."""
+        now_ms = _ms(self.clock())
+
+        def apply(state: RateLimitState | None) -> RateLimitState:
+            state = state or RateLimitState()
+            current = state.errors_for(endpoint, now_ms)
+            kept = tuple(e for e in state.errors if now_ms < e.until_ms and e is not current)
+            if current is None:
+                current = ErrorCount(endpoint, 1, now_ms + 3_600_000)
+            else:
+                current = replace(current, count=current.count + 1)
+            return replace(state, errors=(*kept, current))
 
         self.store.update(key, apply)

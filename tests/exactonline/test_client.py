@@ -411,3 +411,22 @@ def test_logs_are_structured_and_never_carry_secrets(fake, clock, caplog):
 def test_tokenset_in_an_fstring_does_not_leak(clock):
     tokens = TokenSet("AAEA-access", "Yk3-refresh", clock(), clock())
     assert "AAEA" not in f"{tokens}" and "Yk3" not in f"{tokens!r}"
+
+
+def test_client_counts_errors_per_endpoint_and_stops_before_exact_blocks(fake, clock):
+    from exactonline.client import entity_set_of
+
+    assert entity_set_of("7001/financial/GLAccounts(guid'x')") == "financial/GLAccounts"
+    assert entity_set_of("7001/financial/GLAccounts/$count") == "financial/GLAccounts"
+    assert entity_set_of("current/Me") == "current/Me"
+    fake.queue(*[httpx.Response(404, content=odata_error("Not found")) for _ in range(10)])
+    div = make_client(fake, clock).division(7001)
+    for _ in range(10):
+        with pytest.raises(E.NotFound):
+            div.gl_accounts.get(GL_ID)
+    with pytest.raises(E.RateLimited) as info:
+        div.gl_accounts.list()
+    assert info.value.window == "errors"
+    assert len(fake.requests) == 10  # the eleventh call never left
+    fake.queue(page([]))
+    assert div.journals.list() == []

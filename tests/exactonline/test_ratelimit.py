@@ -162,3 +162,45 @@ def test_store_update_is_atomic_under_threads():
     for t in threads:
         t.join()
     assert store.get("k").minutely.remaining == 200
+
+
+# --- error budget -----------------------------------------------------------------------------
+
+
+def test_error_budget_refuses_the_endpoint_after_ten_errors_until_the_hour_is_over(clock):
+    g = governor(clock)
+    for _ in range(9):
+        g.record_error(KEY, "financial/GLAccounts")
+    g.before_call(KEY, "financial/GLAccounts")  # nine: still allowed
+    g.record_error(KEY, "financial/GLAccounts")
+    with pytest.raises(RateLimited) as info:
+        g.before_call(KEY, "financial/GLAccounts")
+    assert info.value.window == "errors"
+    assert info.value.reset_at == datetime(2025, 3, 10, 14, 5, 11, tzinfo=UTC)
+    assert clock.sleeps == []  # an hour is not slept out
+    g.before_call(KEY, "financial/Journals")  # other endpoints go on
+    g.before_call(Governor.key("app", 7002), "financial/GLAccounts")  # and other divisions
+    clock.advance(3600)
+    g.before_call(KEY, "financial/GLAccounts")
+
+
+def test_error_budget_hour_starts_with_the_first_error(clock):
+    g = governor(clock)
+    g.record_error(KEY, "crm/Accounts")
+    clock.advance(3599)
+    for _ in range(9):
+        g.record_error(KEY, "crm/Accounts")
+    with pytest.raises(RateLimited):
+        g.before_call(KEY, "crm/Accounts")
+    clock.advance(1)  # the first error's hour is over: a new count starts
+    g.before_call(KEY, "crm/Accounts")
+    g.record_error(KEY, "crm/Accounts")
+    state = g.store.get(KEY)
+    assert state is not None and [(e.endpoint, e.count) for e in state.errors] == [("crm/Accounts", 1)]
+
+
+def test_error_budget_can_be_switched_off(clock):
+    g = Governor(InMemoryStore(), clock=clock, sleep=clock.sleep, error_budget=None)
+    for _ in range(50):
+        g.record_error(KEY, "financial/GLAccounts")
+    g.before_call(KEY, "financial/GLAccounts")

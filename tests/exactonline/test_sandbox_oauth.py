@@ -173,15 +173,35 @@ def test_token_call_limit_is_rate_limited(sandbox):
     assert info.value.window == "token"
 
 
-def test_endpoint_blocked_after_too_many_errors(sandbox):
+def test_the_error_budget_stops_the_client_before_exact_blocks_it(sandbox):
     client = sandbox.client()
     gl = client.division(MAIN).gl_accounts
     missing = "00000000-0000-4000-8000-000000000000"
     for _ in range(10):
         with pytest.raises(E.NotFound):
             gl.get(missing)
-    with pytest.raises(E.NotFound):
-        gl.get(missing)  # the 11th error is still answered, and blocks the endpoint
+    with pytest.raises(E.RateLimited) as info:
+        gl.list()  # any call to the endpoint: the next failure would get the app blocked
+    assert info.value.window == "errors"
+    assert info.value.reset_at == sandbox.time() + timedelta(hours=1)
+    budget = sandbox.state()["error_budget"]
+    assert [(b["endpoint"], b["errors_this_hour"], b["blocked_until"]) for b in budget] == [
+        ("financial/GLAccounts", 10, None)
+    ]
+    assert client.division(MAIN).journals.first() is not None  # other endpoints are not affected
+    sandbox.time.advance(3601)
+    assert gl.first() is not None
+
+
+def test_endpoint_blocked_when_the_budget_guard_is_off(sandbox):
+    from exactonline import Governor
+
+    client = sandbox.client(governor=Governor(clock=sandbox.time, sleep=sandbox.time.sleep, error_budget=None))
+    gl = client.division(MAIN).gl_accounts
+    missing = "00000000-0000-4000-8000-000000000000"
+    for _ in range(11):
+        with pytest.raises(E.NotFound):
+            gl.get(missing)
     with pytest.raises(E.EndpointBlocked) as info:
         gl.list()
     assert info.value.status == 403 and "blocked" in info.value.messages[0]
