@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import quote, unquote
 
-from .backend import Backend, normalize_client_id
+from .backend import Backend
 from .formats import us_timestamp
 from .models import App, AuthCode, TokenChain, User
 
@@ -238,7 +238,3 @@ def authenticate_bearer(backend: Backend, authorization: str | None) -> BearerRe
         if chain.client_id not in backend.apps or user is None:
             return BearerResult(None, None, "The access token is invalid or revoked")
         return BearerResult(chain, user, None)
-
-
-def chain_client_id(chain: TokenChain) -> str:
-    return normalize_client_id(chain.client_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -30,6 +31,7 @@ from .posting import (
 )
 from .responses import collection, empty, json_response, odata_error, render_row, single
 
+Handler = Callable[[Request, Division, User], Response]
 SELECT_REQUIRED = "Please add a $select or a $top=1 statement to the query string."
 NOT_JSON = ("The Exact Online sandbox emulates only the JSON format of the REST API. Send the header "
             "'Accept: application/json' (Exact itself answers XML without it).")
