@@ -179,7 +179,7 @@ class ExactClient:
         error: ExactError | None,
     ) -> None:
         fields = {
-            "request_id": request_id,
+            "exact_request_id": request_id,
             "method": method,
             "division": division,
             "endpoint": endpoint,

@@ -157,7 +157,7 @@ class OAuthClient:
             log.info(
                 "exact token call",
                 extra={
-                    "request_id": request_id,
+                    "exact_request_id": request_id,
                     "endpoint": "oauth2/token",
                     "grant_type": grant,
                     "status": status,

@@ -392,7 +392,7 @@ def test_logs_are_structured_and_never_carry_secrets(fake, clock, caplog):
         oauth.refresh(tokens.refresh_token)
     client = ExactClient(config, StaticTokenProvider(tokens.access_token), sleep=clock.sleep, http=oauth._http)
     client.division(7001).gl_accounts.list()
-    with pytest.raises(E.ValidationError):
+    with pytest.raises(E.ValidationError) as refused:
         client.division(7001).general_journal_entries.create({"JournalCode": "90"})
 
     dumped = "\n".join(f"{r.getMessage()} {r.__dict__!r}" for r in caplog.records)
@@ -402,8 +402,9 @@ def test_logs_are_structured_and_never_carry_secrets(fake, clock, caplog):
     assert [r.status for r in api] == [200, 400]
     first = api[0]
     assert first.division == 7001 and first.endpoint == "7001/financial/GLAccounts" and first.method == "GET"
-    assert len(first.request_id) == 16 and first.duration_ms >= 0
+    assert len(first.exact_request_id) == 16 and first.duration_ms >= 0
     assert api[1].error == "ValidationError" and api[1].levelno == logging.WARNING
+    assert api[1].exact_request_id == refused.value.request_id  # the error names the call it came from
     token_logs = [r for r in caplog.records if r.name == "exactonline.oauth"]
     assert [(r.grant_type, r.status) for r in token_logs] == [("authorization_code", 200), ("refresh_token", 401)]
 
