@@ -204,3 +204,4 @@ def test_error_budget_can_be_switched_off(clock):
     for _ in range(50):
         g.record_error(KEY, "financial/GLAccounts")
     g.before_call(KEY, "financial/GLAccounts")
+    assert g.delay(KEY, "financial/GLAccounts") == (0.0, None, None)

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exactonline import F, Guid, Int64, Query, raw
 from exactonline import errors as E
@@ -386,3 +388,23 @@ def test_timeouts(sandbox):
         )
     assert info.value.outcome_unknown is True
     assert len([r for r in requests if r.method == "POST" and "generaljournalentry" in r.url.path]) == 1
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40))
+def test_any_text_survives_the_round_trip_through_a_filter(sandbox, text):
+    """Whatever a description holds, an eq filter built by the client finds exactly that account."""
+    from exact_sandbox.models import GLAccount
+
+    sandbox.limits(minutely=10**6)
+    gid = uuid.uuid4()
+    with sandbox.backend.lock:
+        sandbox.backend.divisions[MAIN].gl_accounts[gid] = GLAccount(gid, "9998", text, 90, "General", "D", "B")
+    try:
+        div = sandbox.client().division(MAIN)
+        found = div.gl_accounts.list(Query().select("ID", "Description").filter(F("Description") == text))
+        assert str(gid) in [a["ID"] for a in found]
+        assert all(a["Description"] == text for a in found)
+    finally:
+        with sandbox.backend.lock:
+            del sandbox.backend.divisions[MAIN].gl_accounts[gid]
