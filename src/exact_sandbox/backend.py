@@ -95,6 +95,7 @@ class Backend:
             self.token_stats = TokenStats()
             self.faults.clear()
             self._next_chain = 1
+            self.generation = getattr(self, "generation", 0) + 1  # lets caches know the state was replaced
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -40,10 +40,10 @@ class SandboxClock:
         return self._mode
 
     def now(self) -> datetime:
+        """The sandbox time, to the millisecond (Exact's `/Date(ms)/` and `$skiptoken` precision)."""
         with self._lock:
-            if self._mode == "frozen":
-                return self._frozen_at
-            return datetime.now(UTC) + self._offset
+            value = self._frozen_at if self._mode == "frozen" else datetime.now(UTC) + self._offset
+        return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:

@@ -151,6 +151,7 @@ class Division:
     accounts: dict[uuid.UUID, CrmAccount] = field(default_factory=dict)
     entries: dict[uuid.UUID, Entry] = field(default_factory=dict)
     entry_sequences: dict[tuple[str, int], int] = field(default_factory=dict)
+    version: int = 0  # bumped on every change of entries, so cached rows can be reused until then
 
     def gl_by_code(self, code: str) -> GLAccount:
         for account in self.gl_accounts.values():

@@ -289,6 +289,7 @@ def post_general_journal_entry(division: Division, user: User, body: dict[str, o
     entry.lines = [line.raw for line in lines]
     entry.transaction_lines = _ledger_lines(lines, sales=False)
     division.entries[entry.id] = entry
+    division.version += 1
     return entry
 
 
@@ -404,6 +405,7 @@ def post_sales_entry(division: Division, user: User, body: dict[str, object], no
                                   account=customer.id))
     entry.transaction_lines = ledger
     division.entries[entry.id] = entry
+    division.version += 1
     return entry
 
 
@@ -416,4 +418,5 @@ def delete_entry(division: Division, kind: str, entry_id: uuid.UUID) -> Entry | 
     if found is not None and found.closed:
         raise ValidationError([f"Financial period is closed: {entry.year}/{entry.period}"])
     del division.entries[entry_id]
+    division.version += 1
     return entry

@@ -83,7 +83,8 @@ class RateLimiter:
         }
 
     def headers(self, key: tuple[str, int], now: datetime) -> dict[str, str]:
-        usage = self._current(key, now)
+        """The six headers without counting a call (and without recording an unknown key)."""
+        usage = self._current(key, now) if key in self._usage else _Usage(minute_start(now), 0, day_start(now), 0)
         return {**self._daily_headers(usage), **self._minutely_headers(usage)}
 
     def take(self, key: tuple[str, int], now: datetime) -> RateDecision:

@@ -52,6 +52,8 @@ def _wants_json(request: Request) -> bool:
 class RestApi:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+        self._cache: dict[tuple[int, str], tuple[int, list[dict[str, object]]]] = {}
+        self._cache_generation = backend.generation
 
     # -- entry points ----------------------------------------------------------------------------
     def me(self, request: Request) -> Response:
@@ -89,7 +91,9 @@ class RestApi:
             division = backend.division(division_code) if division_code is not None else None
             if division is None or division.code not in user.divisions:
                 backend.error_budget.record(budget_key, 403, now)
-                return odata_error(403, f"Forbidden: user {user.username} has no access to division {scope}.")
+                headers = backend.rate_limiter.headers(rate_key, now) if division_code is not None else {}
+                return odata_error(403, f"Forbidden: user {user.username} has no access to division {scope}.",
+                                   headers)
             decision = backend.rate_limiter.take(rate_key, now)
         if not decision.allowed:
             return empty(429, decision.headers)
@@ -135,12 +139,23 @@ class RestApi:
         return self._get(request, division, user, eset, key, tail)
 
     def _rows(self, division: Division, user: User, eset: EntitySet) -> list[dict[str, object]]:
+        """Typed rows of a set. Rows of a division's sets depend only on its data, so they are cached
+        until the division changes (`Division.version`); callers must not mutate them."""
         with self.backend.lock:
             if eset is DIVISIONS:
                 divisions = [self.backend.divisions[c] for c in user.divisions if c in self.backend.divisions]
                 return division_rows_for(divisions, user)
             assert eset.build is not None
-            return eset.build(division, user, self.backend.now())
+            if self._cache_generation != self.backend.generation:
+                self._cache.clear()
+                self._cache_generation = self.backend.generation
+            key = (division.code, eset.name)
+            cached = self._cache.get(key)
+            if cached is not None and cached[0] == division.version:
+                return cached[1]
+            rows = eset.build(division, user, self.backend.now())
+            self._cache[key] = (division.version, rows)
+            return rows
 
     def _get(self, request: Request, division: Division, user: User, eset: EntitySet, key: str | None,
              tail: str | None) -> Response:

@@ -251,3 +251,22 @@ def test_amounts_are_numbers_and_money_is_exact(exact_sandbox: SandboxHandle, co
                            params={"$select": "AmountFC", "$orderby": "AmountFC"}, headers=conn.headers)
     rows = json.loads(answer.text, parse_float=Decimal)["d"]["results"]
     assert [r["AmountFC"] for r in rows] == [Decimal("-0.3"), Decimal("0.3")]
+
+
+def test_reads_see_every_post_delete_and_reset(exact_sandbox: SandboxHandle, conn: Connection) -> None:
+    path = "/api/v1/7001/financialtransaction/TransactionLines"
+
+    def count() -> int:
+        return len(conn.get(path, **{"$select": "ID"}).json()["d"]["results"])
+
+    assert count() == 0
+    first = _post_plain_entries(conn, 1)[0]
+    assert count() == 2
+    _post_plain_entries(conn, 1)
+    assert count() == 4
+    assert conn.delete(f"/api/v1/7001/generaljournalentry/GeneralJournalEntries(guid'{first['EntryID']}')"
+                       ).status_code == 204
+    assert count() == 2
+    exact_sandbox.reset()
+    conn.tokens = exact_sandbox.issue_tokens(exact_sandbox.register_app("After reset"))
+    assert count() == 0
