@@ -119,10 +119,12 @@ class ExactClient:
         attempt = 0
         waits_429 = 0
         renewed = False
+        fresh_token: str | None = None
         while True:
             attempt += 1
             self.governor.before_call(key, budget_endpoint)
-            token = self.tokens.access_token()
+            token = fresh_token or self.tokens.access_token()
+            fresh_token = None
             request = self._http.build_request(
                 method,
                 url,
@@ -159,7 +161,8 @@ class ExactClient:
             if isinstance(error, AccessTokenExpired) and not renewed:
                 renewed = True
                 self.tokens.on_access_token_rejected(token, error)
-                if self.tokens.access_token() != token:
+                fresh_token = self.tokens.access_token()
+                if fresh_token != token:
                     attempt -= 1
                     continue  # Exact refused the token, so the request was not carried out
             if self.retry.should_retry(method, error, attempt):

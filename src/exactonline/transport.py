@@ -35,7 +35,7 @@ def send(http: httpx.Client, request: httpx.Request, *, request_id: str | None =
             outcome_unknown=unknown,
             request_id=request_id,
         ) from exc
-    except httpx.TransportError as exc:
+    except httpx.RequestError as exc:  # anything else httpx can raise once the request may be out
         raise TransportError(
             f"{type(exc).__name__} on {request.method} {request.url.path}",
             outcome_unknown=write,

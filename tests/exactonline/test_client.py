@@ -431,3 +431,24 @@ def test_client_counts_errors_per_endpoint_and_stops_before_exact_blocks(fake, c
     assert len(fake.requests) == 10  # the eleventh call never left
     fake.queue(page([]))
     assert div.journals.list() == []
+
+
+def test_an_undecodable_answer_to_a_post_is_outcome_unknown(fake, clock):
+    fake.queue(httpx.DecodingError("bad gzip"))
+    with pytest.raises(E.TransportError) as info:
+        make_client(fake, clock).division(7001).general_journal_entries.create({"JournalCode": "90"})
+    assert info.value.outcome_unknown is True
+    assert len(fake.requests) == 1
+
+
+def test_the_provider_is_asked_once_per_attempt(fake, clock):
+    calls = []
+
+    class Counting(RotatingProvider):
+        def access_token(self) -> str:
+            calls.append(self.current)
+            return self.current
+
+    fake.queue(expired_401(), ok({"d": {"results": [{"UserID": "u"}]}}))
+    make_client(fake, clock, Counting()).me()
+    assert calls == ["token-1", "token-2"]

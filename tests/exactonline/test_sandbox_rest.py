@@ -23,19 +23,29 @@ from .sandbox_helpers import MAIN
 EXTRA_ACCOUNTS = 132  # with the 18 seeded ones: 150
 
 
-def add_gl_accounts(sandbox, n: int) -> None:
+def put_gl_account(sandbox, gid: uuid.UUID, code: str, description: str) -> None:
     """The sandbox has no way to create GL accounts over HTTP (Exact's GLAccounts POST is not emulated),
-    so the test puts them into its in-process state directly, the way its seed does."""
+    so tests put them into its in-process state directly, the way its seed does, and bump the
+    backend's generation so its cached reference rows are rebuilt."""
     from exact_sandbox.models import GLAccount
 
-    backend = sandbox.backend
-    with backend.lock:
-        division = backend.divisions[MAIN]
-        for i in range(n):
-            gid = uuid.uuid5(uuid.NAMESPACE_URL, f"ledgerlink-test-gl-{i}")
-            division.gl_accounts[gid] = GLAccount(
-                gid, f"9{i:03d}", f"Testrekening {i}", 120, "Other costs", "D", "W", search_code=f"TEST{i}"
-            )
+    with sandbox.backend.lock:
+        division = sandbox.backend.divisions[MAIN]
+        division.gl_accounts[gid] = GLAccount(gid, code, description, 120, "Other costs", "D", "W")
+        sandbox.backend.generation += 1
+
+
+def drop_gl_account(sandbox, gid: uuid.UUID) -> None:
+    with sandbox.backend.lock:
+        division = sandbox.backend.divisions[MAIN]
+        del division.gl_accounts[gid]
+        sandbox.backend.generation += 1
+
+
+def add_gl_accounts(sandbox, n: int) -> None:
+    for i in range(n):
+        gid = uuid.uuid5(uuid.NAMESPACE_URL, f"ledgerlink-test-gl-{i}")
+        put_gl_account(sandbox, gid, f"9{i:03d}", f"Testrekening {i}")
 
 
 def counting_client(sandbox, **kwargs):
@@ -119,13 +129,8 @@ def test_every_filter_form_matches_the_same_filter_in_python(sandbox):
 
 
 def test_quotes_in_a_string_literal(sandbox):
-    from exact_sandbox.models import GLAccount
-
-    with sandbox.backend.lock:
-        gid = uuid.uuid4()
-        sandbox.backend.divisions[MAIN].gl_accounts[gid] = GLAccount(
-            gid, "9999", "Kassa's 'oude' rekening", 90, "General", "D", "B"
-        )
+    gid = uuid.uuid4()
+    put_gl_account(sandbox, gid, "9999", "Kassa's 'oude' rekening")
     div = sandbox.client().division(MAIN)
     found = div.gl_accounts.list(Query().filter(F("Description") == "Kassa's 'oude' rekening"))
     assert [a["ID"] for a in found] == [str(gid)]
@@ -394,17 +399,16 @@ def test_timeouts(sandbox):
 @given(text=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40))
 def test_any_text_survives_the_round_trip_through_a_filter(sandbox, text):
     """Whatever a description holds, an eq filter built by the client finds exactly that account."""
-    from exact_sandbox.models import GLAccount
-
     sandbox.limits(minutely=10**6)
     gid = uuid.uuid4()
-    with sandbox.backend.lock:
-        sandbox.backend.divisions[MAIN].gl_accounts[gid] = GLAccount(gid, "9998", text, 90, "General", "D", "B")
+    put_gl_account(sandbox, gid, "9998", text)
     try:
-        div = sandbox.client().division(MAIN)
-        found = div.gl_accounts.list(Query().select("ID", "Description").filter(F("Description") == text))
+        found = (
+            sandbox.client()
+            .division(MAIN)
+            .gl_accounts.list(Query().select("ID", "Description").filter(F("Description") == text))
+        )
         assert str(gid) in [a["ID"] for a in found]
         assert all(a["Description"] == text for a in found)
     finally:
-        with sandbox.backend.lock:
-            del sandbox.backend.divisions[MAIN].gl_accounts[gid]
+        drop_gl_account(sandbox, gid)
