@@ -2,12 +2,16 @@
 
 Every REST call goes through :meth:`ExactClient.request`, which in this order
 
-1. asks the rate-limit governor for a slot (waiting only if a window is spent),
+1. asks the rate-limit governor for a slot (waiting only if a window is spent; refusing outright if
+   the day or the endpoint's error budget is spent),
 2. asks the token provider for a bearer token,
 3. sends the request and logs one structured line (never a token),
-4. feeds the rate-limit headers back to the governor,
+4. feeds the rate-limit headers, and any answer Exact counts as an error, back to the governor,
 5. classifies the answer (:func:`exactonline.errors.classify`) and either returns it, sends it again
    (429 after the wait; 401 once with a newer token; a GET per the retry policy) or raises.
+
+Only the loop does I/O; the decisions (classify, the governor's arithmetic, the retry policy) are
+plain functions and objects, so an async twin of this loop would reuse all of them.
 """
 
 from __future__ import annotations

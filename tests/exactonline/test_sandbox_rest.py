@@ -412,3 +412,23 @@ def test_any_text_survives_the_round_trip_through_a_filter(sandbox, text):
         assert all(a["Description"] == text for a in found)
     finally:
         drop_gl_account(sandbox, gid)
+
+
+def test_expanded_lines_come_back_typed(sandbox):
+    ids = gl_ids(sandbox)
+    today = sandbox.time().astimezone(EXACT_TZ).date()
+    div = sandbox.client().division(MAIN)
+    entry = div.general_journal_entries.create(
+        journal(ids, today, ("1100", "99.95", "EXT-9", {}), ("1000", "-99.95", "EXT-9", {}))
+    )
+    [full] = div.general_journal_entries.list(
+        Query()
+        .select("EntryID", "EntryNumber", "GeneralJournalEntryLines")
+        .expand("GeneralJournalEntryLines")
+        .filter(F("EntryID") == Guid(entry["EntryID"]))
+    )
+    lines = full["GeneralJournalEntryLines"]
+    assert isinstance(lines, list) and len(lines) == 2
+    assert sorted(line["AmountFC"] for line in lines) == [Decimal("-99.95"), Decimal("99.95")]
+    assert all(line["Date"] == today and type(line["Date"]) is date for line in lines)
+    assert {line["GLAccountCode"] for line in lines} == {"1100", "1000"}
