@@ -40,7 +40,7 @@ from .oauth import (
     parse_callback,
 )
 from .odata import F, Guid, Query, literal, raw
-from .ratelimit import Governor, InMemoryStore, RateLimitState, RateLimitStore, Window
+from .ratelimit import ErrorCount, Governor, InMemoryStore, RateLimitState, RateLimitStore, Window
 from .resources import Division, EntitySet, Resource, WritableResource
 from .retry import NO_RETRY, RetryPolicy
 from .values import Code, Deferred, Int64, format_exact_datetime, guid, parse_exact_datetime
@@ -59,6 +59,7 @@ __all__ = [
     "Division",
     "EndpointBlocked",
     "EntitySet",
+    "ErrorCount",
     "ExactClient",
     "ExactConfig",
     "ExactError",
