@@ -275,3 +275,26 @@ def test_the_documented_walk_from_authorization_url_to_a_posted_journal(sandbox,
     assert caplog.records, "the client logs every call"
     for secret in secrets:
         assert secret not in dumped
+
+
+def test_memory_provider_refreshes_once_when_many_threads_ask_at_once(sandbox):
+    import threading
+
+    provider = MemoryTokenProvider(sandbox.oauth(), sandbox.tokens())
+    sandbox.time.advance(575)
+    barrier = threading.Barrier(8)
+    seen: list[str] = []
+
+    def ask() -> None:
+        barrier.wait()
+        seen.append(provider.access_token())
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(seen)) == 1 and len(seen) == 8
+    tokens = sandbox.state()["tokens"]
+    assert tokens["refreshed"] == 1
+    assert tokens["active_authorizations"] == 1  # no refresh token was spent twice
