@@ -15,7 +15,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	LEDGERLINK_DEBUG=1 $(BIN)/ledgerlink demo
+	LEDGERLINK_DEBUG=1 LEDGERLINK_EXACT_SANDBOX_URL=$${LEDGERLINK_EXACT_SANDBOX_URL:-http://127.0.0.1:8001} $(BIN)/ledgerlink demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

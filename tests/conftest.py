@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -92,28 +93,46 @@ def run_cli(*args: str, env: dict[str, str], input_text: str | None = None) -> s
 class ServedDemo:
     port: int
     env: dict[str, str]
+    sandbox_url: str
 
     def url(self, alias: str | None = None, path: str = "/") -> str:
         host = f"{alias}.localhost" if alias else "localhost"
         return f"http://{host}:{self.port}{path}"
 
 
+def start_sandbox_process() -> tuple[subprocess.Popen[str], str]:
+    """``python -m exact_sandbox`` on a free port (real clock), as `make run` starts it."""
+    process = subprocess.Popen([sys.executable, "-m", "exact_sandbox", "--port", "0", "--log-level", "WARNING"],
+                               stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline() if process.stdout else ""
+    match = re.search(r"listening on (http://\S+)", line)
+    if match is None:
+        process.terminate()
+        raise RuntimeError(f"sandbox did not start: {line!r}")
+    return process, match.group(1)
+
+
 @pytest.fixture(scope="session")
 def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedDemo]:
-    """The real service under gunicorn with the demo seeded, in its own SQLite file."""
+    """The real stack as `make run` has it: sandbox, and the service under gunicorn with the demo seeded."""
     tmp = tmp_path_factory.mktemp("served")
-    env = service_env(tmp)
-    seeded = run_cli("demo", "--seed-only", env=env)
-    assert seeded.returncode == 0, seeded.stderr
+    sandbox, sandbox_url = start_sandbox_process()
     port = free_port()
-    process = subprocess.Popen([str(BIN / "ledgerlink"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = service_env(tmp, LEDGERLINK_EXACT_SANDBOX_URL=sandbox_url)
+    process = None
     try:
+        seeded = run_cli("demo", "--seed-only", "--port", str(port), env=env)
+        assert seeded.returncode == 0, seeded.stderr
+        process = subprocess.Popen([str(BIN / "ledgerlink"), "serve", "--bind", f"127.0.0.1:{port}",
+                                    "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(port, process)
-        yield ServedDemo(port=port, env=env)
+        yield ServedDemo(port=port, env=env, sandbox_url=sandbox_url)
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=20)
+        sandbox.terminate()
+        sandbox.wait(timeout=20)
 
 
 CHROMIUM_ARGS = [

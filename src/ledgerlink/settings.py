@@ -165,6 +165,9 @@ CSRF_TRUSTED_ORIGINS = [
 if DEBUG:
     CSRF_TRUSTED_ORIGINS += [f"http://{LEDGERLINK_BASE_DOMAIN}:*", f"http://*.{LEDGERLINK_BASE_DOMAIN}:*"]
 X_FRAME_OPTIONS = "DENY"
+# The connector screen opens Exact's login in a popup that must keep its opener to report back
+# (connectors/views.py sets "unsafe-none" on the popup's own pages).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

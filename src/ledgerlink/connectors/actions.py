@@ -229,6 +229,16 @@ def complete_authorization(company: Company, number: str, params: dict[str, str]
     return connector
 
 
+def authorize_with_code(actor: str, connector: Connector, code: str) -> Connector:
+    """Complete an authorization from a code obtained without our callback (the demo's non-interactive consent)."""
+    with transaction.atomic():
+        connector = lock_row(Connector, connector.pk)
+        failure = _exchange(connector, code, actor)
+    if failure is not None:
+        raise ConnectorError(f"{failure.title}: {failure.detail}")
+    return connector
+
+
 def _exchange(connector: Connector, code: str, actor: str) -> CallbackFailure | None:
     """Exchange the code on the locked row; failures are recorded and returned, not raised (to commit them)."""
     now = clock.now()

@@ -153,7 +153,13 @@ def connector_authorize(request: HttpRequest, number: int) -> HttpResponse:
             "ok": False, "title": _("Cannot start oAuth"), "detail": str(exc),
             "todo": _("Close this window, complete the connector screen and save."), "connector": connector,
         }, status=400)
-    return redirect(url)
+    return _popup_page(redirect(url))
+
+
+def _popup_page(response: HttpResponse) -> HttpResponse:
+    """Pages of the oAuth popup keep ``window.opener`` across Exact's pages so they can tell the screen."""
+    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
+    return response
 
 
 @require_GET
@@ -172,17 +178,17 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     try:
         connector = actions.complete_authorization(company, number, params, request.session.session_key or "")
     except actions.CallbackFailure as failure:
-        return render(request, "connectors/oauth_result.html", {
+        return _popup_page(render(request, "connectors/oauth_result.html", {
             "ok": False, "title": failure.title, "detail": failure.detail, "todo": failure.todo,
             "connector_url": reverse("connector-detail", args=[number]) if number.isdigit() else None,
             "number": number,
-        }, status=failure.status)
-    return render(request, "connectors/oauth_result.html", {
+        }, status=failure.status))
+    return _popup_page(render(request, "connectors/oauth_result.html", {
         "ok": True, "title": _("Connected"), "connector": connector,
         "detail": _("Connected to Exact Online as %(user)s, division %(division)s %(name)s.")
         % {"user": connector.exact_user_name, "division": connector.division, "name": connector.division_name},
         "connector_url": reverse("connector-detail", args=[connector.number]), "number": connector.number,
-    })
+    }))
 
 
 @require_POST

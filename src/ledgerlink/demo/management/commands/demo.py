@@ -1,8 +1,13 @@
-"""``ledgerlink demo``: migrate, seed, print where to go, and serve. Used by `make run`."""
+"""``ledgerlink demo``: migrate, seed, start the sandbox and a worker, print where to go, and serve.
+
+Used by `make run`. Everything it starts stops with it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -10,30 +15,64 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from ledgerlink.core.server import serve
-from ledgerlink.demo import seed
+from ledgerlink.demo import sandbox, seed
 
 
 class Command(BaseCommand):
-    help = "Migrate the database, seed the demo company and users, print the URLs and logins, and serve."
+    help = "Migrate, seed the demo, start the Exact Online sandbox and a worker, print URLs and logins, serve."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--port", type=int, default=8000, help="web port (default 8000)")
         parser.add_argument("--seed-only", action="store_true", help="seed and exit without serving")
+        parser.add_argument("--no-worker", action="store_true", help="do not start a worker")
 
-    def handle(self, *args: Any, port: int, seed_only: bool, **options: Any) -> None:
+    def handle(self, *args: Any, port: int, seed_only: bool, no_worker: bool, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         result = seed.seed()
+        children: list[subprocess.Popen[Any]] = []
+        sandbox_url = settings.LEDGERLINK_EXACT_SANDBOX_URL
+        connector_line = ""
+        try:
+            if sandbox_url:
+                started = sandbox.start(sandbox_url)
+                if started is not None:
+                    children.append(started)
+                connector = sandbox.authorize_demo_connector(result.company, sandbox_url, str(port))
+                connector_line = (f"  connector {connector.number} is Connected to the sandbox "
+                                  f"(division {connector.division} {connector.division_name})")
+            self._print(result, port, sandbox_url, connector_line)
+            if seed_only:
+                return
+            if not no_worker:
+                children.append(subprocess.Popen([sys.executable, "-m", "ledgerlink.cli", "worker",
+                                                  "--interval", "30"]))
+            serve(bind=f"127.0.0.1:{port}", workers=2, threads=4)
+        finally:
+            for child in children:
+                child.terminate()
+            for child in children:
+                try:
+                    child.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+
+    def _print(self, result: seed.SeedResult, port: int, sandbox_url: str | None, connector_line: str) -> None:
         scheme = settings.LEDGERLINK_PUBLIC_SCHEME
         base = settings.LEDGERLINK_BASE_DOMAIN
-        self.stdout.write("")
-        self.stdout.write("ledgerlink demo " + ("(seeded: " + ", ".join(result.created) + ")" if result.created
-                                                 else "(already seeded)"))
-        self.stdout.write(f"  company {seed.COMPANY_NUMBER} {seed.COMPANY_NAME}: "
-                          f"{scheme}://{seed.COMPANY_ALIAS}.{base}:{port}/")
-        self.stdout.write(f"      sign in as {seed.ADMIN[0]} / {seed.ADMIN[1]}")
-        self.stdout.write(f"  operators (all companies): {scheme}://{base}:{port}/")
-        self.stdout.write(f"      sign in as {seed.OPERATOR[0]} / {seed.OPERATOR[1]} (leave the company number empty),")
-        self.stdout.write(f"      or with company number {seed.COMPANY_NUMBER} as {seed.ADMIN[0]} / {seed.ADMIN[1]}")
-        self.stdout.write("")
-        if not seed_only:
-            serve(bind=f"127.0.0.1:{port}", workers=2, threads=4)
+        seeded = "(seeded: " + ", ".join(result.created) + ")" if result.created else "(already seeded)"
+        lines = [
+            "",
+            f"ledgerlink demo {seeded}",
+            f"  company {seed.COMPANY_NUMBER} {seed.COMPANY_NAME}: {scheme}://{seed.COMPANY_ALIAS}.{base}:{port}/",
+            f"      sign in as {seed.ADMIN[0]} / {seed.ADMIN[1]}",
+            f"  operators (all companies): {scheme}://{base}:{port}/",
+            f"      sign in as {seed.OPERATOR[0]} / {seed.OPERATOR[1]} (leave the company number empty),",
+            f"      or with company number {seed.COMPANY_NUMBER} as {seed.ADMIN[0]} / {seed.ADMIN[1]}",
+        ]
+        if sandbox_url:
+            lines += [
+                f"  Exact Online sandbox: {sandbox_url}/appcenter (App Center; sign in at Exact as "
+                f"{sandbox.DEMO_EXACT_USER} / demo)",
+                connector_line,
+            ]
+        self.stdout.write("\n".join(lines) + "\n")
