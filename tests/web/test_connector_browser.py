@@ -63,9 +63,9 @@ def exact_login_and(popup: Page, button: str) -> None:
 def test_new_connector_through_the_whole_seed_path(served_demo, page) -> None:  # type: ignore[no-untyped-def]
     open_connectors(page, served_demo)
     expect(page.get_by_role("cell", name="Connected")).to_be_visible()  # the demo's connector 1
-    number, _app = add_connector(page, served_demo)
+    _number, app = add_connector(page, served_demo)
     expect(page.get_by_test_id("connector-status")).to_have_text("Not authorized")
-    assert _app["client_secret"] not in page.content()
+    assert app["client_secret"] not in page.content()
 
     with page.expect_popup() as popup_info:
         page.get_by_role("button", name="oAuth").click()
