@@ -242,24 +242,43 @@ def _entries(division: Division, kind: str) -> list[Entry]:
     return [e for e in division.entries.values() if e.kind == kind]
 
 
+def _memo(entry: Entry, name: str, build: Callable[[], list[dict[str, object]]]) -> list[dict[str, object]]:
+    """An entry never changes once posted, so its rows are built once and kept on it."""
+    rows = entry.row_cache.get(name)
+    if rows is None:
+        rows = build()
+        entry.row_cache[name] = rows
+    return rows
+
+
+def entry_row(division: Division, e: Entry) -> dict[str, object]:
+    """The header row of a posted entry (GeneralJournalEntries or SalesEntries)."""
+    build = gje_row if e.kind == "general" else sales_row
+    return _memo(e, "header", lambda: [build(division, e)])[0]
+
+
 def gje_rows(division: Division, user: User, now: datetime) -> list[dict[str, object]]:
-    return [gje_row(division, e) for e in _entries(division, "general")]
+    return [entry_row(division, e) for e in _entries(division, "general")]
 
 
 def gje_line_rows(division: Division, user: User, now: datetime) -> list[dict[str, object]]:
-    return [gje_line_row(division, e, line) for e in _entries(division, "general") for line in e.lines]
+    return [row for e in _entries(division, "general")
+            for row in _memo(e, "lines", lambda e=e: [gje_line_row(division, e, line) for line in e.lines])]
 
 
 def sales_rows(division: Division, user: User, now: datetime) -> list[dict[str, object]]:
-    return [sales_row(division, e) for e in _entries(division, "sales")]
+    return [entry_row(division, e) for e in _entries(division, "sales")]
 
 
 def sales_line_rows(division: Division, user: User, now: datetime) -> list[dict[str, object]]:
-    return [sales_line_row(division, e, line) for e in _entries(division, "sales") for line in e.lines]
+    return [row for e in _entries(division, "sales")
+            for row in _memo(e, "lines", lambda e=e: [sales_line_row(division, e, line) for line in e.lines])]
 
 
 def transaction_rows(division: Division, user: User, now: datetime) -> list[dict[str, object]]:
-    return [transaction_line_row(division, e, t) for e in division.entries.values() for t in e.transaction_lines]
+    return [row for e in division.entries.values()
+            for row in _memo(e, "ledger", lambda e=e: [transaction_line_row(division, e, t)
+                                                      for t in e.transaction_lines])]
 
 
 GENERAL_JOURNAL_ENTRY_LINES = EntitySet(

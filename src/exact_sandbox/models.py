@@ -132,6 +132,7 @@ class Entry:
     currency: str = "EUR"
     reversal: bool = False
     creator: uuid.UUID | None = None
+    row_cache: dict[str, list[dict[str, object]]] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass

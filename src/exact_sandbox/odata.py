@@ -478,6 +478,10 @@ def _cmp_values(a: object, b: object) -> int:
     return (a > b) - (a < b)  # type: ignore[operator]
 
 
+def _key_sort(value: object) -> object:
+    return value.int if isinstance(value, uuid.UUID) else value
+
+
 @dataclass
 class Page:
     rows: list[dict[str, object]]
@@ -502,7 +506,10 @@ def run_query(rows: list[dict[str, object]], query: Query, key: str, page_size: 
                 return -result if desc else result
         return 0
 
-    rows = sorted(rows, key=functools.cmp_to_key(lambda r1, r2: compare(sort_values(r1), sort_values(r2))))
+    if query.orderby:
+        rows = sorted(rows, key=functools.cmp_to_key(lambda r1, r2: compare(sort_values(r1), sort_values(r2))))
+    else:  # the usual case: key order only, keys are never null
+        rows = sorted(rows, key=lambda row: _key_sort(row[key]))
     total = len(rows)
     if query.skiptoken is not None:
         if len(query.skiptoken) != len(order):

@@ -18,7 +18,17 @@ from urllib.parse import quote
 from werkzeug.wrappers import Request, Response
 
 from .backend import Backend
-from .entities import DIVISION_SETS, DIVISIONS, ME, PAGE_SIZE, EntitySet, Nav, division_rows_for, me_row
+from .entities import (
+    DIVISION_SETS,
+    DIVISIONS,
+    ME,
+    PAGE_SIZE,
+    EntitySet,
+    Nav,
+    division_rows_for,
+    entry_row,
+    me_row,
+)
 from .models import Division, User
 from .oauth import authenticate_bearer
 from .odata import ODataError, Query, format_literal, parse_literal, parse_query, run_query
@@ -222,8 +232,7 @@ class RestApi:
                 return odata_error(400, str(exc))
             except ValidationError as exc:
                 return odata_error(400, exc.messages)
-            rows = self._rows(division, user, eset)
-        row = next(r for r in rows if r[eset.key] == entry.id)
+            row = entry_row(division, entry)
         rendered = render_row(row, eset, base_url(request), str(division.code))
         return json_response(single(rendered), 201, {"Location": rendered["__metadata"]["uri"]})  # type: ignore[index]
 
