@@ -103,6 +103,9 @@ class InMemoryStore:
             return new
 
 
+PROCESS_STORE = InMemoryStore()
+
+
 def _int(headers: Mapping[str, str], name: str) -> int | None:
     raw = headers.get(name)
     if raw is None:
@@ -154,7 +157,9 @@ class Governor:
     ):
         import time
 
-        self.store: RateLimitStore = store if store is not None else InMemoryStore()
+        # Exact's limits belong to the app and division, not to a client object: without a store of
+        # their own, all governors of the process share one.
+        self.store: RateLimitStore = store if store is not None else PROCESS_STORE
         self.clock = clock or (lambda: datetime.now(UTC))
         self.sleep = sleep or time.sleep
         self.max_wait = max_wait

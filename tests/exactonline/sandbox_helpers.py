@@ -9,7 +9,16 @@ from html import unescape
 
 import httpx
 
-from exactonline import ExactClient, ExactConfig, MemoryTokenProvider, OAuthClient, RetryPolicy, TokenSet
+from exactonline import (
+    ExactClient,
+    ExactConfig,
+    Governor,
+    InMemoryStore,
+    MemoryTokenProvider,
+    OAuthClient,
+    RetryPolicy,
+    TokenSet,
+)
 from exactonline.oauth import parse_callback
 
 REDIRECT_URI = "http://localhost:8000/oauth.ashx?provider=25"
@@ -98,6 +107,7 @@ class Sandbox:
         provider = kwargs.pop("provider", None) or MemoryTokenProvider(oauth, oauth.exchange_code(self.code(user)))
         kwargs.setdefault("retry", NoJitter())
         kwargs.setdefault("sleep", self.time.sleep)
+        kwargs.setdefault("governor", Governor(InMemoryStore(), clock=self.time, sleep=kwargs["sleep"]))
         return ExactClient(self.config, provider, client_id=self.app.client_id, **kwargs)
 
     def state(self) -> dict:

@@ -15,6 +15,7 @@ from exactonline.client import ExactClient
 from exactonline.config import REGIONS, ExactConfig
 from exactonline.oauth import OAuthClient, StaticTokenProvider, TokenSet, parse_callback
 from exactonline.odata import F, Query
+from exactonline.ratelimit import PROCESS_STORE, Governor, InMemoryStore
 from exactonline.retry import RetryPolicy
 
 from .helpers import FakeClock, FakeExact, fixture_bytes, odata_error, ok
@@ -54,6 +55,7 @@ def make_client(fake: FakeExact, clock: FakeClock, provider=None, **kwargs) -> E
         client_id="app-1",
         sleep=clock.sleep,
         retry=kwargs.pop("retry", NoJitter()),
+        governor=kwargs.pop("governor", Governor(InMemoryStore(), clock=clock, sleep=clock.sleep)),
         **kwargs,
     )
 
@@ -452,3 +454,20 @@ def test_the_provider_is_asked_once_per_attempt(fake, clock):
     fake.queue(expired_401(), ok({"d": {"results": [{"UserID": "u"}]}}))
     make_client(fake, clock, Counting()).me()
     assert calls == ["token-1", "token-2"]
+
+
+def test_clients_of_one_process_share_the_rate_limit_state_by_default(fake, clock):
+    config = ExactConfig(transport=fake.transport(), clock=clock)
+    a = ExactClient(config, StaticTokenProvider("t"), client_id="shared-app", sleep=clock.sleep)
+    b = ExactClient(config, StaticTokenProvider("t"), client_id="shared-app", sleep=clock.sleep)
+    assert a.governor.store is b.governor.store is PROCESS_STORE
+    reset = int(clock().timestamp() * 1000) + 20_000
+    spent = {
+        "X-RateLimit-Minutely-Limit": "60",
+        "X-RateLimit-Minutely-Remaining": "0",
+        "X-RateLimit-Minutely-Reset": str(reset),
+    }
+    fake.queue(page([], headers=spent), page([]))
+    a.division(7001).gl_accounts.list()
+    b.division(7001).gl_accounts.list()  # b knows what a learnt: it waits instead of earning a 429
+    assert clock.sleeps == [pytest.approx(20 + b.governor.margin)]
