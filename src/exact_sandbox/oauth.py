@@ -184,18 +184,19 @@ def _refresh(backend: Backend, app: App, chain: TokenChain | None, form: dict[st
         stats.reject("unknown_refresh_token")
         return _invalid_grant()
     _, current = backend.refresh_index[token]
+    expires = chain.refresh_issued + REFRESH_TOKEN_LIFETIME
+    if current and now >= expires:  # asked again after expiry, the answer stays the same
+        if chain.revoked_reason is None:
+            _revoke(backend, chain, "refresh token expired")
+        stats.reject("refresh_token_expired")
+        return _json(400, {"error": "invalid_request", "error_description":
+                           f"The refresh token expired at {us_timestamp(expires)} and it is now "
+                           f"{us_timestamp(now)}."})
     if not current or chain.revoked_reason is not None:
         if chain.revoked_reason is None:
             _revoke(backend, chain, "old refresh token used")
         stats.reject("old_refresh_token")
         return _json(401, {"error": "unauthorized_client", "error_description": "Old refresh token used."})
-    expires = chain.refresh_issued + REFRESH_TOKEN_LIFETIME
-    if now >= expires:
-        _revoke(backend, chain, "refresh token expired")
-        stats.reject("refresh_token_expired")
-        return _json(400, {"error": "invalid_request", "error_description":
-                           f"The refresh token expired at {us_timestamp(expires)} and it is now "
-                           f"{us_timestamp(now)}."})
     if now < chain.access_issued + ACCESS_TOKEN_LIFETIME - REFRESH_WINDOW:
         # Stricter reading of an open question: the refused refresh token is spent.
         chain.revoked_reason = "refresh requested before the access token expired"

@@ -159,6 +159,11 @@ def test_refresh_token_unused_for_30_days_expires(exact_sandbox: SandboxHandle, 
     assert answer.status_code == 400
     assert answer.json() == {"error": "invalid_request", "error_description":
                              "The refresh token expired at 5/9/2026 11:59:59 AM and it is now 5/9/2026 12:00:04 PM."}
+    exact_sandbox.advance(60)
+    again = refresh(http, app, still["refresh_token"])
+    assert again.status_code == 400
+    assert again.json()["error_description"].endswith("and it is now 5/9/2026 12:01:04 PM.")
+    assert me(http, still["access_token"]).status_code == 401
 
 
 def test_unknown_refresh_token(app: dict[str, Any], http: httpx.Client) -> None:
