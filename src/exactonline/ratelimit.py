@@ -102,6 +102,11 @@ class InMemoryStore:
             self._data[key] = new
             return new
 
+    def clear(self) -> None:
+        """Forget everything (tests that reuse app IDs across a frozen clock need this)."""
+        with self._lock:
+            self._data.clear()
+
 
 PROCESS_STORE = InMemoryStore()
 

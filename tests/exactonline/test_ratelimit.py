@@ -205,3 +205,13 @@ def test_error_budget_can_be_switched_off(clock):
         g.record_error(KEY, "financial/GLAccounts")
     g.before_call(KEY, "financial/GLAccounts")
     assert g.delay(KEY, "financial/GLAccounts") == (0.0, None, None)
+
+
+def test_store_clear(clock):
+    store = InMemoryStore()
+    g = governor(clock, store)
+    g.record(KEY, headers(clock, minute_left=0))
+    store.clear()
+    assert store.get(KEY) is None
+    g.before_call(KEY)
+    assert clock.sleeps == []
