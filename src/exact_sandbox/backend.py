@@ -117,7 +117,9 @@ class Backend:
             return chain_id
 
     # -- apps ----------------------------------------------------------------------------------
-    def register_app(self, name: str, redirect_uri: str) -> App:
+    def register_app(self, name: str, redirect_uri: str, unique_name: bool = True) -> App:
+        """Register an app. The App Center page enforces unique names (as Exact does per country site);
+        the control API does not, so a demo can register again against a sandbox that kept running."""
         name = name.strip()
         if not name:
             raise AppError("Name is required.")
@@ -125,7 +127,7 @@ class Backend:
             raise AppError("Name must be at most 100 characters.")
         redirect_uri = validate_redirect_uri(redirect_uri)
         with self.lock:
-            if any(app.name.lower() == name.lower() for app in self.apps.values()):
+            if unique_name and any(app.name.lower() == name.lower() for app in self.apps.values()):
                 raise AppError(f"An app named '{name}' already exists.")
             app = App(
                 client_id=str(uuid.uuid4()),

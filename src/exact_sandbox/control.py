@@ -209,7 +209,8 @@ class ControlApi:
             with self.backend.lock:
                 return json_response({"apps": [_app_json(a) for a in self.backend.apps.values()]})
         body = _body(request)
-        app = self.backend.register_app(str(body.get("name", "")), str(body.get("redirect_uri", "")))
+        app = self.backend.register_app(str(body.get("name", "")), str(body.get("redirect_uri", "")),
+                                        unique_name=False)
         return json_response(_app_json(app, secrets=True), 201)
 
     def do_app(self, request: Request, client_id: str) -> Response:

@@ -89,6 +89,10 @@ def test_apps_and_authorize(exact_sandbox: SandboxHandle, http: httpx.Client) ->
     app = exact_sandbox.register_app("Control", "https://demo.example/oauth.ashx?provider=3")
     assert {"client_id", "client_secret", "webhook_secret", "name", "redirect_uri"} <= set(app)
     assert [a["name"] for a in http.get("/_sandbox/apps").json()["apps"]] == ["Control"]
+    # Unlike the App Center page, the control API accepts a name again (a demo re-registering).
+    again = exact_sandbox.register_app("Control", "https://demo.example/oauth.ashx?provider=3")
+    assert again["client_id"] != app["client_id"]
+    assert http.delete(f"/_sandbox/apps/{again['client_id']}").status_code == 204
     answer = http.post("/_sandbox/authorize", json={"client_id": app["client_id"], "user": DEMO_USER,
                                                     "state": "abc"}).json()
     assert answer["redirect_url"].startswith("https://demo.example/oauth.ashx?provider=3&code=")
