@@ -41,6 +41,7 @@ from .posting import (
 )
 from .responses import collection, empty, json_response, odata_error, render_row, single
 
+COMPUTED_TOTALS = ("AmountDC", "AmountFC", "VATAmountDC", "VATAmountFC")
 ENTRY_SETS = frozenset({"GeneralJournalEntries", "GeneralJournalEntryLines", "SalesEntries", "SalesEntryLines",
                         "TransactionLines"})
 Handler = Callable[[Request, Division, User], Response]
@@ -233,6 +234,10 @@ class RestApi:
             except ValidationError as exc:
                 return odata_error(400, exc.messages)
             row = entry_row(division, entry)
+        if "return=representation" not in request.headers.get("Prefer", "").replace(" ", "").lower():
+            # Recorded Exact POSTs without the header came back with computed totals 0 / null (§3.1).
+            row = {**row, **{name: 0 if name.startswith("Amount") else None for name in COMPUTED_TOTALS
+                             if name in row}}
         rendered = render_row(row, eset, base_url(request), str(division.code))
         return json_response(single(rendered), 201, {"Location": rendered["__metadata"]["uri"]})  # type: ignore[index]
 

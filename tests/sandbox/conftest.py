@@ -34,7 +34,8 @@ class Connection:
         return self.http.get(path, params=params, headers=self.headers)
 
     def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
-        return self.http.post(path, json=body, headers=self.headers)
+        """POST as picqer and our client do: asking for the full entity back."""
+        return self.http.post(path, json=body, headers={**self.headers, "Prefer": "return=representation"})
 
     def delete(self, path: str) -> httpx.Response:
         return self.http.delete(path, headers=self.headers)

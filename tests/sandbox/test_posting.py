@@ -220,6 +220,15 @@ def sales_body(conn: Connection, **change: Any) -> dict[str, Any]:
     return body
 
 
+def test_sales_entry_without_prefer_header_answers_totals_as_zero_and_null(conn: Connection) -> None:
+    answer = conn.http.post(SALES, json=sales_body(conn), headers=conn.headers)
+    assert answer.status_code == 201
+    entry = answer.json()["d"]
+    assert (entry["AmountFC"], entry["AmountDC"], entry["VATAmountFC"], entry["VATAmountDC"]) == (0, 0, None, None)
+    stored = conn.get(f"{SALES}(guid'{entry['EntryID']}')").json()["d"]
+    assert (stored["AmountFC"], stored["VATAmountFC"]) == (185.5, 25.5)
+
+
 def test_sales_entry_generates_receivable_and_vat_lines(conn: Connection) -> None:
     answer = conn.post(SALES, sales_body(conn))
     assert answer.status_code == 201, answer.text
