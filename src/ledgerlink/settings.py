@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "ledgerlink.core",
     "ledgerlink.tenancy",
     "ledgerlink.connectors",
+    "ledgerlink.journals",
     "ledgerlink.web",
     "ledgerlink.demo",
 ]

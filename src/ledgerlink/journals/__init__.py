@@ -1,0 +1,1 @@
+"""Journals from the ERP: accepted, validated and mapped, posted to Exact Online exactly once."""

@@ -1,0 +1,35 @@
+"""Closed value sets of journals."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    CASH = "cash", _("Cash journal")  # → GeneralJournalEntries in the memoriaal journal
+    INVOICE = "invoice", _("Invoice")  # → SalesEntries
+
+
+class JournalStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    POSTED = "posted", _("Posted")
+    FAILED = "failed", _("Failed")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class AttemptOutcome(models.TextChoices):
+    POSTED = "posted", _("Posted")
+    REJECTED = "rejected", _("Rejected by Exact")
+    INVALID = "invalid", _("Refused before sending")
+    UNKNOWN = "unknown", _("No answer")
+    RETRY = "retry", _("Try again later")
+    FOUND = "found", _("Found in Exact")
+    ABSENT = "absent", _("Not in Exact")
+
+
+class ReferenceKind(models.TextChoices):
+    GL_ACCOUNTS = "gl_accounts", _("GL accounts")
+    VAT_CODES = "vat_codes", _("VAT codes")
+    JOURNALS = "journals", _("Journals")
+    PERIODS = "periods", _("Financial periods")
+    CUSTOMERS = "customers", _("Customers")

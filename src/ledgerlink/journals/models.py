@@ -1,0 +1,134 @@
+"""Journals, their lines and posting attempts; per-connector mapping and the cache of Exact's reference data.
+
+Money is ``Decimal`` with two decimals (``DecimalField(14, 2)``); nothing here is ever a float.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ledgerlink.connectors.models import Connector
+from ledgerlink.journals.choices import AttemptOutcome, JournalStatus, Kind, ReferenceKind
+from ledgerlink.tenancy.models import Company
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class JournalQuerySet(models.QuerySet):
+    def for_company(self, company: Company) -> JournalQuerySet:
+        return self.filter(company=company)
+
+
+class Journal(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="journals")
+    connector = models.ForeignKey(Connector, on_delete=models.PROTECT, related_name="journals")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    reference = models.CharField(_("reference"), max_length=100)  # the ERP's idempotency key
+    date = models.DateField()
+    description = models.CharField(max_length=200, blank=True)
+    relation_code = models.CharField(max_length=40, blank=True)  # invoices: the customer
+    content_hash = models.CharField(max_length=64)  # of the normalised submission, for idempotent re-posts
+    content = models.JSONField()  # the normalised submission, to name differences on a 409
+    # Put on every line in Exact (and in YourRef of SalesEntries) so an entry can be found after a timeout.
+    marker = models.CharField(max_length=24, unique=True)
+
+    status = models.CharField(max_length=16, choices=JournalStatus.choices, default=JournalStatus.QUEUED,
+                              db_index=True)
+    status_message = models.TextField(blank=True)
+    exact_entry_id = models.CharField(max_length=40, blank=True)
+    exact_entry_number = models.CharField(max_length=20, blank=True)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempt_count = models.PositiveIntegerField(default=0)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=16, default="api")  # api, import
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["company", "reference"], name="journal_reference_per_company")]
+        indexes = [models.Index(fields=["status", "next_attempt_at", "connector", "date"], name="journal_due")]
+
+    def __str__(self) -> str:
+        return f"journal {self.reference}"
+
+
+class JournalLine(models.Model):
+    journal = models.ForeignKey(Journal, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveIntegerField()
+    ledger_code = models.CharField(max_length=40)
+    debit = models.DecimalField(default=0, **MONEY)
+    credit = models.DecimalField(default=0, **MONEY)
+    vat_code = models.CharField(max_length=10, blank=True)
+    vat_amount = models.DecimalField(default=0, **MONEY)
+    description = models.CharField(max_length=200, blank=True)
+    relation_code = models.CharField(max_length=40, blank=True)
+    cost_centre = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["line_no"]
+        constraints = [models.UniqueConstraint(fields=["journal", "line_no"], name="journal_line_once")]
+
+
+class Attempt(models.Model):
+    """One try to post (or to find) a journal in Exact."""
+
+    journal = models.ForeignKey(Journal, on_delete=models.CASCADE, related_name="attempts")
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+    action = models.CharField(max_length=16, default="post")  # post, validate, reconcile
+    http_status = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=AttemptOutcome.choices)
+    messages = models.JSONField(default=list, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+
+
+class ConnectorMapping(models.Model):
+    """How one connector maps the ERP's codes to Exact's. Identity by default, as RetailVista advises."""
+
+    connector = models.OneToOneField(Connector, on_delete=models.CASCADE, related_name="mapping")
+    cash_journal_code = models.CharField(max_length=10, default="90")
+    invoice_journal_code = models.CharField(max_length=10, default="70")
+    walk_in_customer_code = models.CharField(max_length=40, blank=True)
+    fallback_sales_gl = models.CharField(max_length=40, blank=True)  # for unknown revenue ledgers
+    fallback_vat_gl = models.CharField(max_length=40, blank=True)  # for unknown VAT ledgers
+    ledger_overrides = models.JSONField(default=dict, blank=True)  # ERP ledger code → Exact GL code
+    vat_overrides = models.JSONField(default=dict, blank=True)  # ERP VAT code → Exact VAT code
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class ReferenceSnapshot(models.Model):
+    """Exact's reference data for a connector's division, read once and used for every journal."""
+
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="references")
+    kind = models.CharField(max_length=16, choices=ReferenceKind.choices)
+    division = models.PositiveIntegerField()
+    items = models.JSONField(default=list)
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connector", "kind"], name="reference_once_per_kind")]
+
+
+class ApiKey(models.Model):
+    """A company's key for the REST API. Only a hash is stored; the key is shown once at creation."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)  # shown, and used to find the row
+    key_hash = models.CharField(max_length=64)
+    created_by = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
