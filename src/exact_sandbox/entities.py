@@ -19,6 +19,8 @@ from .models import Division, Entry, EntryLine, TransactionLine, User
 ACCOUNT_CODE_WIDTH = 18
 VAT_CODE_WIDTH = 3
 PAGE_SIZE = 60
+COUNTRY_WIDTH = 3
+SEARCH_CODE_WIDTH = 9  # recorded: "RENTE    ", "ALBEX    "
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,10 @@ def _vat(code: str | None) -> str | None:
     return pad_right(code, VAT_CODE_WIDTH) if code is not None else None
 
 
+def _search_code(text: str) -> str:
+    return pad_right(text[:SEARCH_CODE_WIDTH], SEARCH_CODE_WIDTH)
+
+
 def _seeded(division: Division) -> datetime:
     return local_midnight(division.start_date)
 
@@ -75,7 +81,7 @@ def gl_account_rows(division: Division, user: User, now: datetime) -> list[dict[
             "ID": a.id, "BalanceSide": a.balance_side, "BalanceType": a.balance_type, "Code": a.code,
             "Costcenter": None, "Costunit": None, "Created": _seeded(division), "Description": a.description,
             "Division": division.code, "IsBlocked": a.is_blocked, "Matching": False,
-            "Modified": _seeded(division), "SearchCode": a.search_code, "Type": a.type,
+            "Modified": _seeded(division), "SearchCode": _search_code(a.search_code), "Type": a.type,
             "TypeDescription": a.type_description, "VATCode": _vat(a.vat_code),
             "VATDescription": vat.description if vat else None,
         })
@@ -122,10 +128,10 @@ def period_rows(division: Division, user: User, now: datetime) -> list[dict[str,
 def crm_account_rows(division: Division, user: User, now: datetime) -> list[dict[str, object]]:
     return [{
         "ID": a.id, "Blocked": False, "City": a.city or None, "Code": pad_left(a.code, ACCOUNT_CODE_WIDTH),
-        "Country": a.country, "Created": _seeded(division), "Division": division.code,
+        "Country": pad_right(a.country, COUNTRY_WIDTH), "Created": _seeded(division), "Division": division.code,
         "Email": a.email or None, "GLAP": a.gl_ap, "GLAR": a.gl_ar, "IsSales": a.is_sales,
         "IsSupplier": a.is_supplier, "Modified": _seeded(division), "Name": a.name,
-        "SearchCode": a.name.split()[0].upper()[:10], "Status": a.status, "VATNumber": a.vat_number or None,
+        "SearchCode": _search_code(a.name.split()[0].upper()), "Status": a.status, "VATNumber": a.vat_number or None,
     } for a in division.accounts.values()]
 
 
