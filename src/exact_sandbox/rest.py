@@ -78,7 +78,7 @@ class RestApi:
         return self._guarded(request, division, endpoint, lambda r, d, u: self._division(r, d, u, match))
 
     # -- the common checks ---------------------------------------------------------------------
-    def _guarded(self, request: Request, scope: str, endpoint: str, handler) -> Response:
+    def _guarded(self, request: Request, scope: str, endpoint: str, handler: Handler) -> Response:
         backend = self.backend
         auth = authenticate_bearer(backend, request.headers.get("Authorization"))
         now = backend.now()
