@@ -6,11 +6,12 @@ import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from exactonline import ExactClient, ExactConfig, OAuthClient, TokenProvider
+from exactonline import ExactClient, ExactConfig, Governor, OAuthClient, TokenProvider
 from exactonline.errors import EndpointBlocked
 from ledgerlink.connectors import budgets
 from ledgerlink.connectors.choices import REGIONS, SANDBOX
 from ledgerlink.connectors.models import Connector
+from ledgerlink.connectors.ratelimits import DatabaseStore
 from ledgerlink.core import clock, crypto
 
 TOKEN_TIMEOUT = 15.0  # seconds; below SQLite's lock timeout (settings) and CLAIM_GRACE (decision.py)
@@ -77,9 +78,12 @@ def oauth_for(connector: Connector) -> OAuthClient:
     )
 
 
-def client_for(connector: Connector, tokens: TokenProvider) -> ExactClient:
+def client_for(connector: Connector, tokens: TokenProvider, *, sleep=None) -> ExactClient:  # type: ignore[no-untyped-def]
+    """A client whose rate-limit numbers live in the database, shared by every process of the service."""
     return ExactClient(
         config_for(connector, transport=BudgetTransport(connector.pk)),
         tokens,
         client_id=connector.client_id or f"connector-{connector.pk}",
+        governor=Governor(DatabaseStore(), clock=clock.now, sleep=sleep),
+        sleep=sleep,
     )

@@ -114,3 +114,11 @@ class UsageCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["connector", "kind", "endpoint", "window_start"], name="usage_window_once"),
         ]
+
+
+class RateLimitRecord(models.Model):
+    """The rate-limit governor's numbers for one (app, division), shared by every process (ratelimits.py)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    state = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
