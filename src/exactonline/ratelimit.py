@@ -23,6 +23,7 @@ the same records in its database (see :class:`RateLimitStore` for the contract).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -160,8 +161,6 @@ class Governor:
         margin: float = 0.05,
         error_budget: int | None = 10,
     ):
-        import time
-
         # Exact's limits belong to the app and division, not to a client object: without a store of
         # their own, all governors of the process share one.
         self.store: RateLimitStore = store if store is not None else PROCESS_STORE
@@ -193,8 +192,9 @@ class Governor:
                 if spent is not None and spent.count >= self.error_budget:
                     waits.append(((spent.until_ms - now_ms) / 1000, "errors", spent.until_ms))
             if waits:
-                found.append(max(waits))
+                found[:] = [max(waits)]  # a store may run fn more than once (a retried transaction)
                 return state
+            found.clear()
             return replace(
                 state,
                 minutely=self._spend(state.minutely, now_ms),
