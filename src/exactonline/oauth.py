@@ -178,6 +178,9 @@ class OAuthClient:
             payload = response.json()
         except ValueError:
             raise InvalidGrant("token endpoint answered something that is not JSON") from None
+        # Issued "now", after the answer arrived: a little later than Exact's own stamp. That errs
+        # towards refreshing late rather than early; early is the costly mistake (Exact refuses it
+        # and may count the refresh token as spent), late only costs one 401 and a retry.
         return TokenSet.from_response(payload, self.config.clock())
 
     def close(self) -> None:
