@@ -258,6 +258,10 @@ TXN_FIELDS = (
     "JournalCode",
     "FinancialYear",
     "FinancialPeriod",
+    "LineType",
+    "VATCode",
+    "YourRef",
+    "Notes",
 )
 
 DIVISIONS = EntitySet("system/Divisions", "Code", DIVISION_SPEC, int_key=True)

@@ -272,6 +272,8 @@ def test_sales_entry_found_again_by_your_ref(sandbox):
     )
     found = div.sales_entries.list(Query().filter(F("YourRef") == "INV-2025-0001"))
     assert [e["EntryID"] for e in found] == [created["EntryID"]]
+    ledger = div.transaction_lines.list(Query().filter(F("YourRef") == "INV-2025-0001"))
+    assert ledger and sum(t["AmountDC"] for t in ledger) == 0  # receivable, revenue and VAT lines
     assert found[0]["AmountDC"] == Decimal("121.00") and found[0]["EntryDate"] == today
 
 
