@@ -18,6 +18,8 @@ COMMANDS = {
     "licence": "module licences: grant, revoke, list",
     "user": "users: create, set-password, list",
     "connector": "connectors: check, list, reencrypt",
+    "apikey": "company API keys for the REST API: create, list, revoke",
+    "journals": "journals: import a RetailVista cash-journal file",
     "sandbox": "run the local Exact Online sandbox (default 127.0.0.1:8001)",
     "genkey": "print a new encryption key for LEDGERLINK_ENCRYPTION_KEYS",
 }
