@@ -8,4 +8,5 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("", include("ledgerlink.tenancy.urls")),
     path("", include("ledgerlink.connectors.urls")),
+    path("", include("ledgerlink.journals.urls")),
 ]

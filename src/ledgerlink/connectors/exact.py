@@ -81,7 +81,7 @@ def oauth_for(connector: Connector) -> OAuthClient:
 def client_for(connector: Connector, tokens: TokenProvider, *, sleep=None) -> ExactClient:  # type: ignore[no-untyped-def]
     """A client whose rate-limit numbers live in the database, shared by every process of the service."""
     return ExactClient(
-        config_for(connector, transport=BudgetTransport(connector.pk)),
+        config_for(connector, transport=BudgetTransport(connector.pk), timeout=settings.LEDGERLINK_EXACT_TIMEOUT),
         tokens,
         client_id=connector.client_id or f"connector-{connector.pk}",
         governor=Governor(DatabaseStore(), clock=clock.now, sleep=sleep),

@@ -6,5 +6,9 @@ class JournalsConfig(AppConfig):
     label = "journals"
 
     def ready(self) -> None:
-        # Menu entries, Quick search providers and the worker's posting job are registered here.
-        pass
+        from ledgerlink.core.worker import register_job
+        from ledgerlink.journals import navigation
+        from ledgerlink.journals.posting import post_due
+
+        navigation.register()
+        register_job("post-journals", post_due)

@@ -1,0 +1,66 @@
+"""Forms of the journal pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ledgerlink.journals.choices import JournalStatus
+
+
+class JournalFilter(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All")), *list(JournalStatus.choices)])
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    connector = forms.TypedChoiceField(label=_("Connector"), required=False, coerce=int, empty_value=None)
+
+
+def parse_pairs(text: str) -> dict[str, str]:
+    """``8050 = 8000`` per line → {"8050": "8000"}; raises ValidationError naming the bad line."""
+    pairs: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "=" not in line:
+            raise forms.ValidationError(_("Line %(n)d: write “ERP code = Exact code”.") % {"n": number})
+        left, right = (part.strip() for part in line.split("=", 1))
+        if not left or not right:
+            raise forms.ValidationError(_("Line %(n)d: both codes are needed.") % {"n": number})
+        pairs[left] = right
+    return pairs
+
+
+def format_pairs(pairs: dict[str, str]) -> str:
+    return "\n".join(f"{key} = {value}" for key, value in sorted(pairs.items()))
+
+
+class MappingForm(forms.Form):
+    cash_journal_code = forms.ChoiceField(label=_("Journal for cash journals"))
+    invoice_journal_code = forms.ChoiceField(label=_("Journal for invoices"))
+    walk_in_customer_code = forms.ChoiceField(label=_("Walk-in customer"), required=False)
+    fallback_sales_gl = forms.ChoiceField(label=_("Fallback account for unknown sales"), required=False)
+    fallback_vat_gl = forms.ChoiceField(label=_("Fallback account for unknown VAT"), required=False)
+    ledger_overrides = forms.CharField(
+        label=_("Ledger overrides"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One per line: ERP ledger = Exact GL account. Ledgers not listed use the same code in Exact."))
+    vat_overrides = forms.CharField(
+        label=_("VAT code overrides"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: ERP VAT code = Exact VAT code. Codes not listed are used as they are."))
+
+    def __init__(self, *args: object, journals: list[tuple[str, str]], customers: list[tuple[str, str]],
+                 accounts: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        none = [("", _("(none)"))]
+        self.fields["cash_journal_code"].choices = journals
+        self.fields["invoice_journal_code"].choices = journals
+        self.fields["walk_in_customer_code"].choices = none + customers
+        self.fields["fallback_sales_gl"].choices = none + accounts
+        self.fields["fallback_vat_gl"].choices = none + accounts
+
+    def clean_ledger_overrides(self) -> dict[str, str]:
+        return parse_pairs(self.cleaned_data["ledger_overrides"])
+
+    def clean_vat_overrides(self) -> dict[str, str]:
+        return parse_pairs(self.cleaned_data["vat_overrides"])

@@ -1,0 +1,23 @@
+"""A connector's mapping rules (identity by default), as the pure validation wants them."""
+
+from __future__ import annotations
+
+from ledgerlink.connectors.models import Connector
+from ledgerlink.journals.models import ConnectorMapping
+from ledgerlink.journals.validation import MappingRules
+
+
+def mapping_of(connector: Connector) -> ConnectorMapping:
+    mapping, _created = ConnectorMapping.objects.get_or_create(connector=connector)
+    return mapping
+
+
+def rules_for(connector: Connector) -> MappingRules:
+    mapping = ConnectorMapping.objects.filter(connector=connector).first()
+    if mapping is None:
+        return MappingRules()
+    return MappingRules(
+        cash_journal_code=mapping.cash_journal_code, invoice_journal_code=mapping.invoice_journal_code,
+        walk_in_customer_code=mapping.walk_in_customer_code, fallback_sales_gl=mapping.fallback_sales_gl,
+        fallback_vat_gl=mapping.fallback_vat_gl, ledger_overrides=dict(mapping.ledger_overrides),
+        vat_overrides=dict(mapping.vat_overrides))

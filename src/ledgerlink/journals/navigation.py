@@ -1,0 +1,33 @@
+"""Journals in the menu and in Quick search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ledgerlink.journals.models import Journal
+from ledgerlink.web.registry import MenuItem, SearchHit, registry
+
+
+def _company_user(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated and getattr(request, "company", None) is not None)
+
+
+def search_journals(request: HttpRequest, query: str) -> Iterable[SearchHit]:
+    if not _company_user(request):
+        return
+    for journal in Journal.objects.for_company(request.company).filter(  # type: ignore[attr-defined]
+            reference__icontains=query).order_by("-date")[:8]:
+        yield SearchHit(kind="journal", label=journal.reference, url=reverse("journal-detail", args=[journal.pk]),
+                        detail=_("Journal · %(s)s") % {"s": journal.get_status_display()})
+
+
+def register() -> None:
+    registry.add_menu_item(MenuItem(menu=gettext_lazy("Journals"), label=gettext_lazy("Journals"),
+                                    url_name="journal-list", visible=_company_user,
+                                    keywords=("journal", "posting", "resend"), order=10))
+    registry.add_search_provider(search_journals)

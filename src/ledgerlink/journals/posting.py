@@ -1,0 +1,279 @@
+"""Posting journals to Exact exactly once: claim, validate, post, and reconcile what has no answer.
+
+- The worker claims due journals of one connector at a time, in date order, with the connector's row
+  locked (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and only while no other worker is sending for it.
+- Validation runs against the cached reference data first: a journal that cannot be right is ``failed``
+  without costing an API call.
+- One POST per journal. Exact's answer decides: 2xx → ``posted``; a validation refusal → ``failed`` with
+  Exact's messages; no answer after the request left (timeout, dropped connection, 5xx) → ``unknown``.
+- An ``unknown`` journal is looked up in Exact by its marker before anything else. Found → ``posted``
+  with Exact's numbers; certainly absent → posted again. Never two Exact entries for one journal.
+- A journal left in ``sending`` by a worker that died is treated as ``unknown``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from exactonline import F, Guid, Query
+from exactonline.errors import (
+    ApiError,
+    EndpointBlocked,
+    ExactError,
+    RateLimited,
+    ServerError,
+    TransportError,
+    ValidationError,
+)
+from ledgerlink.connectors.choices import Status
+from ledgerlink.connectors.engine import ConnectorTokens, TokenUnavailable
+from ledgerlink.connectors.exact import client_for
+from ledgerlink.connectors.models import Connector
+from ledgerlink.core import clock
+from ledgerlink.journals import references
+from ledgerlink.journals.choices import AttemptOutcome, JournalStatus, Kind
+from ledgerlink.journals.mapping import rules_for
+from ledgerlink.journals.models import Attempt, Journal
+from ledgerlink.journals.payload import general_journal_entry, sales_entry
+from ledgerlink.journals.validation import JournalData, LineData, Result, validate
+
+log = logging.getLogger("ledgerlink.journals.posting")
+BATCH = 25
+LOOK_AGAIN_AFTER = timedelta(seconds=15)  # after no answer, give Exact a moment before looking the entry up
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def stuck_after() -> timedelta:
+    return timedelta(seconds=settings.LEDGERLINK_SENDING_STUCK_SECONDS)
+
+
+def release_stuck(now: datetime) -> int:
+    """Journals whose worker died while sending: we cannot know whether Exact has them → unknown."""
+    with transaction.atomic():
+        return Journal.objects.filter(status=JournalStatus.SENDING, claimed_at__lt=now - stuck_after()).update(
+            status=JournalStatus.UNKNOWN, next_attempt_at=now, claimed_by="", claimed_at=None,
+            status_message="The worker stopped while sending; looking the journal up in Exact before posting again.")
+
+
+def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
+    """Claim up to ``batch`` due journals of one connector, oldest date first; [] when nothing is due."""
+    due = Journal.objects.filter(status__in=(JournalStatus.QUEUED, JournalStatus.UNKNOWN), next_attempt_at__lte=now,
+                                 connector__status=Status.CONNECTED)
+    candidates = list(due.values_list("connector_id", flat=True).distinct()[:50])
+    for connector_id in candidates:
+        with transaction.atomic():
+            locked = (Connector.objects.select_for_update(skip_locked=True).filter(pk=connector_id)
+                      .values_list("pk", flat=True))
+            if not list(locked):
+                continue  # another worker is claiming for it (or its tokens are being refreshed)
+            busy = Journal.objects.filter(connector_id=connector_id, status=JournalStatus.SENDING).exists()
+            if busy:
+                continue  # one sender per connector keeps its journals in date order
+            oldest_first = due.filter(connector_id=connector_id).order_by("date", "id")
+            ids = list(oldest_first.values_list("pk", flat=True)[:batch])
+            if ids:
+                Journal.objects.filter(pk__in=ids).update(status=JournalStatus.SENDING, claimed_by=worker,
+                                                          claimed_at=now)
+                return ids
+    return []
+
+
+@dataclass
+class Outcome:
+    status: str
+    message: str = ""
+    http_status: int | None = None
+    messages: list[str] | None = None
+    entry_id: str = ""
+    entry_number: str = ""
+    retry_at: datetime | None = None
+
+
+def journal_data(journal: Journal) -> JournalData:
+    return JournalData(
+        kind=journal.kind, date=journal.date, description=journal.description, relation_code=journal.relation_code,
+        lines=[LineData(line.line_no, line.ledger_code, line.debit, line.credit, line.vat_code, line.vat_amount,
+                        line.description, line.relation_code) for line in journal.lines.all()])
+
+
+def check(journal: Journal) -> Result:
+    connector = journal.connector
+    return validate(journal_data(journal), references.current(connector), rules_for(connector), connector.division)
+
+
+def _record(journal: Journal, outcome: Outcome, action: str, started: datetime, began: float) -> None:
+    Attempt.objects.create(journal=journal, started_at=started, duration_ms=int((time.perf_counter() - began) * 1000),
+                           action=action, http_status=outcome.http_status, outcome=_attempt_outcome(outcome, action),
+                           messages=outcome.messages or ([outcome.message] if outcome.message else []),
+                           worker=WORKER)
+
+
+def _attempt_outcome(outcome: Outcome, action: str) -> str:
+    if action == "reconcile":
+        return AttemptOutcome.FOUND if outcome.status == JournalStatus.POSTED else (
+            AttemptOutcome.ABSENT if outcome.status == JournalStatus.QUEUED else AttemptOutcome.UNKNOWN)
+    return {JournalStatus.POSTED: AttemptOutcome.POSTED, JournalStatus.UNKNOWN: AttemptOutcome.UNKNOWN,
+            JournalStatus.QUEUED: AttemptOutcome.RETRY}.get(
+        outcome.status, AttemptOutcome.INVALID if action == "validate" else AttemptOutcome.REJECTED)
+
+
+def _finish(journal: Journal, outcome: Outcome) -> None:
+    now = clock.now()
+    with transaction.atomic():
+        fields = {"status": outcome.status, "status_message": outcome.message, "claimed_by": "", "claimed_at": None,
+                  "next_attempt_at": outcome.retry_at or now, "attempt_count": journal.attempt_count + 1}
+        if outcome.status == JournalStatus.POSTED:
+            fields.update(exact_entry_id=outcome.entry_id, exact_entry_number=outcome.entry_number, posted_at=now)
+        Journal.objects.filter(pk=journal.pk).update(**fields)
+
+
+def _post(journal: Journal, result: Result, client) -> Outcome:  # type: ignore[no-untyped-def]
+    division = client.division(journal.connector.division)
+    try:
+        if journal.kind == Kind.CASH:
+            created = division.general_journal_entries.create(
+                general_journal_entry(result, journal.date, journal.description or journal.reference, journal.marker))
+        else:
+            created = division.sales_entries.create(
+                sales_entry(result, journal.date, journal.description or journal.reference, journal.marker))
+    except ValidationError as exc:
+        return Outcome(JournalStatus.FAILED, _exact_says(exc), exc.status, exc.messages)
+    except (ServerError, TransportError) as exc:
+        if exc.outcome_unknown:
+            return Outcome(JournalStatus.UNKNOWN, f"No answer from Exact ({exc}); looking it up before posting "
+                           "again.", getattr(exc, "status", None), retry_at=clock.now() + LOOK_AGAIN_AFTER)
+        return Outcome(JournalStatus.QUEUED, f"Exact could not be reached ({exc}); trying again.",
+                       getattr(exc, "status", None), retry_at=clock.now() + timedelta(seconds=30))
+    except (RateLimited, EndpointBlocked) as exc:
+        retry = getattr(exc, "reset_at", None) or clock.now() + timedelta(minutes=5)
+        return Outcome(JournalStatus.QUEUED, f"Waiting for Exact's limits: {exc}", 429, retry_at=retry)
+    except ApiError as exc:
+        return Outcome(JournalStatus.FAILED, _exact_says(exc), exc.status, exc.messages)
+    return Outcome(JournalStatus.POSTED, "", 201, entry_id=str(created.get("EntryID") or ""),
+                   entry_number=str(created.get("EntryNumber") or ""))
+
+
+HINTS = (
+    ("period is closed", "Reopen the period in Exact, then press Resend."),
+    ("Financial period does not exist", "Create the financial year in Exact, then press Resend."),
+    ("VAT code", "Check the VAT code mapping on the mapping page, then press Resend."),
+    ("G/L account", "Check the ledger mapping on the mapping page, then press Resend."),
+    ("Customer", "Check the customer in Exact or the walk-in customer on the mapping page."),
+)
+
+
+def _exact_says(exc: ApiError) -> str:
+    messages = exc.messages or [str(exc)]
+    hints = [hint for needle, hint in HINTS if any(needle.lower() in m.lower() for m in messages)]
+    return "Exact refused the entry: " + " ".join(messages) + (" " + hints[0] if hints else "")
+
+
+def _learn(journal: Journal, outcome: Outcome) -> None:
+    """A refusal can mean the cache is out of date: refresh it, and remember closed periods."""
+    text = " ".join(outcome.messages or [outcome.message])
+    if "period is closed" in text:
+        import re
+
+        match = re.search(r"(\d{4})/(\d{1,2})", text)
+        if match:
+            references.mark_period_closed(journal.connector, int(match.group(1)), int(match.group(2)))
+    elif "Invalid reference" in text or "Blocked" in text:
+        try:
+            references.fetch(journal.connector)
+        except (ExactError, TokenUnavailable):
+            log.warning("could not refresh reference data after a refusal", extra={"journal": journal.pk})
+
+
+def reconcile(journal: Journal, client) -> Outcome:  # type: ignore[no-untyped-def]
+    """Look the journal up in Exact by its marker: posted, certainly absent (queued again), or still unknown."""
+    division = client.division(journal.connector.division)
+    try:
+        if journal.kind == Kind.CASH:
+            lines = division.general_journal_entry_lines.list(
+                Query().select("EntryID", "Notes").filter(F("Notes") == journal.marker).top(1))
+            if not lines:
+                return Outcome(JournalStatus.QUEUED, "Not in Exact: posting again.")
+            entries = division.general_journal_entries.list(
+                Query().select("EntryID", "EntryNumber").filter(F("EntryID") == Guid(str(lines[0]["EntryID"]))))
+        else:
+            entries = division.sales_entries.list(
+                Query().select("EntryID", "EntryNumber").filter(F("YourRef") == journal.marker).top(1))
+            if not entries:
+                return Outcome(JournalStatus.QUEUED, "Not in Exact: posting again.")
+    except ExactError as exc:
+        return Outcome(JournalStatus.UNKNOWN, f"Could not look the journal up in Exact ({exc}); trying again.",
+                       retry_at=clock.now() + timedelta(seconds=30))
+    entry = entries[0]
+    return Outcome(JournalStatus.POSTED, "", 200, entry_id=str(entry.get("EntryID") or ""),
+                   entry_number=str(entry.get("EntryNumber") or ""))
+
+
+def process(journal_id: int, client) -> str:  # type: ignore[no-untyped-def]
+    """Take one claimed journal as far as it goes now; returns its new status."""
+    journal = Journal.objects.select_related("connector").get(pk=journal_id)
+    started, began = clock.now(), time.perf_counter()
+    previous = Attempt.objects.filter(journal=journal).order_by("-id").first()
+    if previous is not None and previous.outcome == AttemptOutcome.UNKNOWN:
+        found = reconcile(journal, client)
+        _record(journal, found, "reconcile", started, began)
+        if found.status != JournalStatus.QUEUED:
+            _finish(journal, found)
+            return found.status
+        started, began = clock.now(), time.perf_counter()
+    try:
+        result = check(journal)
+    except (ExactError, TokenUnavailable) as exc:
+        outcome = Outcome(JournalStatus.QUEUED, f"Exact's reference data could not be read ({exc}); trying again.",
+                          retry_at=clock.now() + timedelta(minutes=1))
+        _record(journal, outcome, "validate", started, began)
+        _finish(journal, outcome)
+        return outcome.status
+    if not result.ok:
+        outcome = Outcome(JournalStatus.FAILED, "\n".join(result.problems), messages=result.problems)
+        _record(journal, outcome, "validate", started, began)
+        _finish(journal, outcome)
+        return outcome.status
+    try:
+        outcome = _post(journal, result, client)
+    except TokenUnavailable as exc:
+        outcome = Outcome(JournalStatus.QUEUED, f"Waiting for the connector: {exc.reason}",
+                          retry_at=exc.retry_at or clock.now() + timedelta(minutes=5))
+    _record(journal, outcome, "post", started, began)
+    _finish(journal, outcome)
+    if outcome.status == JournalStatus.FAILED:
+        _learn(journal, outcome)
+    return outcome.status
+
+
+def post_due(now: datetime, *, time_budget: float = 50.0, worker: str = WORKER) -> dict[str, int]:
+    """The worker's job: release stuck journals, then claim and process batches until none is due."""
+    counts: dict[str, int] = {}
+    release_stuck(now)
+    deadline = time.monotonic() + time_budget
+    clients: dict[int, object] = {}
+    while time.monotonic() < deadline:
+        ids = claim(clock.now(), worker)
+        if not ids:
+            break
+        connector = Journal.objects.select_related("connector").get(pk=ids[0]).connector
+        client = clients.get(connector.pk) or client_for(connector, ConnectorTokens(connector.pk))
+        clients[connector.pk] = client
+        for position, journal_id in enumerate(ids):
+            status = process(journal_id, client)
+            counts[status] = counts.get(status, 0) + 1
+            if status == JournalStatus.QUEUED and position + 1 < len(ids):
+                # The connector cannot post now (limits, tokens): hand the rest back untouched.
+                Journal.objects.filter(pk__in=ids[position + 1:], status=JournalStatus.SENDING).update(
+                    status=JournalStatus.QUEUED, claimed_by="", claimed_at=None)
+                break
+    for client in clients.values():
+        client.close()  # type: ignore[attr-defined]
+    return counts

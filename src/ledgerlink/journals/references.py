@@ -1,0 +1,144 @@
+"""Exact's reference data for a connector's division, cached so that a journal costs one API call.
+
+Read once, then refreshed on demand (mapping page), daily, and whenever Exact rejects a reference.
+Closed periods cannot be read from Exact (FinancialPeriods has no such field); they are learnt from
+Exact's refusals and kept with the periods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from exactonline import F, Query
+from ledgerlink.connectors.engine import ConnectorTokens
+from ledgerlink.connectors.exact import client_for
+from ledgerlink.connectors.models import Connector
+from ledgerlink.core import clock
+from ledgerlink.journals.choices import ReferenceKind
+from ledgerlink.journals.models import ReferenceSnapshot
+
+MAX_AGE = timedelta(days=1)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def fetch(connector: Connector) -> None:
+    """Read every kind from Exact and store it (one transaction per kind)."""
+    division = connector.division
+    if division is None:
+        raise ValueError("the connector has no division")
+    with client_for(connector, ConnectorTokens(connector.pk)) as client:
+        exact = client.division(division)
+        gl = [{"id": str(a["ID"]), "code": _text(a.get("Code")), "description": _text(a.get("Description")),
+               "type": a.get("Type"), "balance_type": _text(a.get("BalanceType")),
+               "blocked": bool(a.get("IsBlocked")), "vat_code": _text(a.get("VATCode"))}
+              for a in exact.gl_accounts.iterate(Query().select(
+                  "ID", "Code", "Description", "Type", "BalanceType", "IsBlocked", "VATCode"))]
+        vat = [{"code": _text(v.get("Code")), "description": _text(v.get("Description")),
+                "type": _text(v.get("Type")), "percentage": str(v.get("Percentage") or "0"),
+                "blocked": bool(v.get("IsBlocked"))}
+               for v in exact.vat_codes.iterate(Query().select(
+                   "ID", "Code", "Description", "Type", "Percentage", "IsBlocked"))]
+        journals = [{"code": _text(j.get("Code")), "description": _text(j.get("Description")),
+                     "type": j.get("Type"), "allow_vat": bool(j.get("AllowVAT"))}
+                    for j in exact.journals.iterate(Query().select("ID", "Code", "Description", "Type", "AllowVAT"))]
+        periods = [{"year": p.get("FinYear"), "period": p.get("FinPeriod"),
+                    "start": p["StartDate"].isoformat() if p.get("StartDate") else None,
+                    "end": p["EndDate"].isoformat() if p.get("EndDate") else None}
+                   for p in exact.financial_periods.iterate(Query().select(
+                       "ID", "FinYear", "FinPeriod", "StartDate", "EndDate"))]
+        customers = [{"id": str(c["ID"]), "code": _text(c.get("Code")), "name": _text(c.get("Name"))}
+                     for c in exact.accounts.iterate(Query().select("ID", "Code", "Name", "IsSales")
+                                                     .filter(F("IsSales") == True))]  # noqa: E712 (OData)
+    closed = load_closed(connector)
+    now = clock.now()
+    for kind, items in ((ReferenceKind.GL_ACCOUNTS, gl), (ReferenceKind.VAT_CODES, vat),
+                        (ReferenceKind.JOURNALS, journals), (ReferenceKind.CUSTOMERS, customers),
+                        (ReferenceKind.PERIODS, {"periods": periods, "closed": closed})):
+        with transaction.atomic():
+            ReferenceSnapshot.objects.update_or_create(
+                connector=connector, kind=kind, defaults={"items": items, "fetched_at": now, "division": division})
+
+
+def load_closed(connector: Connector) -> list[str]:
+    snapshot = ReferenceSnapshot.objects.filter(connector=connector, kind=ReferenceKind.PERIODS).first()
+    if snapshot is None or snapshot.division != connector.division or not isinstance(snapshot.items, dict):
+        return []
+    return list(snapshot.items.get("closed", []))
+
+
+def mark_period_closed(connector: Connector, year: int, period: int) -> None:
+    with transaction.atomic():
+        snapshot = (ReferenceSnapshot.objects.select_for_update()
+                    .filter(connector=connector, kind=ReferenceKind.PERIODS).first())
+        if snapshot is None or not isinstance(snapshot.items, dict):
+            return
+        closed = set(snapshot.items.get("closed", []))
+        closed.add(f"{year}/{period}")
+        snapshot.items = {**snapshot.items, "closed": sorted(closed)}
+        snapshot.save(update_fields=["items"])
+
+
+def reopen_periods(connector: Connector) -> None:
+    """Forget the learnt closed periods (the mapping page's refresh: a period may have been reopened)."""
+    with transaction.atomic():
+        snapshot = (ReferenceSnapshot.objects.select_for_update()
+                    .filter(connector=connector, kind=ReferenceKind.PERIODS).first())
+        if snapshot is not None and isinstance(snapshot.items, dict):
+            snapshot.items = {**snapshot.items, "closed": []}
+            snapshot.save(update_fields=["items"])
+
+
+@dataclass
+class References:
+    """Lookups over a connector's cached reference data."""
+
+    fetched_at: datetime | None
+    gl: dict[str, dict[str, Any]] = field(default_factory=dict)
+    vat: dict[str, dict[str, Any]] = field(default_factory=dict)
+    journals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    customers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    periods: list[dict[str, Any]] = field(default_factory=list)
+    closed: set[str] = field(default_factory=set)
+
+    def period_of(self, day: date) -> tuple[int, int] | None:
+        for p in self.periods:
+            if p["start"] and p["end"] and date.fromisoformat(p["start"]) <= day <= date.fromisoformat(p["end"]):
+                return int(p["year"]), int(p["period"])
+        return None
+
+    def vat_rate(self, code: str) -> Decimal:
+        return Decimal(self.vat[code]["percentage"])
+
+
+def load(connector: Connector) -> References:
+    snapshots = {s.kind: s for s in ReferenceSnapshot.objects.filter(connector=connector,
+                                                                      division=connector.division or -1)}
+    if len(snapshots) < len(ReferenceKind.values):
+        return References(fetched_at=None)
+    periods = snapshots[ReferenceKind.PERIODS].items
+    return References(
+        fetched_at=min(s.fetched_at for s in snapshots.values()),
+        gl={a["code"]: a for a in snapshots[ReferenceKind.GL_ACCOUNTS].items},
+        vat={v["code"]: v for v in snapshots[ReferenceKind.VAT_CODES].items},
+        journals={j["code"]: j for j in snapshots[ReferenceKind.JOURNALS].items},
+        customers={c["code"]: c for c in snapshots[ReferenceKind.CUSTOMERS].items},
+        periods=list(periods.get("periods", [])),
+        closed=set(periods.get("closed", [])),
+    )
+
+
+def current(connector: Connector) -> References:
+    """The cache, fetched first when it is missing, for another division, or older than a day."""
+    refs = load(connector)
+    if refs.fetched_at is None or clock.now() - refs.fetched_at > MAX_AGE:
+        fetch(connector)
+        refs = load(connector)
+    return refs

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from ledgerlink.journals import views
+
+urlpatterns = [
+    path("journals/", views.journal_list, name="journal-list"),
+    path("journals/progress", views.journal_progress, name="journal-progress"),
+    path("journals/resend-failed", views.journal_resend_failed, name="journal-resend-failed"),
+    path("journals/<int:journal_id>/", views.journal_detail, name="journal-detail"),
+    path("journals/<int:journal_id>/resend", views.journal_resend, name="journal-resend"),
+    path("journals/mapping/<int:number>/", views.mapping_edit, name="journal-mapping"),
+]

@@ -1,0 +1,155 @@
+"""Journals: the list with filters and counts, the detail with mapped lines and attempts, resends, mapping."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from exactonline.errors import ExactError
+from ledgerlink.connectors.engine import TokenUnavailable
+from ledgerlink.connectors.models import Connector
+from ledgerlink.journals import actions, references
+from ledgerlink.journals.choices import JournalStatus
+from ledgerlink.journals.forms import JournalFilter, MappingForm, format_pairs
+from ledgerlink.journals.mapping import mapping_of, rules_for
+from ledgerlink.journals.models import Journal
+from ledgerlink.journals.posting import journal_data
+from ledgerlink.journals.validation import validate
+from ledgerlink.web.access import company_admin_required, signed_in
+
+PAGE_SIZE = 50
+BATCH_KEY = "journals-resend-batch"
+
+
+def _company_journals(request: HttpRequest):  # type: ignore[no-untyped-def]
+    if request.company is None:  # type: ignore[attr-defined]
+        raise Http404
+    return Journal.objects.for_company(request.company)  # type: ignore[attr-defined]
+
+
+def _filtered(request: HttpRequest):  # type: ignore[no-untyped-def]
+    connectors = Connector.objects.for_company(request.company)  # type: ignore[attr-defined]
+    form = JournalFilter(request.GET or None)
+    form.fields["connector"].choices = [("", _("All"))] + [(c.number, f"{c.number} {c.name}") for c in connectors]
+    journals = _company_journals(request).select_related("connector")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["date_from"]:
+            journals = journals.filter(date__gte=data["date_from"])
+        if data["date_to"]:
+            journals = journals.filter(date__lte=data["date_to"])
+        if data["connector"]:
+            journals = journals.filter(connector__number=data["connector"])
+        counts_base = journals
+        if data["status"]:
+            journals = journals.filter(status=data["status"])
+    else:
+        counts_base = journals
+    return form, journals, counts_base
+
+
+@signed_in
+def journal_list(request: HttpRequest) -> HttpResponse:
+    form, journals, counts_base = _filtered(request)
+    counts = dict(counts_base.order_by().values_list("status").annotate(n=Count("id")))
+    page = Paginator(journals.order_by("-date", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "journals/list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "counts": [(status, label, counts.get(status, 0)) for status, label in JournalStatus.choices],
+        "connectors": Connector.objects.for_company(request.company),  # type: ignore[attr-defined]
+    })
+
+
+@signed_in
+def journal_detail(request: HttpRequest, journal_id: int) -> HttpResponse:
+    journal = _company_journals(request).select_related("connector").filter(pk=journal_id).first()
+    if journal is None:
+        raise Http404
+    refs = references.load(journal.connector)
+    result = validate(journal_data(journal), refs, rules_for(journal.connector), journal.connector.division)
+    mapped = {line.line_no: line for line in result.lines}
+    lines = [(line, mapped.get(line.line_no)) for line in journal.lines.all()]
+    return render(request, "journals/detail.html", {
+        "journal": journal, "lines": lines, "attempts": journal.attempts.all(), "cache_ready": refs.fetched_at,
+        "problems": result.problems if journal.status != JournalStatus.POSTED else [],
+    })
+
+
+@require_POST
+@company_admin_required
+def journal_resend(request: HttpRequest, journal_id: int) -> HttpResponse:
+    journal = _company_journals(request).filter(pk=journal_id).first()
+    if journal is None:
+        raise Http404
+    if actions.resend(journal):
+        messages.success(request, _("Journal %(ref)s queued again.") % {"ref": journal.reference})
+    else:
+        messages.error(request, _("Only failed journals can be sent again; this one is %(s)s.")
+                       % {"s": journal.get_status_display()})
+    return redirect("journal-detail", journal_id=journal.pk)
+
+
+@require_POST
+@company_admin_required
+def journal_resend_failed(request: HttpRequest) -> HttpResponse:
+    _form, _journals, base = _filtered(request)
+    ids = list(base.filter(status=JournalStatus.FAILED).values_list("pk", flat=True)[:5000])
+    count = actions.resend_failed(request.company, ids)  # type: ignore[attr-defined]
+    request.session[BATCH_KEY] = ids
+    messages.success(request, _("%(n)d failed journals queued again.") % {"n": count})
+    return redirect(f"{request.path.rsplit('/', 1)[0]}/?{request.GET.urlencode()}&progress=1")
+
+
+@signed_in
+def journal_progress(request: HttpRequest) -> HttpResponse:
+    ids = request.session.get(BATCH_KEY, [])
+    counts = dict(_company_journals(request).filter(pk__in=ids).order_by().values_list("status")
+                  .annotate(n=Count("id")))
+    total = len(ids)
+    done = counts.get(JournalStatus.POSTED, 0) + counts.get(JournalStatus.FAILED, 0)
+    return render(request, "journals/_progress.html", {
+        "total": total, "done": done, "posted": counts.get(JournalStatus.POSTED, 0),
+        "failed": counts.get(JournalStatus.FAILED, 0), "finished": done >= total,
+        "percent": int(done * 100 / total) if total else 100,
+    })
+
+
+@company_admin_required
+def mapping_edit(request: HttpRequest, number: int) -> HttpResponse:
+    connector = Connector.objects.for_company(request.company).filter(number=number).first()  # type: ignore[attr-defined]
+    if connector is None:
+        raise Http404
+    if request.method == "POST" and "refresh" in request.POST:
+        try:
+            references.fetch(connector)
+            references.reopen_periods(connector)
+            messages.success(request, _("Reference data read from Exact."))
+        except (ExactError, TokenUnavailable, ValueError) as exc:
+            messages.error(request, _("Exact's data could not be read: %(e)s") % {"e": exc})
+        return redirect("journal-mapping", number=number)
+    mapping = mapping_of(connector)
+    refs = references.load(connector)
+    journals = [(code, f"{code} {j['description']}") for code, j in sorted(refs.journals.items())] or [
+        (mapping.cash_journal_code, mapping.cash_journal_code), (mapping.invoice_journal_code,
+                                                                 mapping.invoice_journal_code)]
+    customers = [(code, f"{code} {c['name']}") for code, c in sorted(refs.customers.items())]
+    accounts = [(code, f"{code} {a['description']}") for code, a in sorted(refs.gl.items()) if not a["blocked"]]
+    form = MappingForm(request.POST or None, journals=journals, customers=customers, accounts=accounts, initial={
+        "cash_journal_code": mapping.cash_journal_code, "invoice_journal_code": mapping.invoice_journal_code,
+        "walk_in_customer_code": mapping.walk_in_customer_code, "fallback_sales_gl": mapping.fallback_sales_gl,
+        "fallback_vat_gl": mapping.fallback_vat_gl, "ledger_overrides": format_pairs(mapping.ledger_overrides),
+        "vat_overrides": format_pairs(mapping.vat_overrides)})
+    if request.method == "POST" and form.is_valid():
+        for field, value in form.cleaned_data.items():
+            setattr(mapping, field, value)
+        mapping.save()
+        messages.success(request, _("Mapping saved. Failed journals can now be sent again."))
+        return redirect("journal-mapping", number=number)
+    return render(request, "journals/mapping.html", {"connector": connector, "form": form, "refs": refs})

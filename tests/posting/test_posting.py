@@ -1,0 +1,128 @@
+"""Posting against the sandbox: one entry per journal, whatever the network does."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ledgerlink.connectors import engine
+from ledgerlink.connectors.models import Connector
+from ledgerlink.core import clock
+from ledgerlink.journals.models import Journal
+from ledgerlink.journals.posting import post_due
+from tests.posting.conftest import cash_journal, invoice_journal, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def today(clocks) -> date:  # type: ignore[no-untyped-def]
+    return clocks.now().date()
+
+
+def entries_with(sandbox, marker: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    found = []
+    for entry in sandbox.entries(7001):
+        texts = [entry.get("your_ref") or ""] + [line.get("notes") or "" for line in entry.get("lines", [])]
+        if any(marker in text for text in texts):
+            found.append(entry)
+    return found
+
+
+def test_cash_and_invoice_journals_are_posted_and_visible_in_exact(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    cash = submit(setup.company, cash_journal("KAS-1", today(clocks)))
+    invoice = submit(setup.company, invoice_journal("F-1", today(clocks)))
+    counts = post_due(clock.now())
+    assert counts == {"posted": 2}, [j.status_message for j in Journal.objects.all()]
+    for journal in (cash, invoice):
+        journal.refresh_from_db()
+        assert journal.status == "posted", journal.status_message
+        assert journal.exact_entry_number and journal.exact_entry_id
+        assert len(entries_with(setup.sandbox, journal.marker)) == 1
+    assert cash.exact_entry_number.startswith(f"{today(clocks):%y}90")
+    assert [a.outcome for a in cash.attempts.all()] == ["posted"]
+
+
+def test_one_api_call_per_journal_once_the_cache_is_warm(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    submit(setup.company, cash_journal("WARM", today(clocks)))
+    post_due(clock.now())
+    used = setup.sandbox.state()["rate_limits"][0]["minutely_used"]
+    for n in range(5):
+        submit(setup.company, cash_journal(f"K-{n}", today(clocks)))
+    assert post_due(clock.now()) == {"posted": 5}
+    assert setup.sandbox.state()["rate_limits"][0]["minutely_used"] - used == 5
+
+
+def test_dropped_answer_after_commit_posts_exactly_once(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    journal = submit(setup.company, cash_journal("DROP", today(clocks)))
+    post_due(clock.now())  # warms the cache with a first journal
+    journal.refresh_from_db()
+    second = submit(setup.company, cash_journal("DROP-2", today(clocks)))
+    setup.sandbox.add_fault("drop_after_commit", method="POST", path="GeneralJournalEntries")
+    post_due(clock.now())
+    second.refresh_from_db()
+    assert second.status == "unknown"
+    assert len(entries_with(setup.sandbox, second.marker)) == 1
+    clocks.advance(15)
+    post_due(clock.now())
+    second.refresh_from_db()
+    assert second.status == "posted" and second.exact_entry_number
+    assert len(entries_with(setup.sandbox, second.marker)) == 1
+    assert [a.action for a in second.attempts.all()] == ["post", "reconcile"]
+
+
+def test_503_before_the_write_is_posted_once_after_looking(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    journal = submit(setup.company, cash_journal("503", today(clocks)))
+    setup.sandbox.add_fault("status", method="POST", path="GeneralJournalEntries", status=503)
+    post_due(clock.now())
+    journal.refresh_from_db()
+    assert journal.status == "unknown"
+    assert entries_with(setup.sandbox, journal.marker) == []
+    clocks.advance(15)
+    post_due(clock.now())
+    journal.refresh_from_db()
+    assert journal.status == "posted"
+    assert len(entries_with(setup.sandbox, journal.marker)) == 1
+    assert [a.outcome for a in journal.attempts.all()] == ["unknown", "absent", "posted"]
+
+
+def test_closed_period_fails_with_exacts_message_then_validation_stops_early(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    day = today(clocks)
+    setup.sandbox.close_period(7001, day.year, day.month)
+    journal = submit(setup.company, cash_journal("CLOSED", day))
+    post_due(clock.now())
+    journal.refresh_from_db()
+    assert journal.status == "failed"
+    assert "period is closed" in journal.status_message and "Reopen the period in Exact" in journal.status_message
+    other = submit(setup.company, cash_journal("CLOSED-2", day))
+    post_due(clock.now())
+    other.refresh_from_db()
+    assert other.status == "failed" and f"Financial period {day.year}/{day.month} is closed" in other.status_message
+    assert [a.action for a in other.attempts.all()] == ["validate"]  # nothing sent
+
+
+def test_journals_wait_while_the_connector_needs_reauthorization(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    Connector.objects.filter(pk=connected.pk).update(status="reauth_required", status_reason="test")
+    journal = submit(setup.company, cash_journal("WAIT", today(clocks)))
+    assert post_due(clock.now()) == {}
+    journal.refresh_from_db()
+    assert journal.status == "queued"
+    setup.client.post("/connectors/1/", {"number": 1, "name": "Exact Online", "region": "sandbox",
+                                         "client_id": setup.app["client_id"], "client_secret": "",
+                                         "callback_url": connected.callback_url, "api_token": ""})
+    assert setup.authorize().status_code == 200
+    assert post_due(clock.now()) == {"posted": 1}
+    assert engine.access_token(connected.pk)
+
+
+def test_invalid_journal_fails_without_a_call(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from ledgerlink.journals.submission import JournalIn, LineIn
+
+    journal = submit(setup.company, JournalIn("BAD", "cash", 1, today(clocks), lines=[
+        LineIn("1000", debit=Decimal("10.00")), LineIn("8050", credit=Decimal("10.00"))]))
+    post_due(clock.now())
+    journal.refresh_from_db()
+    assert journal.status == "failed" and "Line 2: ledger 8050 has no GL account" in journal.status_message
+    assert Journal.objects.get(pk=journal.pk).attempts.get().action == "validate"
