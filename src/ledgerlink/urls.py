@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from ledgerlink.api import api
 from ledgerlink.web import views as web_views
 
 urlpatterns = [
@@ -9,4 +10,6 @@ urlpatterns = [
     path("", include("ledgerlink.tenancy.urls")),
     path("", include("ledgerlink.connectors.urls")),
     path("", include("ledgerlink.journals.urls")),
+    path("", include("ledgerlink.journals.urls_intake")),
+    path("api/v1/", api.urls),
 ]

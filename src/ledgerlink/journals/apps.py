@@ -12,3 +12,7 @@ class JournalsConfig(AppConfig):
 
         navigation.register()
         register_job("post-journals", post_due)
+
+        from ledgerlink.journals import navigation_intake
+
+        navigation_intake.register()
