@@ -42,6 +42,9 @@ class Journal(models.Model):
     claimed_by = models.CharField(max_length=200, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempt_count = models.PositiveIntegerField(default=0)
+    # Set whenever the journal may be in Exact without us knowing (no answer, or its worker died while
+    # sending); the next attempt looks it up by its marker before posting.
+    needs_lookup = models.BooleanField(default=False)
     posted_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=16, default="api")  # api, import
     created_at = models.DateTimeField(auto_now_add=True)

@@ -59,7 +59,7 @@ def release_stuck(now: datetime) -> int:
     """Journals whose worker died while sending: we cannot know whether Exact has them → unknown."""
     with transaction.atomic():
         return Journal.objects.filter(status=JournalStatus.SENDING, claimed_at__lt=now - stuck_after()).update(
-            status=JournalStatus.UNKNOWN, next_attempt_at=now, claimed_by="", claimed_at=None,
+            status=JournalStatus.UNKNOWN, next_attempt_at=now, claimed_by="", claimed_at=None, needs_lookup=True,
             status_message="The worker stopped while sending; looking the journal up in Exact before posting again.")
 
 
@@ -132,6 +132,10 @@ def _finish(journal: Journal, outcome: Outcome) -> None:
                   "next_attempt_at": outcome.retry_at or now, "attempt_count": journal.attempt_count + 1}
         if outcome.status == JournalStatus.POSTED:
             fields.update(exact_entry_id=outcome.entry_id, exact_entry_number=outcome.entry_number, posted_at=now)
+        if outcome.status == JournalStatus.UNKNOWN:
+            fields["needs_lookup"] = True
+        elif outcome.status in (JournalStatus.POSTED, JournalStatus.FAILED):
+            fields["needs_lookup"] = False
         Journal.objects.filter(pk=journal.pk).update(**fields)
 
 
@@ -220,13 +224,15 @@ def process(journal_id: int, client) -> str:  # type: ignore[no-untyped-def]
     """Take one claimed journal as far as it goes now; returns its new status."""
     journal = Journal.objects.select_related("connector").get(pk=journal_id)
     started, began = clock.now(), time.perf_counter()
-    previous = Attempt.objects.filter(journal=journal).order_by("-id").first()
-    if previous is not None and previous.outcome == AttemptOutcome.UNKNOWN:
+    if journal.needs_lookup:
         found = reconcile(journal, client)
         _record(journal, found, "reconcile", started, began)
         if found.status != JournalStatus.QUEUED:
             _finish(journal, found)
             return found.status
+        # Certainly not in Exact: post it now. The flag is cleared with the outcome of that post.
+        Journal.objects.filter(pk=journal.pk).update(needs_lookup=False)
+        journal.needs_lookup = False
         started, began = clock.now(), time.perf_counter()
     try:
         result = check(journal)

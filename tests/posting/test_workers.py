@@ -1,0 +1,99 @@
+"""Workers as separate processes: killed mid-post and restarted; two at once over 500 journals."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from ledgerlink.journals.models import Journal
+from tests.conftest import service_env
+from tests.posting.conftest import cash_journal, submit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    return f"postgres://{s['USER'] or 'root'}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+def start_worker(clocks, tmp_path: Path, **extra: str) -> subprocess.Popen[str]:  # type: ignore[no-untyped-def]
+    env = service_env(tmp_path, DATABASE_URL=database_url(), LEDGERLINK_EXACT_SANDBOX_URL=clocks.sandbox.base_url,
+                      LEDGERLINK_LOG_LEVEL="WARNING", PYTHONPATH=str(Path(__file__).resolve().parents[2]), **extra)
+    return subprocess.Popen([sys.executable, "-m", "tests.posting.worker_child", clocks.now().isoformat()],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_until(predicate, seconds: float = 90.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)  # polling another process's progress, not moving test time
+    return False
+
+
+def markers_in_exact(sandbox) -> list[str]:  # type: ignore[no-untyped-def]
+    found = []
+    for entry in sandbox.entries(7001):
+        notes = {line.get("notes") for line in entry.get("lines", []) if line.get("notes")}
+        found.extend(notes)
+    return found
+
+
+def test_a_worker_killed_mid_post_then_restarted_posts_each_journal_once(setup, connected, clocks,  # type: ignore[no-untyped-def]
+                                                                         tmp_path: Path) -> None:
+    day = clocks.now().date()
+    journals = [submit(setup.company, cash_journal(f"KILL-{n}", day)) for n in range(30)]
+    setup.sandbox.add_fault("latency", method="POST", path="GeneralJournalEntries", count=1000, delay_ms=150)
+    worker = start_worker(clocks, tmp_path)
+    try:
+        assert wait_until(lambda: Journal.objects.filter(status="posted").count() >= 5), "nothing was posted"
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    left = Journal.objects.exclude(status="posted").count()
+    assert left > 0, "the kill came too late to test anything"
+    setup.sandbox.clear_faults()
+    restarted = start_worker(clocks, tmp_path, LEDGERLINK_SENDING_STUCK_SECONDS="1")
+    try:
+        assert wait_until(lambda: Journal.objects.filter(status="posted").count() == len(journals)), \
+            list(Journal.objects.exclude(status="posted").values_list("reference", "status", "status_message"))
+    finally:
+        restarted.send_signal(signal.SIGTERM)
+        restarted.wait(timeout=20)
+    markers = markers_in_exact(setup.sandbox)
+    assert sorted(markers) == sorted(j.marker for j in Journal.objects.all())  # each exactly once
+
+
+@pytest.mark.postgres
+def test_two_workers_over_500_journals(setup, connected, clocks, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    setup.sandbox.set_limits(minutely=100000, daily=1000000)
+    day = clocks.now().date()
+    for n in range(500):
+        submit(setup.company, cash_journal(f"BULK-{n}", day - timedelta(days=n % 5)))
+    workers = [start_worker(clocks, tmp_path) for _ in range(2)]
+    try:
+        assert wait_until(lambda: Journal.objects.filter(status="posted").count() == 500, seconds=240), \
+            dict(Journal.objects.values_list("status").annotate())
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=30)
+    markers = markers_in_exact(setup.sandbox)
+    assert len(markers) == 500 and len(set(markers)) == 500
+    assert Journal.objects.exclude(status="posted").count() == 0
+    workers_used = set(Journal.objects.values_list("attempts__worker", flat=True))
+    assert len(workers_used) == 2  # both took part
