@@ -1,0 +1,226 @@
+"""Journals per second accepted by ``POST /api/v1/journals`` (10-line journals), on SQLite and on PostgreSQL.
+
+Run: ``python bench/bench_api.py [--journals N] [--clients C] [--skip-postgres]``. For each database it
+migrates a fresh one (SQLite: a file in a temporary folder; PostgreSQL: a database of its own on
+127.0.0.1:5432, created here and dropped afterwards), makes a company with the ``api`` licence, a connector
+and an API key, starts the real service (``ledgerlink serve`` under gunicorn, loopback only), and posts N new
+journals from C client threads. Every answer must be 201 and the database must hold N journals afterwards.
+It also times the same N posts again (the idempotent 200 path). No worker runs, so nothing goes to Exact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+from cryptography.fernet import Fernet
+
+BIN = Path(sys.executable).parent
+PG_ADMIN_URL = os.environ.get("LEDGERLINK_BENCH_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
+LINES = 10
+WARM_UP, WARM_UP_OFFSET = 20, 900000
+
+SETUP = """
+import django
+django.setup()
+from ledgerlink.connectors.models import Connector
+from ledgerlink.journals import apikeys
+from ledgerlink.tenancy import actions
+from ledgerlink.tenancy.audit import Actor
+company = actions.create_company(Actor.system(), 7001, "Bench BV", "bench")
+actions.grant_licence(Actor.system(), company, "api")
+Connector.objects.create(company=company, number=1, name="Exact Online")
+print(apikeys.create_key(Actor.system(), company, "bench").plaintext)
+"""
+
+COUNT = """
+import django
+django.setup()
+from ledgerlink.journals.models import Journal, JournalLine
+print(Journal.objects.count(), JournalLine.objects.count())
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def service_env(var_dir: Path, database_url: str, conn_max_age: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEDGERLINK_", "DJANGO_"))}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "ledgerlink.settings",
+        "LEDGERLINK_SECRET_KEY": "bench-only-secret",
+        "LEDGERLINK_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "LEDGERLINK_BASE_DOMAIN": "localhost",
+        "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost,127.0.0.1",
+        "LEDGERLINK_PUBLIC_SCHEME": "http",
+        "LEDGERLINK_VAR_DIR": str(var_dir),
+        "LEDGERLINK_LOG_LEVEL": "WARNING",
+        "LEDGERLINK_LOG_FORMAT": "text",
+        "DATABASE_URL": database_url,
+        "LEDGERLINK_DB_CONN_MAX_AGE": str(conn_max_age),
+    })
+    return env
+
+
+def run(args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args[:3])} failed: {done.stderr.strip()[-2000:]}")
+    return done.stdout
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"ledgerlink serve exited early with status {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"nothing listens on port {port} after {timeout} s")
+
+
+def journal(number: int) -> dict[str, object]:
+    lines: list[dict[str, object]] = [
+        {"ledger_code": "8000", "credit": f"{10 + i}.00", "vat_code": "2", "vat_amount": f"{(10 + i) * 0.21:.2f}",
+         "description": f"Sales group {i}"}
+        for i in range(LINES - 1)
+    ]
+    total = sum(10 + i for i in range(LINES - 1))
+    lines.insert(0, {"ledger_code": "1000", "debit": f"{total}.00", "description": "Cash"})
+    return {"reference": f"BENCH-{number:06d}", "kind": "cash", "connector": 1, "date": "2024-06-10",
+            "description": "Bench cash closing", "lines": lines}
+
+
+def id_of_thread() -> int:
+    return threading.get_ident()
+
+
+def bench(name: str, database_url: str, var_dir: Path, count: int, clients: int,
+          conn_max_age: int) -> dict[str, object]:
+    env = service_env(var_dir, database_url, conn_max_age)
+    ledgerlink = str(BIN / "ledgerlink")
+    run([ledgerlink, "migrate", "--verbosity", "0"], env)
+    key = run([sys.executable, "-c", SETUP], env).strip().splitlines()[-1]
+    port = free_port()
+    server = subprocess.Popen([ledgerlink, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                               "--threads", "4"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, server)
+        base = f"http://127.0.0.1:{port}"
+        post_all(base, key, WARM_UP_OFFSET, WARM_UP, clients)  # imports, connections, caches
+        elapsed, statuses = post_all(base, key, 0, count, clients)
+        again, again_statuses = post_all(base, key, 0, count, clients)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    stored = run([sys.executable, "-c", COUNT], env).split()
+    return {"name": name, "count": count, "elapsed": elapsed, "statuses": statuses, "again": again,
+            "again_statuses": again_statuses, "stored": int(stored[0]) - WARM_UP, "lines": int(stored[1])}
+
+
+def post_all(base: str, key: str, offset: int, count: int, clients: int) -> tuple[float, dict[int, int]]:
+    headers = {"Authorization": f"Bearer {key}", "Host": "localhost"}
+    clients_by_thread: dict[int, httpx.Client] = {}
+    bodies = [journal(offset + n) for n in range(count)]
+
+    def one(body: dict[str, object]) -> int:
+        thread = id_of_thread()
+        client = clients_by_thread.get(thread)
+        if client is None:
+            client = clients_by_thread[thread] = httpx.Client(base_url=base, headers=headers, timeout=60)
+        return client.post("/api/v1/journals", json=body).status_code
+
+    statuses: dict[int, int] = {}
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        for status in pool.map(one, bodies):
+            statuses[status] = statuses.get(status, 0) + 1
+    elapsed = time.perf_counter() - started
+    for client in clients_by_thread.values():
+        client.close()
+    return elapsed, statuses
+
+
+def postgres_database() -> tuple[str, str] | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as admin:
+            name = f"ledgerlink_bench_{os.getpid()}"
+            admin.execute(f'CREATE DATABASE "{name}"')
+    except Exception as exc:
+        print(f"PostgreSQL at {PG_ADMIN_URL} is not usable, skipped: {exc}")
+        return None
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgres://")
+    return name, f"{base}/{name}"
+
+
+def drop_postgres(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def report(result: dict[str, object]) -> None:
+    count, elapsed, again = result["count"], result["elapsed"], result["again"]
+    assert isinstance(count, int) and isinstance(elapsed, float) and isinstance(again, float)
+    print(f"  {result['name']:<10}  new: {count / elapsed:7.1f} journals/s ({count} in {elapsed:5.2f} s, "
+          f"answers {result['statuses']})   again: {count / again:7.1f} journals/s (answers {result['again_statuses']})"
+          f"   stored {result['stored']} journals")
+    ok = result["statuses"] == {201: count} and result["again_statuses"] == {200: count} and result["stored"] == count
+    print("              " + ("every journal accepted once" if ok else "MISMATCH: see the answers above"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--journals", type=int, default=500, help="journals per database (bounded: 20..5000)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (1..32)")
+    parser.add_argument("--conn-max-age", type=int, default=0,
+                        help="LEDGERLINK_DB_CONN_MAX_AGE for the service (default 0, the service's default: "
+                             "a new database connection per request)")
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    count = max(20, min(args.journals, 5000))
+    clients = max(1, min(args.clients, 32))
+
+    print(f"POST /api/v1/journals, {LINES}-line journals, {clients} client threads, "
+          f"ledgerlink serve (gunicorn, 2 workers x 4 threads) on 127.0.0.1, conn_max_age={args.conn_max_age}")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="ledgerlink-bench-") as tmp:
+        sqlite_dir = Path(tmp) / "sqlite"
+        sqlite_dir.mkdir()
+        results.append(bench("SQLite", f"sqlite:///{sqlite_dir / 'bench.sqlite3'}", sqlite_dir, count, clients,
+                             args.conn_max_age))
+        report(results[-1])
+        if not args.skip_postgres:
+            made = postgres_database()
+            if made is not None:
+                name, url = made
+                try:
+                    pg_dir = Path(tmp) / "pg"
+                    pg_dir.mkdir()
+                    results.append(bench("PostgreSQL", url, pg_dir, count, clients, args.conn_max_age))
+                    report(results[-1])
+                finally:
+                    drop_postgres(name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
