@@ -119,18 +119,21 @@ def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedDemo
     sandbox, sandbox_url = start_sandbox_process()
     port = free_port()
     env = service_env(tmp, LEDGERLINK_EXACT_SANDBOX_URL=sandbox_url)
-    process = None
+    process = worker = None
     try:
         seeded = run_cli("demo", "--seed-only", "--port", str(port), env=env)
         assert seeded.returncode == 0, seeded.stderr
         process = subprocess.Popen([str(BIN / "ledgerlink"), "serve", "--bind", f"127.0.0.1:{port}",
                                     "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        worker = subprocess.Popen([str(BIN / "ledgerlink"), "worker", "--interval", "0.5"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(port, process)
         yield ServedDemo(port=port, env=env, sandbox_url=sandbox_url)
     finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=20)
+        for child in (process, worker):
+            if child is not None:
+                child.terminate()
+                child.wait(timeout=20)
         sandbox.terminate()
         sandbox.wait(timeout=20)
 

@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 return
             if not no_worker:
                 children.append(subprocess.Popen([sys.executable, "-m", "ledgerlink.cli", "worker",
-                                                  "--interval", "30"]))
+                                                  "--interval", "2"]))
             serve(bind=f"127.0.0.1:{port}", workers=2, threads=4)
         finally:
             for child in children:
