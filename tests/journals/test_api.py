@@ -211,8 +211,11 @@ def test_unknown_connector_and_missing_fields_are_422(api: Api) -> None:
     assert {"reference", "kind", "connector", "date", "lines"} <= fields
     response = api.post(URL, body(connector=9))
     assert response.status_code == 422
-    assert response.json()["problems"] == [
-        {"field": "connector", "line": None, "message": "this company has no connector 9"}]
+    [problem] = response.json()["problems"]
+    assert problem["field"] == "connector" and problem["line"] is None and "no connector 9" in problem["message"]
+    # With other problems as well, the connector is still named among them.
+    response = api.post(URL, body(connector=9, kind="sales"))
+    assert {p["field"] for p in response.json()["problems"]} == {"connector", "kind"}
 
 
 def test_body_that_is_not_json_is_422(api: Api) -> None:

@@ -149,8 +149,13 @@ def test_menu_and_quick_search_offer_api_keys_and_import_to_admins(company: Any)
     hits = admin.get("/search", {"q": "api key"}).content.decode()
     assert "/apikeys/" in hits
     assert "/journals/import" in admin.get("/search", {"q": "import"}).content.decode()
+    made = apikeys.create_key(Actor.system(), company, "Webshop bridge")
+    found = admin.get("/search", {"q": made.record.prefix}).content.decode()
+    assert "Webshop bridge" in found and made.plaintext not in found
+    assert "Webshop bridge" in admin.get("/search", {"q": "webshop"}).content.decode()
     clerk = factories.signed_in_client(factories.user(company, "clerk", role=Role.USER))
     assert "/apikeys/" not in clerk.get("/").content.decode()
+    assert "Webshop bridge" not in clerk.get("/search", {"q": "webshop"}).content.decode()
 
 
 # --- the command --------------------------------------------------------------------------------------------

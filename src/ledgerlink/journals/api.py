@@ -322,7 +322,13 @@ def _amount(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def journal_json(journal: Journal) -> dict[str, Any]:
+def journal_json(journal: Journal, new_lines: list[LineIn] | None = None) -> dict[str, Any]:
+    """The journal as the API shows it; ``new_lines``: a journal just stored from these (no attempts yet)."""
+    lines = journal.lines.all() if new_lines is None else [
+        JournalLine(line_no=number, ledger_code=line.ledger_code.strip(), debit=line.debit, credit=line.credit,
+                    vat_code=line.vat_code.strip(), vat_amount=line.vat_amount, description=line.description,
+                    relation_code=line.relation_code, cost_centre=line.cost_centre)
+        for number, line in enumerate(new_lines, start=1)]
     return {
         "id": journal.pk, "reference": journal.reference, "kind": journal.kind,
         "connector": journal.connector.number, "date": journal.date, "description": journal.description,
@@ -333,8 +339,8 @@ def journal_json(journal: Journal) -> dict[str, Any]:
             "line": line.line_no, "ledger_code": line.ledger_code, "debit": _amount(line.debit),
             "credit": _amount(line.credit), "vat_code": line.vat_code, "vat_amount": _amount(line.vat_amount),
             "description": line.description, "relation_code": line.relation_code, "cost_centre": line.cost_centre,
-        } for line in journal.lines.all()],
-        "attempts": [{
+        } for line in lines],
+        "attempts": [] if new_lines is not None else [{
             "started_at": attempt.started_at, "duration_ms": attempt.duration_ms, "action": attempt.action,
             "http_status": attempt.http_status, "outcome": attempt.outcome, "messages": attempt.messages,
             "worker": attempt.worker,
@@ -367,11 +373,12 @@ def post_journal(request: HttpRequest) -> Status:
     key: ApiKey = request.auth  # type: ignore[attr-defined]
     journal_in, problems = parse_submission(read_json(request))
     problems += check(journal_in)
-    if journal_in.connector and not Connector.objects.for_company(key.company).filter(
-            number=journal_in.connector).exists():
-        problems.append(Problem("connector", _("this company has no connector %(number)s")
-                                % {"number": journal_in.connector}))
     if problems:
+        # submit_journal checks the connector only once the shape is right; name it now, with the rest.
+        if journal_in.connector and not Connector.objects.for_company(key.company).filter(
+                number=journal_in.connector).exists():
+            problems.append(Problem("connector", _("this company has no connector %(number)s")
+                                    % {"number": journal_in.connector}))
         raise invalid(problems)
     try:
         submitted = submit_journal(key.company, journal_in, source="api")
@@ -380,7 +387,10 @@ def post_journal(request: HttpRequest) -> Status:
     except JournalConflict as exc:
         raise ApiError(409, _("Reference %(reference)s was submitted before with other content.")
                        % {"reference": exc.journal.reference}, journal=exc.journal.pk, differences=exc.differences)
-    return Status(201 if submitted.created else 200, journal_json(_journal(key, submitted.journal.pk)))
+    if submitted.created:
+        # Just written from journal_in: answer from memory rather than reading the rows back.
+        return Status(201, journal_json(submitted.journal, journal_in.lines))
+    return Status(200, journal_json(_journal(key, submitted.journal.pk)))
 
 
 @router.get("/{journal_id}", response={200: JournalOut, 404: MessageOut}, summary="One journal")
