@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
@@ -225,6 +225,9 @@ def test_body_that_is_not_json_is_422(api: Api) -> None:
     response = api.post(URL, ["a", "list"])
     assert response.status_code == 422
     assert response.json()["problems"][0]["field"] == "body"
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000):
+        response = api.post(URL, body(description="x" * 2000))
+    assert response.status_code == 413 and "1000 bytes" in response.json()["detail"]
 
 
 # --- keys and licences --------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -164,6 +166,10 @@ class MessageOut(Schema):
     detail: str
 
 
+# 401: no key, an unknown or a revoked one; 403: the company lacks the ``api`` licence.
+AUTH_ERRORS: dict[int, type[Schema]] = {401: MessageOut, 403: MessageOut}
+
+
 class LineIn_(Schema):
     ledger_code: str
     debit: str | Decimal | None = Field(None, examples=["12.30"], description="string or exact JSON number")
@@ -211,7 +217,12 @@ SUBMISSION_BODY = {"requestBody": {"required": True, "content": {
 
 def read_json(request: HttpRequest) -> Any:
     try:
-        return json.loads(request.body or b"", parse_float=Decimal)
+        raw = request.body
+    except RequestDataTooBig:
+        raise ApiError(413, _("The body is larger than %(size)s bytes; send fewer lines per journal.")
+                       % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+    try:
+        return json.loads(raw or b"", parse_float=Decimal)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(422, _("The body is not JSON."), problems=[
             Problem("body", _("The body is not valid JSON: %(error)s") % {"error": exc}).as_dict()])
@@ -365,7 +376,7 @@ def _journal(key: ApiKey, journal_id: int) -> Journal:
 # --- endpoints ----------------------------------------------------------------------------------------------
 
 
-@router.post("", response={200: JournalOut, 201: JournalOut, 409: ConflictOut, 422: ProblemsOut},
+@router.post("", response={200: JournalOut, 201: JournalOut, 409: ConflictOut, 422: ProblemsOut, **AUTH_ERRORS},
              openapi_extra=SUBMISSION_BODY, summary="Submit a journal (idempotent on reference)")
 def post_journal(request: HttpRequest) -> Status:
     """201: stored as new; 200: this reference was submitted before with the same content (that journal);
@@ -393,7 +404,7 @@ def post_journal(request: HttpRequest) -> Status:
     return Status(200, journal_json(_journal(key, submitted.journal.pk)))
 
 
-@router.get("/{journal_id}", response={200: JournalOut, 404: MessageOut}, summary="One journal")
+@router.get("/{journal_id}", response={200: JournalOut, 404: MessageOut, **AUTH_ERRORS}, summary="One journal")
 def get_journal(request: HttpRequest, journal_id: int) -> dict[str, Any]:
     return journal_json(_journal(request.auth, journal_id))  # type: ignore[attr-defined]
 
@@ -410,7 +421,8 @@ def _parse_date(value: str | None, name: str, problems: list[Problem]) -> date |
     return None
 
 
-@router.get("", response={200: JournalPage, 422: ProblemsOut}, summary="Journals, newest date first, paged")
+@router.get("", response={200: JournalPage, 422: ProblemsOut, **AUTH_ERRORS},
+            summary="Journals, newest date first, paged")
 def list_journals(request: HttpRequest, status: str | None = None, date_from: str | None = None,
                   date_to: str | None = None, connector: int | None = None, page: int = 1,
                   page_size: int = PAGE_SIZE) -> dict[str, Any]:
@@ -446,7 +458,7 @@ def list_journals(request: HttpRequest, status: str | None = None, date_from: st
             "counts": counts, "items": [journal_json(journal) for journal in items]}
 
 
-@router.post("/{journal_id}/resend", response={200: JournalOut, 404: MessageOut, 409: MessageOut},
+@router.post("/{journal_id}/resend", response={200: JournalOut, 404: MessageOut, 409: MessageOut, **AUTH_ERRORS},
              summary="Queue a failed journal again")
 def resend_journal(request: HttpRequest, journal_id: int) -> dict[str, Any]:
     key: ApiKey = request.auth  # type: ignore[attr-defined]
