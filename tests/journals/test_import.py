@@ -90,6 +90,12 @@ def test_lines_of_one_entry_must_share_date_and_line_numbers_must_not_repeat() -
     assert "appears twice" in problems[1].message
 
 
+def test_a_semicolon_file_is_named_as_the_wrong_export_once() -> None:
+    multivers = b"Boekjaar;Periode;Dagboek;Boekstuk\n2024;6;90;1001\n2024;6;90;1002\n"
+    problems = importer.parse(importer.decode(multivers)).problems
+    assert len(problems) == 1 and problems[0].row is None and "semicolons" in problems[0].message
+
+
 def test_not_utf8_is_refused_with_the_line() -> None:
     data = GOOD.replace(b"Sales low", "Café".encode("cp1252"))
     with pytest.raises(importer.ImportRefused) as refused:

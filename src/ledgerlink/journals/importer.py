@@ -196,6 +196,11 @@ def parse(text: str) -> Parsed:
     problems: list[LineProblem] = []
     skipped: list[int] = []
     entries: dict[tuple[str, int, str], Entry] = {}
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    if ";" in first_line and "," not in first_line:
+        return Parsed([], [LineProblem(None, _(
+            "the file is separated by semicolons, like RetailVista's Multivers export; choose the Exact Online "
+            "cash-journal export, which is separated by commas"))], [])
     reader = csv.reader(io.StringIO(text, newline=""))
     seen_first = False
     while True:
