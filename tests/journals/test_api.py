@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from datetime import date
 from decimal import Decimal
@@ -252,6 +253,18 @@ def test_missing_unknown_malformed_and_revoked_keys_are_401(a: tuple[Any, str]) 
     assert response.status_code == 401
     assert "revoked" in response.json()["detail"]
     assert Journal.objects.count() == 0
+
+
+def test_keys_never_reach_the_log(a: tuple[Any, str], caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    company, key = a
+    Api(key).post(URL, body())
+    Api(key[:-2] + "zz").get(URL)
+    Api("Basic " + key).get(URL)
+    apikeys.revoke_key(Actor.system(), company, apikeys.split_key(key)[0])
+    Api(key).get(URL)
+    secret = key.split("_", 2)[2]
+    assert caplog.records and secret not in caplog.text and secret[:-2] not in caplog.text
 
 
 def test_without_the_api_licence_the_answer_is_403_naming_it_and_who_grants_it(a: tuple[Any, str]) -> None:
