@@ -18,7 +18,7 @@ from .faults import FaultRegistry
 from .formats import local_date
 from .models import App, AuthCode, Division, TokenChain, User
 from .ratelimit import ErrorBudget, Limits, RateLimiter
-from .seed import build_divisions, build_users
+from .seed import build_division, build_divisions, build_users
 
 
 class AppError(ValueError):
@@ -96,6 +96,23 @@ class Backend:
             self.faults.clear()
             self._next_chain = 1
             self.generation = getattr(self, "generation", 0) + 1  # lets caches know the state was replaced
+
+    def add_division(self, code: int, description: str, usernames: list[str]) -> Division:
+        """A further division seeded like the others, given to the named users (control API only)."""
+        if code <= 0:
+            raise ValueError("a division code is a positive number")
+        with self.lock:
+            if code in self.divisions:
+                raise ValueError(f"division {code} exists")
+            unknown = [name for name in usernames if name not in self.users]
+            if unknown:
+                raise ValueError(f"unknown users: {', '.join(unknown)}")
+            division = build_division(code, description, len(self.divisions) + 1, local_date(self.clock.now()))
+            self.divisions[code] = division
+            for name in usernames:
+                self.users[name].divisions.append(code)
+            self.generation += 1
+            return division
 
     def now(self) -> datetime:
         return self.clock.now()

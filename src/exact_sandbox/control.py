@@ -21,6 +21,7 @@ from .models import Entry
 from .oauth import issue_code
 from .pages import callback_url
 from .responses import json_response
+from .seed import DEMO_USER
 
 RULES = Map([
     Rule("/_sandbox/reset", endpoint="reset", methods=["POST"]),
@@ -34,6 +35,7 @@ RULES = Map([
     Rule("/_sandbox/apps/<client_id>", endpoint="app", methods=["DELETE"]),
     Rule("/_sandbox/authorize", endpoint="authorize", methods=["POST"]),
     Rule("/_sandbox/entries/<int:division>", endpoint="entries", methods=["GET"]),
+    Rule("/_sandbox/divisions", endpoint="divisions", methods=["POST"]),
 ], strict_slashes=False)
 
 
@@ -235,6 +237,15 @@ class ControlApi:
             params["state"] = str(body["state"])
         return json_response({"code": code, "state": body.get("state"),
                               "redirect_url": callback_url(redirect_uri, params)})
+
+    def do_divisions(self, request: Request) -> Response:
+        """Add a division with the seed's chart, VAT codes, journals and periods (benchmarks need many)."""
+        body = _body(request)
+        code = int(body.get("code", 0))
+        description = str(body.get("description") or f"Division {code}")
+        users = [str(u) for u in body.get("users", [DEMO_USER])]
+        added = self.backend.add_division(code, description, users)
+        return json_response({"code": added.code, "description": added.description, "users": users}, 201)
 
     def do_entries(self, request: Request, division: int) -> Response:
         with self.backend.lock:

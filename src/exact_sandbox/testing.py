@@ -129,6 +129,12 @@ class SandboxHandle:
             raise SandboxControlError(response.status_code, response.text)
         return response.json()
 
+    def add_division(self, code: int, description: str | None = None, users: list[str] | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": code, "users": users or [DEMO_USER]}
+        if description:
+            body["description"] = description
+        return self._call("POST", "divisions", body)
+
     def entries(self, division: int) -> list[dict[str, Any]]:
         return self._call("GET", f"entries/{division}")["entries"]
 

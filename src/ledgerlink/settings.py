@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs page's Swagger files itself: no CDN
     "ledgerlink.core",
     "ledgerlink.tenancy",
     "ledgerlink.connectors",

@@ -270,3 +270,13 @@ def test_reads_see_every_post_delete_and_reset(exact_sandbox: SandboxHandle, con
     exact_sandbox.reset()
     conn.tokens = exact_sandbox.issue_tokens(exact_sandbox.register_app("After reset"))
     assert count() == 0
+
+
+def test_control_api_adds_a_division_for_the_demo_user(exact_sandbox) -> None:  # type: ignore[no-untyped-def]
+    added = exact_sandbox.add_division(7010, "Winkel 10")
+    assert added == {"code": 7010, "description": "Winkel 10", "users": ["demo@exact.example"]}
+    users = {u["username"]: u for u in exact_sandbox.state()["users"]}
+    assert 7010 in users["demo@exact.example"]["divisions"]
+    assert 7010 not in users["filiaal@exact.example"]["divisions"]
+    with pytest.raises(Exception, match="division 7010 exists"):
+        exact_sandbox.add_division(7010)

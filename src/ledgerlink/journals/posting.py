@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import socket
 import time
 from dataclasses import dataclass
@@ -51,6 +52,24 @@ LOOK_AGAIN_AFTER = timedelta(seconds=15)  # after no answer, give Exact a moment
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
+class WouldWait(Exception):
+    """The rate-limit governor wants to wait longer than a worker should sit idle for one division."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"would wait {seconds:.1f} s")
+        self.seconds = seconds
+
+
+MAX_IDLE_WAIT = 1.0
+
+
+def short_sleep(seconds: float) -> None:
+    """Sleep for a short wait (a few rate-limit milliseconds); refuse a long one so the worker can move on."""
+    if seconds > MAX_IDLE_WAIT:
+        raise WouldWait(seconds)
+    time.sleep(seconds)
+
+
 def stuck_after() -> timedelta:
     return timedelta(seconds=settings.LEDGERLINK_SENDING_STUCK_SECONDS)
 
@@ -67,7 +86,8 @@ def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
     """Claim up to ``batch`` due journals of one connector, oldest date first; [] when nothing is due."""
     due = Journal.objects.filter(status__in=(JournalStatus.QUEUED, JournalStatus.UNKNOWN), next_attempt_at__lte=now,
                                  connector__status=Status.CONNECTED)
-    candidates = list(due.values_list("connector_id", flat=True).distinct()[:50])
+    candidates = list(due.values_list("connector_id", flat=True).distinct()[:200])
+    random.shuffle(candidates)  # every connector gets its turn; none starves behind a busy one
     for connector_id in candidates:
         with transaction.atomic():
             locked = (Connector.objects.select_for_update(skip_locked=True).filter(pk=connector_id)
@@ -159,6 +179,10 @@ def _post(journal: Journal, result: Result, client) -> Outcome:  # type: ignore[
     except (RateLimited, EndpointBlocked) as exc:
         retry = getattr(exc, "reset_at", None) or clock.now() + timedelta(minutes=5)
         return Outcome(JournalStatus.QUEUED, f"Waiting for Exact's limits: {exc}", 429, retry_at=retry)
+    except WouldWait as wait:
+        # This division's minute is spent: hand the journal back and post for other divisions meanwhile.
+        return Outcome(JournalStatus.QUEUED, "Waiting for Exact's rate limit of this division.",
+                       retry_at=clock.now() + timedelta(seconds=wait.seconds))
     except ApiError as exc:
         return Outcome(JournalStatus.FAILED, _exact_says(exc), exc.status, exc.messages)
     return Outcome(JournalStatus.POSTED, "", 201, entry_id=str(created.get("EntryID") or ""),
@@ -212,9 +236,9 @@ def reconcile(journal: Journal, client) -> Outcome:  # type: ignore[no-untyped-d
                 Query().select("EntryID", "EntryNumber").filter(F("YourRef") == journal.marker).top(1))
             if not entries:
                 return Outcome(JournalStatus.QUEUED, "Not in Exact: posting again.")
-    except ExactError as exc:
+    except (ExactError, WouldWait) as exc:
         return Outcome(JournalStatus.UNKNOWN, f"Could not look the journal up in Exact ({exc}); trying again.",
-                       retry_at=clock.now() + timedelta(seconds=30))
+                       retry_at=clock.now() + timedelta(seconds=getattr(exc, "seconds", 30)))
     entry = entries[0]
     return Outcome(JournalStatus.POSTED, "", 200, entry_id=str(entry.get("EntryID") or ""),
                    entry_number=str(entry.get("EntryNumber") or ""))
@@ -236,7 +260,7 @@ def process(journal_id: int, client) -> str:  # type: ignore[no-untyped-def]
         started, began = clock.now(), time.perf_counter()
     try:
         result = check(journal)
-    except (ExactError, TokenUnavailable) as exc:
+    except (ExactError, TokenUnavailable, WouldWait) as exc:
         outcome = Outcome(JournalStatus.QUEUED, f"Exact's reference data could not be read ({exc}); trying again.",
                           retry_at=clock.now() + timedelta(minutes=1))
         _record(journal, outcome, "validate", started, began)
@@ -270,7 +294,7 @@ def post_due(now: datetime, *, time_budget: float = 50.0, worker: str = WORKER) 
         if not ids:
             break
         connector = Journal.objects.select_related("connector").get(pk=ids[0]).connector
-        client = clients.get(connector.pk) or client_for(connector, ConnectorTokens(connector.pk))
+        client = clients.get(connector.pk) or client_for(connector, ConnectorTokens(connector.pk), sleep=short_sleep)
         clients[connector.pk] = client
         for position, journal_id in enumerate(ids):
             status = process(journal_id, client)

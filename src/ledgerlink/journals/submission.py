@@ -95,6 +95,8 @@ def check(journal: JournalIn) -> list[Problem]:
         problems.append(Problem("kind", f"kind must be one of {', '.join(Kind.values)}; got {journal.kind!r}"))
     if len(journal.description) > 200:
         problems.append(Problem("description", "description is longer than 200 characters"))
+    if len(journal.relation_code) > 40:
+        problems.append(Problem("relation_code", "relation_code is longer than 40 characters"))
     if not journal.lines:
         problems.append(Problem("lines", "a journal needs at least one line"))
     if len(journal.lines) > MAX_LINES:
@@ -114,6 +116,9 @@ def check(journal: JournalIn) -> list[Problem]:
             problems.append(Problem("vat_code", "vat_code is longer than 10 characters", number))
         if len(line.description) > 200:
             problems.append(Problem("description", "description is longer than 200 characters", number))
+        for name in ("relation_code", "cost_centre"):
+            if len(getattr(line, name)) > 40:
+                problems.append(Problem(name, f"{name} is longer than 40 characters", number))
     return problems
 
 
