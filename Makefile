@@ -30,8 +30,9 @@ test-postgres: $(STAMP)
 
 test: lint test-sqlite test-postgres
 
+# Figures, printed, never asserted (they depend on the machine): see bench/*.py for what each measures.
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3

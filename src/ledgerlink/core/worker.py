@@ -32,6 +32,12 @@ class Job:
 
 
 _jobs: list[Job] = []
+_stop_event = threading.Event()
+
+
+def stopping() -> bool:
+    """True once SIGTERM/SIGINT arrived: long jobs finish the item in hand and return."""
+    return _stop_event.is_set()
 
 
 def register_job(name: str, run: Callable[[datetime], object]) -> None:
@@ -65,7 +71,7 @@ def _beat(name: str, started: datetime, stopped: bool = False) -> None:
 
 
 def run_forever(interval: float, stop: threading.Event | None = None) -> None:
-    stop = stop or threading.Event()
+    stop = stop or _stop_event
 
     def _stop(signum: int, frame: object) -> None:
         log.info("worker stopping after the current round", extra={"signal": signum})

@@ -39,6 +39,7 @@ from ledgerlink.connectors.engine import ConnectorTokens, TokenUnavailable
 from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
+from ledgerlink.core.worker import stopping
 from ledgerlink.journals import references
 from ledgerlink.journals.choices import AttemptOutcome, JournalStatus, Kind
 from ledgerlink.journals.mapping import rules_for
@@ -86,7 +87,8 @@ def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
     """Claim up to ``batch`` due journals of one connector, oldest date first; [] when nothing is due."""
     due = Journal.objects.filter(status__in=(JournalStatus.QUEUED, JournalStatus.UNKNOWN), next_attempt_at__lte=now,
                                  connector__status=Status.CONNECTED)
-    candidates = list(due.values_list("connector_id", flat=True).distinct()[:200])
+    # order_by() first: the default ordering would put date and id into the DISTINCT and repeat connectors.
+    candidates = list(due.order_by().values_list("connector_id", flat=True).distinct()[:200])
     random.shuffle(candidates)  # every connector gets its turn; none starves behind a busy one
     for connector_id in candidates:
         with transaction.atomic():
@@ -283,13 +285,13 @@ def process(journal_id: int, client) -> str:  # type: ignore[no-untyped-def]
     return outcome.status
 
 
-def post_due(now: datetime, *, time_budget: float = 50.0, worker: str = WORKER) -> dict[str, int]:
+def post_due(now: datetime, *, time_budget: float = 20.0, worker: str = WORKER) -> dict[str, int]:
     """The worker's job: release stuck journals, then claim and process batches until none is due."""
     counts: dict[str, int] = {}
     release_stuck(now)
     deadline = time.monotonic() + time_budget
     clients: dict[int, object] = {}
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stopping():
         ids = claim(clock.now(), worker)
         if not ids:
             break
@@ -297,6 +299,10 @@ def post_due(now: datetime, *, time_budget: float = 50.0, worker: str = WORKER) 
         client = clients.get(connector.pk) or client_for(connector, ConnectorTokens(connector.pk), sleep=short_sleep)
         clients[connector.pk] = client
         for position, journal_id in enumerate(ids):
+            if stopping():  # a clean stop: give back what was claimed but not started
+                Journal.objects.filter(pk__in=ids[position:], status=JournalStatus.SENDING).update(
+                    status=JournalStatus.QUEUED, claimed_by="", claimed_at=None)
+                break
             status = process(journal_id, client)
             counts[status] = counts.get(status, 0) + 1
             if status == JournalStatus.QUEUED and position + 1 < len(ids):
