@@ -16,7 +16,7 @@ from exactonline.errors import ExactError, InvalidClient, InvalidGrant, Transpor
 from ledgerlink.connectors import budgets, exact
 from ledgerlink.connectors.callback import problems
 from ledgerlink.connectors.choices import REGIONS, SANDBOX, EventKind, Status
-from ledgerlink.connectors.engine import ConnectorTokens, store_tokens
+from ledgerlink.connectors.engine import ConnectorTokens, drop_tokens, store_tokens
 from ledgerlink.connectors.events import record_event
 from ledgerlink.connectors.models import Connector, OAuthState
 from ledgerlink.core import clock, crypto
@@ -93,15 +93,9 @@ def create_connector(actor: str, company: Company, *, number: int, name: str, re
     return connector
 
 
-def _drop_tokens(connector: Connector) -> None:
+def _disconnect(connector: Connector) -> None:
+    drop_tokens(connector)
     connector.api_token_sealed = ""
-    connector.access_token_sealed = ""
-    connector.refresh_token_sealed = ""
-    connector.access_expires_at = None
-    connector.refresh_claim = ""
-    connector.refresh_claimed_at = None
-    connector.refresh_not_before = None
-    connector.refresh_failures = 0
     connector.status = Status.NOT_AUTHORIZED
     connector.status_reason = ""
 
@@ -129,10 +123,10 @@ def save_connector(actor: str, connector: Connector, *, number: int, name: str, 
             connector.client_secret_sealed = crypto.seal(client_secret.strip()).token
         changes = []
         if clear_api_token and connector.has_api_token:
-            _drop_tokens(connector)
+            _disconnect(connector)
             changes.append(_("API token cleared: disconnected; press oAuth to authorize again"))
         elif app_changed and connector.status == Status.CONNECTED:
-            _drop_tokens(connector)
+            _disconnect(connector)
             changes.append(_("the app (client ID, secret or region) changed: disconnected; press oAuth"))
         connector.save()
         record_event(connector, EventKind.DISCONNECTED if changes else EventKind.SAVED,

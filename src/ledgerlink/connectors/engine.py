@@ -95,16 +95,23 @@ def store_tokens(connector: Connector, tokens: TokenSet, now: datetime) -> None:
     connector.last_contact_at = now
 
 
-def require_reauthorization(connector: Connector, reason: str, now: datetime, actor: str = "ledgerlink") -> None:
-    """Mark the (locked) row **Reauthorization required**, drop the dead tokens, tell the admins on commit."""
-    was = connector.status
-    connector.status = Status.REAUTH_REQUIRED
-    connector.status_reason = reason
+def drop_tokens(connector: Connector) -> None:
+    """Forget the (locked) row's token pair and any refresh in flight; the caller sets the status."""
     connector.access_token_sealed = ""
     connector.refresh_token_sealed = ""
     connector.access_expires_at = None
     connector.refresh_claim = ""
     connector.refresh_claimed_at = None
+    connector.refresh_not_before = None
+    connector.refresh_failures = 0
+
+
+def require_reauthorization(connector: Connector, reason: str, now: datetime, actor: str = "ledgerlink") -> None:
+    """Mark the (locked) row **Reauthorization required**, drop the dead tokens, tell the admins on commit."""
+    was = connector.status
+    drop_tokens(connector)
+    connector.status = Status.REAUTH_REQUIRED
+    connector.status_reason = reason
     connector.last_error = reason
     connector.last_error_at = now
     connector.save()
