@@ -107,6 +107,8 @@ def test_journals_wait_while_the_connector_needs_reauthorization(setup, connecte
     assert post_due(clock.now()) == {}
     journal.refresh_from_db()
     assert journal.status == "queued"
+    assert "1 journal waits for connector 1" in setup.client.get("/journals/").content.decode()
+    assert "Waiting: connector 1 is" in setup.client.get(f"/journals/{journal.pk}/").content.decode()
     setup.client.post("/connectors/1/", {"number": 1, "name": "Exact Online", "region": "sandbox",
                                          "client_id": setup.app["client_id"], "client_secret": "",
                                          "callback_url": connected.callback_url, "api_token": ""})

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exactonline.errors import ExactError
+from ledgerlink.connectors.choices import Status
 from ledgerlink.connectors.engine import TokenUnavailable
 from ledgerlink.connectors.models import Connector
 from ledgerlink.journals import actions, references
@@ -64,6 +65,10 @@ def journal_list(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "query": query.urlencode(),
         "counts": [(status, label, counts.get(status, 0)) for status, label in JournalStatus.choices],
         "connectors": Connector.objects.for_company(request.company),  # type: ignore[attr-defined]
+        "waiting_connectors": Connector.objects.for_company(request.company)  # type: ignore[attr-defined]
+        .exclude(status=Status.CONNECTED)
+        .annotate(waiting=Count("journals", filter=Q(journals__status=JournalStatus.QUEUED)))
+        .filter(waiting__gt=0),
     })
 
 
