@@ -45,6 +45,9 @@ class Journal(models.Model):
     # Set whenever the journal may be in Exact without us knowing (no answer, or its worker died while
     # sending); the next attempt looks it up by its marker before posting.
     needs_lookup = models.BooleanField(default=False)
+    # The Exact division the journal was last sent to: an unknown outcome is looked up there, even if the
+    # connector has moved to another division since.
+    exact_division = models.PositiveIntegerField(null=True, blank=True)
     posted_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=16, default="api")  # api, import
     created_at = models.DateTimeField(auto_now_add=True)

@@ -147,7 +147,8 @@ def _attempt_outcome(outcome: Outcome, action: str) -> str:
         outcome.status, AttemptOutcome.INVALID if action == "validate" else AttemptOutcome.REJECTED)
 
 
-def _finish(journal: Journal, outcome: Outcome) -> None:
+def _finish(journal: Journal, outcome: Outcome, worker: str) -> bool:
+    """Store the outcome if the journal is still ours; False if another worker took it over meanwhile."""
     now = clock.now()
     with transaction.atomic():
         fields = {"status": outcome.status, "status_message": outcome.message, "claimed_by": "", "claimed_at": None,
@@ -158,11 +159,16 @@ def _finish(journal: Journal, outcome: Outcome) -> None:
             fields["needs_lookup"] = True
         elif outcome.status in (JournalStatus.POSTED, JournalStatus.FAILED):
             fields["needs_lookup"] = False
-        Journal.objects.filter(pk=journal.pk).update(**fields)
+        mine = Journal.objects.filter(pk=journal.pk, status=JournalStatus.SENDING, claimed_by=worker)
+        if mine.update(**fields):
+            return True
+    log.warning("journal taken over by another worker; outcome recorded as an attempt only",
+                extra={"journal": journal.pk, "outcome": outcome.status})
+    return False
 
 
 def _post(journal: Journal, result: Result, client) -> Outcome:  # type: ignore[no-untyped-def]
-    division = client.division(journal.connector.division)
+    division = client.division(journal.exact_division)
     try:
         if journal.kind == Kind.CASH:
             created = division.general_journal_entries.create(
@@ -223,8 +229,11 @@ def _learn(journal: Journal, outcome: Outcome) -> None:
 
 
 def reconcile(journal: Journal, client) -> Outcome:  # type: ignore[no-untyped-def]
-    """Look the journal up in Exact by its marker: posted, certainly absent (queued again), or still unknown."""
-    division = client.division(journal.connector.division)
+    """Look the journal up in Exact by its marker: posted, certainly absent (queued again), or still unknown.
+
+    It looks in the division the journal was sent to, which may not be the connector's division any more.
+    """
+    division = client.division(journal.exact_division or journal.connector.division)
     try:
         if journal.kind == Kind.CASH:
             lines = division.general_journal_entry_lines.list(
@@ -238,26 +247,50 @@ def reconcile(journal: Journal, client) -> Outcome:  # type: ignore[no-untyped-d
                 Query().select("EntryID", "EntryNumber").filter(F("YourRef") == journal.marker).top(1))
             if not entries:
                 return Outcome(JournalStatus.QUEUED, "Not in Exact: posting again.")
-    except (ExactError, WouldWait) as exc:
+    except (ExactError, WouldWait, TokenUnavailable) as exc:
+        retry = getattr(exc, "retry_at", None) or clock.now() + timedelta(seconds=getattr(exc, "seconds", 30))
         return Outcome(JournalStatus.UNKNOWN, f"Could not look the journal up in Exact ({exc}); trying again.",
-                       retry_at=clock.now() + timedelta(seconds=getattr(exc, "seconds", 30)))
+                       retry_at=retry)
     entry = entries[0]
     return Outcome(JournalStatus.POSTED, "", 200, entry_id=str(entry.get("EntryID") or ""),
                    entry_number=str(entry.get("EntryNumber") or ""))
 
 
-def process(journal_id: int, client) -> str:  # type: ignore[no-untyped-def]
-    """Take one claimed journal as far as it goes now; returns its new status."""
+def process(journal_id: int, client, worker: str = WORKER) -> str:  # type: ignore[no-untyped-def]
+    """Take one claimed journal as far as it goes now; returns its new status ("" if it is no longer ours).
+
+    The claim is renewed first, so a batch that runs long is never released as stuck while it is worked on.
+    """
+    now = clock.now()
+    ours = Journal.objects.filter(pk=journal_id, status=JournalStatus.SENDING, claimed_by=worker)
+    if not ours.update(claimed_at=now):
+        return ""
     journal = Journal.objects.select_related("connector").get(pk=journal_id)
+    try:
+        outcome, action = _work(journal, client, worker)
+    except Exception as exc:
+        # Whatever happened, the journal may have reached Exact: keep it, and look before posting again.
+        log.exception("posting a journal failed unexpectedly", extra={"journal": journal.pk})
+        outcome, action = Outcome(JournalStatus.UNKNOWN, f"Unexpected error ({type(exc).__name__}); looking the "
+                                  "journal up in Exact before posting again.",
+                                  retry_at=clock.now() + timedelta(minutes=1)), "post"
+        _record(journal, outcome, action, now, time.perf_counter())
+    if not _finish(journal, outcome, worker):
+        return ""
+    if outcome.status == JournalStatus.FAILED and action == "post":
+        _learn(journal, outcome)
+    return outcome.status
+
+
+def _work(journal: Journal, client, worker: str) -> tuple[Outcome, str]:  # type: ignore[no-untyped-def]
     started, began = clock.now(), time.perf_counter()
     if journal.needs_lookup:
         found = reconcile(journal, client)
         _record(journal, found, "reconcile", started, began)
         if found.status != JournalStatus.QUEUED:
-            _finish(journal, found)
-            return found.status
+            return found, "reconcile"
         # Certainly not in Exact: post it now. The flag is cleared with the outcome of that post.
-        Journal.objects.filter(pk=journal.pk).update(needs_lookup=False)
+        Journal.objects.filter(pk=journal.pk, claimed_by=worker).update(needs_lookup=False)
         journal.needs_lookup = False
         started, began = clock.now(), time.perf_counter()
     try:
@@ -266,23 +299,26 @@ def process(journal_id: int, client) -> str:  # type: ignore[no-untyped-def]
         outcome = Outcome(JournalStatus.QUEUED, f"Exact's reference data could not be read ({exc}); trying again.",
                           retry_at=clock.now() + timedelta(minutes=1))
         _record(journal, outcome, "validate", started, began)
-        _finish(journal, outcome)
-        return outcome.status
+        return outcome, "validate"
     if not result.ok:
         outcome = Outcome(JournalStatus.FAILED, "\n".join(result.problems), messages=result.problems)
         _record(journal, outcome, "validate", started, began)
-        _finish(journal, outcome)
-        return outcome.status
+        return outcome, "validate"
+    # From here the journal may reach Exact: say where, before sending, so a lookup knows the division.
+    journal.exact_division = journal.connector.division
+    Journal.objects.filter(pk=journal.pk, claimed_by=worker).update(exact_division=journal.exact_division)
     try:
         outcome = _post(journal, result, client)
     except TokenUnavailable as exc:
         outcome = Outcome(JournalStatus.QUEUED, f"Waiting for the connector: {exc.reason}",
                           retry_at=exc.retry_at or clock.now() + timedelta(minutes=5))
     _record(journal, outcome, "post", started, began)
-    _finish(journal, outcome)
-    if outcome.status == JournalStatus.FAILED:
-        _learn(journal, outcome)
-    return outcome.status
+    return outcome, "post"
+
+
+def _hand_back(ids: list[int], worker: str) -> None:
+    Journal.objects.filter(pk__in=ids, status=JournalStatus.SENDING, claimed_by=worker).update(
+        status=JournalStatus.QUEUED, claimed_by="", claimed_at=None)
 
 
 def post_due(now: datetime, *, time_budget: float = 20.0, worker: str = WORKER) -> dict[str, int]:
@@ -300,15 +336,15 @@ def post_due(now: datetime, *, time_budget: float = 20.0, worker: str = WORKER) 
         clients[connector.pk] = client
         for position, journal_id in enumerate(ids):
             if stopping():  # a clean stop: give back what was claimed but not started
-                Journal.objects.filter(pk__in=ids[position:], status=JournalStatus.SENDING).update(
-                    status=JournalStatus.QUEUED, claimed_by="", claimed_at=None)
+                _hand_back(ids[position:], worker)
                 break
-            status = process(journal_id, client)
+            status = process(journal_id, client, worker)
+            if not status:
+                continue
             counts[status] = counts.get(status, 0) + 1
             if status == JournalStatus.QUEUED and position + 1 < len(ids):
                 # The connector cannot post now (limits, tokens): hand the rest back untouched.
-                Journal.objects.filter(pk__in=ids[position + 1:], status=JournalStatus.SENDING).update(
-                    status=JournalStatus.QUEUED, claimed_by="", claimed_at=None)
+                _hand_back(ids[position + 1:], worker)
                 break
     for client in clients.values():
         client.close()  # type: ignore[attr-defined]
