@@ -111,7 +111,8 @@ def test_journals_wait_while_the_connector_needs_reauthorization(setup, connecte
     assert "Waiting: connector 1 is" in setup.client.get(f"/journals/{journal.pk}/").content.decode()
     setup.client.post("/connectors/1/", {"number": 1, "name": "Exact Online", "region": "sandbox",
                                          "client_id": setup.app["client_id"], "client_secret": "",
-                                         "callback_url": connected.callback_url, "api_token": ""})
+                                         "callback_url": connected.callback_url, "api_token": "",
+            "api_token_shown": "True"})
     assert setup.authorize().status_code == 200
     assert post_due(clock.now()) == {"posted": 1}
     assert engine.access_token(connected.pk)

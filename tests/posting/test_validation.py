@@ -110,6 +110,18 @@ def test_overrides_and_fallbacks() -> None:
     assert fallback.ok and fallback.lines[1].gl_code == "8999"
 
 
+def test_the_vat_fallback_only_takes_declared_vat_ledgers() -> None:
+    # A payment line on a ledger Exact lacks must fail, not land on the VAT fallback account.
+    journal = cash(line(1, "1150", debit="121.00"), line(2, "8000", credit="100.00", vat="2", vat_amount="21.00"))
+    rules = MappingRules(fallback_vat_gl="8999")
+    assert any("ledger 1150 has no GL account" in p for p in validate(journal, REFS, rules, 7001).problems)
+    declared = MappingRules(fallback_vat_gl="8999", vat_ledgers=("15*",))
+    assert not validate(journal, REFS, declared, 7001).ok
+    vat_line = cash(line(1, "1000", debit="21.00"), line(2, "1530", credit="21.00"))
+    result = validate(vat_line, REFS, declared, 7001)
+    assert result.ok and result.lines[1].gl_code == "8999"
+
+
 def test_an_invoice_skips_the_receivable_line_and_uses_the_walk_in_customer() -> None:
     journal = JournalData("invoice", DAY, "F1", "", [line(1, "1300", debit="121.00"),
                                                      line(2, "8000", credit="100.00", vat="2", vat_amount="21.00")])

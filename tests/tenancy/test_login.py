@@ -162,3 +162,18 @@ def test_next_parameter_cannot_leave_the_site(two_companies) -> None:  # type: i
     response = Client(HTTP_HOST="alpha.localhost").post(
         "/login?next=/companies/", {"username": "anna", "password": factories.PASSWORD})
     assert response["Location"] == "/companies/"
+
+
+def test_attempts_are_counted_before_the_password_is_checked() -> None:
+    from ledgerlink.tenancy import throttle
+    from ledgerlink.tenancy.models import LoginFailure
+
+    with time_machine.travel(START, tick=False):
+        # Five attempts in flight at once (none finished yet) use up the account's allowance.
+        started = [throttle.begin_attempt("1001/anna", "198.51.100.9") for _ in range(5)]
+        assert all(attempt is not None for attempt, _until in started)
+        attempt, until = throttle.begin_attempt("1001/anna", "198.51.100.9")
+        assert attempt is None and until == START + timedelta(minutes=15)
+        assert LoginFailure.objects.count() == 5  # the refused attempt is not kept
+        throttle.succeeded("1001/anna")
+        assert LoginFailure.objects.count() == 0

@@ -21,6 +21,9 @@ class ConnectorForm(forms.Form):
                                    widget=forms.TextInput(attrs={"spellcheck": "false"}))
     api_token = forms.CharField(label=_("API token"), required=False, strip=True,
                                 help_text=_("Filled by the oAuth button. Clear it and save to authorize again."))
+    # Whether the screen showed a token when it was opened: clearing means something only then, so saving a
+    # screen opened before an authorization (another tab) never disconnects it.
+    api_token_shown = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, regions: list[tuple[str, str]], number_locked: bool,
                  secret_set: bool, **kwargs: object) -> None:

@@ -115,7 +115,8 @@ def connector_detail(request: HttpRequest, number: int) -> HttpResponse:
         secret_set=connector.has_client_secret,
         initial={"number": connector.number, "name": connector.name, "region": connector.region,
                  "client_id": connector.client_id, "callback_url": connector.callback_url,
-                 "api_token": API_TOKEN_MASK if connector.has_api_token else ""},
+                 "api_token": API_TOKEN_MASK if connector.has_api_token else "",
+                 "api_token_shown": connector.has_api_token},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -123,7 +124,8 @@ def connector_detail(request: HttpRequest, number: int) -> HttpResponse:
             connector = actions.save_connector(
                 _actor(request), connector, number=data["number"], name=data["name"], region=data["region"],
                 client_id=data["client_id"], client_secret=data["client_secret"] or None,
-                callback_url=data["callback_url"], clear_api_token=data["api_token"] == "")
+                callback_url=data["callback_url"],
+                clear_api_token=data["api_token"] == "" and data["api_token_shown"])
         except actions.ConnectorError as exc:
             form.add_error(None, str(exc))
         else:

@@ -42,6 +42,10 @@ class MappingForm(forms.Form):
     walk_in_customer_code = forms.ChoiceField(label=_("Walk-in customer"), required=False)
     fallback_sales_gl = forms.ChoiceField(label=_("Fallback account for unknown sales"), required=False)
     fallback_vat_gl = forms.ChoiceField(label=_("Fallback account for unknown VAT"), required=False)
+    vat_ledgers = forms.CharField(
+        label=_("ERP VAT ledgers"), required=False,
+        help_text=_("Comma-separated ERP ledgers (or prefixes ending in *, e.g. 15*) that are VAT ledgers: only "
+                    "these fall back to the unknown-VAT account. Other unknown ledgers without a VAT code fail."))
     ledger_overrides = forms.CharField(
         label=_("Ledger overrides"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("One per line: ERP ledger = Exact GL account. Ledgers not listed use the same code in Exact."))
@@ -58,6 +62,9 @@ class MappingForm(forms.Form):
         self.fields["walk_in_customer_code"].choices = none + customers
         self.fields["fallback_sales_gl"].choices = none + accounts
         self.fields["fallback_vat_gl"].choices = none + accounts
+
+    def clean_vat_ledgers(self) -> list[str]:
+        return [part.strip() for part in self.cleaned_data["vat_ledgers"].split(",") if part.strip()]
 
     def clean_ledger_overrides(self) -> dict[str, str]:
         return parse_pairs(self.cleaned_data["ledger_overrides"])

@@ -19,5 +19,6 @@ def rules_for(connector: Connector) -> MappingRules:
     return MappingRules(
         cash_journal_code=mapping.cash_journal_code, invoice_journal_code=mapping.invoice_journal_code,
         walk_in_customer_code=mapping.walk_in_customer_code, fallback_sales_gl=mapping.fallback_sales_gl,
-        fallback_vat_gl=mapping.fallback_vat_gl, ledger_overrides=dict(mapping.ledger_overrides),
+        fallback_vat_gl=mapping.fallback_vat_gl, vat_ledgers=tuple(mapping.vat_ledgers),
+        ledger_overrides=dict(mapping.ledger_overrides),
         vat_overrides=dict(mapping.vat_overrides))

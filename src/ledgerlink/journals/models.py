@@ -106,6 +106,9 @@ class ConnectorMapping(models.Model):
     walk_in_customer_code = models.CharField(max_length=40, blank=True)
     fallback_sales_gl = models.CharField(max_length=40, blank=True)  # for unknown revenue ledgers
     fallback_vat_gl = models.CharField(max_length=40, blank=True)  # for unknown VAT ledgers
+    # Which ERP ledgers are VAT ledgers (codes, or prefixes ending in *): only those may fall back to
+    # fallback_vat_gl. A line without a VAT code cannot tell a VAT ledger from a payment ledger by itself.
+    vat_ledgers = models.JSONField(default=list, blank=True)
     ledger_overrides = models.JSONField(default=dict, blank=True)  # ERP ledger code → Exact GL code
     vat_overrides = models.JSONField(default=dict, blank=True)  # ERP VAT code → Exact VAT code
     updated_at = models.DateTimeField(auto_now=True)

@@ -72,15 +72,13 @@ def money(value: Any, name: str, line: int | None, problems: list[Problem]) -> D
     except InvalidOperation:
         problems.append(Problem(name, f"{name} is not an amount: {value!r}", line))
         return Decimal("0.00")
-    if not amount.is_finite():
-        problems.append(Problem(name, f"{name} is not an amount: {value!r}", line))
+    if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
+        problems.append(Problem(name, f"{name} is not an amount this service accepts: {value!r}", line))
         return Decimal("0.00")
     if amount != amount.quantize(CENT):
         problems.append(Problem(name, f"{name} has more than two decimals: {value}", line))
     if amount < 0:
         problems.append(Problem(name, f"{name} may not be negative: {value}", line))
-    if abs(amount) > MAX_AMOUNT:
-        problems.append(Problem(name, f"{name} is too large: {value}", line))
     return amount.quantize(CENT)
 
 

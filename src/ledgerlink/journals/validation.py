@@ -32,6 +32,7 @@ class MappingRules:
     walk_in_customer_code: str = ""
     fallback_sales_gl: str = ""
     fallback_vat_gl: str = ""
+    vat_ledgers: tuple[str, ...] = ()
     ledger_overrides: dict[str, str] = field(default_factory=dict)
     vat_overrides: dict[str, str] = field(default_factory=dict)
 
@@ -94,11 +95,19 @@ def expected_vat(amount: Decimal, rate: Decimal, vat_type: str) -> Decimal:
     return Decimal("0.00")
 
 
+def is_vat_ledger(code: str, patterns: tuple[str, ...]) -> bool:
+    return any(code == p or (p.endswith("*") and code.startswith(p[:-1])) for p in patterns)
+
+
 def _gl_for(line: LineData, refs: References, rules: MappingRules, result: Result) -> dict | None:
     code = rules.ledger_overrides.get(line.ledger_code, line.ledger_code)
     account = refs.gl.get(code)
     if account is None:
-        fallback = rules.fallback_sales_gl if line.vat_code else rules.fallback_vat_gl
+        # Revenue lines carry a VAT code; a VAT line carries none and is recognised only by its ledger.
+        if line.vat_code:
+            fallback = rules.fallback_sales_gl
+        else:
+            fallback = rules.fallback_vat_gl if is_vat_ledger(line.ledger_code, rules.vat_ledgers) else ""
         account = refs.gl.get(fallback) if fallback else None
     if account is None:
         via = f" (mapped to {code})" if code != line.ledger_code else ""

@@ -149,7 +149,8 @@ def mapping_edit(request: HttpRequest, number: int) -> HttpResponse:
     form = MappingForm(request.POST or None, journals=journals, customers=customers, accounts=accounts, initial={
         "cash_journal_code": mapping.cash_journal_code, "invoice_journal_code": mapping.invoice_journal_code,
         "walk_in_customer_code": mapping.walk_in_customer_code, "fallback_sales_gl": mapping.fallback_sales_gl,
-        "fallback_vat_gl": mapping.fallback_vat_gl, "ledger_overrides": format_pairs(mapping.ledger_overrides),
+        "fallback_vat_gl": mapping.fallback_vat_gl, "vat_ledgers": ", ".join(mapping.vat_ledgers),
+        "ledger_overrides": format_pairs(mapping.ledger_overrides),
         "vat_overrides": format_pairs(mapping.vat_overrides)})
     if request.method == "POST" and form.is_valid():
         for field, value in form.cleaned_data.items():

@@ -40,11 +40,27 @@ def blocked_until(account: str, address: str) -> datetime | None:
     return max(later) if later else None
 
 
-def record_failure(account: str, address: str) -> None:
+def begin_attempt(account: str, address: str) -> tuple[int | None, datetime | None]:
+    """Count this attempt before the password is checked, so parallel guesses cannot all slip through.
+
+    Returns (attempt id, None) when it may go ahead — the row stays as a failure unless ``succeeded`` removes
+    it — or (None, when to try again) when the account or address is blocked; a refused attempt is not kept.
+    """
     now = clock.now()
     with transaction.atomic():
         LoginFailure.objects.filter(at__lte=now - window()).delete()
-        LoginFailure.objects.create(account=account, address=address, at=now)
+        attempt = LoginFailure.objects.create(account=account, address=address, at=now)
+    recent = LoginFailure.objects.filter(at__gt=now - window())
+    over_account = recent.filter(account=account).count() > settings.LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT
+    over_address = recent.filter(address=address).count() > settings.LEDGERLINK_LOGIN_MAX_FAILURES_PER_ADDRESS
+    if over_account or over_address:
+        attempt.delete()
+        return None, blocked_until(account, address) or now + window()
+    return attempt.pk, None
+
+
+def succeeded(account: str) -> None:
+    clear_account(account)
 
 
 def clear_account(account: str) -> None:

@@ -60,8 +60,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             company = request.host_company  # type: ignore[attr-defined]
             account = f"{company.number}/{username}"
         address = request.META.get("REMOTE_ADDR", "")
-        until = throttle.blocked_until(account, address)
-        if until is not None:
+        attempt, until = throttle.begin_attempt(account, address)
+        if attempt is None:
             form.add_error(None, _throttled_message(until))
             status = 429
         else:
@@ -69,12 +69,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if operator or company is not None:
                 user = authenticate(request, username=username, password=password, company=company,
                                     operator=operator)
-            if user is None:
-                throttle.record_failure(account, address)
+            if user is None:  # the attempt's row stays: it is the failure
                 form.add_error(None, _("Company number, user name or password is not right.") if ask_company
                                else _("User name or password is not right."))
             else:
-                throttle.clear_account(account)
+                throttle.succeeded(account)
                 if ask_company and company is not None and company.alias:
                     ticket = handoff.issue(user, company)
                     query = urlencode({"ticket": ticket, "next": _safe_next(request)})
