@@ -87,6 +87,7 @@ def test_refresh_from_exact_reads_reference_data(setup, connected) -> None:  # t
     text = response.content.decode()
     assert "Reference data read from Exact." in text and "GL accounts" in text
     assert "90 Memoriaal" in text and "1 Kassaklant" in text
+    assert "VAT codes in Exact" in text and "Btw hoog 21% excl." in text
 
 
 def test_other_company_sees_none_of_it(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
