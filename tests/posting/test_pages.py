@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 
 from ledgerlink.core import clock
+from ledgerlink.journals.actions import resend
 from ledgerlink.journals.models import ConnectorMapping, Journal
 from ledgerlink.journals.posting import post_due
+from ledgerlink.tenancy.models import AuditEntry
 from tests import factories
 from tests.posting.conftest import cash_journal, submit
 
@@ -100,3 +102,15 @@ def test_other_company_sees_none_of_it(setup, connected, clocks) -> None:  # typ
     assert client.get("/journals/mapping/1/").status_code == 404
     assert "SECRET" not in client.get("/search", {"q": "SECRET"}).content.decode()
     assert "SECRET" in setup.client.get("/search", {"q": "SECRET"}).content.decode()
+
+
+def test_resend_and_mapping_changes_write_audit_rows(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    ConnectorMapping.objects.create(connector=connected, ledger_overrides={"8000": "8050"})
+    journal = submit(setup.company, cash_journal("AUDIT", clocks.now().date()))
+    post_due(clock.now())
+    setup.client.post("/journals/mapping/1/", {"cash_journal_code": "90", "invoice_journal_code": "70",
+                                               "ledger_overrides": ""})
+    setup.client.post(f"/journals/{journal.pk}/resend")
+    actions = list(AuditEntry.objects.filter(company=setup.company).values_list("action", "actor_label"))
+    assert ("mapping.changed", "admin (1001)") in actions and ("journal.resent", "admin (1001)") in actions
+    assert not resend(Journal.objects.get(pk=journal.pk))  # queued now: nothing to resend, nothing recorded

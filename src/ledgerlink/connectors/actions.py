@@ -21,6 +21,7 @@ from ledgerlink.connectors.events import record_event
 from ledgerlink.connectors.models import Connector, OAuthState
 from ledgerlink.core import clock, crypto
 from ledgerlink.core.locks import lock_row
+from ledgerlink.core.numbers import small_int
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.licences import has_licence
 from ledgerlink.tenancy.models import Company
@@ -191,10 +192,10 @@ def _state_row(state: str, company: Company, connector: Connector, session_key: 
 
 def complete_authorization(company: Company, number: str, params: dict[str, str], session_key: str) -> Connector:
     """The callback: check everything, exchange the code, read the user and divisions, pin the division."""
-    if not str(number).isdigit():
+    if small_int(number) is None:
         raise CallbackFailure(_("Unknown connector"), _("The callback names no connector number."),
                               _("Check the Callback URL registered at Exact."), 404)
-    connector = Connector.objects.for_company(company).filter(number=int(number)).first()
+    connector = Connector.objects.for_company(company).filter(number=small_int(number)).first()
     if connector is None:
         raise CallbackFailure(_("Unknown connector"),
                               _("Company %(company)s has no connector %(number)s.")

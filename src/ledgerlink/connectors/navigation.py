@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ledgerlink.connectors.models import Connector
+from ledgerlink.core.numbers import small_int
 from ledgerlink.web.access import is_company_admin
 from ledgerlink.web.registry import MenuItem, SearchHit, registry
 
@@ -19,8 +20,8 @@ def search_connectors(request: HttpRequest, query: str) -> Iterable[SearchHit]:
     if not is_company_admin(request):
         return
     match = Q(name__icontains=query)
-    if query.isdigit():
-        match |= Q(number=int(query))
+    if (number := small_int(query)) is not None:
+        match |= Q(number=number)
     for connector in Connector.objects.for_company(request.company).filter(match)[:8]:  # type: ignore[attr-defined]
         yield SearchHit(kind="connector", label=f"{connector.number} {connector.name}",
                         url=reverse("connector-detail", args=[connector.number]), detail=_("Connector"))

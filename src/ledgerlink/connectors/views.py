@@ -20,6 +20,7 @@ from ledgerlink.connectors.forms import API_TOKEN_MASK, ConnectorForm
 from ledgerlink.connectors.models import Connector
 from ledgerlink.connectors.worker import workers_alive
 from ledgerlink.core import clock
+from ledgerlink.core.numbers import small_int
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.licences import licence_required
 from ledgerlink.web.access import company_admin_required
@@ -182,7 +183,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     except actions.CallbackFailure as failure:
         return _popup_page(render(request, "connectors/oauth_result.html", {
             "ok": False, "title": failure.title, "detail": failure.detail, "todo": failure.todo,
-            "connector_url": reverse("connector-detail", args=[number]) if number.isdigit() else None,
+            "connector_url": reverse("connector-detail", args=[number]) if small_int(number) is not None else None,
             "number": number,
         }, status=failure.status))
     return _popup_page(render(request, "connectors/oauth_result.html", {

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from ledgerlink.core import clock
 from ledgerlink.core.models import WorkerHeartbeat
@@ -84,8 +84,13 @@ def run_forever(interval: float, stop: threading.Event | None = None) -> None:
     log.info("worker started", extra={"worker": name, "jobs": [job.name for job in _jobs]})
     while not stop.is_set():
         close_old_connections()
-        _beat(name, started)
-        run_once()
+        try:
+            _beat(name, started)
+            run_once()
+        except DatabaseError:
+            # The database restarted or is unreachable: log, drop the connection, and try again next round.
+            log.exception("worker round failed on the database; trying again")
+            close_old_connections()
         stop.wait(interval)
     _beat(name, started, stopped=True)
     log.info("worker stopped", extra={"worker": name})

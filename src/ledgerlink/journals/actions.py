@@ -20,6 +20,8 @@ from ledgerlink.journals.submission import (
     differences,
     normalised,
 )
+from ledgerlink.tenancy import audit
+from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.models import Company
 
 
@@ -96,20 +98,27 @@ def _same_or_conflict(existing: Journal, content: dict, digest: str) -> Submitte
 RESENDABLE = (JournalStatus.FAILED,)
 
 
-def resend(journal: Journal) -> bool:
+def resend(journal: Journal, actor: Actor | None = None) -> bool:
     """Queue a failed journal again (after a mapping was fixed). Posted or in-flight journals are left alone."""
     with transaction.atomic():
         updated = Journal.objects.filter(pk=journal.pk, status__in=RESENDABLE).update(
             status=JournalStatus.QUEUED, status_message="", next_attempt_at=clock.now(), claimed_by="",
             claimed_at=None)
+        if updated:
+            audit.record(actor or Actor.system(), "journal.resent", f"journal {journal.reference}",
+                         journal.company, {"status": [JournalStatus.FAILED, JournalStatus.QUEUED]})
     return bool(updated)
 
 
-def resend_failed(company: Company, journal_ids: list[int] | None = None) -> int:
+def resend_failed(company: Company, journal_ids: list[int] | None = None, actor: Actor | None = None) -> int:
     """Queue many failed journals of a company again; returns how many."""
     queryset = Journal.objects.for_company(company).filter(status__in=RESENDABLE)
     if journal_ids is not None:
         queryset = queryset.filter(pk__in=journal_ids)
     with transaction.atomic():
-        return queryset.update(status=JournalStatus.QUEUED, status_message="", next_attempt_at=clock.now(),
-                               claimed_by="", claimed_at=None)
+        count = queryset.update(status=JournalStatus.QUEUED, status_message="", next_attempt_at=clock.now(),
+                                claimed_by="", claimed_at=None)
+        if count:
+            audit.record(actor or Actor.system(), "journal.resent", f"{count} failed journals", company,
+                         {"journals": [None, count]})
+    return count

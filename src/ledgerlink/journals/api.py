@@ -25,16 +25,19 @@ from ninja.errors import HttpError
 from ninja.security.base import AuthBase
 
 from ledgerlink.connectors.models import Connector
+from ledgerlink.core.numbers import small_int
 from ledgerlink.journals import apikeys
 from ledgerlink.journals.actions import JournalConflict, resend, submit_journal
 from ledgerlink.journals.choices import JournalStatus, Kind
 from ledgerlink.journals.models import ApiKey, Attempt, Journal, JournalLine
 from ledgerlink.journals.submission import JournalIn, LineIn, Problem, SubmissionInvalid, check, money
+from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.licences import explain_missing, has_licence
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 1_000_000
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 JOURNAL_FIELDS = ("reference", "kind", "connector", "date", "description", "relation_code", "lines")
 LINE_FIELDS = ("ledger_code", "debit", "credit", "vat_code", "vat_amount", "description", "relation_code",
@@ -223,7 +226,7 @@ def read_json(request: HttpRequest) -> Any:
                        % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
     try:
         return json.loads(raw or b"", parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ApiError(422, _("The body is not JSON."), problems=[
             Problem("body", _("The body is not valid JSON: %(error)s") % {"error": exc}).as_dict()])
 
@@ -275,12 +278,12 @@ def parse_submission(data: Any) -> tuple[JournalIn, list[Problem]]:
         data = {}
     _unknown(data, JOURNAL_FIELDS, None, problems)
     connector = data.get("connector")
-    if isinstance(connector, str) and connector.strip().isdigit():
-        connector = int(connector)
+    if isinstance(connector, str) and small_int(connector) is not None:
+        connector = small_int(connector)
     if connector is None:
         problems.append(Problem("connector", _("connector (the connector's number) is required")))
         connector = 0
-    elif not isinstance(connector, int) or isinstance(connector, bool):
+    elif not isinstance(connector, int) or isinstance(connector, bool) or not 0 < connector < 10**9:
         problems.append(Problem("connector", _("connector must be a whole number")))
         connector = 0
     raw_date, when = data.get("date"), date(1900, 1, 1)
@@ -433,8 +436,8 @@ def list_journals(request: HttpRequest, status: str | None = None, date_from: st
             "values": ", ".join(JournalStatus.values)}))
     start = _parse_date(date_from, "date_from", problems)
     end = _parse_date(date_to, "date_to", problems)
-    if page < 1:
-        problems.append(Problem("page", _("page starts at 1")))
+    if not 1 <= page <= MAX_PAGE:
+        problems.append(Problem("page", _("page is between 1 and %(max)s") % {"max": MAX_PAGE}))
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         problems.append(Problem("page_size", _("page_size is between 1 and %(max)s") % {"max": MAX_PAGE_SIZE}))
     if problems:
@@ -463,7 +466,7 @@ def list_journals(request: HttpRequest, status: str | None = None, date_from: st
 def resend_journal(request: HttpRequest, journal_id: int) -> dict[str, Any]:
     key: ApiKey = request.auth  # type: ignore[attr-defined]
     journal = _journal(key, journal_id)
-    if journal.status != JournalStatus.FAILED or not resend(journal):
+    if journal.status != JournalStatus.FAILED or not resend(journal, Actor(None, f"API key {key.prefix}")):
         journal.refresh_from_db(fields=["status"])
         raise ApiError(409, _("Journal %(id)s is %(status)s; only failed journals can be sent again.")
                        % {"id": journal.pk, "status": journal.get_status_display().lower()}, status=journal.status)

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ledgerlink.connectors.models import Connector
+from ledgerlink.core.numbers import small_int
 from ledgerlink.journals.actions import JournalConflict, submit_journal
 from ledgerlink.journals.choices import Kind
 from ledgerlink.journals.models import Journal
@@ -46,7 +47,8 @@ COLUMNS = ("line number", "journal entry", "journal", "year", "period", "date", 
 REQUIRED_COLUMNS = len(COLUMNS) - 1  # the product column is experimental and may be left off
 AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CODE = re.compile(r"^[0-9A-Za-z._/-]{1,20}$")  # journal code and entry number: they go into the reference
+# No "-": it separates the parts of the reference file:<journal>-<year>-<entry>, which must stay unambiguous.
+CODE = re.compile(r"^[0-9A-Za-z._/]{1,20}$")  # journal code and entry number
 CODE_LENGTH = 40
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -167,12 +169,13 @@ def _amount(text: str, name: str, row: int, problems: list[LineProblem]) -> Deci
 
 def _whole(text: str, name: str, row: int, problems: list[LineProblem], low: int, high: int) -> int | None:
     text = text.strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    number = small_int(text)
+    if number is None or not low <= number <= high:
         problems.append(LineProblem(row, _("the %(column)s %(value)r must be a whole number from %(low)s to "
                                            "%(high)s") % {"column": name, "value": text, "low": low,
                                                            "high": high}))
         return None
-    return int(text)
+    return number
 
 
 def _date(text: str, row: int, problems: list[LineProblem]) -> date | None:

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import transaction
+
 from ledgerlink.connectors.models import Connector
 from ledgerlink.journals.models import ConnectorMapping
 from ledgerlink.journals.validation import MappingRules
+from ledgerlink.tenancy import audit
+from ledgerlink.tenancy.audit import Actor
 
 
 def mapping_of(connector: Connector) -> ConnectorMapping:
     mapping, _created = ConnectorMapping.objects.get_or_create(connector=connector)
+    return mapping
+
+
+def save_mapping(actor: Actor, connector: Connector, values: dict[str, Any]) -> ConnectorMapping:
+    """Change the mapping and record who changed what, in one transaction."""
+    with transaction.atomic():
+        mapping, _created = ConnectorMapping.objects.select_for_update().get_or_create(connector=connector)
+        before = {field: getattr(mapping, field) for field in values}
+        for field, value in values.items():
+            setattr(mapping, field, value)
+        mapping.save()
+        changes = audit.diff(before, values)
+        if changes:
+            audit.record(actor, "mapping.changed", f"mapping of connector {connector.number}", connector.company,
+                         changes)
     return mapping
 
 

@@ -17,10 +17,11 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.journals import actions, references
 from ledgerlink.journals.choices import JournalStatus
 from ledgerlink.journals.forms import JournalFilter, MappingForm, format_pairs
-from ledgerlink.journals.mapping import mapping_of, rules_for
+from ledgerlink.journals.mapping import mapping_of, rules_for, save_mapping
 from ledgerlink.journals.models import Journal
 from ledgerlink.journals.posting import journal_data
 from ledgerlink.journals.validation import validate
+from ledgerlink.tenancy.audit import Actor
 from ledgerlink.web.access import company_admin_required, signed_in
 
 PAGE_SIZE = 50
@@ -93,7 +94,7 @@ def journal_resend(request: HttpRequest, journal_id: int) -> HttpResponse:
     journal = _company_journals(request).filter(pk=journal_id).first()
     if journal is None:
         raise Http404
-    if actions.resend(journal):
+    if actions.resend(journal, Actor.of(request.user)):  # type: ignore[arg-type]
         messages.success(request, _("Journal %(ref)s queued again.") % {"ref": journal.reference})
     else:
         messages.error(request, _("Only failed journals can be sent again; this one is %(s)s.")
@@ -106,7 +107,7 @@ def journal_resend(request: HttpRequest, journal_id: int) -> HttpResponse:
 def journal_resend_failed(request: HttpRequest) -> HttpResponse:
     _form, _journals, base = _filtered(request)
     ids = list(base.filter(status=JournalStatus.FAILED).values_list("pk", flat=True)[:5000])
-    count = actions.resend_failed(request.company, ids)  # type: ignore[attr-defined]
+    count = actions.resend_failed(request.company, ids, Actor.of(request.user))  # type: ignore[attr-defined,arg-type]
     request.session[BATCH_KEY] = ids
     messages.success(request, _("%(n)d failed journals queued again.") % {"n": count})
     return redirect(f"{request.path.rsplit('/', 1)[0]}/?{request.GET.urlencode()}&progress=1")
@@ -153,9 +154,7 @@ def mapping_edit(request: HttpRequest, number: int) -> HttpResponse:
         "ledger_overrides": format_pairs(mapping.ledger_overrides),
         "vat_overrides": format_pairs(mapping.vat_overrides)})
     if request.method == "POST" and form.is_valid():
-        for field, value in form.cleaned_data.items():
-            setattr(mapping, field, value)
-        mapping.save()
+        save_mapping(Actor.of(request.user), connector, form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, _("Mapping saved. Failed journals can now be sent again."))
         return redirect("journal-mapping", number=number)
     return render(request, "journals/mapping.html", {"connector": connector, "form": form, "refs": refs})

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from ledgerlink.core.numbers import small_int
 from ledgerlink.tenancy import audit
 from ledgerlink.tenancy.aliases import InvalidAlias, validate_alias
 from ledgerlink.tenancy.audit import Actor
@@ -28,13 +29,13 @@ class NotFound(TenancyError):
 
 def get_company(number: int | str) -> Company:
     try:
-        return Company.objects.get(number=int(number))
+        return Company.objects.get(number=small_int(number))
     except (Company.DoesNotExist, ValueError):
         raise NotFound(_("Unknown company: %(number)s") % {"number": number})
 
 
 def get_company_by_alias_or_number(key: str) -> Company:
-    if str(key).isdigit():
+    if small_int(key) is not None:
         return get_company(key)
     try:
         return Company.objects.get(alias=key)

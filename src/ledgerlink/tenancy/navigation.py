@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ledgerlink.core.numbers import small_int
 from ledgerlink.tenancy.models import Company, User
 from ledgerlink.web.access import is_company_admin, is_operator
 from ledgerlink.web.registry import MenuItem, SearchHit, registry
@@ -24,8 +25,8 @@ def _admin_or_operator(request: HttpRequest) -> bool:
 def search_records(request: HttpRequest, query: str) -> Iterable[SearchHit]:
     if is_operator(request):
         match = Q(name__icontains=query) | Q(alias__icontains=query)
-        if query.isdigit():
-            match |= Q(number=int(query))
+        if (number := small_int(query)) is not None:
+            match |= Q(number=number)
         for company in Company.objects.filter(match)[:8]:
             yield SearchHit(kind="company", label=f"{company.number} {company.name}",
                             url=reverse("company-detail", args=[company.number]), detail=_("Company"))

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ledgerlink.core.numbers import small_int
 from ledgerlink.tenancy import actions, handoff
 from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.choices import Module
@@ -34,8 +35,8 @@ def company_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         match = Q(name__icontains=query) | Q(alias__icontains=query)
-        if query.isdigit():
-            match |= Q(number=int(query))
+        if (number := small_int(query)) is not None:
+            match |= Q(number=number)
         companies = companies.filter(match)
     return render(request, "tenancy/company_list.html", {"companies": companies[:500], "query": query})
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -55,13 +57,16 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         data = form.cleaned_data
         actor = Actor.of(request.user)
         try:
-            actions.update_user(actor, target, role=data["role"], is_active=data["is_active"],
-                                full_name=data["full_name"], email=data["email"])
-            if data["new_password"]:
-                actions.set_password(actor, target, data["new_password"])
+            with transaction.atomic():  # all of it or nothing: a refused password keeps the other changes out
+                target = actions.update_user(actor, target, role=data["role"], is_active=data["is_active"],
+                                             full_name=data["full_name"], email=data["email"])
+                if data["new_password"]:
+                    actions.set_password(actor, target, data["new_password"])
         except actions.TenancyError as exc:
             form.add_error(None, str(exc))
         else:
+            if data["new_password"] and target.pk == request.user.pk:
+                update_session_auth_hash(request, target)  # an admin's own new password keeps them signed in
             messages.success(request, _("User %(name)s saved.") % {"name": target.username})
             return redirect("user-list")
     return render(request, "tenancy/user_form.html",
