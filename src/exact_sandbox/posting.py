@@ -47,6 +47,19 @@ class ValidationError(ValueError):
         self.messages = messages
 
 
+
+def _journal(division, code, journal_type, kind, errors):  # type: ignore[no-untyped-def]
+    """The journal named by ``code`` if it exists and has the wanted type; Exact's messages otherwise."""
+    if code is None or not code.strip():
+        errors.append("Mandatory: Journal")
+        return None
+    journal = division.journals.get(code.strip())
+    if journal is None:
+        errors.append(f"Invalid reference: Journal '{code.strip()}'")
+    elif journal.type != journal_type:
+        errors.append(f"Invalid journal. The journal must be a {kind} journal.")
+    return journal
+
 def conversion_message(prop: str, edm: str) -> str:
     return ("Error processing request stream. Error encountered in converting the value from request "
             f"payload for property '{prop}' to type '{edm}', which is the property's expected type. "
@@ -227,15 +240,7 @@ def post_general_journal_entry(division: Division, user: User, body: dict[str, o
         _check_properties(raw, GJE_LINE, "Exact.Web.Api.Models.GeneralJournalEntryLine")
     _currency(body, errors)
 
-    journal = None
-    if journal_code is None or not journal_code.strip():
-        errors.append("Mandatory: Journal")
-    else:
-        journal = division.journals.get(journal_code.strip())
-        if journal is None:
-            errors.append(f"Invalid reference: Journal '{journal_code.strip()}'")
-        elif journal.type != 90:
-            errors.append("Invalid journal. The journal must be a general journal.")
+    journal = _journal(division, journal_code, 90, "general", errors)
     if not raw_lines:
         errors.append("Mandatory: General journal entry lines")
 
@@ -344,15 +349,7 @@ def post_sales_entry(division: Division, user: User, body: dict[str, object], no
             errors.append(f"Invalid reference: Customer {customer_id}")
         elif not customer.is_sales:
             errors.append(f"Invalid: Customer '{customer.name}' is not a customer (sales relation)")
-    journal = None
-    if journal_code is None or not journal_code.strip():
-        errors.append("Mandatory: Journal")
-    else:
-        journal = division.journals.get(journal_code.strip())
-        if journal is None:
-            errors.append(f"Invalid reference: Journal '{journal_code.strip()}'")
-        elif journal.type != 20:
-            errors.append("Invalid journal. The journal must be a sales journal.")
+    journal = _journal(division, journal_code, 20, "sales", errors)
     if entry_type not in (20, 21):
         errors.append(f"Invalid: Type {entry_type} (20 sales entry or 21 sales credit note)")
     if not raw_lines:
