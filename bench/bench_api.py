@@ -58,19 +58,21 @@ def free_port() -> int:
 
 def service_env(var_dir: Path, database_url: str, conn_max_age: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LEDGERLINK_", "DJANGO_"))}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "ledgerlink.settings",
-        "LEDGERLINK_SECRET_KEY": "bench-only-secret",
-        "LEDGERLINK_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "LEDGERLINK_BASE_DOMAIN": "localhost",
-        "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost,127.0.0.1",
-        "LEDGERLINK_PUBLIC_SCHEME": "http",
-        "LEDGERLINK_VAR_DIR": str(var_dir),
-        "LEDGERLINK_LOG_LEVEL": "WARNING",
-        "LEDGERLINK_LOG_FORMAT": "text",
-        "DATABASE_URL": database_url,
-        "LEDGERLINK_DB_CONN_MAX_AGE": str(conn_max_age),
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "ledgerlink.settings",
+            "LEDGERLINK_SECRET_KEY": "bench-only-secret",
+            "LEDGERLINK_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "LEDGERLINK_BASE_DOMAIN": "localhost",
+            "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost,127.0.0.1",
+            "LEDGERLINK_PUBLIC_SCHEME": "http",
+            "LEDGERLINK_VAR_DIR": str(var_dir),
+            "LEDGERLINK_LOG_LEVEL": "WARNING",
+            "LEDGERLINK_LOG_FORMAT": "text",
+            "DATABASE_URL": database_url,
+            "LEDGERLINK_DB_CONN_MAX_AGE": str(conn_max_age),
+        }
+    )
     return env
 
 
@@ -96,29 +98,45 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
 
 def journal(number: int) -> dict[str, object]:
     lines: list[dict[str, object]] = [
-        {"ledger_code": "8000", "credit": f"{10 + i}.00", "vat_code": "2", "vat_amount": f"{(10 + i) * 0.21:.2f}",
-         "description": f"Sales group {i}"}
+        {
+            "ledger_code": "8000",
+            "credit": f"{10 + i}.00",
+            "vat_code": "2",
+            "vat_amount": f"{(10 + i) * 0.21:.2f}",
+            "description": f"Sales group {i}",
+        }
         for i in range(LINES - 1)
     ]
     total = sum(10 + i for i in range(LINES - 1))
     lines.insert(0, {"ledger_code": "1000", "debit": f"{total}.00", "description": "Cash"})
-    return {"reference": f"BENCH-{number:06d}", "kind": "cash", "connector": 1, "date": "2024-06-10",
-            "description": "Bench cash closing", "lines": lines}
+    return {
+        "reference": f"BENCH-{number:06d}",
+        "kind": "cash",
+        "connector": 1,
+        "date": "2024-06-10",
+        "description": "Bench cash closing",
+        "lines": lines,
+    }
 
 
 def id_of_thread() -> int:
     return threading.get_ident()
 
 
-def bench(name: str, database_url: str, var_dir: Path, count: int, clients: int,
-          conn_max_age: int) -> dict[str, object]:
+def bench(
+    name: str, database_url: str, var_dir: Path, count: int, clients: int, conn_max_age: int
+) -> dict[str, object]:
     env = service_env(var_dir, database_url, conn_max_age)
     ledgerlink = str(BIN / "ledgerlink")
     run([ledgerlink, "migrate", "--verbosity", "0"], env)
     key = run([sys.executable, "-c", SETUP], env).strip().splitlines()[-1]
     port = free_port()
-    server = subprocess.Popen([ledgerlink, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                               "--threads", "4"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [ledgerlink, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for_port(port, server)
         base = f"http://127.0.0.1:{port}"
@@ -129,8 +147,16 @@ def bench(name: str, database_url: str, var_dir: Path, count: int, clients: int,
         server.terminate()
         server.wait(timeout=30)
     stored = run([sys.executable, "-c", COUNT], env).split()
-    return {"name": name, "count": count, "elapsed": elapsed, "statuses": statuses, "again": again,
-            "again_statuses": again_statuses, "stored": int(stored[0]) - WARM_UP, "lines": int(stored[1])}
+    return {
+        "name": name,
+        "count": count,
+        "elapsed": elapsed,
+        "statuses": statuses,
+        "again": again,
+        "again_statuses": again_statuses,
+        "stored": int(stored[0]) - WARM_UP,
+        "lines": int(stored[1]),
+    }
 
 
 def post_all(base: str, key: str, offset: int, count: int, clients: int) -> tuple[float, dict[int, int]]:
@@ -180,9 +206,11 @@ def drop_postgres(name: str) -> None:
 def report(result: dict[str, object]) -> None:
     count, elapsed, again = result["count"], result["elapsed"], result["again"]
     assert isinstance(count, int) and isinstance(elapsed, float) and isinstance(again, float)
-    print(f"  {result['name']:<10}  new: {count / elapsed:7.1f} journals/s ({count} in {elapsed:5.2f} s, "
-          f"answers {result['statuses']})   again: {count / again:7.1f} journals/s (answers {result['again_statuses']})"
-          f"   stored {result['stored']} journals")
+    print(
+        f"  {result['name']:<10}  new: {count / elapsed:7.1f} journals/s ({count} in {elapsed:5.2f} s, "
+        f"answers {result['statuses']})   again: {count / again:7.1f} journals/s (answers {result['again_statuses']})"
+        f"   stored {result['stored']} journals"
+    )
     ok = result["statuses"] == {201: count} and result["again_statuses"] == {200: count} and result["stored"] == count
     print("              " + ("every journal accepted once" if ok else "MISMATCH: see the answers above"))
 
@@ -191,22 +219,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--journals", type=int, default=500, help="journals per database (bounded: 20..5000)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (1..32)")
-    parser.add_argument("--conn-max-age", type=int, default=0,
-                        help="LEDGERLINK_DB_CONN_MAX_AGE for the service (default 0, the service's default: "
-                             "a new database connection per request)")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=0,
+        help="LEDGERLINK_DB_CONN_MAX_AGE for the service (default 0, the service's default: "
+        "a new database connection per request)",
+    )
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     count = max(20, min(args.journals, 5000))
     clients = max(1, min(args.clients, 32))
 
-    print(f"POST /api/v1/journals, {LINES}-line journals, {clients} client threads, "
-          f"ledgerlink serve (gunicorn, 2 workers x 4 threads) on 127.0.0.1, conn_max_age={args.conn_max_age}")
+    print(
+        f"POST /api/v1/journals, {LINES}-line journals, {clients} client threads, "
+        f"ledgerlink serve (gunicorn, 2 workers x 4 threads) on 127.0.0.1, conn_max_age={args.conn_max_age}"
+    )
     results = []
     with tempfile.TemporaryDirectory(prefix="ledgerlink-bench-") as tmp:
         sqlite_dir = Path(tmp) / "sqlite"
         sqlite_dir.mkdir()
-        results.append(bench("SQLite", f"sqlite:///{sqlite_dir / 'bench.sqlite3'}", sqlite_dir, count, clients,
-                             args.conn_max_age))
+        results.append(
+            bench("SQLite", f"sqlite:///{sqlite_dir / 'bench.sqlite3'}", sqlite_dir, count, clients, args.conn_max_age)
+        )
         report(results[-1])
         if not args.skip_postgres:
             made = postgres_database()

@@ -1,4 +1,4 @@
-"""The exactonline client's own overhead per call, against the sandbox, next to a bare httpx call.
+"""The exactlink client's own overhead per call, against the sandbox, next to a bare httpx call.
 
 Run: ``python bench/bench_client.py [--calls N]``. Starts the sandbox in a child process on a free
 loopback port (so its CPU time is not counted here), registers an app, takes a token, lifts the
@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import httpx
 
-from exactonline import ExactClient, ExactConfig, F, Query, StaticTokenProvider
+from exactlink import ExactClient, ExactConfig, F, Query, StaticTokenProvider
 
 DIVISION = 7001
 REDIRECT = "http://127.0.0.1/callback"
@@ -121,7 +121,7 @@ def main() -> int:
         ratio = client_wall / bare_wall
         extra_cpu = client_cpu - bare_cpu
 
-        print(f"exactonline client overhead against the sandbox ({n} calls per side, {rounds} rounds)")
+        print(f"exactlink client overhead against the sandbox ({n} calls per side, {rounds} rounds)")
         print(f"  bare httpx   wall {bare_wall:7.3f} ms/call   cpu {bare_cpu:7.3f} ms/call")
         print(f"  ExactClient  wall {client_wall:7.3f} ms/call   cpu {client_cpu:7.3f} ms/call")
         print(f"  wall ratio   {ratio:5.2f}x   (limit {WALL_LIMIT}x: {ratio / WALL_LIMIT:.2f} of the limit)")

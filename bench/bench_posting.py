@@ -34,8 +34,11 @@ PG_ADMIN_URL = os.environ.get("LEDGERLINK_BENCH_POSTGRES_URL", "postgresql://roo
 
 
 def start_sandbox() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen([sys.executable, "-m", "exact_sandbox", "--port", "0", "--log-level", "WARNING"],
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "exact_sandbox", "--port", "0", "--log-level", "WARNING"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     line = process.stdout.readline() if process.stdout else ""
     match = re.search(r"listening on (http://\S+)", line)
     if match is None:
@@ -45,11 +48,17 @@ def start_sandbox() -> tuple[subprocess.Popen[str], str]:
 
 def configure(var_dir: Path, database_url: str, sandbox_url: str) -> dict[str, str]:
     env = {
-        "DJANGO_SETTINGS_MODULE": "ledgerlink.settings", "LEDGERLINK_SECRET_KEY": "bench",
-        "LEDGERLINK_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "LEDGERLINK_BASE_DOMAIN": "localhost",
-        "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost", "LEDGERLINK_PUBLIC_SCHEME": "http",
-        "LEDGERLINK_VAR_DIR": str(var_dir), "DATABASE_URL": database_url, "LEDGERLINK_EXACT_SANDBOX_URL": sandbox_url,
-        "LEDGERLINK_LOG_LEVEL": "ERROR", "LEDGERLINK_LOG_FORMAT": "text",
+        "DJANGO_SETTINGS_MODULE": "ledgerlink.settings",
+        "LEDGERLINK_SECRET_KEY": "bench",
+        "LEDGERLINK_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "LEDGERLINK_BASE_DOMAIN": "localhost",
+        "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost",
+        "LEDGERLINK_PUBLIC_SCHEME": "http",
+        "LEDGERLINK_VAR_DIR": str(var_dir),
+        "DATABASE_URL": database_url,
+        "LEDGERLINK_EXACT_SANDBOX_URL": sandbox_url,
+        "LEDGERLINK_LOG_LEVEL": "ERROR",
+        "LEDGERLINK_LOG_FORMAT": "text",
     }
     os.environ.update(env)
     return {**{k: v for k, v in os.environ.items()}, **env}
@@ -62,9 +71,17 @@ def rest_calls(control: httpx.Client) -> int:
 def journal_in(reference: str, connector: int, day):  # type: ignore[no-untyped-def]
     from ledgerlink.journals.submission import JournalIn, LineIn
 
-    return JournalIn(reference=reference, kind="cash", connector=connector, date=day, description=reference,
-                     lines=[LineIn("1000", debit=Decimal("121.00")),
-                            LineIn("8000", credit=Decimal("100.00"), vat_code="2", vat_amount=Decimal("21.00"))])
+    return JournalIn(
+        reference=reference,
+        kind="cash",
+        connector=connector,
+        date=day,
+        description=reference,
+        lines=[
+            LineIn("1000", debit=Decimal("121.00")),
+            LineIn("8000", credit=Decimal("100.00"), vat_code="2", vat_amount=Decimal("21.00")),
+        ],
+    )
 
 
 def main() -> int:
@@ -118,10 +135,18 @@ def main() -> int:
             callback = f"http://bench.localhost/oauth.ashx?provider={number}"
             app = control.post("/_sandbox/apps", json={"name": f"bench {number}", "redirect_uri": callback}).json()
             connector = connector_actions.create_connector(
-                "bench", company, number=number, name=f"Winkel {division}", region="sandbox",
-                client_id=app["client_id"], client_secret=app["client_secret"], callback_url=callback)
-            code = control.post("/_sandbox/authorize", json={"client_id": app["client_id"],
-                                                             "user": "demo@exact.example"}).json()["code"]
+                "bench",
+                company,
+                number=number,
+                name=f"Winkel {division}",
+                region="sandbox",
+                client_id=app["client_id"],
+                client_secret=app["client_secret"],
+                callback_url=callback,
+            )
+            code = control.post(
+                "/_sandbox/authorize", json={"client_id": app["client_id"], "user": "demo@exact.example"}
+            ).json()["code"]
             connector = connector_actions.authorize_with_code("bench", connector, code)
             connector = connector_actions.choose_division("bench", connector, division)
             connectors.append(connector)
@@ -138,8 +163,10 @@ def main() -> int:
         posted = Journal.objects.filter(status="posted", reference__startswith="CALLS-").count()
         calls = rest_calls(control) - before
         seconds = time.perf_counter() - started
-        print(f"calls per posted journal: {calls} calls / {posted} journals = {calls / max(posted, 1):.4f} "
-              f"(target <= 1.02; {posted / seconds:.1f} journals/s in one process)")
+        print(
+            f"calls per posted journal: {calls} calls / {posted} journals = {calls / max(posted, 1):.4f} "
+            f"(target <= 1.02; {posted / seconds:.1f} journals/s in one process)"
+        )
 
         # 2. Drain rate against 600 a minute per division.
         control.post("/_sandbox/limits", json={"minutely": 600, "daily": 10_000_000})
@@ -148,9 +175,15 @@ def main() -> int:
                 submit_journal(company, journal_in(f"DRAIN-{connector.number}-{n}", connector.number, today))
         t0 = time.time()
         log = open(var_dir / "workers.log", "w")  # noqa: SIM115 - closed with the workers
-        workers = [subprocess.Popen([str(BIN / "ledgerlink"), "worker", "--interval", "0.2"],
-                                    env={**env, "LEDGERLINK_LOG_LEVEL": "WARNING"}, stdout=log, stderr=log)
-                   for _ in range(args.workers)]
+        workers = [
+            subprocess.Popen(
+                [str(BIN / "ledgerlink"), "worker", "--interval", "0.2"],
+                env={**env, "LEDGERLINK_LOG_LEVEL": "WARNING"},
+                stdout=log,
+                stderr=log,
+            )
+            for _ in range(args.workers)
+        ]
         print(f"worker log: {var_dir / 'workers.log'}")
         time.sleep(args.window)  # the benchmark's measuring window in real time
         rss = []
@@ -163,9 +196,11 @@ def main() -> int:
             done = Journal.objects.filter(connector=connector, status="posted", reference__startswith="DRAIN-").count()
             fractions.append(done / minutes / 600)
         too_many = Attempt.objects.filter(http_status=429).count()
-        print(f"drain rate over {minutes:.2f} min, {len(connectors)} divisions, {args.workers} workers: "
-              f"{min(fractions):.3f}..{max(fractions):.3f} of 600/min per division "
-              f"(mean {sum(fractions) / len(fractions):.3f}; target >= 0.95); 429 answers: {too_many}")
+        print(
+            f"drain rate over {minutes:.2f} min, {len(connectors)} divisions, {args.workers} workers: "
+            f"{min(fractions):.3f}..{max(fractions):.3f} of 600/min per division "
+            f"(mean {sum(fractions) / len(fractions):.3f}; target >= 0.95); 429 answers: {too_many}"
+        )
         print(f"worker memory (RSS): {', '.join(f'{mb} MB' for mb in rss)}")
     finally:
         for worker in workers:

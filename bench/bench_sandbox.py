@@ -20,8 +20,11 @@ TARGET = 300.0
 
 
 def start_sandbox() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen([sys.executable, "-m", "exact_sandbox", "--port", "0", "--log-level", "WARNING"],
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "exact_sandbox", "--port", "0", "--log-level", "WARNING"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None
     line = process.stdout.readline()
     match = re.search(r"listening on (http://\S+?) ", line)
@@ -35,14 +38,23 @@ def prepare(base: str) -> dict[str, str]:
     with httpx.Client(base_url=base, timeout=10) as control:
         control.post("/_sandbox/limits", json={"minutely": 10**9, "daily": 10**9}).raise_for_status()
         app = control.post("/_sandbox/apps", json={"name": "bench", "redirect_uri": "http://127.0.0.1/cb"}).json()
-        code = control.post("/_sandbox/authorize", json={"client_id": app["client_id"],
-                                                         "user": "demo@exact.example"}).json()["code"]
-        tokens = control.post("/api/oauth2/token", data={
-            "grant_type": "authorization_code", "code": code, "redirect_uri": app["redirect_uri"],
-            "client_id": app["client_id"], "client_secret": app["client_secret"]}).json()
+        code = control.post(
+            "/_sandbox/authorize", json={"client_id": app["client_id"], "user": "demo@exact.example"}
+        ).json()["code"]
+        tokens = control.post(
+            "/api/oauth2/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": app["redirect_uri"],
+                "client_id": app["client_id"],
+                "client_secret": app["client_secret"],
+            },
+        ).json()
         headers = {"Authorization": f"Bearer {tokens['access_token']}", "Accept": "application/json"}
-        rows = control.get("/api/v1/7001/financial/GLAccounts", params={"$select": "ID,Code"},
-                           headers=headers).json()["d"]["results"]
+        rows = control.get("/api/v1/7001/financial/GLAccounts", params={"$select": "ID,Code"}, headers=headers).json()[
+            "d"
+        ]["results"]
     ids = {row["Code"]: row["ID"] for row in rows}
     return {"authorization": headers["Authorization"], "cash": ids["1000"], "diff": ids["4900"]}
 
@@ -55,20 +67,30 @@ def worker(base: str, ctx: dict[str, str], count: int, offset: int) -> tuple[int
         for n in range(count):
             kind = (n + offset) % 10
             if kind == 0:
-                response = http.post("/api/v1/7001/generaljournalentry/GeneralJournalEntries", json={
-                    "JournalCode": "91", "GeneralJournalEntryLines": [
-                        {"GLAccount": ctx["cash"], "AmountFC": 1, "Description": f"bench-{offset}-{n}"},
-                        {"GLAccount": ctx["diff"], "AmountFC": -1, "Description": f"bench-{offset}-{n}"}]})
+                response = http.post(
+                    "/api/v1/7001/generaljournalentry/GeneralJournalEntries",
+                    json={
+                        "JournalCode": "91",
+                        "GeneralJournalEntryLines": [
+                            {"GLAccount": ctx["cash"], "AmountFC": 1, "Description": f"bench-{offset}-{n}"},
+                            {"GLAccount": ctx["diff"], "AmountFC": -1, "Description": f"bench-{offset}-{n}"},
+                        ],
+                    },
+                )
             elif kind == 1:
                 response = http.get("/api/v1/current/Me")
             elif kind == 2:
                 response = http.get("/api/v1/7001/vat/VATCodes", params={"$select": "Code,Type,Percentage"})
             elif kind == 3:
-                response = http.get("/api/v1/7001/generaljournalentry/GeneralJournalEntryLines", params={
-                    "$select": "EntryID", "$filter": f"Description eq 'bench-{offset}-{max(n - 3, 0)}'"})
+                response = http.get(
+                    "/api/v1/7001/generaljournalentry/GeneralJournalEntryLines",
+                    params={"$select": "EntryID", "$filter": f"Description eq 'bench-{offset}-{max(n - 3, 0)}'"},
+                )
             else:
-                response = http.get("/api/v1/7001/financial/GLAccounts", params={
-                    "$select": "ID,Code,Description", "$filter": "IsBlocked eq false"})
+                response = http.get(
+                    "/api/v1/7001/financial/GLAccounts",
+                    params={"$select": "ID,Code,Description", "$filter": "IsBlocked eq false"},
+                )
             if response.status_code < 400:
                 ok += 1
             else:
@@ -95,8 +117,10 @@ def main() -> int:
     ok = sum(r[0] for r in results)
     failed = sum(r[1] for r in results)
     rate = (ok + failed) / elapsed
-    print(f"sandbox: {ok + failed} REST requests ({failed} failed) from {options.clients} concurrent clients "
-          f"in {elapsed:.2f} s")
+    print(
+        f"sandbox: {ok + failed} REST requests ({failed} failed) from {options.clients} concurrent clients "
+        f"in {elapsed:.2f} s"
+    )
     print(f"throughput: {rate:.0f} requests/s; target {TARGET:.0f} requests/s; ratio {rate / TARGET:.2f}")
     return 0 if failed == 0 else 1
 

@@ -69,24 +69,27 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes] | None = None, tim
 def service_env(tmp: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LEDGERLINK_", "DJANGO_"))}
     env.pop("DATABASE_URL", None)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "ledgerlink.settings",
-        "LEDGERLINK_SECRET_KEY": "served-test-secret",
-        "LEDGERLINK_ENCRYPTION_KEYS": os.environ["LEDGERLINK_ENCRYPTION_KEYS"],
-        "LEDGERLINK_BASE_DOMAIN": "localhost",
-        "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost",
-        "LEDGERLINK_PUBLIC_SCHEME": "http",
-        "LEDGERLINK_VAR_DIR": str(tmp),
-        "DATABASE_URL": f"sqlite:///{tmp / 'served.sqlite3'}",
-        "LEDGERLINK_LOG_FORMAT": "text",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "ledgerlink.settings",
+            "LEDGERLINK_SECRET_KEY": "served-test-secret",
+            "LEDGERLINK_ENCRYPTION_KEYS": os.environ["LEDGERLINK_ENCRYPTION_KEYS"],
+            "LEDGERLINK_BASE_DOMAIN": "localhost",
+            "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost",
+            "LEDGERLINK_PUBLIC_SCHEME": "http",
+            "LEDGERLINK_VAR_DIR": str(tmp),
+            "DATABASE_URL": f"sqlite:///{tmp / 'served.sqlite3'}",
+            "LEDGERLINK_LOG_FORMAT": "text",
+        }
+    )
     env.update(extra)
     return env
 
 
 def run_cli(*args: str, env: dict[str, str], input_text: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / "ledgerlink"), *args], env=env, input=input_text, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [str(BIN / "ledgerlink"), *args], env=env, input=input_text, capture_output=True, text=True, timeout=120
+    )
 
 
 @dataclass
@@ -102,8 +105,11 @@ class ServedDemo:
 
 def start_sandbox_process() -> tuple[subprocess.Popen[str], str]:
     """``python -m exact_sandbox`` on a free port (real clock), as `make run` starts it."""
-    process = subprocess.Popen([sys.executable, "-m", "exact_sandbox", "--port", "0", "--log-level", "WARNING"],
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "exact_sandbox", "--port", "0", "--log-level", "WARNING"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     line = process.stdout.readline() if process.stdout else ""
     match = re.search(r"listening on (http://\S+)", line)
     if match is None:
@@ -123,10 +129,18 @@ def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedDemo
     try:
         seeded = run_cli("demo", "--seed-only", "--port", str(port), env=env)
         assert seeded.returncode == 0, seeded.stderr
-        process = subprocess.Popen([str(BIN / "ledgerlink"), "serve", "--bind", f"127.0.0.1:{port}",
-                                    "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        worker = subprocess.Popen([str(BIN / "ledgerlink"), "worker", "--interval", "0.5"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [str(BIN / "ledgerlink"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        worker = subprocess.Popen(
+            [str(BIN / "ledgerlink"), "worker", "--interval", "0.5"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_for_port(port, process)
         yield ServedDemo(port=port, env=env, sandbox_url=sandbox_url)
     finally:
@@ -139,8 +153,13 @@ def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedDemo
 
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 

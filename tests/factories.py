@@ -12,8 +12,9 @@ from ledgerlink.tenancy.models import Company, User
 PASSWORD = "pass-word-1"
 
 
-def company(number: int = 1001, name: str = "Demo Retail BV", alias: str | None = "demo",
-            licences: tuple[str, ...] = ()) -> Company:
+def company(
+    number: int = 1001, name: str = "Demo Retail BV", alias: str | None = "demo", licences: tuple[str, ...] = ()
+) -> Company:
     made = actions.create_company(Actor.system(), number, name, alias)
     for module in licences:
         actions.grant_licence(Actor.system(), made, module)
@@ -21,8 +22,7 @@ def company(number: int = 1001, name: str = "Demo Retail BV", alias: str | None 
 
 
 def user(of: Company | None, username: str = "admin", role: str = Role.ADMIN, password: str = PASSWORD) -> User:
-    return actions.create_user(Actor.system(), of, username, password,
-                               role=Role.OPERATOR if of is None else role)
+    return actions.create_user(Actor.system(), of, username, password, role=Role.OPERATOR if of is None else role)
 
 
 def host(of: Company | None) -> str:

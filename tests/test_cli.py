@@ -47,7 +47,8 @@ def test_unknown_command(env: dict[str, str]) -> None:
 
 def test_company_lifecycle(env: dict[str, str]) -> None:
     assert "created company 3001 Kaas & Co (alias kaas)" in ok(
-        "company", "create", "--number", "3001", "--name", "Kaas & Co", "--alias", "kaas", env=env)
+        "company", "create", "--number", "3001", "--name", "Kaas & Co", "--alias", "kaas", env=env
+    )
     assert "created company 3002 Brood" in ok("company", "create", "--number", "3002", "--name", "Brood", env=env)
     assert "company 3002 alias: brood" in ok("company", "set-alias", "3002", "brood", env=env)
     assert "company 3002 alias: (none)" in ok("company", "set-alias", "brood", "", env=env)
@@ -55,7 +56,8 @@ def test_company_lifecycle(env: dict[str, str]) -> None:
     assert "3001  kaas" in listing and "Kaas & Co" in listing and "3002  -" in listing
 
     assert "Error: Company number 3001 is already in use." in fails(
-        "company", "create", "--number", "3001", "--name", "Again", env=env)
+        "company", "create", "--number", "3001", "--name", "Again", env=env
+    )
     assert "already taken" in fails("company", "set-alias", "3002", "kaas", env=env)
     assert "reserved" in fails("company", "set-alias", "3002", "www", env=env)
     assert "lower case" in fails("company", "set-alias", "3002", "Brood", env=env)
@@ -76,20 +78,51 @@ def test_licences(env: dict[str, str]) -> None:
 def test_users(env: dict[str, str]) -> None:
     ok("company", "create", "--number", "5001", "--name", "Users BV", "--alias", "users-bv", env=env)
     assert "created user boss (company 5001, admin)" in ok(
-        "user", "create", "--company", "5001", "--username", "boss", "--role", "admin", "--password-stdin",
-        env=env, input_text="boss-pass\n")
+        "user",
+        "create",
+        "--company",
+        "5001",
+        "--username",
+        "boss",
+        "--role",
+        "admin",
+        "--password-stdin",
+        env=env,
+        input_text="boss-pass\n",
+    )
     assert "created user root-op (operator, operator)" in ok(
-        "user", "create", "--operator", "--username", "root-op", "--password-stdin", env=env, input_text="op-pass\n")
-    assert "password set for boss" in ok("user", "set-password", "--company", "users-bv", "--username", "boss",
-                                         "--password-stdin", env=env, input_text="new-pass\n")
+        "user", "create", "--operator", "--username", "root-op", "--password-stdin", env=env, input_text="op-pass\n"
+    )
+    assert "password set for boss" in ok(
+        "user",
+        "set-password",
+        "--company",
+        "users-bv",
+        "--username",
+        "boss",
+        "--password-stdin",
+        env=env,
+        input_text="new-pass\n",
+    )
     listing = ok("user", "list", env=env)
     assert "5001  boss" in listing and "operator  root-op" in listing
-    assert "no password given" in fails("user", "create", "--company", "5001", "--username", "x", env=env,
-                                        input_text="")
-    assert "already taken" in fails("user", "create", "--company", "5001", "--username", "boss",
-                                    "--password-stdin", env=env, input_text="xxxxxx\n")
-    assert "unknown user: ghost" in fails("user", "set-password", "--company", "5001", "--username", "ghost",
-                                          "--password-stdin", env=env, input_text="xxxxxx\n")
+    assert "no password given" in fails(
+        "user", "create", "--company", "5001", "--username", "x", env=env, input_text=""
+    )
+    assert "already taken" in fails(
+        "user", "create", "--company", "5001", "--username", "boss", "--password-stdin", env=env, input_text="xxxxxx\n"
+    )
+    assert "unknown user: ghost" in fails(
+        "user",
+        "set-password",
+        "--company",
+        "5001",
+        "--username",
+        "ghost",
+        "--password-stdin",
+        env=env,
+        input_text="xxxxxx\n",
+    )
 
 
 def test_demo_seed_is_idempotent(env: dict[str, str]) -> None:
@@ -103,12 +136,18 @@ def test_demo_seed_is_idempotent(env: dict[str, str]) -> None:
 
 def test_production_start_refuses_without_required_settings(tmp_path: Path) -> None:
     env = service_env(tmp_path)
-    for name in ("LEDGERLINK_SECRET_KEY", "LEDGERLINK_ENCRYPTION_KEYS", "LEDGERLINK_BASE_DOMAIN",
-                 "LEDGERLINK_ALLOWED_HOSTS"):
+    for name in (
+        "LEDGERLINK_SECRET_KEY",
+        "LEDGERLINK_ENCRYPTION_KEYS",
+        "LEDGERLINK_BASE_DOMAIN",
+        "LEDGERLINK_ALLOWED_HOSTS",
+    ):
         env.pop(name)
     message = fails("migrate", env=env)
-    assert "Missing required settings: LEDGERLINK_SECRET_KEY, LEDGERLINK_ENCRYPTION_KEYS, " \
-           "LEDGERLINK_BASE_DOMAIN, LEDGERLINK_ALLOWED_HOSTS" in message
+    assert (
+        "Missing required settings: LEDGERLINK_SECRET_KEY, LEDGERLINK_ENCRYPTION_KEYS, "
+        "LEDGERLINK_BASE_DOMAIN, LEDGERLINK_ALLOWED_HOSTS" in message
+    )
     env2 = service_env(tmp_path, LEDGERLINK_ENCRYPTION_KEYS="not-a-key")
     assert "key 1 is not a valid Fernet key" in fails("migrate", env=env2)
 
@@ -116,5 +155,7 @@ def test_production_start_refuses_without_required_settings(tmp_path: Path) -> N
 def test_genkey_prints_a_usable_key(tmp_path: Path) -> None:
     key = ok("genkey", env=service_env(tmp_path)).strip()
     assert len(key) == 44
-    assert run_cli("migrate", "--verbosity", "0",
-                   env=service_env(tmp_path, LEDGERLINK_ENCRYPTION_KEYS=key)).returncode == 0
+    assert (
+        run_cli("migrate", "--verbosity", "0", env=service_env(tmp_path, LEDGERLINK_ENCRYPTION_KEYS=key)).returncode
+        == 0
+    )

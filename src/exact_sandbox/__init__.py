@@ -1,4 +1,4 @@
 """A local Exact Online for the demo, the tests and the benchmarks.
 
-Imports nothing from ledgerlink or exactonline and no Django.
+Imports nothing from ledgerlink or exactlink and no Django.
 """

@@ -49,8 +49,7 @@ class SandboxApp:
                 return early
         response = self._route(request)
         if fault is not None and fault.kind == "drop_after_commit":
-            logger.info("sandbox fault %s: dropping the connection after %s %s", fault.id, request.method,
-                        request.path)
+            logger.info("sandbox fault %s: dropping the connection after %s %s", fault.id, request.method, request.path)
             raise DropConnection(f"injected fault {fault.id}: drop after commit")
         return response
 
@@ -73,8 +72,11 @@ class SandboxApp:
             return pages.page("Not found", "<p>This page does not exist in the sandbox.</p>", 404)
         except MethodNotAllowed as exc:
             if request.path.startswith("/api/"):
-                return odata_error(405, f"The method '{request.method}' is not allowed here.",
-                                   {"Allow": ", ".join(exc.valid_methods or [])})
+                return odata_error(
+                    405,
+                    f"The method '{request.method}' is not allowed here.",
+                    {"Allow": ", ".join(exc.valid_methods or [])},
+                )
             return exc.get_response(request.environ)  # type: ignore[return-value]
         except HTTPException as exc:
             return exc.get_response(request.environ)  # type: ignore[return-value]

@@ -59,8 +59,7 @@ def validate_redirect_uri(uri: str) -> str:
         raise AppError("Redirect URI must not contain a fragment (#…).")
     if parts.scheme == "http" and not is_local_host(parts.hostname):
         raise AppError(
-            "Redirect URI must use https. The sandbox accepts http only for localhost, *.localhost "
-            "and 127.0.0.1."
+            "Redirect URI must use https. The sandbox accepts http only for localhost, *.localhost and 127.0.0.1."
         )
     return uri
 

@@ -18,22 +18,33 @@ logger = logging.getLogger("exact_sandbox")
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="exact_sandbox", description="A local Exact Online for demos and tests.")
-    p.add_argument("--host", default=os.environ.get("EXACT_SANDBOX_HOST", "127.0.0.1"),
-                   help="interface to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=int(os.environ.get("EXACT_SANDBOX_PORT", "8001")),
-                   help="port to listen on (default 8001; 0 picks a free port)")
-    p.add_argument("--frozen-clock", metavar="ISO8601", default=None,
-                   help="start with the sandbox clock frozen at this instant (tests); default follows real time")
+    p.add_argument(
+        "--host",
+        default=os.environ.get("EXACT_SANDBOX_HOST", "127.0.0.1"),
+        help="interface to listen on (default 127.0.0.1)",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("EXACT_SANDBOX_PORT", "8001")),
+        help="port to listen on (default 8001; 0 picks a free port)",
+    )
+    p.add_argument(
+        "--frozen-clock",
+        metavar="ISO8601",
+        default=None,
+        help="start with the sandbox clock frozen at this instant (tests); default follows real time",
+    )
     p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(list(argv) if argv is not None else None)
-    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s",
-                        stream=sys.stderr)
-    clock = (SandboxClock(parse_instant(args.frozen_clock), "frozen") if args.frozen_clock
-             else SandboxClock())
+    logging.basicConfig(
+        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr
+    )
+    clock = SandboxClock(parse_instant(args.frozen_clock), "frozen") if args.frozen_clock else SandboxClock()
     server = build_server(SandboxApp(Backend(clock)), args.host, args.port)
     base_url = f"http://{args.host}:{server.server_port}"
     # Readiness line: printed once the socket is listening; process supervisors and tests wait for it.

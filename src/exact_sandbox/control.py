@@ -23,20 +23,23 @@ from .pages import callback_url
 from .responses import json_response
 from .seed import DEMO_USER
 
-RULES = Map([
-    Rule("/_sandbox/reset", endpoint="reset", methods=["POST"]),
-    Rule("/_sandbox/state", endpoint="state", methods=["GET"]),
-    Rule("/_sandbox/clock", endpoint="clock", methods=["GET", "POST"]),
-    Rule("/_sandbox/limits", endpoint="limits", methods=["GET", "POST"]),
-    Rule("/_sandbox/faults", endpoint="faults", methods=["GET", "POST", "DELETE"]),
-    Rule("/_sandbox/periods/close", endpoint="close_period", methods=["POST"]),
-    Rule("/_sandbox/periods/open", endpoint="open_period", methods=["POST"]),
-    Rule("/_sandbox/apps", endpoint="apps", methods=["GET", "POST"]),
-    Rule("/_sandbox/apps/<client_id>", endpoint="app", methods=["DELETE"]),
-    Rule("/_sandbox/authorize", endpoint="authorize", methods=["POST"]),
-    Rule("/_sandbox/entries/<int:division>", endpoint="entries", methods=["GET"]),
-    Rule("/_sandbox/divisions", endpoint="divisions", methods=["POST"]),
-], strict_slashes=False)
+RULES = Map(
+    [
+        Rule("/_sandbox/reset", endpoint="reset", methods=["POST"]),
+        Rule("/_sandbox/state", endpoint="state", methods=["GET"]),
+        Rule("/_sandbox/clock", endpoint="clock", methods=["GET", "POST"]),
+        Rule("/_sandbox/limits", endpoint="limits", methods=["GET", "POST"]),
+        Rule("/_sandbox/faults", endpoint="faults", methods=["GET", "POST", "DELETE"]),
+        Rule("/_sandbox/periods/close", endpoint="close_period", methods=["POST"]),
+        Rule("/_sandbox/periods/open", endpoint="open_period", methods=["POST"]),
+        Rule("/_sandbox/apps", endpoint="apps", methods=["GET", "POST"]),
+        Rule("/_sandbox/apps/<client_id>", endpoint="app", methods=["DELETE"]),
+        Rule("/_sandbox/authorize", endpoint="authorize", methods=["POST"]),
+        Rule("/_sandbox/entries/<int:division>", endpoint="entries", methods=["GET"]),
+        Rule("/_sandbox/divisions", endpoint="divisions", methods=["POST"]),
+    ],
+    strict_slashes=False,
+)
 
 
 class BadRequest(ValueError):
@@ -61,8 +64,12 @@ def _error(status: int, message: str) -> Response:
 
 
 def _app_json(app: Any, secrets: bool = False) -> dict[str, Any]:
-    data = {"client_id": app.client_id, "name": app.name, "redirect_uri": app.redirect_uri,
-            "created": app.created.isoformat()}
+    data = {
+        "client_id": app.client_id,
+        "name": app.name,
+        "redirect_uri": app.redirect_uri,
+        "created": app.created.isoformat(),
+    }
     if secrets:
         data.update(client_secret=app.client_secret, webhook_secret=app.webhook_secret)
     return data
@@ -76,23 +83,47 @@ def entry_json(backend: Backend, division_code: int, entry: Entry) -> dict[str, 
         return account.code if account else None
 
     return {
-        "entry_id": str(entry.id), "kind": entry.kind, "journal_code": entry.journal_code,
-        "entry_number": entry.entry_number, "financial_year": entry.year, "financial_period": entry.period,
-        "entry_date": entry.entry_date.isoformat(), "created": entry.created.isoformat(), "type": entry.type,
-        "status": entry.status, "customer": str(entry.customer) if entry.customer else None,
-        "your_ref": entry.your_ref, "description": entry.description,
-        "lines": [{
-            "line_number": line.line_number, "gl_account": str(line.gl_account),
-            "gl_account_code": gl_code(line.gl_account), "amount_fc": str(line.amount_fc),
-            "vat_code": line.vat_code, "vat_amount": str(line.vat_amount), "date": line.date.isoformat(),
-            "description": line.description, "notes": line.notes,
-        } for line in entry.lines],
-        "transaction_lines": [{
-            "line_number": t.line_number, "line_type": t.line_type, "gl_account": str(t.gl_account),
-            "gl_account_code": gl_code(t.gl_account), "amount": str(t.amount), "vat_code": t.vat_code,
-            "vat_amount": str(t.vat_amount), "description": t.description,
-            "account": str(t.account) if t.account else None,
-        } for t in entry.transaction_lines],
+        "entry_id": str(entry.id),
+        "kind": entry.kind,
+        "journal_code": entry.journal_code,
+        "entry_number": entry.entry_number,
+        "financial_year": entry.year,
+        "financial_period": entry.period,
+        "entry_date": entry.entry_date.isoformat(),
+        "created": entry.created.isoformat(),
+        "type": entry.type,
+        "status": entry.status,
+        "customer": str(entry.customer) if entry.customer else None,
+        "your_ref": entry.your_ref,
+        "description": entry.description,
+        "lines": [
+            {
+                "line_number": line.line_number,
+                "gl_account": str(line.gl_account),
+                "gl_account_code": gl_code(line.gl_account),
+                "amount_fc": str(line.amount_fc),
+                "vat_code": line.vat_code,
+                "vat_amount": str(line.vat_amount),
+                "date": line.date.isoformat(),
+                "description": line.description,
+                "notes": line.notes,
+            }
+            for line in entry.lines
+        ],
+        "transaction_lines": [
+            {
+                "line_number": t.line_number,
+                "line_type": t.line_type,
+                "gl_account": str(t.gl_account),
+                "gl_account_code": gl_code(t.gl_account),
+                "amount": str(t.amount),
+                "vat_code": t.vat_code,
+                "vat_amount": str(t.vat_amount),
+                "description": t.description,
+                "account": str(t.account) if t.account else None,
+            }
+            for t in entry.transaction_lines
+        ],
     }
 
 
@@ -130,24 +161,39 @@ class ControlApi:
             divisions = []
             for division in b.divisions.values():
                 entries = list(division.entries.values())
-                divisions.append({
-                    "code": division.code, "description": division.description,
-                    "entries": {"general": sum(e.kind == "general" for e in entries),
-                                "sales": sum(e.kind == "sales" for e in entries)},
-                    "transaction_lines": sum(len(e.transaction_lines) for e in entries),
-                    "closed_periods": [f"{y}/{p}" for (y, p), period in sorted(division.periods.items())
-                                       if period.closed],
-                })
+                divisions.append(
+                    {
+                        "code": division.code,
+                        "description": division.description,
+                        "entries": {
+                            "general": sum(e.kind == "general" for e in entries),
+                            "sales": sum(e.kind == "sales" for e in entries),
+                        },
+                        "transaction_lines": sum(len(e.transaction_lines) for e in entries),
+                        "closed_periods": [
+                            f"{y}/{p}" for (y, p), period in sorted(division.periods.items()) if period.closed
+                        ],
+                    }
+                )
             state = {
-                "now": now.isoformat(), "clock_mode": b.clock.mode, "limits": vars(b.limits).copy(),
+                "now": now.isoformat(),
+                "clock_mode": b.clock.mode,
+                "limits": vars(b.limits).copy(),
                 "apps": [_app_json(app) for app in b.apps.values()],
-                "users": [{"username": u.username, "divisions": u.divisions, "current_division": u.current_division}
-                          for u in b.users.values()],
+                "users": [
+                    {"username": u.username, "divisions": u.divisions, "current_division": u.current_division}
+                    for u in b.users.values()
+                ],
                 "divisions": divisions,
-                "tokens": {**b.token_stats.as_dict(),
-                           "active_authorizations": sum(c.revoked_reason is None for c in b.chains.values()),
-                           "calls_today": [{"client_id": k[0], "user": k[1], "calls": n}
-                                           for k, n in b.token_calls.items() if k[2] == now.date()]},
+                "tokens": {
+                    **b.token_stats.as_dict(),
+                    "active_authorizations": sum(c.revoked_reason is None for c in b.chains.values()),
+                    "calls_today": [
+                        {"client_id": k[0], "user": k[1], "calls": n}
+                        for k, n in b.token_calls.items()
+                        if k[2] == now.date()
+                    ],
+                },
                 "rate_limits": b.rate_limiter.snapshot(now),
                 "error_budget": b.error_budget.snapshot(now),
                 "faults": b.faults.pending(),
@@ -211,8 +257,7 @@ class ControlApi:
             with self.backend.lock:
                 return json_response({"apps": [_app_json(a) for a in self.backend.apps.values()]})
         body = _body(request)
-        app = self.backend.register_app(str(body.get("name", "")), str(body.get("redirect_uri", "")),
-                                        unique_name=False)
+        app = self.backend.register_app(str(body.get("name", "")), str(body.get("redirect_uri", "")), unique_name=False)
         return json_response(_app_json(app, secrets=True), 201)
 
     def do_app(self, request: Request, client_id: str) -> Response:
@@ -235,8 +280,9 @@ class ControlApi:
         params = {"code": code}
         if body.get("state"):
             params["state"] = str(body["state"])
-        return json_response({"code": code, "state": body.get("state"),
-                              "redirect_url": callback_url(redirect_uri, params)})
+        return json_response(
+            {"code": code, "state": body.get("state"), "redirect_url": callback_url(redirect_uri, params)}
+        )
 
     def do_divisions(self, request: Request) -> Response:
         """Add a division with the seed's chart, VAT codes, journals and periods (benchmarks need many)."""
@@ -253,5 +299,6 @@ class ControlApi:
             if found is None:
                 return _error(404, f"no division {division}")
             entries = sorted(found.entries.values(), key=lambda e: (e.created, e.entry_number))
-            return json_response({"division": division,
-                                  "entries": [entry_json(self.backend, division, e) for e in entries]})
+            return json_response(
+                {"division": division, "entries": [entry_json(self.backend, division, e) for e in entries]}
+            )

@@ -50,8 +50,15 @@ class Fault:
         return self._pattern.search(path) is not None
 
     def describe(self) -> dict[str, object]:
-        return {"id": self.id, "method": self.method, "path": self.path, "kind": self.kind,
-                "status": self.status, "count": self.count, "delay_ms": self.delay_ms}
+        return {
+            "id": self.id,
+            "method": self.method,
+            "path": self.path,
+            "kind": self.kind,
+            "status": self.status,
+            "count": self.count,
+            "delay_ms": self.delay_ms,
+        }
 
 
 class FaultRegistry:
@@ -86,8 +93,9 @@ class FaultRegistry:
         if not 0 <= delay_ms <= MAX_DELAY_MS:
             raise FaultError(f"delay_ms must be between 0 and {MAX_DELAY_MS}")
         with self._lock:
-            fault = Fault(next(self._ids), method.upper() if method else None, path, str(kind), status, count,
-                          delay_ms, pattern)
+            fault = Fault(
+                next(self._ids), method.upper() if method else None, path, str(kind), status, count, delay_ms, pattern
+            )
             self._faults.append(fault)
         return fault
 

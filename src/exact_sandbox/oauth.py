@@ -45,8 +45,15 @@ def _json(status: int, payload: dict[str, str], **headers: str) -> OAuthAnswer:
 def _invalid_grant() -> OAuthAnswer:
     # The spacing is Exact's own (picqer#471): a space after "{" and before "}".
     body = '{ "error":"invalid_grant","error_description":"' + CHAIN_ID_MESSAGE + '" }'
-    return OAuthAnswer(400, body, {"Content-Type": "application/json; charset=utf-8",
-                                   "Cache-Control": "no-store", "Reason": f"Unknown: {CHAIN_ID_MESSAGE}"})
+    return OAuthAnswer(
+        400,
+        body,
+        {
+            "Content-Type": "application/json; charset=utf-8",
+            "Cache-Control": "no-store",
+            "Reason": f"Unknown: {CHAIN_ID_MESSAGE}",
+        },
+    )
 
 
 def new_code() -> str:
@@ -65,8 +72,7 @@ def new_refresh_token() -> str:
 def issue_code(backend: Backend, app: App, redirect_uri: str, user: User) -> str:
     code = new_code()
     with backend.lock:
-        backend.codes[code] = AuthCode(code, app.client_id, redirect_uri, user.username,
-                                       backend.now() + CODE_LIFETIME)
+        backend.codes[code] = AuthCode(code, app.client_id, redirect_uri, user.username, backend.now() + CODE_LIFETIME)
     return code
 
 
@@ -97,12 +103,15 @@ def _issue(backend: Backend, chain: TokenChain | None, app: App, username: str, 
 
 
 def _token_body(chain: TokenChain) -> OAuthAnswer:
-    return _json(200, {
-        "access_token": chain.access_token,
-        "token_type": "bearer",
-        "expires_in": str(int(ACCESS_TOKEN_LIFETIME.total_seconds())),
-        "refresh_token": chain.refresh_token,
-    })
+    return _json(
+        200,
+        {
+            "access_token": chain.access_token,
+            "token_type": "bearer",
+            "expires_in": str(int(ACCESS_TOKEN_LIFETIME.total_seconds())),
+            "refresh_token": chain.refresh_token,
+        },
+    )
 
 
 def _revoke(backend: Backend, chain: TokenChain, reason: str) -> None:
@@ -142,9 +151,14 @@ def token_endpoint(backend: Backend, form: dict[str, str], authorization: str | 
             calls = backend.token_calls.get(day_key, 0)
             if calls >= backend.limits.token_calls_per_day:
                 stats.reject("token_call_limit")
-                return _json(429, {"error": "invalid_request", "error_description":
-                                   f"Too many token requests: at most {backend.limits.token_calls_per_day} "
-                                   "per app per user per day."})
+                return _json(
+                    429,
+                    {
+                        "error": "invalid_request",
+                        "error_description": f"Too many token requests: at most {backend.limits.token_calls_per_day} "
+                        "per app per user per day.",
+                    },
+                )
             backend.token_calls[day_key] = calls + 1
 
         if grant_type == "authorization_code":
@@ -152,8 +166,9 @@ def token_endpoint(backend: Backend, form: dict[str, str], authorization: str | 
         return _refresh(backend, app, refresh_chain, form, now)
 
 
-def _exchange_code(backend: Backend, app: App, code: AuthCode | None, form: dict[str, str],
-                   now: datetime) -> OAuthAnswer:
+def _exchange_code(
+    backend: Backend, app: App, code: AuthCode | None, form: dict[str, str], now: datetime
+) -> OAuthAnswer:
     stats = backend.token_stats
     if code is None or code.client_id != app.client_id:
         stats.reject("invalid_code")
@@ -173,8 +188,7 @@ def _exchange_code(backend: Backend, app: App, code: AuthCode | None, form: dict
     return _token_body(chain)
 
 
-def _refresh(backend: Backend, app: App, chain: TokenChain | None, form: dict[str, str],
-             now: datetime) -> OAuthAnswer:
+def _refresh(backend: Backend, app: App, chain: TokenChain | None, form: dict[str, str], now: datetime) -> OAuthAnswer:
     stats = backend.token_stats
     token = form.get("refresh_token", "")
     if not token:
@@ -189,9 +203,14 @@ def _refresh(backend: Backend, app: App, chain: TokenChain | None, form: dict[st
         if chain.revoked_reason is None:
             _revoke(backend, chain, "refresh token expired")
         stats.reject("refresh_token_expired")
-        return _json(400, {"error": "invalid_request", "error_description":
-                           f"The refresh token expired at {us_timestamp(expires)} and it is now "
-                           f"{us_timestamp(now)}."})
+        return _json(
+            400,
+            {
+                "error": "invalid_request",
+                "error_description": f"The refresh token expired at {us_timestamp(expires)} and it is now "
+                f"{us_timestamp(now)}.",
+            },
+        )
     if not current or chain.revoked_reason is not None:
         if chain.revoked_reason is None:
             _revoke(backend, chain, "old refresh token used")
@@ -202,8 +221,11 @@ def _refresh(backend: Backend, app: App, chain: TokenChain | None, form: dict[st
         chain.revoked_reason = "refresh requested before the access token expired"
         backend.refresh_index[token] = (chain.id, False)
         stats.reject("access_token_not_expired")
-        return _json(401, {"error": "invalid_request", "error_description": "Access Token not expired"},
-                     Reason="Access Token not expired")
+        return _json(
+            401,
+            {"error": "invalid_request", "error_description": "Access Token not expired"},
+            Reason="Access Token not expired",
+        )
     _issue(backend, chain, app, chain.username, now)
     stats.refreshed += 1
     return _token_body(chain)

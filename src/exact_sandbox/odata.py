@@ -27,8 +27,7 @@ from decimal import Decimal, InvalidOperation
 from .formats import AMSTERDAM, Int64
 
 COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le")
-FUNCTIONS = {"substringof": 2, "startswith": 2, "endswith": 2, "trim": 1, "tolower": 1, "toupper": 1,
-             "length": 1}
+FUNCTIONS = {"substringof": 2, "startswith": 2, "endswith": 2, "trim": 1, "tolower": 1, "toupper": 1, "length": 1}
 
 
 class ODataError(ValueError):
@@ -307,8 +306,9 @@ def _compare(op: str, left: object, right: object) -> bool:
     lt, rt = edm_type(left), edm_type(right)
     if lt != rt:
         names = {"number": "Edm.Decimal"}
-        raise ODataError(f"Operator '{op}' incompatible with operand types '{names.get(lt, lt)}' and "
-                         f"'{names.get(rt, rt)}'.")
+        raise ODataError(
+            f"Operator '{op}' incompatible with operand types '{names.get(lt, lt)}' and '{names.get(rt, rt)}'."
+        )
     if op == "eq":
         return left == right
     if op == "ne":
@@ -316,8 +316,10 @@ def _compare(op: str, left: object, right: object) -> bool:
     if lt in ("Edm.Guid", "Edm.Boolean") and op not in ("eq", "ne"):
         raise ODataError(f"Operator '{op}' is not defined for '{lt}'.")
     ops: dict[str, Callable[[object, object], bool]] = {
-        "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b,  # type: ignore[operator]
-        "lt": lambda a, b: a < b, "le": lambda a, b: a <= b,  # type: ignore[operator]
+        "gt": lambda a, b: a > b,
+        "ge": lambda a, b: a >= b,  # type: ignore[operator]
+        "lt": lambda a, b: a < b,
+        "le": lambda a, b: a <= b,  # type: ignore[operator]
     }
     return ops[op](left, right)
 
@@ -387,8 +389,7 @@ def matches(node: object, row: dict[str, object]) -> bool:
 
 
 # -- query options -----------------------------------------------------------------------------
-KNOWN_OPTIONS = ("$select", "$filter", "$orderby", "$top", "$skip", "$skiptoken", "$expand",
-                 "$inlinecount", "$format")
+KNOWN_OPTIONS = ("$select", "$filter", "$orderby", "$top", "$skip", "$skiptoken", "$expand", "$inlinecount", "$format")
 
 
 @dataclass
@@ -516,7 +517,7 @@ def run_query(rows: list[dict[str, object]], query: Query, key: str, page_size: 
             raise ODataError("The $skiptoken does not fit this query.")
         token = query.skiptoken
         rows = [row for row in rows if compare(sort_values(row), token) > 0]
-    rows = rows[query.skip:]
+    rows = rows[query.skip :]
     limit = page_size if query.top is None else min(page_size, query.top)
     page = rows[:limit]
     remaining_top = None if query.top is None else query.top - len(page)

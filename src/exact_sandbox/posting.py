@@ -22,19 +22,79 @@ from .models import Division, Entry, EntryLine, GLAccount, TransactionLine, User
 LINE_NORMAL, LINE_VAT, LINE_RECEIVABLE = 1, 2, 3
 SALES_FORBIDDEN_GL_TYPES = frozenset({10, 12, 20, 22, 24})
 
-GJE_HEADER = {"JournalCode", "FinancialYear", "FinancialPeriod", "Currency", "ExchangeRate", "Reversal",
-              "EntryNumber", "GeneralJournalEntryLines"}
-GJE_LINE = {"GLAccount", "AmountFC", "AmountVATFC", "VATCode", "VATPercentage", "Date", "Description",
-            "Notes", "OurRef", "Account", "Quantity", "CostCenter", "CostUnit"}
-SALES_HEADER = {"Customer", "Journal", "EntryDate", "Description", "YourRef", "ReportingYear",
-                "ReportingPeriod", "Currency", "PaymentReference", "Type", "EntryNumber", "SalesEntryLines",
-                "PaymentCondition", "DueDate"}
-SALES_LINE = {"GLAccount", "AmountFC", "VATCode", "Description", "Notes", "Quantity", "CostCenter",
-              "CostUnit", "VATAmountFC"}
+GJE_HEADER = {
+    "JournalCode",
+    "FinancialYear",
+    "FinancialPeriod",
+    "Currency",
+    "ExchangeRate",
+    "Reversal",
+    "EntryNumber",
+    "GeneralJournalEntryLines",
+}
+GJE_LINE = {
+    "GLAccount",
+    "AmountFC",
+    "AmountVATFC",
+    "VATCode",
+    "VATPercentage",
+    "Date",
+    "Description",
+    "Notes",
+    "OurRef",
+    "Account",
+    "Quantity",
+    "CostCenter",
+    "CostUnit",
+}
+SALES_HEADER = {
+    "Customer",
+    "Journal",
+    "EntryDate",
+    "Description",
+    "YourRef",
+    "ReportingYear",
+    "ReportingPeriod",
+    "Currency",
+    "PaymentReference",
+    "Type",
+    "EntryNumber",
+    "SalesEntryLines",
+    "PaymentCondition",
+    "DueDate",
+}
+SALES_LINE = {
+    "GLAccount",
+    "AmountFC",
+    "VATCode",
+    "Description",
+    "Notes",
+    "Quantity",
+    "CostCenter",
+    "CostUnit",
+    "VATAmountFC",
+}
 # Read-only properties a client may echo back; accepted and ignored.
-READ_ONLY = {"EntryID", "ID", "Created", "Modified", "Division", "Status", "StatusDescription", "Type",
-             "TypeDescription", "JournalDescription", "AmountDC", "AmountVATDC", "LineNumber", "__metadata",
-             "GLAccountCode", "GLAccountDescription", "CustomerName", "InvoiceNumber"}
+READ_ONLY = {
+    "EntryID",
+    "ID",
+    "Created",
+    "Modified",
+    "Division",
+    "Status",
+    "StatusDescription",
+    "Type",
+    "TypeDescription",
+    "JournalDescription",
+    "AmountDC",
+    "AmountVATDC",
+    "LineNumber",
+    "__metadata",
+    "GLAccountCode",
+    "GLAccountDescription",
+    "CustomerName",
+    "InvoiceNumber",
+}
 
 
 class ConversionError(ValueError):
@@ -45,7 +105,6 @@ class ValidationError(ValueError):
     def __init__(self, messages: list[str]) -> None:
         super().__init__("\r\n".join(messages))
         self.messages = messages
-
 
 
 def _journal(division, code, journal_type, kind, errors):  # type: ignore[no-untyped-def]
@@ -60,17 +119,22 @@ def _journal(division, code, journal_type, kind, errors):  # type: ignore[no-unt
         errors.append(f"Invalid journal. The journal must be a {kind} journal.")
     return journal
 
+
 def conversion_message(prop: str, edm: str) -> str:
-    return ("Error processing request stream. Error encountered in converting the value from request "
-            f"payload for property '{prop}' to type '{edm}', which is the property's expected type. "
-            "See inner exception for more detail.")
+    return (
+        "Error processing request stream. Error encountered in converting the value from request "
+        f"payload for property '{prop}' to type '{edm}', which is the property's expected type. "
+        "See inner exception for more detail."
+    )
 
 
 def _check_properties(body: dict[str, object], allowed: set[str], type_name: str) -> None:
     for name in body:
         if name not in allowed and name not in READ_ONLY:
-            raise ConversionError(f"Error processing request stream. The property name '{name}' specified "
-                                  f"for type '{type_name}' is not valid.")
+            raise ConversionError(
+                f"Error processing request stream. The property name '{name}' specified "
+                f"for type '{type_name}' is not valid."
+            )
 
 
 def _guid(body: dict[str, object], prop: str) -> uuid.UUID | None:
@@ -141,8 +205,7 @@ def _lines(body: dict[str, object], prop: str) -> list[dict[str, object]]:
     if isinstance(value, dict) and isinstance(value.get("results"), list):
         value = value["results"]  # the verbose form {"results": [...]} is accepted too
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise ConversionError(f"Error processing request stream. The property '{prop}' must be an array of "
-                              "entries.")
+        raise ConversionError(f"Error processing request stream. The property '{prop}' must be an array of entries.")
     return value
 
 
@@ -163,8 +226,9 @@ def _period(division: Division, year: int, period: int, errors: list[str]) -> No
         errors.append(f"Financial period is closed: {year}/{period}")
 
 
-def _vat_split(amount: Decimal, vat: VATCode | None, given: Decimal | None,
-               errors: list[str]) -> tuple[Decimal, Decimal]:
+def _vat_split(
+    amount: Decimal, vat: VATCode | None, given: Decimal | None, errors: list[str]
+) -> tuple[Decimal, Decimal]:
     """(net, vat) for a line amount under a VAT code."""
     if vat is None:
         if given:
@@ -181,8 +245,7 @@ def _vat_split(amount: Decimal, vat: VATCode | None, given: Decimal | None,
     return amount, Decimal(0)
 
 
-def _next_number(division: Division, journal_code: str, year: int, wanted: int | None,
-                 errors: list[str]) -> int:
+def _next_number(division: Division, journal_code: str, year: int, wanted: int | None, errors: list[str]) -> int:
     if wanted is not None:
         if any(e.entry_number == wanted and e.journal_code == journal_code for e in division.entries.values()):
             errors.append(f"Duplicate: Entry number {wanted}")
@@ -273,24 +336,49 @@ def post_general_journal_entry(division: Division, user: User, body: dict[str, o
             if _text(raw, prop):
                 errors.append(f"Invalid reference: {'Cost center' if prop == 'CostCenter' else 'Cost unit'}")
         _int(raw, "OurRef", "Edm.Int32")
-        line = EntryLine(uuid.uuid4(), number, gl.id if gl else uuid.UUID(int=0), amount,
-                         vat.code if vat else None, tax, net, vat.percentage if vat else Decimal(0),
-                         _date(raw, "Date") or entry_date, _text(raw, "Description"), _text(raw, "Notes"),
-                         _amount(raw, "Quantity"))
+        line = EntryLine(
+            uuid.uuid4(),
+            number,
+            gl.id if gl else uuid.UUID(int=0),
+            amount,
+            vat.code if vat else None,
+            tax,
+            net,
+            vat.percentage if vat else Decimal(0),
+            _date(raw, "Date") or entry_date,
+            _text(raw, "Description"),
+            _text(raw, "Notes"),
+            _amount(raw, "Quantity"),
+        )
         lines.append(_Line(line, gl, vat, net, net + tax))
 
     if lines and not errors:
         difference = sum((line.total for line in lines), Decimal(0))
         if difference != 0:
-            errors.append(f"The entry is not in balance: the lines add up to {difference:.2f} "
-                          "(debit positive, credit negative, VAT included)")
+            errors.append(
+                f"The entry is not in balance: the lines add up to {difference:.2f} "
+                "(debit positive, credit negative, VAT included)"
+            )
     entry_number = _next_number(division, journal.code, year, wanted_number, errors) if journal else 0
     if errors:
         raise ValidationError(errors)
     assert journal is not None
     _commit_number(division, journal.code, year, wanted_number)
-    entry = Entry(uuid.uuid4(), "general", division.code, journal.code, entry_number, year, period, now, now,
-                  entry_date, 90, reversal=reversal, creator=user.id)
+    entry = Entry(
+        uuid.uuid4(),
+        "general",
+        division.code,
+        journal.code,
+        entry_number,
+        year,
+        period,
+        now,
+        now,
+        entry_date,
+        90,
+        reversal=reversal,
+        creator=user.id,
+    )
     entry.lines = [line.raw for line in lines]
     entry.transaction_lines = _ledger_lines(lines, sales=False)
     division.entries[entry.id] = entry
@@ -311,15 +399,43 @@ def _ledger_lines(lines: list[_Line], sales: bool) -> list[TransactionLine]:
         sign = Decimal(-1) if sales else Decimal(1)
         net, tax = sign * line.net, sign * raw.vat_amount
         number += 1
-        out.append(TransactionLine(uuid.uuid4(), number, LINE_NORMAL, raw.gl_account, net, raw.vat_code,
-                                   raw.vat_percentage, tax, net, raw.date, raw.description, raw.notes))
+        out.append(
+            TransactionLine(
+                uuid.uuid4(),
+                number,
+                LINE_NORMAL,
+                raw.gl_account,
+                net,
+                raw.vat_code,
+                raw.vat_percentage,
+                tax,
+                net,
+                raw.date,
+                raw.description,
+                raw.notes,
+            )
+        )
         if tax and line.vat is not None:
             vat_gl = line.vat.gl_to_pay if tax < 0 else line.vat.gl_to_claim
             if vat_gl is None:
                 continue
             number += 1
-            out.append(TransactionLine(uuid.uuid4(), number, LINE_VAT, vat_gl, tax, raw.vat_code,
-                                       raw.vat_percentage, tax, net, raw.date, raw.description, raw.notes))
+            out.append(
+                TransactionLine(
+                    uuid.uuid4(),
+                    number,
+                    LINE_VAT,
+                    vat_gl,
+                    tax,
+                    raw.vat_code,
+                    raw.vat_percentage,
+                    tax,
+                    net,
+                    raw.date,
+                    raw.description,
+                    raw.notes,
+                )
+            )
     return out
 
 
@@ -364,8 +480,9 @@ def post_sales_entry(division: Division, user: User, body: dict[str, object], no
     for number, raw in enumerate(raw_lines, start=1):
         gl = _gl(division, _guid(raw, "GLAccount"), errors)
         if gl is not None and gl.type in SALES_FORBIDDEN_GL_TYPES:
-            errors.append(f"Invalid: G/L account type ({gl.code} - {gl.description} is a "
-                          f"{gl.type_description.lower()} account)")
+            errors.append(
+                f"Invalid: G/L account type ({gl.code} - {gl.description} is a {gl.type_description.lower()} account)"
+            )
         amount = _amount(raw, "AmountFC")
         if amount is None:
             errors.append("Mandatory: Amount")
@@ -381,25 +498,65 @@ def post_sales_entry(division: Division, user: User, body: dict[str, object], no
         for prop in ("CostCenter", "CostUnit"):
             if _text(raw, prop):
                 errors.append(f"Invalid reference: {'Cost center' if prop == 'CostCenter' else 'Cost unit'}")
-        line = EntryLine(uuid.uuid4(), number, gl.id if gl else uuid.UUID(int=0), amount,
-                         vat.code if vat else None, tax, net, vat.percentage if vat else Decimal(0), entry_date,
-                         _text(raw, "Description"), _text(raw, "Notes"), _amount(raw, "Quantity"))
+        line = EntryLine(
+            uuid.uuid4(),
+            number,
+            gl.id if gl else uuid.UUID(int=0),
+            amount,
+            vat.code if vat else None,
+            tax,
+            net,
+            vat.percentage if vat else Decimal(0),
+            entry_date,
+            _text(raw, "Description"),
+            _text(raw, "Notes"),
+            _amount(raw, "Quantity"),
+        )
         lines.append(_Line(line, gl, vat, net, net + tax))
     entry_number = _next_number(division, journal.code, year, wanted_number, errors) if journal else 0
     if errors:
         raise ValidationError(errors)
     assert journal is not None and customer is not None
     _commit_number(division, journal.code, year, wanted_number)
-    entry = Entry(uuid.uuid4(), "sales", division.code, journal.code, entry_number, year, period, now, now,
-                  entry_date, entry_type, customer=customer.id, description=description, your_ref=your_ref,
-                  payment_reference=payment_reference, creator=user.id)
+    entry = Entry(
+        uuid.uuid4(),
+        "sales",
+        division.code,
+        journal.code,
+        entry_number,
+        year,
+        period,
+        now,
+        now,
+        entry_date,
+        entry_type,
+        customer=customer.id,
+        description=description,
+        your_ref=your_ref,
+        payment_reference=payment_reference,
+        creator=user.id,
+    )
     entry.lines = [line.raw for line in lines]
     ledger = _ledger_lines(lines, sales=True)
     total = sum((line.total for line in lines), Decimal(0))
     receivable_gl = customer.gl_ar or division.gl_by_code("1300").id
-    ledger.append(TransactionLine(uuid.uuid4(), len(ledger) + 1, LINE_RECEIVABLE, receivable_gl, total, None,
-                                  Decimal(0), Decimal(0), Decimal(0), entry_date, description, None,
-                                  account=customer.id))
+    ledger.append(
+        TransactionLine(
+            uuid.uuid4(),
+            len(ledger) + 1,
+            LINE_RECEIVABLE,
+            receivable_gl,
+            total,
+            None,
+            Decimal(0),
+            Decimal(0),
+            Decimal(0),
+            entry_date,
+            description,
+            None,
+            account=customer.id,
+        )
+    )
     entry.transaction_lines = ledger
     division.entries[entry.id] = entry
     division.version += 1

@@ -100,18 +100,20 @@ class RateLimiter:
 
     def snapshot(self, now: datetime) -> list[dict[str, object]]:
         rows = []
-        for (client_id, division) in sorted(self._usage):
+        for client_id, division in sorted(self._usage):
             usage = self._current((client_id, division), now)
-            rows.append({
-                "client_id": client_id,
-                "division": division,
-                "minutely_used": usage.minute_used,
-                "minutely_remaining": max(0, self.limits.minutely - usage.minute_used),
-                "minutely_reset": (usage.minute_start + timedelta(minutes=1)).isoformat(),
-                "daily_used": usage.day_used,
-                "daily_remaining": max(0, self.limits.daily - usage.day_used),
-                "daily_reset": (usage.day_start + timedelta(days=1)).isoformat(),
-            })
+            rows.append(
+                {
+                    "client_id": client_id,
+                    "division": division,
+                    "minutely_used": usage.minute_used,
+                    "minutely_remaining": max(0, self.limits.minutely - usage.minute_used),
+                    "minutely_reset": (usage.minute_start + timedelta(minutes=1)).isoformat(),
+                    "daily_used": usage.day_used,
+                    "daily_remaining": max(0, self.limits.daily - usage.day_used),
+                    "daily_reset": (usage.day_start + timedelta(days=1)).isoformat(),
+                }
+            )
         return rows
 
 
@@ -152,8 +154,14 @@ class ErrorBudget:
             if counted_start != start:
                 continue
             until = self.blocked_until(key, now)
-            rows.append({
-                "client_id": key[0], "user": key[1], "division": key[2], "endpoint": key[3],
-                "errors_this_hour": count, "blocked_until": until.isoformat() if until else None,
-            })
+            rows.append(
+                {
+                    "client_id": key[0],
+                    "user": key[1],
+                    "division": key[2],
+                    "endpoint": key[3],
+                    "errors_this_hour": count,
+                    "blocked_until": until.isoformat() if until else None,
+                }
+            )
         return rows

@@ -42,8 +42,14 @@ def entity_uri(base_url: str, scope: str, eset: EntitySet, key_value: object) ->
     return f"{base_url}/api/v1/{scope}/{eset.path}({eset.key_literal(key_value)})"
 
 
-def render_row(row: Mapping[str, object], eset: EntitySet, base_url: str, scope: str,
-               select: list[str] | None = None, expand: Iterable[str] = ()) -> dict[str, object]:
+def render_row(
+    row: Mapping[str, object],
+    eset: EntitySet,
+    base_url: str,
+    scope: str,
+    select: list[str] | None = None,
+    expand: Iterable[str] = (),
+) -> dict[str, object]:
     """One entity as Exact writes it: `__metadata` first, then the properties (all, or the selected)."""
     uri = entity_uri(base_url, scope, eset, row[eset.key])
     out: dict[str, object] = {"__metadata": {"uri": uri, "type": eset.type_name}}
@@ -53,8 +59,7 @@ def render_row(row: Mapping[str, object], eset: EntitySet, base_url: str, scope:
         value = row.get(name)
         if isinstance(value, Nav):
             if name in expanded:
-                out[name] = {"results": [render_row(child, value.target, base_url, scope)
-                                         for child in value.rows]}
+                out[name] = {"results": [render_row(child, value.target, base_url, scope) for child in value.rows]}
             else:
                 out[name] = {"__deferred": {"uri": f"{uri}/{name}"}}
         else:
@@ -62,8 +67,9 @@ def render_row(row: Mapping[str, object], eset: EntitySet, base_url: str, scope:
     return out
 
 
-def collection(rendered: list[dict[str, object]], next_url: str | None = None,
-               count: int | None = None) -> dict[str, object]:
+def collection(
+    rendered: list[dict[str, object]], next_url: str | None = None, count: int | None = None
+) -> dict[str, object]:
     body: dict[str, object] = {"results": rendered}
     if count is not None:
         body["__count"] = str(count)

@@ -42,12 +42,15 @@ from .posting import (
 from .responses import collection, empty, json_response, odata_error, render_row, single
 
 COMPUTED_TOTALS = ("AmountDC", "AmountFC", "VATAmountDC", "VATAmountFC")
-ENTRY_SETS = frozenset({"GeneralJournalEntries", "GeneralJournalEntryLines", "SalesEntries", "SalesEntryLines",
-                        "TransactionLines"})
+ENTRY_SETS = frozenset(
+    {"GeneralJournalEntries", "GeneralJournalEntryLines", "SalesEntries", "SalesEntryLines", "TransactionLines"}
+)
 Handler = Callable[[Request, Division, User], Response]
 SELECT_REQUIRED = "Please add a $select or a $top=1 statement to the query string."
-NOT_JSON = ("The Exact Online sandbox emulates only the JSON format of the REST API. Send the header "
-            "'Accept: application/json' (Exact itself answers XML without it).")
+NOT_JSON = (
+    "The Exact Online sandbox emulates only the JSON format of the REST API. Send the header "
+    "'Accept: application/json' (Exact itself answers XML without it)."
+)
 _SEGMENT = re.compile(
     r"^(?P<service>[a-z]+)/(?P<set>[A-Za-z]+)(?:\((?P<key>[^)]*)\))?(?:/(?P<tail>\$count|[A-Za-z]+))?$"
 )
@@ -85,10 +88,8 @@ class RestApi:
         if not auth.ok:
             with backend.lock:
                 if auth.chain is not None:
-                    backend.error_budget.record((auth.chain.client_id, auth.chain.username, scope, endpoint), 401,
-                                                now)
-            return odata_error(401, auth.reason or "Unauthorized",
-                               {"WWW-Authenticate": auth.www_authenticate()})
+                    backend.error_budget.record((auth.chain.client_id, auth.chain.username, scope, endpoint), 401, now)
+            return odata_error(401, auth.reason or "Unauthorized", {"WWW-Authenticate": auth.www_authenticate()})
         assert auth.chain is not None and auth.user is not None
         client_id, user = auth.chain.client_id, auth.user
         budget_key = (client_id, user.username, scope, endpoint)
@@ -97,16 +98,19 @@ class RestApi:
             rate_key = (client_id, division_code if division_code is not None else -1)
             until = backend.error_budget.blocked_until(budget_key, now)
             if until is not None:
-                return odata_error(403, (
-                    f"The app is blocked for endpoint '{endpoint}' until {until.isoformat()} because it made more "
-                    f"than {backend.limits.errors_per_hour} failing calls (400, 401, 403, 404) within an hour."),
-                    backend.rate_limiter.headers(rate_key, now))
+                return odata_error(
+                    403,
+                    (
+                        f"The app is blocked for endpoint '{endpoint}' until {until.isoformat()} because it made more "
+                        f"than {backend.limits.errors_per_hour} failing calls (400, 401, 403, 404) within an hour."
+                    ),
+                    backend.rate_limiter.headers(rate_key, now),
+                )
             division = backend.division(division_code) if division_code is not None else None
             if division is None or division.code not in user.divisions:
                 backend.error_budget.record(budget_key, 403, now)
                 headers = backend.rate_limiter.headers(rate_key, now) if division_code is not None else {}
-                return odata_error(403, f"Forbidden: user {user.username} has no access to division {scope}.",
-                                   headers)
+                return odata_error(403, f"Forbidden: user {user.username} has no access to division {scope}.", headers)
             decision = backend.rate_limiter.take(rate_key, now)
         if not decision.allowed:
             return empty(429, decision.headers)
@@ -138,8 +142,11 @@ class RestApi:
         method = request.method.upper()
         allowed = eset.methods | {"HEAD"}
         if method not in allowed:
-            return odata_error(405, f"The method '{method}' is not allowed on '{eset.path}'.",
-                               {"Allow": ", ".join(sorted(eset.methods))})
+            return odata_error(
+                405,
+                f"The method '{method}' is not allowed on '{eset.path}'.",
+                {"Allow": ", ".join(sorted(eset.methods))},
+            )
         key, tail = match.group("key"), match.group("tail")
         if method == "POST":
             if key is not None or tail is not None:
@@ -171,8 +178,9 @@ class RestApi:
             self._cache[key] = (version, rows)
             return rows
 
-    def _get(self, request: Request, division: Division, user: User, eset: EntitySet, key: str | None,
-             tail: str | None) -> Response:
+    def _get(
+        self, request: Request, division: Division, user: User, eset: EntitySet, key: str | None, tail: str | None
+    ) -> Response:
         args = request.args.to_dict()
         scope = str(division.code)
         rows = self._rows(division, user, eset)
@@ -183,8 +191,9 @@ class RestApi:
                 return odata_error(404, f"Not found: {eset.name}({key})")
             if tail is None:
                 query = parse_query(args, eset.fields, eset.navs)
-                return json_response(single(render_row(found, eset, base_url(request), scope, query.select,
-                                                       query.expand)))
+                return json_response(
+                    single(render_row(found, eset, base_url(request), scope, query.select, query.expand))
+                )
             nav = found.get(tail)
             if not isinstance(nav, Nav):
                 return odata_error(404, f"Resource not found for the segment '{tail}'.")
@@ -200,8 +209,15 @@ class RestApi:
         query = parse_query(args, eset.fields, eset.navs)
         return self._collection(request, rows, eset, scope, query, args)
 
-    def _collection(self, request: Request, rows: list[dict[str, object]], eset: EntitySet, scope: str,
-                    query: Query, args: dict[str, str]) -> Response:
+    def _collection(
+        self,
+        request: Request,
+        rows: list[dict[str, object]],
+        eset: EntitySet,
+        scope: str,
+        query: Query,
+        args: dict[str, str],
+    ) -> Response:
         page = run_query(rows, query, eset.key, PAGE_SIZE)
         base = base_url(request)
         rendered = [render_row(row, eset, base, scope, query.select, query.expand) for row in page.rows]
@@ -211,8 +227,7 @@ class RestApi:
             if page.next_top is not None:
                 params["$top"] = str(page.next_top)
             params["$skiptoken"] = ",".join(format_literal(v) for v in page.next_token)
-            encoded = "&".join(f"{quote(k, safe='$')}={quote(v, safe=chr(39) + '$,():-')}"
-                               for k, v in params.items())
+            encoded = "&".join(f"{quote(k, safe='$')}={quote(v, safe=chr(39) + '$,():-')}" for k, v in params.items())
             next_url = f"{base}{request.path}?{encoded}"
         return json_response(collection(rendered, next_url, page.total if query.inlinecount else None))
 
@@ -236,8 +251,7 @@ class RestApi:
             row = entry_row(division, entry)
         if "return=representation" not in request.headers.get("Prefer", "").replace(" ", "").lower():
             # Recorded Exact POSTs without the header came back with computed totals 0 / null (§3.1).
-            row = {**row, **{name: 0 if name.startswith("Amount") else None for name in COMPUTED_TOTALS
-                             if name in row}}
+            row = {**row, **{name: 0 if name.startswith("Amount") else None for name in COMPUTED_TOTALS if name in row}}
         rendered = render_row(row, eset, base_url(request), str(division.code))
         return json_response(single(rendered), 201, {"Location": rendered["__metadata"]["uri"]})  # type: ignore[index]
 

@@ -67,12 +67,9 @@ JOURNALS: tuple[tuple[str, str, int, str, bool, str | None], ...] = (
 # code, name, sales, supplier, status, city, e-mail, VAT number
 CRM_ACCOUNTS: tuple[tuple[str, str, bool, bool, str, str, str, str], ...] = (
     ("1", "Kassaklant", True, False, "C", "", "", ""),
-    ("1000", "Bakkerij De Korenschoof BV", True, False, "C", "Utrecht", "admin@korenschoof.example",
-     "NL001234567B01"),
-    ("1001", "Fietsenwinkel Van Dam", True, False, "C", "Zwolle", "boekhouding@vandam.example",
-     "NL009876543B01"),
-    ("2000", "Groothandel Noord BV", False, True, "C", "Groningen", "info@gh-noord.example",
-     "NL005555555B01"),
+    ("1000", "Bakkerij De Korenschoof BV", True, False, "C", "Utrecht", "admin@korenschoof.example", "NL001234567B01"),
+    ("1001", "Fietsenwinkel Van Dam", True, False, "C", "Zwolle", "boekhouding@vandam.example", "NL009876543B01"),
+    ("2000", "Groothandel Noord BV", False, True, "C", "Groningen", "info@gh-noord.example", "NL005555555B01"),
 )
 
 
@@ -102,33 +99,83 @@ def build_division(code: int, description: str, hid: int, today: date) -> Divisi
         start_date=date(today.year - 1, 1, 1),
     )
     for gl_code, desc, gl_type, type_desc, side, balance_type, vat, blocked in CHART:
-        account = GLAccount(sid(code, "gl", gl_code), gl_code, desc, gl_type, type_desc, side, balance_type,
-                            vat, blocked, desc.split()[0].upper()[:9])
+        account = GLAccount(
+            sid(code, "gl", gl_code),
+            gl_code,
+            desc,
+            gl_type,
+            type_desc,
+            side,
+            balance_type,
+            vat,
+            blocked,
+            desc.split()[0].upper()[:9],
+        )
         division.gl_accounts[account.id] = account
     for vat_code, desc, pct, vat_type, tx_type, to_pay, to_claim in VAT_CODES:
         division.vat_codes[vat_code] = VATCode(
-            sid(code, "vat", vat_code), vat_code, desc, Decimal(pct), vat_type, tx_type,
+            sid(code, "vat", vat_code),
+            vat_code,
+            desc,
+            Decimal(pct),
+            vat_type,
+            tx_type,
             division.gl_by_code(to_pay).id if to_pay else None,
             division.gl_by_code(to_claim).id if to_claim else None,
         )
     for j_code, desc, j_type, type_desc, allow_vat, gl in JOURNALS:
-        division.journals[j_code] = Journal(sid(code, "journal", j_code), j_code, desc, j_type, type_desc,
-                                            allow_vat, division.gl_by_code(gl).id if gl else None)
+        division.journals[j_code] = Journal(
+            sid(code, "journal", j_code),
+            j_code,
+            desc,
+            j_type,
+            type_desc,
+            allow_vat,
+            division.gl_by_code(gl).id if gl else None,
+        )
     division.periods = _periods(code, today)
     debtors = division.gl_by_code("1300").id
     creditors = division.gl_by_code("1600").id
     for acc_code, name, sales, supplier, status, city, email, vat_number in CRM_ACCOUNTS:
-        account = CrmAccount(sid(code, "account", acc_code), acc_code, name, sales, supplier, status, city, "NL",
-                             email, vat_number, debtors if sales else None, creditors if supplier else None)
+        account = CrmAccount(
+            sid(code, "account", acc_code),
+            acc_code,
+            name,
+            sales,
+            supplier,
+            status,
+            city,
+            "NL",
+            email,
+            vat_number,
+            debtors if sales else None,
+            creditors if supplier else None,
+        )
         division.accounts[account.id] = account
     return division
 
 
 def build_users() -> dict[str, User]:
-    demo = User(sid("user", DEMO_USER), DEMO_USER, DEMO_PASSWORD, "Demo Gebruiker", "Demo", "Gebruiker",
-                [MAIN_DIVISION, BRANCH_DIVISION], MAIN_DIVISION)
-    filiaal = User(sid("user", FILIAAL_USER), FILIAAL_USER, FILIAAL_PASSWORD, "Filiaal Beheerder", "Filiaal",
-                   "Beheerder", [BRANCH_DIVISION], BRANCH_DIVISION)
+    demo = User(
+        sid("user", DEMO_USER),
+        DEMO_USER,
+        DEMO_PASSWORD,
+        "Demo Gebruiker",
+        "Demo",
+        "Gebruiker",
+        [MAIN_DIVISION, BRANCH_DIVISION],
+        MAIN_DIVISION,
+    )
+    filiaal = User(
+        sid("user", FILIAAL_USER),
+        FILIAAL_USER,
+        FILIAAL_PASSWORD,
+        "Filiaal Beheerder",
+        "Filiaal",
+        "Beheerder",
+        [BRANCH_DIVISION],
+        BRANCH_DIVISION,
+    )
     return {demo.username: demo, filiaal.username: filiaal}
 
 

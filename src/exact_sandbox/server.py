@@ -32,8 +32,12 @@ class SandboxRequestHandler(WSGIRequestHandler):
             logger.debug(message, *args)
 
 
-def build_server(app: SandboxApp, host: str = "127.0.0.1", port: int = 8001,
-                 request_handler: type[WSGIRequestHandler] = SandboxRequestHandler) -> BaseWSGIServer:
+def build_server(
+    app: SandboxApp,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    request_handler: type[WSGIRequestHandler] = SandboxRequestHandler,
+) -> BaseWSGIServer:
     server = make_server(host, port, app, threaded=True, request_handler=request_handler)
     server.daemon_threads = True  # type: ignore[attr-defined]
     return server
@@ -64,8 +68,12 @@ class BackgroundSandbox:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> BackgroundSandbox:
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"exact-sandbox-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"exact-sandbox-{self.port}",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -78,6 +86,7 @@ class BackgroundSandbox:
     def __enter__(self) -> BackgroundSandbox:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

@@ -25,8 +25,7 @@ class SandboxTransport(httpx.WSGITransport):
         try:
             return super().handle_request(request)
         except DropConnection as exc:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
-                                            request=request) from exc
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request) from exc
 
 
 class SandboxHandle:
@@ -36,8 +35,9 @@ class SandboxHandle:
     served by this process, else None). Methods: see below; all return plain JSON-shaped data.
     """
 
-    def __init__(self, base_url: str, app: SandboxApp | None = None, control: httpx.Client | None = None,
-                 served: bool = True) -> None:
+    def __init__(
+        self, base_url: str, app: SandboxApp | None = None, control: httpx.Client | None = None, served: bool = True
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.app = app
         self.served = served  # False: only reachable in-process
@@ -85,8 +85,15 @@ class SandboxHandle:
         """minutely=, daily=, token_calls_per_day=, errors_per_hour= (any subset)."""
         return self._call("POST", "limits", limits)
 
-    def add_fault(self, kind: str, path: str = ".*", method: str | None = None, status: int | None = None,
-                  count: int = 1, delay_ms: int | None = None) -> dict[str, Any]:
+    def add_fault(
+        self,
+        kind: str,
+        path: str = ".*",
+        method: str | None = None,
+        status: int | None = None,
+        count: int = 1,
+        delay_ms: int | None = None,
+    ) -> dict[str, Any]:
         spec: dict[str, Any] = {"kind": kind, "path": path, "count": count}
         if method is not None:
             spec["method"] = method
@@ -109,8 +116,9 @@ class SandboxHandle:
         """Returns client_id, client_secret, webhook_secret, name, redirect_uri."""
         return self._call("POST", "apps", {"name": name, "redirect_uri": redirect_uri})
 
-    def authorize(self, client_id: str, user: str = DEMO_USER, redirect_uri: str | None = None,
-                  state: str | None = None) -> str:
+    def authorize(
+        self, client_id: str, user: str = DEMO_USER, redirect_uri: str | None = None, state: str | None = None
+    ) -> str:
         """An authorization code as if the user had logged in and clicked Allow (not URL-encoded)."""
         body: dict[str, Any] = {"client_id": client_id, "user": user}
         if redirect_uri is not None:
@@ -122,9 +130,16 @@ class SandboxHandle:
     def issue_tokens(self, app: dict[str, Any], user: str = DEMO_USER) -> dict[str, Any]:
         """Authorize and exchange the code at the token endpoint: the token response as JSON."""
         code = self.authorize(app["client_id"], user)
-        response = self._control.post("/api/oauth2/token", data={
-            "grant_type": "authorization_code", "code": code, "redirect_uri": app["redirect_uri"],
-            "client_id": app["client_id"], "client_secret": app["client_secret"]})
+        response = self._control.post(
+            "/api/oauth2/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": app["redirect_uri"],
+                "client_id": app["client_id"],
+                "client_secret": app["client_secret"],
+            },
+        )
         if response.status_code != 200:
             raise SandboxControlError(response.status_code, response.text)
         return response.json()

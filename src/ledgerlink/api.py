@@ -18,8 +18,10 @@ from ledgerlink.journals.submission import Problem
 api = NinjaAPI(
     title="ledgerlink",
     version="1",
-    description=("Journals from the ERP to Exact Online. Authenticate with a company API key: "
-                 "`Authorization: Bearer <key>` (Extra → API keys, or `ledgerlink apikey create`)."),
+    description=(
+        "Journals from the ERP to Exact Online. Authenticate with a company API key: "
+        "`Authorization: Bearer <key>` (Extra → API keys, or `ledgerlink apikey create`)."
+    ),
     urls_namespace="api",
     docs_url="/docs",
 )

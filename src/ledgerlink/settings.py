@@ -40,7 +40,8 @@ if not DEBUG:
     missing = [name for name in REQUIRED_IN_PRODUCTION if env.get_str(name) is None]
     if missing:
         raise ImproperlyConfigured(
-            "Missing required settings: " + ", ".join(missing)
+            "Missing required settings: "
+            + ", ".join(missing)
             + " (set them in the environment; LEDGERLINK_DEBUG=1 uses development values)"
         )
     SECRET_KEY = env.get_str("LEDGERLINK_SECRET_KEY")
@@ -53,13 +54,13 @@ else:
     LEDGERLINK_ENCRYPTION_KEYS = env.get_list("LEDGERLINK_ENCRYPTION_KEYS") or [_dev_encryption_key()]
     LEDGERLINK_BASE_DOMAIN = (env.get_str("LEDGERLINK_BASE_DOMAIN") or "localhost").lower()
     ALLOWED_HOSTS = env.get_list("LEDGERLINK_ALLOWED_HOSTS") or [
-        LEDGERLINK_BASE_DOMAIN, "." + LEDGERLINK_BASE_DOMAIN,
+        LEDGERLINK_BASE_DOMAIN,
+        "." + LEDGERLINK_BASE_DOMAIN,
     ]
 
 parse_keys(LEDGERLINK_ENCRYPTION_KEYS)  # a malformed key stops start-up here, not at the first secret
 
-LEDGERLINK_PUBLIC_SCHEME = env.get_choice("LEDGERLINK_PUBLIC_SCHEME", ("http", "https"),
-                                          "http" if DEBUG else "https")
+LEDGERLINK_PUBLIC_SCHEME = env.get_choice("LEDGERLINK_PUBLIC_SCHEME", ("http", "https"), "http" if DEBUG else "https")
 # Addresses (exact IPs) of reverse proxies whose X-Forwarded-Host/-Proto/-For headers are believed.
 LEDGERLINK_TRUSTED_PROXIES = env.get_list("LEDGERLINK_TRUSTED_PROXIES")
 LEDGERLINK_EXACT_SANDBOX_URL = env.get_str("LEDGERLINK_EXACT_SANDBOX_URL")

@@ -56,8 +56,15 @@ class Setup:
     admin: object
 
     def add_connector(self, callback: str = CALLBACK, **overrides: object) -> Connector:
-        form = {"number": 1, "name": "Exact Online", "region": "sandbox", "client_id": self.app["client_id"],
-                "client_secret": self.app["client_secret"], "callback_url": callback, "api_token": ""}
+        form = {
+            "number": 1,
+            "name": "Exact Online",
+            "region": "sandbox",
+            "client_id": self.app["client_id"],
+            "client_secret": self.app["client_secret"],
+            "callback_url": callback,
+            "api_token": "",
+        }
         form.update(overrides)
         response = self.client.post("/connectors/new", form)
         assert response.status_code == 302, response.content.decode()[:2000]

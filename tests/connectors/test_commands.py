@@ -66,8 +66,13 @@ def test_connectors_page_warns_when_no_worker_keeps_tokens_alive(setup, connecte
 def test_worker_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     env = service_env(tmp_path)
     assert run_cli("migrate", "--verbosity", "0", env=env).returncode == 0
-    worker = subprocess.Popen([str(BIN / "ledgerlink"), "worker", "--interval", "0.2"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    worker = subprocess.Popen(
+        [str(BIN / "ledgerlink"), "worker", "--interval", "0.2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     first = worker.stdout.readline() if worker.stdout else ""
     assert "worker running: keep-alive" in first
     time.sleep(0.5)  # let it run a round in real time: it is another process, not test time

@@ -10,9 +10,12 @@ DAY = timedelta(days=1)
 
 
 def state(expires_in: timedelta | None, **kw) -> TokenState:  # type: ignore[no-untyped-def]
-    return TokenState(connected=kw.pop("connected", True),
-                      access_expires_at=None if expires_in is None else NOW + expires_in,
-                      tokens_issued_at=kw.pop("issued", NOW - 5 * 60 * S), **kw)
+    return TokenState(
+        connected=kw.pop("connected", True),
+        access_expires_at=None if expires_in is None else NOW + expires_in,
+        tokens_issued_at=kw.pop("issued", NOW - 5 * 60 * S),
+        **kw,
+    )
 
 
 @pytest.mark.parametrize(
@@ -31,8 +34,13 @@ def state(expires_in: timedelta | None, **kw) -> TokenState:  # type: ignore[no-
         (state(600 * S, refresh_claimed_at=NOW - 61 * S), None, Action.REAUTHORIZE, "refresh interrupted", None),
         (state(-S, refresh_not_before=NOW + 30 * S), None, Action.WAIT, "last refresh failed", NOW + 30 * S),
         (state(-S, refresh_not_before=NOW - S), None, Action.REFRESH, "has expired", None),
-        (state(-S, token_calls_today=190), None, Action.WAIT, "190 token calls today",
-         datetime(2026, 5, 5, tzinfo=UTC)),
+        (
+            state(-S, token_calls_today=190),
+            None,
+            Action.WAIT,
+            "190 token calls today",
+            datetime(2026, 5, 5, tzinfo=UTC),
+        ),
         (state(-S, token_calls_today=189), None, Action.REFRESH, "has expired", None),
         # keep-alive
         (state(600 * S, issued=NOW - 2 * DAY), DAY, Action.WAIT, "last 30 seconds", NOW + 575 * S),

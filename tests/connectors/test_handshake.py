@@ -157,9 +157,16 @@ def test_non_https_callback_outside_localhost_is_flagged(setup) -> None:  # type
 
 
 def test_clearing_the_api_token_disconnects_and_oauth_starts_over(setup, connected) -> None:  # type: ignore[no-untyped-def]
-    form = {"number": 1, "name": "Exact Online", "region": "sandbox", "client_id": setup.app["client_id"],
-            "client_secret": "", "callback_url": connected.callback_url, "api_token": "",
-            "api_token_shown": "True"}
+    form = {
+        "number": 1,
+        "name": "Exact Online",
+        "region": "sandbox",
+        "client_id": setup.app["client_id"],
+        "client_secret": "",
+        "callback_url": connected.callback_url,
+        "api_token": "",
+        "api_token_shown": "True",
+    }
     assert setup.client.post("/connectors/1/", form).status_code == 302
     connector = Connector.objects.get()
     assert connector.status == Status.NOT_AUTHORIZED and not connector.refresh_token_sealed
@@ -177,8 +184,15 @@ def test_number_is_fixed_after_first_authorization(setup, connected) -> None:  #
 
 
 def test_api_token_field_only_accepts_clearing(setup, connected) -> None:  # type: ignore[no-untyped-def]
-    form = {"number": 1, "name": "Exact Online", "region": "sandbox", "client_id": setup.app["client_id"],
-            "client_secret": "", "callback_url": connected.callback_url, "api_token": "typed-by-hand"}
+    form = {
+        "number": 1,
+        "name": "Exact Online",
+        "region": "sandbox",
+        "client_id": setup.app["client_id"],
+        "client_secret": "",
+        "callback_url": connected.callback_url,
+        "api_token": "typed-by-hand",
+    }
     response = setup.client.post("/connectors/1/", form)
     assert "set by the oAuth button" in response.content.decode()
     assert Connector.objects.get().status == Status.CONNECTED
@@ -213,8 +227,15 @@ def test_test_connection(setup, connected) -> None:  # type: ignore[no-untyped-d
 
 def test_saving_a_screen_opened_before_the_authorization_does_not_disconnect(setup, connected) -> None:  # type: ignore[no-untyped-def]
     # Another tab, opened before oAuth, shows no API token: saving it keeps the connection.
-    form = {"number": 1, "name": "Renamed", "region": "sandbox", "client_id": setup.app["client_id"],
-            "client_secret": "", "callback_url": connected.callback_url, "api_token": ""}
+    form = {
+        "number": 1,
+        "name": "Renamed",
+        "region": "sandbox",
+        "client_id": setup.app["client_id"],
+        "client_secret": "",
+        "callback_url": connected.callback_url,
+        "api_token": "",
+    }
     assert setup.client.post("/connectors/1/", form).status_code == 302
     connector = Connector.objects.get()
     assert connector.status == Status.CONNECTED and connector.name == "Renamed"

@@ -27,14 +27,21 @@ def test_eight_processes_one_refresh_per_expiry(connected, clocks, tmp_path: Pat
     env = service_env(
         tmp_path,
         DATABASE_URL=f"postgres://{settings_dict['USER'] or 'root'}@{settings_dict['HOST']}:{settings_dict['PORT']}"
-                     f"/{settings_dict['NAME']}",
+        f"/{settings_dict['NAME']}",
         LEDGERLINK_EXACT_SANDBOX_URL=clocks.sandbox.base_url,
         LEDGERLINK_LOG_LEVEL="WARNING",
         PYTHONPATH=str(Path(__file__).resolve().parents[2]),
     )
-    children = [subprocess.Popen([sys.executable, "-m", "tests.connectors.token_race_child", str(connected.pk)],
-                                 env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-                for _ in range(PROCESSES)]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.connectors.token_race_child", str(connected.pk)],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(PROCESSES)
+    ]
     try:
         refreshed_before = clocks.sandbox.state()["tokens"]["refreshed"]
         for round_number in range(1, ROUNDS + 1):

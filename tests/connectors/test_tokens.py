@@ -52,15 +52,18 @@ def test_expired_access_token_refreshes(connected, clocks) -> None:  # type: ign
 
 
 def test_old_refresh_token_means_reauthorization_with_exacts_reason(  # type: ignore[no-untyped-def]
-        setup, connected, clocks, django_capture_on_commit_callbacks) -> None:
+    setup, connected, clocks, django_capture_on_commit_callbacks
+) -> None:
     stale = Connector.objects.get().refresh_token_sealed
     clocks.advance(600)
     engine.access_token(connected.pk)
     # Put the rotated-out token back, as a restored backup would.
     Connector.objects.filter(pk=connected.pk).update(refresh_token_sealed=stale)
     clocks.advance(600)
-    with django_capture_on_commit_callbacks(execute=True), \
-            pytest.raises(engine.ReauthorizationRequired, match="Old refresh token used"):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(engine.ReauthorizationRequired, match="Old refresh token used"),
+    ):
         engine.access_token(connected.pk)
     connector = Connector.objects.get()
     assert connector.status == Status.REAUTH_REQUIRED and "Old refresh token used" in connector.status_reason
@@ -148,7 +151,7 @@ def test_token_call_budget_stops_short(setup, connected, clocks) -> None:  # typ
 
 @override_settings(LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR=2)
 def test_error_budget_stops_calls_to_an_endpoint(setup, connected) -> None:  # type: ignore[no-untyped-def]
-    from exactonline.errors import EndpointBlocked, NotFound
+    from exactlink.errors import EndpointBlocked, NotFound
     from ledgerlink.connectors.exact import client_for
 
     client = client_for(connected, engine.ConnectorTokens(connected.pk))

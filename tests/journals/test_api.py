@@ -62,7 +62,10 @@ def api(a: tuple[Any, str]) -> Api:
 
 def body(reference: str = "Z-2024-06-10", **changes: Any) -> dict[str, Any]:
     data = {
-        "reference": reference, "kind": "cash", "connector": 1, "date": "2024-06-10",
+        "reference": reference,
+        "kind": "cash",
+        "connector": 1,
+        "date": "2024-06-10",
         "description": "Cash closing store 1",
         "lines": [
             {"ledger_code": "1000", "debit": "121.00", "description": "Cash"},
@@ -86,10 +89,13 @@ def test_new_journal_is_201_and_stored_before_the_answer(api: Api, a: tuple[Any,
     assert data["reference"] == "Z-2024-06-10" and data["kind"] == "cash" and data["connector"] == 1
     assert data["date"] == "2024-06-10" and data["status"] == "queued" and data["attempts"] == []
     assert data["exact_entry_number"] == "" and data["status_message"] == "" and data["created_at"]
-    assert [(line["line"], line["ledger_code"], line["debit"], line["credit"], line["vat_amount"])
-            for line in data["lines"]] == [(1, "1000", "121.00", "0.00", "0.00"),
-                                           (2, "8000", "0.00", "100.00", "21.00"),
-                                           (3, "1500", "0.00", "21.00", "0.00")]
+    assert [
+        (line["line"], line["ledger_code"], line["debit"], line["credit"], line["vat_amount"]) for line in data["lines"]
+    ] == [
+        (1, "1000", "121.00", "0.00", "0.00"),
+        (2, "8000", "0.00", "100.00", "21.00"),
+        (3, "1500", "0.00", "21.00", "0.00"),
+    ]
     assert data["lines"][2]["cost_centre"] == "S1"
     assert journal.lines.get(line_no=1).debit == Decimal("121.00")
 
@@ -170,14 +176,19 @@ def test_json_numbers_are_read_exactly_never_through_a_float(api: Api) -> None:
     raw = json.dumps(body("NUM-2")).replace('"121.00"', "121.005")
     response = api.post(URL, raw=raw)
     assert response.status_code == 422
-    assert {"field": "debit", "line": 1, "message": "debit has more than two decimals: 121.005"} in \
-        response.json()["problems"]
+    assert {"field": "debit", "line": 1, "message": "debit has more than two decimals: 121.005"} in response.json()[
+        "problems"
+    ]
     assert not Journal.objects.filter(reference="NUM-2").exists()
 
 
 def test_bad_input_is_422_with_every_problem_by_field_and_line(api: Api) -> None:
     bad = {
-        "reference": "", "kind": "sales", "connector": 7, "date": "10-06-2024", "colour": "red",
+        "reference": "",
+        "kind": "sales",
+        "connector": 7,
+        "date": "10-06-2024",
+        "colour": "red",
         "lines": [
             {"ledger_code": "1000", "debit": "5.00", "credit": "5.00"},
             {"ledger_code": "", "debit": "abc"},
@@ -191,10 +202,16 @@ def test_bad_input_is_422_with_every_problem_by_field_and_line(api: Api) -> None
     assert "problem" in data["detail"]
     found = {(p["field"], p["line"]) for p in data["problems"]}
     expected = {
-        ("reference", None), ("kind", None), ("date", None), ("colour", None),
+        ("reference", None),
+        ("kind", None),
+        ("date", None),
+        ("colour", None),
         ("debit", 1),  # both debit and credit
-        ("ledger_code", 2), ("debit", 2),
-        ("credit", 3), ("vat_code", 3), ("debet", 3),
+        ("ledger_code", 2),
+        ("debit", 2),
+        ("credit", 3),
+        ("vat_code", 3),
+        ("debet", 3),
         ("lines", 4),
     }
     assert expected <= found, found
@@ -321,10 +338,18 @@ def test_a_key_is_refused_on_another_companys_address(a: tuple[Any, str]) -> Non
 def test_get_one_journal_with_lines_status_and_attempts(api: Api) -> None:
     made = api.post(URL, body()).json()
     journal = Journal.objects.get(pk=made["id"])
-    Attempt.objects.create(journal=journal, started_at=clock.now(), duration_ms=120, http_status=201,
-                           outcome=AttemptOutcome.POSTED, messages=["ok"], worker="w1")
-    Journal.objects.filter(pk=journal.pk).update(status=JournalStatus.POSTED, exact_entry_number="90000012",
-                                                 exact_entry_id="0f1e")
+    Attempt.objects.create(
+        journal=journal,
+        started_at=clock.now(),
+        duration_ms=120,
+        http_status=201,
+        outcome=AttemptOutcome.POSTED,
+        messages=["ok"],
+        worker="w1",
+    )
+    Journal.objects.filter(pk=journal.pk).update(
+        status=JournalStatus.POSTED, exact_entry_number="90000012", exact_entry_id="0f1e"
+    )
     data = api.get(f"{URL}/{journal.pk}").json()
     assert data["status"] == "posted" and data["exact_entry_number"] == "90000012" and data["exact_entry_id"] == "0f1e"
     assert len(data["lines"]) == 3
@@ -382,8 +407,9 @@ def test_resend_only_failed_journals(api: Api) -> None:
 def test_openapi_document_and_docs_page() -> None:
     client = Client(HTTP_HOST="localhost")
     schema = client.get("/api/v1/openapi.json").json()
-    assert {"/api/v1/journals", "/api/v1/journals/{journal_id}", "/api/v1/journals/{journal_id}/resend"} <= \
-        set(schema["paths"])
+    assert {"/api/v1/journals", "/api/v1/journals/{journal_id}", "/api/v1/journals/{journal_id}/resend"} <= set(
+        schema["paths"]
+    )
     post = schema["paths"]["/api/v1/journals"]["post"]
     body_schema = post["requestBody"]["content"]["application/json"]["schema"]
     assert "lines" in body_schema["properties"] and "$defs" not in json.dumps(body_schema)

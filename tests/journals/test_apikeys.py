@@ -192,8 +192,11 @@ def test_cli_create_list_revoke(company: Any) -> None:
 def test_the_ledgerlink_command_prints_a_key_that_the_served_api_accepts(tmp_path: Path) -> None:
     """The operator's path from the README, as real processes on a SQLite file."""
     env = service_env(tmp_path)
-    for args in (("migrate", "--verbosity", "0"), ("company", "create", "--number", "5001", "--name", "Shop",
-                                                      "--alias", "shop"), ("licence", "grant", "shop", "api")):
+    for args in (
+        ("migrate", "--verbosity", "0"),
+        ("company", "create", "--number", "5001", "--name", "Shop", "--alias", "shop"),
+        ("licence", "grant", "shop", "api"),
+    ):
         done = run_cli(*args, env=env)
         assert done.returncode == 0, done.stderr
     created = run_cli("apikey", "create", "--company", "shop", "--name", "ERP", env=env)

@@ -35,8 +35,10 @@ def company() -> Any:
 
 
 def snapshot(company: Any) -> list[tuple[Any, ...]]:
-    return [(j.pk, j.reference, j.content_hash, j.updated_at, j.lines.count())
-            for j in Journal.objects.for_company(company).order_by("pk")]
+    return [
+        (j.pk, j.reference, j.content_hash, j.updated_at, j.lines.count())
+        for j in Journal.objects.for_company(company).order_by("pk")
+    ]
 
 
 # --- reading (no database) -------------------------------------------------------------------------------------
@@ -82,8 +84,10 @@ def test_every_bad_line_is_reported_with_its_line_number_and_the_fix() -> None:
 
 
 def test_lines_of_one_entry_must_share_date_and_line_numbers_must_not_repeat() -> None:
-    text = (GOOD.decode() + "5,1001,90,2024,6,2024-06-12,1.00,,0.00,,1000,Other day,\n"
-            "1,1002,90,2024,6,2024-06-11,1.00,,0.00,,1000,Same number,\n")
+    text = (
+        GOOD.decode() + "5,1001,90,2024,6,2024-06-12,1.00,,0.00,,1000,Other day,\n"
+        "1,1002,90,2024,6,2024-06-11,1.00,,0.00,,1000,Same number,\n"
+    )
     problems = importer.parse(text).problems
     assert [p.row for p in problems] == [9, 10]
     assert "same date" in problems[0].message and "line 2" in problems[0].message
@@ -120,8 +124,11 @@ def test_happy_file_makes_one_cash_journal_per_entry(company: Any) -> None:
     assert journals[0].description == "RetailVista cash journal 90 2024/06 entry 1001"
     lines = list(journals[0].lines.order_by("line_no"))
     assert [(line.ledger_code, line.debit, line.credit) for line in lines] == [
-        ("1000", Decimal("250.00"), 0), ("1100", Decimal("121.00"), 0), ("8000", 0, Decimal("300.00")),
-        ("8010", 0, Decimal("71.00"))]
+        ("1000", Decimal("250.00"), 0),
+        ("1100", Decimal("121.00"), 0),
+        ("8000", 0, Decimal("300.00")),
+        ("8010", 0, Decimal("71.00")),
+    ]
     assert result.journals[0].debit == result.journals[0].credit == Decimal("371.00")
 
 
@@ -181,8 +188,9 @@ def test_page_upload_shows_per_journal_results(company: Any) -> None:
     assert '<label for="id_connector">Connector</label>' in html and '<label for="id_file">File</label>' in html
     assert 'enctype="multipart/form-data"' in html
 
-    response = client.post("/journals/import", {"connector": 1,
-                                                "file": SimpleUploadedFile("kas.csv", GOOD, "text/csv")})
+    response = client.post(
+        "/journals/import", {"connector": 1, "file": SimpleUploadedFile("kas.csv", GOOD, "text/csv")}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "kas.csv: Imported" in html and "2 new journals" in html
@@ -216,7 +224,8 @@ def test_import_page_is_for_company_admins(company: Any) -> None:
     assert response.status_code == 200
     assert "has none yet" in response.content.decode()  # company 1002 has no connector; 1001's is not offered
     posted = factories.signed_in_client(admin_other).post(
-        "/journals/import", {"connector": 1, "file": SimpleUploadedFile("kas.csv", GOOD)})
+        "/journals/import", {"connector": 1, "file": SimpleUploadedFile("kas.csv", GOOD)}
+    )
     assert posted.status_code == 200 and Journal.objects.count() == 0
 
 

@@ -40,9 +40,11 @@ def test_deeply_nested_json_and_huge_pages_are_422() -> None:
 
 
 def test_import_refuses_a_hyphen_in_the_journal_code_and_odd_digits() -> None:
-    text = ("regel,boeking,dagboek,jaar,periode,datum,bedrag,btwcode,btwbedrag,relatie,grootboek,omschrijving,product\n"
-            "0,1,90-2024,2026,1,2026-01-05,121.00,,,,1000,Kas,\n"
-            "²,1,90,2026,1,2026-01-05,-121.00,,,,8000,Omzet,\n")
+    text = (
+        "regel,boeking,dagboek,jaar,periode,datum,bedrag,btwcode,btwbedrag,relatie,grootboek,omschrijving,product\n"
+        "0,1,90-2024,2026,1,2026-01-05,121.00,,,,1000,Kas,\n"
+        "²,1,90,2026,1,2026-01-05,-121.00,,,,8000,Omzet,\n"
+    )
     result = parse(text)
     messages = " ".join(problem.message for problem in result.problems)
     assert "90-2024" in messages and "line number" in messages
@@ -53,11 +55,14 @@ def test_a_refused_password_saves_nothing_else_and_an_own_new_password_keeps_the
     admin = factories.user(company, "admin")
     other = factories.user(company, "kassa", role="user")
     client = factories.signed_in_client(admin)
-    refused = client.post(f"/users/{other.pk}/", {"full_name": "", "email": "", "role": "user",
-                                                  "new_password": "x"})  # too short; "active" unticked
+    refused = client.post(
+        f"/users/{other.pk}/", {"full_name": "", "email": "", "role": "user", "new_password": "x"}
+    )  # too short; "active" unticked
     assert refused.status_code == 200
     assert User.objects.get(pk=other.pk).is_active
-    own = client.post(f"/users/{admin.pk}/", {"full_name": "", "email": "", "role": "admin", "is_active": "on",
-                                              "new_password": "a-new-pass"})
+    own = client.post(
+        f"/users/{admin.pk}/",
+        {"full_name": "", "email": "", "role": "admin", "is_active": "on", "new_password": "a-new-pass"},
+    )
     assert own.status_code == 302
     assert client.get("/users/").status_code == 200  # still signed in

@@ -24,18 +24,32 @@ def _short_exact_timeout():  # type: ignore[no-untyped-def]
 
 def cash_journal(reference: str, day: date, amount: str = "121.00", connector: int = 1) -> JournalIn:
     net = (Decimal(amount) / Decimal("1.21")).quantize(Decimal("0.01"))
-    return JournalIn(reference=reference, kind="cash", connector=connector, date=day, description=f"Kas {reference}",
-                     lines=[LineIn("1000", debit=Decimal(amount), description="Contant"),
-                            LineIn("8000", credit=net, vat_code="2", vat_amount=Decimal(amount) - net,
-                                   description="Omzet hoog")])
+    return JournalIn(
+        reference=reference,
+        kind="cash",
+        connector=connector,
+        date=day,
+        description=f"Kas {reference}",
+        lines=[
+            LineIn("1000", debit=Decimal(amount), description="Contant"),
+            LineIn("8000", credit=net, vat_code="2", vat_amount=Decimal(amount) - net, description="Omzet hoog"),
+        ],
+    )
 
 
 def invoice_journal(reference: str, day: date) -> JournalIn:
-    return JournalIn(reference=reference, kind="invoice", connector=1, date=day, description=f"Factuur {reference}",
-                     relation_code="1000",
-                     lines=[LineIn("1300", debit=Decimal("242.00")),
-                            LineIn("8000", credit=Decimal("200.00"), vat_code="2", vat_amount=Decimal("42.00"),
-                                   description="Levering")])
+    return JournalIn(
+        reference=reference,
+        kind="invoice",
+        connector=1,
+        date=day,
+        description=f"Factuur {reference}",
+        relation_code="1000",
+        lines=[
+            LineIn("1300", debit=Decimal("242.00")),
+            LineIn("8000", credit=Decimal("200.00"), vat_code="2", vat_amount=Decimal("42.00"), description="Levering"),
+        ],
+    )
 
 
 def submit(company, journal_in: JournalIn) -> Journal:  # type: ignore[no-untyped-def]

@@ -49,10 +49,18 @@ def test_fix_the_mapping_then_resend(setup, connected, clocks) -> None:  # type:
     assert journal.status == "failed" and "mapped to 8050" in journal.status_message
     form = setup.client.get("/journals/mapping/1/").content.decode()
     assert "8050 = 8000" not in form and "8000 = 8050" in form
-    saved = setup.client.post("/journals/mapping/1/", {"cash_journal_code": "90", "invoice_journal_code": "70",
-                                                       "walk_in_customer_code": "1", "fallback_sales_gl": "",
-                                                       "fallback_vat_gl": "", "ledger_overrides": "",
-                                                       "vat_overrides": ""})
+    saved = setup.client.post(
+        "/journals/mapping/1/",
+        {
+            "cash_journal_code": "90",
+            "invoice_journal_code": "70",
+            "walk_in_customer_code": "1",
+            "fallback_sales_gl": "",
+            "fallback_vat_gl": "",
+            "ledger_overrides": "",
+            "vat_overrides": "",
+        },
+    )
     assert saved.status_code == 302
     assert setup.client.post(f"/journals/{journal.pk}/resend").status_code == 302
     post_due(clock.now())
@@ -79,8 +87,10 @@ def test_resend_failed_with_progress(setup, connected, clocks) -> None:  # type:
 
 
 def test_mapping_page_refuses_bad_override_lines(setup, connected) -> None:  # type: ignore[no-untyped-def]
-    response = setup.client.post("/journals/mapping/1/", {"cash_journal_code": "90", "invoice_journal_code": "70",
-                                                          "ledger_overrides": "8050 8000"})
+    response = setup.client.post(
+        "/journals/mapping/1/",
+        {"cash_journal_code": "90", "invoice_journal_code": "70", "ledger_overrides": "8050 8000"},
+    )
     assert "write “ERP code = Exact code”" in response.content.decode()
 
 
@@ -108,8 +118,9 @@ def test_resend_and_mapping_changes_write_audit_rows(setup, connected, clocks) -
     ConnectorMapping.objects.create(connector=connected, ledger_overrides={"8000": "8050"})
     journal = submit(setup.company, cash_journal("AUDIT", clocks.now().date()))
     post_due(clock.now())
-    setup.client.post("/journals/mapping/1/", {"cash_journal_code": "90", "invoice_journal_code": "70",
-                                               "ledger_overrides": ""})
+    setup.client.post(
+        "/journals/mapping/1/", {"cash_journal_code": "90", "invoice_journal_code": "70", "ledger_overrides": ""}
+    )
     setup.client.post(f"/journals/{journal.pk}/resend")
     actions = list(AuditEntry.objects.filter(company=setup.company).values_list("action", "actor_label"))
     assert ("mapping.changed", "admin (1001)") in actions and ("journal.resent", "admin (1001)") in actions

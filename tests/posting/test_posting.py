@@ -109,10 +109,19 @@ def test_journals_wait_while_the_connector_needs_reauthorization(setup, connecte
     assert journal.status == "queued"
     assert "1 journal waits for connector 1" in setup.client.get("/journals/").content.decode()
     assert "Waiting: connector 1 is" in setup.client.get(f"/journals/{journal.pk}/").content.decode()
-    setup.client.post("/connectors/1/", {"number": 1, "name": "Exact Online", "region": "sandbox",
-                                         "client_id": setup.app["client_id"], "client_secret": "",
-                                         "callback_url": connected.callback_url, "api_token": "",
-            "api_token_shown": "True"})
+    setup.client.post(
+        "/connectors/1/",
+        {
+            "number": 1,
+            "name": "Exact Online",
+            "region": "sandbox",
+            "client_id": setup.app["client_id"],
+            "client_secret": "",
+            "callback_url": connected.callback_url,
+            "api_token": "",
+            "api_token_shown": "True",
+        },
+    )
     assert setup.authorize().status_code == 200
     assert post_due(clock.now()) == {"posted": 1}
     assert engine.access_token(connected.pk)
@@ -123,8 +132,16 @@ def test_invalid_journal_fails_without_a_call(setup, connected, clocks) -> None:
 
     from ledgerlink.journals.submission import JournalIn, LineIn
 
-    journal = submit(setup.company, JournalIn("BAD", "cash", 1, today(clocks), lines=[
-        LineIn("1000", debit=Decimal("10.00")), LineIn("8050", credit=Decimal("10.00"))]))
+    journal = submit(
+        setup.company,
+        JournalIn(
+            "BAD",
+            "cash",
+            1,
+            today(clocks),
+            lines=[LineIn("1000", debit=Decimal("10.00")), LineIn("8050", credit=Decimal("10.00"))],
+        ),
+    )
     post_due(clock.now())
     journal.refresh_from_db()
     assert journal.status == "failed" and "Line 2: ledger 8050 has no GL account" in journal.status_message

@@ -43,8 +43,11 @@ def test_an_unknown_journal_is_looked_up_where_it_was_sent(setup, connected, clo
     journal.refresh_from_db()
     assert journal.status == "posted"
     assert len(entries_with(setup.sandbox, journal.marker)) == 1
-    assert not [e for e in setup.sandbox.entries(7002)
-                if any(journal.marker in (line.get("notes") or "") for line in e.get("lines", []))]
+    assert not [
+        e
+        for e in setup.sandbox.entries(7002)
+        if any(journal.marker in (line.get("notes") or "") for line in e.get("lines", []))
+    ]
 
 
 def test_tokens_unavailable_during_a_lookup_leave_the_journal_unknown(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]

@@ -28,10 +28,21 @@ def database_url() -> str:
 
 
 def start_worker(clocks, tmp_path: Path, **extra: str) -> subprocess.Popen[str]:  # type: ignore[no-untyped-def]
-    env = service_env(tmp_path, DATABASE_URL=database_url(), LEDGERLINK_EXACT_SANDBOX_URL=clocks.sandbox.base_url,
-                      LEDGERLINK_LOG_LEVEL="WARNING", PYTHONPATH=str(Path(__file__).resolve().parents[2]), **extra)
-    return subprocess.Popen([sys.executable, "-m", "tests.posting.worker_child", clocks.now().isoformat()],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = service_env(
+        tmp_path,
+        DATABASE_URL=database_url(),
+        LEDGERLINK_EXACT_SANDBOX_URL=clocks.sandbox.base_url,
+        LEDGERLINK_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+        **extra,
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.posting.worker_child", clocks.now().isoformat()],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def wait_until(predicate, seconds: float = 90.0) -> bool:  # type: ignore[no-untyped-def]
@@ -51,8 +62,12 @@ def markers_in_exact(sandbox, division: int = 7001) -> list[str]:  # type: ignor
     return found
 
 
-def test_a_worker_killed_mid_post_then_restarted_posts_each_journal_once(setup, connected, clocks,  # type: ignore[no-untyped-def]
-                                                                         tmp_path: Path) -> None:
+def test_a_worker_killed_mid_post_then_restarted_posts_each_journal_once(
+    setup,
+    connected,
+    clocks,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     day = clocks.now().date()
     journals = [submit(setup.company, cash_journal(f"KILL-{n}", day)) for n in range(30)]
     setup.sandbox.add_fault("latency", method="POST", path="GeneralJournalEntries", count=1000, delay_ms=150)
@@ -69,8 +84,9 @@ def test_a_worker_killed_mid_post_then_restarted_posts_each_journal_once(setup, 
     setup.sandbox.clear_faults()
     restarted = start_worker(clocks, tmp_path, LEDGERLINK_SENDING_STUCK_SECONDS="1")
     try:
-        assert wait_until(lambda: Journal.objects.filter(status="posted").count() == len(journals)), \
-            list(Journal.objects.exclude(status="posted").values_list("reference", "status", "status_message"))
+        assert wait_until(lambda: Journal.objects.filter(status="posted").count() == len(journals)), list(
+            Journal.objects.exclude(status="posted").values_list("reference", "status", "status_message")
+        )
     finally:
         restarted.send_signal(signal.SIGTERM)
         restarted.wait(timeout=20)
@@ -84,9 +100,16 @@ def test_two_workers_over_500_journals(setup, connected, clocks, tmp_path: Path)
     # A second connector, on the branch division, so the two workers have two connectors to share.
     callback = "http://demo.localhost/oauth.ashx?provider=2"
     app = setup.sandbox.register_app("Branch", callback)
-    second = connector_actions.create_connector("test", setup.company, number=2, name="Branch", region="sandbox",
-                                                client_id=app["client_id"], client_secret=app["client_secret"],
-                                                callback_url=callback)
+    second = connector_actions.create_connector(
+        "test",
+        setup.company,
+        number=2,
+        name="Branch",
+        region="sandbox",
+        client_id=app["client_id"],
+        client_secret=app["client_secret"],
+        callback_url=callback,
+    )
     second = connector_actions.authorize_with_code("test", second, setup.sandbox.authorize(app["client_id"]))
     connector_actions.choose_division("test", second, 7002)
     day = clocks.now().date()
@@ -94,8 +117,9 @@ def test_two_workers_over_500_journals(setup, connected, clocks, tmp_path: Path)
         submit(setup.company, cash_journal(f"BULK-{n}", day - timedelta(days=n % 5), connector=1 + n % 2))
     workers = [start_worker(clocks, tmp_path) for _ in range(2)]
     try:
-        assert wait_until(lambda: Journal.objects.filter(status="posted").count() == 500, seconds=240), \
-            dict(Journal.objects.values_list("status").annotate())
+        assert wait_until(lambda: Journal.objects.filter(status="posted").count() == 500, seconds=240), dict(
+            Journal.objects.values_list("status").annotate()
+        )
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)

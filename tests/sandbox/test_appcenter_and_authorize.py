@@ -22,8 +22,10 @@ def test_app_center_registers_lists_and_deletes_an_app(exact_sandbox: SandboxHan
     with exact_sandbox.client() as browser:
         page = browser.get("/appcenter")
         assert page.status_code == 200 and 'for="redirect_uri">Redirect URI' in page.text
-        created = browser.post("/appcenter/apps", data={
-            "name": "ledgerlink demo", "redirect_uri": "http://demo.localhost:8000/oauth.ashx?provider=25"})
+        created = browser.post(
+            "/appcenter/apps",
+            data={"name": "ledgerlink demo", "redirect_uri": "http://demo.localhost:8000/oauth.ashx?provider=25"},
+        )
         assert created.status_code == 201
         client_id = _text_of(created.text, "client_id")
         assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", client_id)
@@ -37,23 +39,31 @@ def test_app_center_registers_lists_and_deletes_an_app(exact_sandbox: SandboxHan
     assert exact_sandbox.state()["apps"] == []
 
 
-@pytest.mark.parametrize("uri", [
-    "https://retail.example.com/oauth.ashx?provider=25", "http://localhost:8000/cb", "http://127.0.0.1:9/cb",
-    "http://demo.localhost:8000/oauth.ashx?provider=1",
-])
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://retail.example.com/oauth.ashx?provider=25",
+        "http://localhost:8000/cb",
+        "http://127.0.0.1:9/cb",
+        "http://demo.localhost:8000/oauth.ashx?provider=1",
+    ],
+)
 def test_redirect_uris_that_are_accepted(exact_sandbox: SandboxHandle, uri: str) -> None:
     with exact_sandbox.client() as browser:
         assert browser.post("/appcenter/apps", data={"name": "a", "redirect_uri": uri}).status_code == 201
 
 
-@pytest.mark.parametrize(("uri", "message"), [
-    ("http://retail.example.com/cb", "must use https"),
-    ("http://localhost.example.com/cb", "must use https"),
-    ("ftp://example.com/cb", "absolute URL"),
-    ("/relative/cb", "absolute URL"),
-    ("https://example.com/cb#frag", "fragment"),
-    ("", "required"),
-])
+@pytest.mark.parametrize(
+    ("uri", "message"),
+    [
+        ("http://retail.example.com/cb", "must use https"),
+        ("http://localhost.example.com/cb", "must use https"),
+        ("ftp://example.com/cb", "absolute URL"),
+        ("/relative/cb", "absolute URL"),
+        ("https://example.com/cb#frag", "fragment"),
+        ("", "required"),
+    ],
+)
 def test_redirect_uris_that_are_refused(exact_sandbox: SandboxHandle, uri: str, message: str) -> None:
     with exact_sandbox.client() as browser:
         response = browser.post("/appcenter/apps", data={"name": "a", "redirect_uri": uri})
@@ -74,17 +84,25 @@ def app(exact_sandbox: SandboxHandle) -> dict[str, str]:
 
 
 def _params(app: dict[str, str], **extra: str) -> dict[str, str]:
-    return {"client_id": app["client_id"], "redirect_uri": app["redirect_uri"], "response_type": "code",
-            "state": "s-123", **extra}
+    return {
+        "client_id": app["client_id"],
+        "redirect_uri": app["redirect_uri"],
+        "response_type": "code",
+        "state": "s-123",
+        **extra,
+    }
 
 
 def _login(browser: httpx.Client, app: dict[str, str], password: str = "demo") -> httpx.Response:
-    return browser.post("/api/oauth2/auth", data={**_params(app), "action": "login",
-                                                  "username": "demo@exact.example", "password": password})
+    return browser.post(
+        "/api/oauth2/auth",
+        data={**_params(app), "action": "login", "username": "demo@exact.example", "password": password},
+    )
 
 
-def test_full_browser_flow_allow_redirects_with_an_encoded_code(exact_sandbox: SandboxHandle,
-                                                                app: dict[str, str]) -> None:
+def test_full_browser_flow_allow_redirects_with_an_encoded_code(
+    exact_sandbox: SandboxHandle, app: dict[str, str]
+) -> None:
     with exact_sandbox.client() as browser:
         form = browser.get("/api/oauth2/auth", params=_params(app))
         assert form.status_code == 200 and 'name="password"' in form.text
@@ -98,9 +116,16 @@ def test_full_browser_flow_allow_redirects_with_an_encoded_code(exact_sandbox: S
     assert "%21" in location and "!" not in location  # the code holds "!" and arrives URL-encoded
     query = parse_qs(urlsplit(location).query)
     assert query["state"] == ["s-123"] and query["provider"] == ["25"]
-    token = exact_sandbox.client().post("/api/oauth2/token", data={
-        "grant_type": "authorization_code", "code": query["code"][0], "redirect_uri": app["redirect_uri"],
-        "client_id": app["client_id"], "client_secret": app["client_secret"]})
+    token = exact_sandbox.client().post(
+        "/api/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": query["code"][0],
+            "redirect_uri": app["redirect_uri"],
+            "client_id": app["client_id"],
+            "client_secret": app["client_secret"],
+        },
+    )
     assert token.status_code == 200
 
 
@@ -110,11 +135,13 @@ def test_cancel_redirects_with_access_denied(exact_sandbox: SandboxHandle, app: 
         answer = browser.post("/api/oauth2/auth", data={**_params(app), "action": "cancel"})
     assert answer.status_code == 302
     assert parse_qs(urlsplit(answer.headers["location"]).query) == {
-        "provider": ["25"], "error": ["access_denied"], "state": ["s-123"]}
+        "provider": ["25"],
+        "error": ["access_denied"],
+        "state": ["s-123"],
+    }
 
 
-def test_wrong_password_shows_the_form_again_with_an_error(exact_sandbox: SandboxHandle,
-                                                           app: dict[str, str]) -> None:
+def test_wrong_password_shows_the_form_again_with_an_error(exact_sandbox: SandboxHandle, app: dict[str, str]) -> None:
     with exact_sandbox.client() as browser:
         answer = _login(browser, app, password="wrong")
         assert answer.status_code == 200 and "incorrect" in answer.text and 'name="password"' in answer.text
@@ -133,8 +160,9 @@ def test_session_skips_login_unless_force_login(exact_sandbox: SandboxHandle, ap
         assert 'name="password"' in forced.text
 
 
-def test_redirect_uri_mismatch_shows_exacts_page_and_never_redirects(exact_sandbox: SandboxHandle,
-                                                                     app: dict[str, str]) -> None:
+def test_redirect_uri_mismatch_shows_exacts_page_and_never_redirects(
+    exact_sandbox: SandboxHandle, app: dict[str, str]
+) -> None:
     wrong = "http://demo.localhost:8000/oauth.ashx?provider=26"
     with exact_sandbox.client() as browser:
         answer = browser.get("/api/oauth2/auth", params=_params(app, redirect_uri=wrong))
@@ -146,20 +174,22 @@ def test_redirect_uri_mismatch_shows_exacts_page_and_never_redirects(exact_sandb
 
 def test_unknown_client_gets_an_error_page(exact_sandbox: SandboxHandle) -> None:
     with exact_sandbox.client() as browser:
-        answer = browser.get("/api/oauth2/auth", params={"client_id": "00000000-0000-0000-0000-000000000000",
-                                                         "redirect_uri": "https://x.example/cb"})
+        answer = browser.get(
+            "/api/oauth2/auth",
+            params={"client_id": "00000000-0000-0000-0000-000000000000", "redirect_uri": "https://x.example/cb"},
+        )
     assert answer.status_code == 400 and "is not registered" in answer.text and "location" not in answer.headers
 
 
-def test_unsupported_response_type_is_reported_to_the_callback(exact_sandbox: SandboxHandle,
-                                                                app: dict[str, str]) -> None:
+def test_unsupported_response_type_is_reported_to_the_callback(
+    exact_sandbox: SandboxHandle, app: dict[str, str]
+) -> None:
     with exact_sandbox.client() as browser:
         answer = browser.get("/api/oauth2/auth", params=_params(app, response_type="token"))
     assert answer.status_code == 302 and "error=unsupported_response_type" in answer.headers["location"]
 
 
-def test_client_id_in_braces_and_upper_case_is_the_same_app(exact_sandbox: SandboxHandle,
-                                                            app: dict[str, str]) -> None:
+def test_client_id_in_braces_and_upper_case_is_the_same_app(exact_sandbox: SandboxHandle, app: dict[str, str]) -> None:
     braced = "{" + app["client_id"].upper() + "}"
     with exact_sandbox.client() as browser:
         answer = browser.get("/api/oauth2/auth", params=_params(app, client_id=braced))

@@ -23,8 +23,15 @@ def test_register_an_app_and_authorize_it_in_chromium(exact_sandbox: SandboxHand
     client_secret = page.locator("#client_secret").inner_text()
     assert page.locator("#webhook_secret").inner_text()
 
-    query = urlencode({"client_id": client_id, "redirect_uri": callback, "response_type": "code",
-                       "state": "browser-state", "force_login": "1"})
+    query = urlencode(
+        {
+            "client_id": client_id,
+            "redirect_uri": callback,
+            "response_type": "code",
+            "state": "browser-state",
+            "force_login": "1",
+        }
+    )
     page.goto(f"{exact_sandbox.base_url}/api/oauth2/auth?{query}")
     page.get_by_label("Username").fill("demo@exact.example")
     page.get_by_label("Password").fill("wrong")
@@ -37,9 +44,17 @@ def test_register_an_app_and_authorize_it_in_chromium(exact_sandbox: SandboxHand
     params = parse_qs(urlsplit(page.url).query)
     assert params["state"] == ["browser-state"]
 
-    token = httpx.post(f"{exact_sandbox.base_url}/api/oauth2/token", data={
-        "grant_type": "authorization_code", "code": params["code"][0], "redirect_uri": callback,
-        "client_id": client_id, "client_secret": client_secret}, timeout=10)
+    token = httpx.post(
+        f"{exact_sandbox.base_url}/api/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": params["code"][0],
+            "redirect_uri": callback,
+            "client_id": client_id,
+            "client_secret": client_secret,
+        },
+        timeout=10,
+    )
     assert token.status_code == 200 and token.json()["expires_in"] == "600"
 
     page.goto(f"{exact_sandbox.base_url}/appcenter")

@@ -14,9 +14,22 @@ from exact_sandbox.server import BackgroundSandbox
 
 
 def test_python_dash_m_serves_and_announces_readiness() -> None:
-    process = subprocess.Popen([sys.executable, "-m", "exact_sandbox", "--port", "0", "--frozen-clock",
-                                "2026-03-10T10:00:00Z", "--log-level", "WARNING"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "exact_sandbox",
+            "--port",
+            "0",
+            "--frozen-clock",
+            "2026-03-10T10:00:00Z",
+            "--log-level",
+            "WARNING",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         line = process.stdout.readline()

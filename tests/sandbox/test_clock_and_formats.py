@@ -52,10 +52,13 @@ def test_parse_instant_defaults_to_utc() -> None:
     assert parse_instant("2026-03-10T14:00:00+02:00") == datetime(2026, 3, 10, 12, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("instant", "wall"), [
-    (datetime(2025, 3, 10, 13, 5, 11, 433_000, tzinfo=UTC), datetime(2025, 3, 10, 14, 5, 11, 433_000, tzinfo=UTC)),
-    (datetime(2026, 6, 25, 14, 17, 9, tzinfo=UTC), datetime(2026, 6, 25, 16, 17, 9, tzinfo=UTC)),  # CEST
-])
+@pytest.mark.parametrize(
+    ("instant", "wall"),
+    [
+        (datetime(2025, 3, 10, 13, 5, 11, 433_000, tzinfo=UTC), datetime(2025, 3, 10, 14, 5, 11, 433_000, tzinfo=UTC)),
+        (datetime(2026, 6, 25, 14, 17, 9, tzinfo=UTC), datetime(2026, 6, 25, 16, 17, 9, tzinfo=UTC)),  # CEST
+    ],
+)
 def test_exact_date_writes_dutch_wall_clock_time_as_utc(instant: datetime, wall: datetime) -> None:
     text = exact_date(instant)
     assert text == f"/Date({int(wall.timestamp() * 1000)})/"
@@ -69,11 +72,14 @@ def test_date_only_input_is_local_midnight() -> None:
         parse_input_datetime("30-05-2024")
 
 
-@pytest.mark.parametrize(("instant", "text"), [
-    (datetime(2022, 10, 11, 21, 18, 20, tzinfo=UTC), "10/11/2022 9:18:20 PM"),
-    (datetime(2022, 10, 28, 0, 5, 0, tzinfo=UTC), "10/28/2022 12:05:00 AM"),
-    (datetime(2022, 1, 2, 12, 0, 9, tzinfo=UTC), "1/2/2022 12:00:09 PM"),
-])
+@pytest.mark.parametrize(
+    ("instant", "text"),
+    [
+        (datetime(2022, 10, 11, 21, 18, 20, tzinfo=UTC), "10/11/2022 9:18:20 PM"),
+        (datetime(2022, 10, 28, 0, 5, 0, tzinfo=UTC), "10/28/2022 12:05:00 AM"),
+        (datetime(2022, 1, 2, 12, 0, 9, tzinfo=UTC), "1/2/2022 12:00:09 PM"),
+    ],
+)
 def test_us_timestamp(instant: datetime, text: str) -> None:
     assert us_timestamp(instant) == text
 

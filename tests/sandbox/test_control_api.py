@@ -19,13 +19,21 @@ def http(exact_sandbox: SandboxHandle) -> httpx.Client:
         yield client
 
 
-def test_reset_restores_the_seed_the_clock_and_forgets_everything(exact_sandbox: SandboxHandle,
-                                                                  conn: Connection) -> None:
+def test_reset_restores_the_seed_the_clock_and_forgets_everything(
+    exact_sandbox: SandboxHandle, conn: Connection
+) -> None:
     start = exact_sandbox.now()
     ids = conn.gl_ids()
-    conn.post("/api/v1/7001/generaljournalentry/GeneralJournalEntries", {"JournalCode": "91",
-              "GeneralJournalEntryLines": [{"GLAccount": ids["1000"], "AmountFC": 1},
-                                           {"GLAccount": ids["4900"], "AmountFC": -1}]})
+    conn.post(
+        "/api/v1/7001/generaljournalentry/GeneralJournalEntries",
+        {
+            "JournalCode": "91",
+            "GeneralJournalEntryLines": [
+                {"GLAccount": ids["1000"], "AmountFC": 1},
+                {"GLAccount": ids["4900"], "AmountFC": -1},
+            ],
+        },
+    )
     exact_sandbox.close_period(7001, start.year, 1)
     exact_sandbox.set_limits(minutely=5)
     exact_sandbox.add_fault("status", status=500)
@@ -36,8 +44,13 @@ def test_reset_restores_the_seed_the_clock_and_forgets_everything(exact_sandbox:
     assert state["divisions"][0]["entries"] == {"general": 0, "sales": 0}
     assert state["divisions"][0]["closed_periods"] == []
     assert state["limits"]["minutely"] == 60 and exact_sandbox.now() == start
-    assert state["tokens"] == {"issued": 0, "refreshed": 0, "rejected": {}, "active_authorizations": 0,
-                               "calls_today": []}
+    assert state["tokens"] == {
+        "issued": 0,
+        "refreshed": 0,
+        "rejected": {},
+        "active_authorizations": 0,
+        "calls_today": [],
+    }
     assert conn.get("/api/v1/current/Me").status_code == 401  # tokens are gone
     exact_sandbox.reset(clock="2027-01-02T03:04:05Z")
     assert exact_sandbox.now() == datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -47,13 +60,27 @@ def test_state_is_side_effect_free_and_complete(exact_sandbox: SandboxHandle, co
     conn.get("/api/v1/7001/financial/GLAccounts")
     first = exact_sandbox.state()
     assert first == exact_sandbox.state()
-    assert {"now", "clock_mode", "limits", "apps", "users", "divisions", "tokens", "rate_limits", "error_budget",
-            "faults"} <= set(first)
+    assert {
+        "now",
+        "clock_mode",
+        "limits",
+        "apps",
+        "users",
+        "divisions",
+        "tokens",
+        "rate_limits",
+        "error_budget",
+        "faults",
+    } <= set(first)
     assert first["clock_mode"] == "frozen"
     assert {u["username"]: u["divisions"] for u in first["users"]} == {
-        "demo@exact.example": [7001, 7002], "filiaal@exact.example": [7002]}
+        "demo@exact.example": [7001, 7002],
+        "filiaal@exact.example": [7002],
+    }
     assert [(d["code"], d["description"]) for d in first["divisions"]] == [
-        (7001, "Demo Retail BV"), (7002, "Demo Retail Filiaal")]
+        (7001, "Demo Retail BV"),
+        (7002, "Demo Retail Filiaal"),
+    ]
     assert first["apps"][0]["client_id"] == conn.app["client_id"] and "client_secret" not in first["apps"][0]
     assert first["tokens"]["calls_today"] == [{"client_id": conn.app["client_id"], "user": DEMO_USER, "calls": 1}]
 
@@ -72,8 +99,12 @@ def test_clock_moves_and_refuses_nonsense(exact_sandbox: SandboxHandle, http: ht
 def test_limits_validate(exact_sandbox: SandboxHandle, http: httpx.Client) -> None:
     assert http.post("/_sandbox/limits", json={"minutely": -1}).status_code == 400
     assert http.post("/_sandbox/limits", json={"hourly": 5}).status_code == 400
-    assert http.get("/_sandbox/limits").json() == {"minutely": 60, "daily": 5000, "token_calls_per_day": 200,
-                                                   "errors_per_hour": 10}
+    assert http.get("/_sandbox/limits").json() == {
+        "minutely": 60,
+        "daily": 5000,
+        "token_calls_per_day": 200,
+        "errors_per_hour": 10,
+    }
 
 
 def test_period_close_validates(exact_sandbox: SandboxHandle, http: httpx.Client) -> None:
@@ -93,12 +124,15 @@ def test_apps_and_authorize(exact_sandbox: SandboxHandle, http: httpx.Client) ->
     again = exact_sandbox.register_app("Control", "https://demo.example/oauth.ashx?provider=3")
     assert again["client_id"] != app["client_id"]
     assert http.delete(f"/_sandbox/apps/{again['client_id']}").status_code == 204
-    answer = http.post("/_sandbox/authorize", json={"client_id": app["client_id"], "user": DEMO_USER,
-                                                    "state": "abc"}).json()
+    answer = http.post(
+        "/_sandbox/authorize", json={"client_id": app["client_id"], "user": DEMO_USER, "state": "abc"}
+    ).json()
     assert answer["redirect_url"].startswith("https://demo.example/oauth.ashx?provider=3&code=")
     assert answer["redirect_url"].endswith("&state=abc") and "!" in answer["code"]
-    wrong = http.post("/_sandbox/authorize", json={"client_id": app["client_id"], "user": DEMO_USER,
-                                                   "redirect_uri": "https://demo.example/other"})
+    wrong = http.post(
+        "/_sandbox/authorize",
+        json={"client_id": app["client_id"], "user": DEMO_USER, "redirect_uri": "https://demo.example/other"},
+    )
     assert wrong.status_code == 400 and "is not valid" in wrong.json()["error"]
     assert http.post("/_sandbox/authorize", json={"client_id": app["client_id"], "user": "nobody"}).status_code == 400
     assert http.delete(f"/_sandbox/apps/{app['client_id']}").status_code == 204

@@ -17,9 +17,13 @@ GL = "/api/v1/7001/financial/GLAccounts"
 
 def entry_body(conn: Connection) -> dict[str, object]:
     ids = conn.gl_ids()
-    return {"JournalCode": "91", "GeneralJournalEntryLines": [
-        {"GLAccount": ids["1000"], "AmountFC": 7, "Description": "REF-1"},
-        {"GLAccount": ids["4900"], "AmountFC": -7, "Description": "REF-1"}]}
+    return {
+        "JournalCode": "91",
+        "GeneralJournalEntryLines": [
+            {"GLAccount": ids["1000"], "AmountFC": 7, "Description": "REF-1"},
+            {"GLAccount": ids["4900"], "AmountFC": -7, "Description": "REF-1"},
+        ],
+    }
 
 
 def test_status_fault_answers_then_goes_away(exact_sandbox: SandboxHandle, conn: Connection) -> None:
@@ -47,31 +51,36 @@ def test_faults_hit_the_token_endpoint_too(exact_sandbox: SandboxHandle, conn: C
     assert exact_sandbox.issue_tokens(conn.app)["token_type"] == "bearer"
 
 
-def test_drop_after_commit_stores_the_entry_but_never_answers(exact_sandbox: SandboxHandle,
-                                                              conn: Connection) -> None:
+def test_drop_after_commit_stores_the_entry_but_never_answers(exact_sandbox: SandboxHandle, conn: Connection) -> None:
     exact_sandbox.add_fault("drop_after_commit", path="GeneralJournalEntries$", method="POST")
     with pytest.raises(httpx.RemoteProtocolError):
         conn.post(GJE, entry_body(conn))
     (stored,) = exact_sandbox.entries(7001)
-    found = conn.get("/api/v1/7001/generaljournalentry/GeneralJournalEntryLines",
-                     **{"$select": "EntryID", "$filter": "Description eq 'REF-1'"}).json()["d"]["results"]
+    found = conn.get(
+        "/api/v1/7001/generaljournalentry/GeneralJournalEntryLines",
+        **{"$select": "EntryID", "$filter": "Description eq 'REF-1'"},
+    ).json()["d"]["results"]
     assert {row["EntryID"] for row in found} == {stored["entry_id"]}
 
 
-def test_drop_after_commit_on_refresh_rotates_the_token_unseen(exact_sandbox: SandboxHandle,
-                                                               conn: Connection) -> None:
+def test_drop_after_commit_on_refresh_rotates_the_token_unseen(exact_sandbox: SandboxHandle, conn: Connection) -> None:
     exact_sandbox.advance(600)
     exact_sandbox.add_fault("drop_after_commit", path="/api/oauth2/token")
-    data = {"grant_type": "refresh_token", "refresh_token": conn.tokens["refresh_token"],
-            "client_id": conn.app["client_id"], "client_secret": conn.app["client_secret"]}
+    data = {
+        "grant_type": "refresh_token",
+        "refresh_token": conn.tokens["refresh_token"],
+        "client_id": conn.app["client_id"],
+        "client_secret": conn.app["client_secret"],
+    }
     with pytest.raises(httpx.RemoteProtocolError):
         conn.http.post("/api/oauth2/token", data=data)
     retry = conn.http.post("/api/oauth2/token", data=data)
     assert retry.status_code == 401 and retry.json()["error_description"] == "Old refresh token used."
 
 
-def test_timeout_holds_the_request_then_closes_without_doing_the_work(exact_sandbox: SandboxHandle,
-                                                                      conn: Connection) -> None:
+def test_timeout_holds_the_request_then_closes_without_doing_the_work(
+    exact_sandbox: SandboxHandle, conn: Connection
+) -> None:
     exact_sandbox.add_fault("timeout", path="GeneralJournalEntries$", method="POST", delay_ms=400)
     with pytest.raises(httpx.ReadTimeout):
         conn.http.post(GJE, json=entry_body(conn), headers=conn.headers, timeout=0.1)
@@ -93,9 +102,14 @@ def test_clearing_and_validating_faults(exact_sandbox: SandboxHandle, conn: Conn
     exact_sandbox.clear_faults()
     assert conn.get(GL).status_code == 200
     with exact_sandbox.client() as http:
-        for spec in ({"kind": "explode"}, {"kind": "status", "status": 200}, {"kind": "status", "path": "("},
-                     {"kind": "latency", "delay_ms": 60_000}, {"kind": "status", "count": 0},
-                     {"kind": "status", "count": "two"}):
+        for spec in (
+            {"kind": "explode"},
+            {"kind": "status", "status": 200},
+            {"kind": "status", "path": "("},
+            {"kind": "latency", "delay_ms": 60_000},
+            {"kind": "status", "count": 0},
+            {"kind": "status", "count": "two"},
+        ):
             answer = http.post("/_sandbox/faults", json=spec)
             assert answer.status_code == 400 and answer.json()["error"], spec
 

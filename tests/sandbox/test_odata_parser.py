@@ -29,9 +29,17 @@ from exact_sandbox.odata import (
 )
 
 GUID = uuid.UUID("3c534e79-c4fe-44d2-9765-00b30573c2de")
-ROW = {"Code": "  8000", "Description": "Omzet hoog", "ID": GUID, "Amount": Decimal("12.50"),
-       "Type": 110, "Hid": Int64(7), "IsBlocked": False, "Created": datetime(2025, 3, 10, 13, 5, tzinfo=UTC),
-       "Notes": None}
+ROW = {
+    "Code": "  8000",
+    "Description": "Omzet hoog",
+    "ID": GUID,
+    "Amount": Decimal("12.50"),
+    "Type": 110,
+    "Hid": Int64(7),
+    "IsBlocked": False,
+    "Created": datetime(2025, 3, 10, 13, 5, tzinfo=UTC),
+    "Notes": None,
+}
 
 
 def test_literals_are_typed() -> None:
@@ -67,64 +75,73 @@ def test_tree_shape_of_not_and_functions() -> None:
     assert parse_filter("trim(Code) eq '8000'") == Compare("eq", Call("trim", (Prop("Code"),)), Literal("8000"))
 
 
-@pytest.mark.parametrize(("expression", "expected"), [
-    ("trim(Code) eq '8000'", True),
-    ("Code eq '8000'", False),
-    ("Code eq '  8000'", True),
-    ("substringof('hoog', Description)", True),
-    ("substringof('laag', Description)", False),
-    ("startswith(Description, 'Omzet')", True),
-    ("endswith(Description, 'hoog')", True),
-    ("tolower(Description) eq 'omzet hoog'", True),
-    ("toupper(Description) eq 'OMZET HOOG'", True),
-    ("length(Description) eq 10", True),
-    (f"ID eq guid'{GUID}'", True),
-    (f"ID ne guid'{GUID}'", False),
-    ("Amount gt 12", True),
-    ("Amount ge 12.5", True),
-    ("Amount lt 12.5M", False),
-    ("Amount le 12.50", True),
-    ("Hid eq 7L", True),
-    ("Hid gt 6L and Hid lt 8L", True),
-    ("IsBlocked eq false", True),
-    ("not (IsBlocked eq false)", False),
-    ("Notes eq null", True),
-    ("Notes ne null", False),
-    ("Notes gt 'a'", False),
-    ("substringof('x', Notes)", False),
-    ("Created gt datetime'2025-03-10'", True),
-    ("Created lt datetime'2025-03-10T00:00:00Z'", False),
-])
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("trim(Code) eq '8000'", True),
+        ("Code eq '8000'", False),
+        ("Code eq '  8000'", True),
+        ("substringof('hoog', Description)", True),
+        ("substringof('laag', Description)", False),
+        ("startswith(Description, 'Omzet')", True),
+        ("endswith(Description, 'hoog')", True),
+        ("tolower(Description) eq 'omzet hoog'", True),
+        ("toupper(Description) eq 'OMZET HOOG'", True),
+        ("length(Description) eq 10", True),
+        (f"ID eq guid'{GUID}'", True),
+        (f"ID ne guid'{GUID}'", False),
+        ("Amount gt 12", True),
+        ("Amount ge 12.5", True),
+        ("Amount lt 12.5M", False),
+        ("Amount le 12.50", True),
+        ("Hid eq 7L", True),
+        ("Hid gt 6L and Hid lt 8L", True),
+        ("IsBlocked eq false", True),
+        ("not (IsBlocked eq false)", False),
+        ("Notes eq null", True),
+        ("Notes ne null", False),
+        ("Notes gt 'a'", False),
+        ("substringof('x', Notes)", False),
+        ("Created gt datetime'2025-03-10'", True),
+        ("Created lt datetime'2025-03-10T00:00:00Z'", False),
+    ],
+)
 def test_evaluation(expression: str, expected: bool) -> None:
     assert matches(parse_filter(expression, ROW.keys()), ROW) is expected
 
 
-@pytest.mark.parametrize(("expression", "message"), [
-    ("Code eq", "Syntax error"),
-    ("(Code eq '1'", r"'\)' expected"),
-    ("Code eq '1')", r"unexpected '\)'"),
-    ("Code eq '1' and", "Syntax error"),
-    ("Nope eq 1", "No property 'Nope'"),
-    ("frobnicate(Code)", "Unknown function"),
-    ("trim(Code, Code) eq '1'", "takes 1 argument"),
-    ("Code eq 'unterminated", "Syntax error"),
-    ("ID eq guid'not-a-guid'", "Edm.Guid"),
-    ("Created eq datetime'yesterday'", "Edm.DateTime"),
-    ("Code eq 1 = 2", "Syntax error"),
-    ("", "Expression expected"),
-])
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("Code eq", "Syntax error"),
+        ("(Code eq '1'", r"'\)' expected"),
+        ("Code eq '1')", r"unexpected '\)'"),
+        ("Code eq '1' and", "Syntax error"),
+        ("Nope eq 1", "No property 'Nope'"),
+        ("frobnicate(Code)", "Unknown function"),
+        ("trim(Code, Code) eq '1'", "takes 1 argument"),
+        ("Code eq 'unterminated", "Syntax error"),
+        ("ID eq guid'not-a-guid'", "Edm.Guid"),
+        ("Created eq datetime'yesterday'", "Edm.DateTime"),
+        ("Code eq 1 = 2", "Syntax error"),
+        ("", "Expression expected"),
+    ],
+)
 def test_syntax_errors(expression: str, message: str) -> None:
     with pytest.raises(ODataError, match=message):
         parse_filter(expression, ROW.keys())
 
 
-@pytest.mark.parametrize(("expression", "message"), [
-    ("ID eq '3c534e79-c4fe-44d2-9765-00b30573c2de'", "'Edm.Guid' and 'Edm.String'"),
-    ("Code eq 8000", "'Edm.String' and 'Edm.Decimal'"),
-    ("IsBlocked gt false", "not defined"),
-    ("trim(Type) eq '1'", "needs Edm.String"),
-    ("Code", "boolean expression"),
-])
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("ID eq '3c534e79-c4fe-44d2-9765-00b30573c2de'", "'Edm.Guid' and 'Edm.String'"),
+        ("Code eq 8000", "'Edm.String' and 'Edm.Decimal'"),
+        ("IsBlocked gt false", "not defined"),
+        ("trim(Type) eq '1'", "needs Edm.String"),
+        ("Code", "boolean expression"),
+    ],
+)
 def test_type_errors_like_exact(expression: str, message: str) -> None:
     tree = parse_filter(expression, ROW.keys())
     with pytest.raises(ODataError, match=message):
@@ -132,18 +149,37 @@ def test_type_errors_like_exact(expression: str, message: str) -> None:
 
 
 def test_parse_query_options() -> None:
-    query = parse_query({"$select": "Code,ID", "$orderby": "Code desc, ID", "$top": "5", "$skip": "2",
-                         "$filter": "Type eq 110", "$inlinecount": "allpages"}, list(ROW))
+    query = parse_query(
+        {
+            "$select": "Code,ID",
+            "$orderby": "Code desc, ID",
+            "$top": "5",
+            "$skip": "2",
+            "$filter": "Type eq 110",
+            "$inlinecount": "allpages",
+        },
+        list(ROW),
+    )
     assert query.select == ["Code", "ID"]
     assert query.orderby == [("Code", True), ("ID", False)]
     assert (query.top, query.skip, query.inlinecount) == (5, 2, True)
 
 
-@pytest.mark.parametrize("args", [
-    {"$select": "Code,Nope"}, {"$orderby": "Nope"}, {"$orderby": "Code sideways"}, {"$top": "-1"},
-    {"$top": "ten"}, {"$skip": "1.5"}, {"$expand": "Lines"}, {"$frobnicate": "1"}, {"$format": "xml"},
-    {"$inlinecount": "some"},
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"$select": "Code,Nope"},
+        {"$orderby": "Nope"},
+        {"$orderby": "Code sideways"},
+        {"$top": "-1"},
+        {"$top": "ten"},
+        {"$skip": "1.5"},
+        {"$expand": "Lines"},
+        {"$frobnicate": "1"},
+        {"$format": "xml"},
+        {"$inlinecount": "some"},
+    ],
+)
 def test_parse_query_refuses(args: dict[str, str]) -> None:
     with pytest.raises(ODataError):
         parse_query(args, list(ROW))
@@ -181,24 +217,40 @@ def test_a_full_last_page_still_links_to_an_empty_one() -> None:
     assert run_query(_rows(60), Query(skiptoken=page.next_token), "ID", 60).rows == []
 
 
-@given(st.one_of(
-    st.text(max_size=20), st.integers(-10**12, 10**12), st.uuids(), st.booleans(), st.none(),
-    st.integers(-10**12, 10**12).map(Int64),
-    st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-10**9, max_value=10**9),
-    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1))
-    .map(lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000, tzinfo=AMSTERDAM)),
-))
+@given(
+    st.one_of(
+        st.text(max_size=20),
+        st.integers(-(10**12), 10**12),
+        st.uuids(),
+        st.booleans(),
+        st.none(),
+        st.integers(-(10**12), 10**12).map(Int64),
+        st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-(10**9), max_value=10**9),
+        st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1)).map(
+            lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000, tzinfo=AMSTERDAM)
+        ),
+    )
+)
 def test_format_and_parse_literal_round_trip(value: object) -> None:
     parsed = parse_literal(format_literal(value))
     assert parsed == value
     assert type(parsed) is type(value) or (isinstance(value, Decimal) and value == value.to_integral_value())
 
 
-@given(st.lists(st.integers(-50, 50), max_size=40), st.integers(-50, 50),
-       st.sampled_from(["eq", "ne", "gt", "ge", "lt", "le"]))
+@given(
+    st.lists(st.integers(-50, 50), max_size=40),
+    st.integers(-50, 50),
+    st.sampled_from(["eq", "ne", "gt", "ge", "lt", "le"]),
+)
 def test_comparisons_agree_with_python(values: list[int], bound: int, op: str) -> None:
     rows = [{"ID": uuid.UUID(int=i + 1), "V": v} for i, v in enumerate(values)]
-    python = {"eq": int.__eq__, "ne": int.__ne__, "gt": int.__gt__, "ge": int.__ge__, "lt": int.__lt__,
-              "le": int.__le__}[op]
+    python = {
+        "eq": int.__eq__,
+        "ne": int.__ne__,
+        "gt": int.__gt__,
+        "ge": int.__ge__,
+        "lt": int.__lt__,
+        "le": int.__le__,
+    }[op]
     page = run_query(rows, Query(filter=parse_filter(f"V {op} {bound}")), "ID", 1000)
     assert [r["V"] for r in page.rows] == [v for v in values if python(v, bound)]

@@ -8,8 +8,14 @@ from exact_sandbox.testing import SandboxHandle
 
 from .conftest import Connection, connect
 
-HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-RateLimit-Minutely-Limit",
-           "X-RateLimit-Minutely-Remaining", "X-RateLimit-Minutely-Reset")
+HEADERS = (
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "X-RateLimit-Minutely-Limit",
+    "X-RateLimit-Minutely-Remaining",
+    "X-RateLimit-Minutely-Reset",
+)
 GL = "/api/v1/7001/financial/GLAccounts"
 
 
@@ -17,8 +23,7 @@ def epoch_ms(when: datetime) -> str:
     return str(int(when.timestamp() * 1000))
 
 
-def test_every_answer_carries_six_headers_in_epoch_milliseconds(exact_sandbox: SandboxHandle,
-                                                                conn: Connection) -> None:
+def test_every_answer_carries_six_headers_in_epoch_milliseconds(exact_sandbox: SandboxHandle, conn: Connection) -> None:
     exact_sandbox.set_clock("2026-05-13T08:18:25+00:00")
     conn.tokens = exact_sandbox.issue_tokens(conn.app)
     first = conn.get(GL)
@@ -33,8 +38,9 @@ def test_every_answer_carries_six_headers_in_epoch_milliseconds(exact_sandbox: S
     assert error.status_code == 400 and error.headers["X-RateLimit-Minutely-Remaining"] == "58"
 
 
-def test_the_61st_call_in_a_clock_minute_is_429_with_only_minutely_headers(exact_sandbox: SandboxHandle,
-                                                                            conn: Connection) -> None:
+def test_the_61st_call_in_a_clock_minute_is_429_with_only_minutely_headers(
+    exact_sandbox: SandboxHandle, conn: Connection
+) -> None:
     exact_sandbox.set_clock("2026-05-13T08:18:00+00:00")
     conn.tokens = exact_sandbox.issue_tokens(conn.app)
     for n in range(60):
@@ -42,7 +48,10 @@ def test_the_61st_call_in_a_clock_minute_is_429_with_only_minutely_headers(exact
     refused = conn.get(GL)
     assert refused.status_code == 429 and refused.content == b""
     assert {k for k in refused.headers if k.lower().startswith("x-ratelimit")} == {
-        "x-ratelimit-minutely-limit", "x-ratelimit-minutely-remaining", "x-ratelimit-minutely-reset"}
+        "x-ratelimit-minutely-limit",
+        "x-ratelimit-minutely-remaining",
+        "x-ratelimit-minutely-reset",
+    }
     assert refused.headers["X-RateLimit-Minutely-Remaining"] == "0"
     # Other divisions and other apps have their own budget; the next clock minute starts afresh.
     assert conn.get("/api/v1/7002/financial/GLAccounts").status_code == 200
@@ -55,8 +64,7 @@ def test_the_61st_call_in_a_clock_minute_is_429_with_only_minutely_headers(exact
     assert answer.headers["X-RateLimit-Remaining"] == str(5000 - 61)  # refusals are not counted
 
 
-def test_the_daily_limit_answers_429_with_only_daily_headers(exact_sandbox: SandboxHandle,
-                                                             conn: Connection) -> None:
+def test_the_daily_limit_answers_429_with_only_daily_headers(exact_sandbox: SandboxHandle, conn: Connection) -> None:
     exact_sandbox.set_clock("2026-05-13T23:58:00+00:00")
     conn.tokens = exact_sandbox.issue_tokens(conn.app)
     exact_sandbox.set_limits(daily=3)
@@ -65,7 +73,10 @@ def test_the_daily_limit_answers_429_with_only_daily_headers(exact_sandbox: Sand
     refused = conn.get(GL)
     assert refused.status_code == 429 and refused.content == b""
     assert {k for k in refused.headers if k.lower().startswith("x-ratelimit")} == {
-        "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+    }
     assert refused.headers["X-RateLimit-Reset"] == epoch_ms(datetime(2026, 5, 14, tzinfo=UTC))
     exact_sandbox.advance(120)  # past 00:00 UTC
     conn.tokens = exact_sandbox.issue_tokens(conn.app)

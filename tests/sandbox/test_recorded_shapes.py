@@ -16,7 +16,7 @@ import pytest
 
 from .conftest import Connection
 
-RECORDED = Path(__file__).resolve().parents[1] / "exactonline" / "fixtures" / "recorded_dotnet"
+RECORDED = Path(__file__).resolve().parents[1] / "exactlink" / "fixtures" / "recorded_dotnet"
 
 
 def recorded(name: str) -> Any:
@@ -75,7 +75,12 @@ def test_gl_account_by_key_matches_the_recorded_object(conn: Connection) -> None
 
 def test_crm_accounts_match_the_recorded_entities(conn: Connection) -> None:
     theirs = recorded("Response_Json_Object_Account.json")
-    theirs.setdefault("__metadata", {"uri": "https://start.exactonline.nl/api/v1/1/crm/Accounts(guid'"
-                                            f"{theirs['ID']}')", "type": "Exact.Web.Api.Models.Account"})
+    theirs.setdefault(
+        "__metadata",
+        {
+            "uri": f"https://start.exactonline.nl/api/v1/1/crm/Accounts(guid'{theirs['ID']}')",
+            "type": "Exact.Web.Api.Models.Account",
+        },
+    )
     for row in conn.get("/api/v1/7001/crm/Accounts").json()["d"]["results"]:
         assert_same_shape(row, theirs)

@@ -28,8 +28,10 @@ def test_me_is_a_one_row_collection_without_division(conn: Connection) -> None:
     answer = conn.get("/api/v1/current/Me")
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/json")
     (me,) = answer.json()["d"]["results"]
-    assert me["__metadata"] == {"uri": f"{conn.sandbox.base_url}/api/v1/current/Me(guid'{me['UserID']}')",
-                                "type": "Exact.Web.Api.Models.System.Me"}
+    assert me["__metadata"] == {
+        "uri": f"{conn.sandbox.base_url}/api/v1/current/Me(guid'{me['UserID']}')",
+        "type": "Exact.Web.Api.Models.System.Me",
+    }
     assert me["CurrentDivision"] == 7001 and me["UserName"] == "demo@exact.example"
     assert me["Legislation"] == "1"  # Int64 as a string
     assert me["DivisionCustomerCode"] == "            100001"
@@ -40,7 +42,9 @@ def test_me_is_a_one_row_collection_without_division(conn: Connection) -> None:
 def test_divisions_lists_what_the_user_may_see(exact_sandbox: SandboxHandle, conn: Connection) -> None:
     rows = conn.get("/api/v1/7001/system/Divisions").json()["d"]["results"]
     assert [(r["Code"], r["Description"], r["Current"], r["Hid"]) for r in rows] == [
-        (7001, "Demo Retail BV", True, "1"), (7002, "Demo Retail Filiaal", False, "2")]
+        (7001, "Demo Retail BV", True, "1"),
+        (7002, "Demo Retail Filiaal", False, "2"),
+    ]
     assert rows[0]["__metadata"]["uri"].endswith("/api/v1/7001/system/Divisions(7001)")
     filiaal = connect(exact_sandbox, FILIAAL_USER, name="Filiaal app")
     assert filiaal.get("/api/v1/current/Me").json()["d"]["results"][0]["CurrentDivision"] == 7002
@@ -51,8 +55,10 @@ def test_divisions_lists_what_the_user_may_see(exact_sandbox: SandboxHandle, con
     assert conn.get("/api/v1/9999/financial/GLAccounts").status_code == 403
 
 
-@pytest.mark.parametrize(("header", "reason"), [
-    (None, "No access token"), ("Bearer nonsense", "invalid or revoked"), ("Basic abc", "No access token")])
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [(None, "No access token"), ("Bearer nonsense", "invalid or revoked"), ("Basic abc", "No access token")],
+)
 def test_missing_or_unknown_token_is_401_with_a_reason(conn: Connection, header: str | None, reason: str) -> None:
     headers = {"Accept": "application/json"} | ({"Authorization": header} if header else {})
     answer = conn.http.get("/api/v1/7001/financial/GLAccounts", headers=headers)
@@ -72,11 +78,14 @@ def test_expired_access_token_says_so(exact_sandbox: SandboxHandle, conn: Connec
 
 
 def test_without_accept_json_the_answer_is_406(conn: Connection) -> None:
-    answer = conn.http.get("/api/v1/7001/financial/GLAccounts", headers={
-        "Authorization": conn.headers["Authorization"]})
+    answer = conn.http.get(
+        "/api/v1/7001/financial/GLAccounts", headers={"Authorization": conn.headers["Authorization"]}
+    )
     assert answer.status_code == 406 and "only the JSON format" in answer.text
-    xml = conn.http.get("/api/v1/7001/financial/GLAccounts", headers={
-        "Authorization": conn.headers["Authorization"], "Accept": "application/atom+xml"})
+    xml = conn.http.get(
+        "/api/v1/7001/financial/GLAccounts",
+        headers={"Authorization": conn.headers["Authorization"], "Accept": "application/atom+xml"},
+    )
     assert xml.status_code == 406
 
 
@@ -93,9 +102,26 @@ def test_gl_accounts_have_exacts_shape(conn: Connection) -> None:
     assert revenue["VATCode"] == "2  " and revenue["Division"] == 7001 and revenue["IsBlocked"] is False
     assert by_code["4990"]["IsBlocked"] is True
     assert (by_code["1000"]["Type"], by_code["1100"]["Type"], by_code["1300"]["Type"]) == (10, 12, 20)
-    assert {"BalanceSide", "BalanceType", "Code", "Costcenter", "Costunit", "Created", "Description", "Division",
-            "ID", "IsBlocked", "Matching", "Modified", "SearchCode", "Type", "TypeDescription", "VATCode",
-            "VATDescription", "__metadata"} == set(revenue)
+    assert {
+        "BalanceSide",
+        "BalanceType",
+        "Code",
+        "Costcenter",
+        "Costunit",
+        "Created",
+        "Description",
+        "Division",
+        "ID",
+        "IsBlocked",
+        "Matching",
+        "Modified",
+        "SearchCode",
+        "Type",
+        "TypeDescription",
+        "VATCode",
+        "VATDescription",
+        "__metadata",
+    } == set(revenue)
 
 
 def test_ids_differ_per_division_and_survive_a_reset(exact_sandbox: SandboxHandle, conn: Connection) -> None:
@@ -109,13 +135,24 @@ def test_vat_codes_journals_accounts_and_periods(conn: Connection) -> None:
     vat = {r["Code"]: r for r in conn.get("/api/v1/7001/vat/VATCodes").json()["d"]["results"]}
     assert set(vat) == {"0  ", "1  ", "2  ", "3  ", "4  ", "5  "}
     assert [(vat[c]["Type"], vat[c]["Percentage"]) for c in ("2  ", "1  ", "4  ", "3  ", "5  ", "0  ")] == [
-        ("E", 0.21), ("E", 0.09), ("I", 0.21), ("I", 0.09), ("B", 0), ("N", 0)]
+        ("E", 0.21),
+        ("E", 0.09),
+        ("I", 0.21),
+        ("I", 0.09),
+        ("B", 0),
+        ("N", 0),
+    ]
     assert vat["2  "]["GLToPayCode"] == "1500" and vat["1  "]["GLToPayCode"] == "1510"
     assert vat["2  "]["GLToClaimCode"] == "1520" and GUID.match(vat["2  "]["GLToPay"])
     journals = {r["Code"]: r for r in conn.get("/api/v1/7001/financial/Journals").json()["d"]["results"]}
     assert {c: (j["Type"], j["AllowVAT"]) for c, j in journals.items()} == {
-        "10": (10, True), "20": (12, True), "60": (22, True), "70": (20, True), "90": (90, True),
-        "91": (90, False)}
+        "10": (10, True),
+        "20": (12, True),
+        "60": (22, True),
+        "70": (20, True),
+        "90": (90, True),
+        "91": (90, False),
+    }
     accounts = conn.get("/api/v1/7001/crm/Accounts").json()["d"]["results"]
     assert all(len(a["Code"]) == 18 for a in accounts)
     assert {a["Code"].strip(): a["Name"] for a in accounts if a["IsSales"]}["1"] == "Kassaklant"
@@ -135,13 +172,18 @@ def test_select_filter_orderby_top_skip(conn: Connection) -> None:
         assert answer.status_code == 200, answer.text
         return [r["Code"] for r in answer.json()["d"]["results"]]
 
-    row = conn.get("/api/v1/7001/financial/GLAccounts", **{"$select": "Code,Description",
-                                                           "$filter": "Code eq '1000'"}).json()["d"]["results"]
+    row = conn.get(
+        "/api/v1/7001/financial/GLAccounts", **{"$select": "Code,Description", "$filter": "Code eq '1000'"}
+    ).json()["d"]["results"]
     assert row == [{"__metadata": row[0]["__metadata"], "Code": "1000", "Description": "Kas"}]
     assert codes(**{"$filter": "Type eq 110", "$orderby": "Code desc"}) == ["8020", "8010", "8000"]
     assert codes(**{"$filter": "startswith(Code,'49') and not IsBlocked", "$orderby": "Code"}) == ["4900", "4910"]
     assert codes(**{"$filter": "substringof('btw', Description) or Code eq '1000'", "$orderby": "Code"}) == [
-        "1000", "1500", "1510", "1520"]
+        "1000",
+        "1500",
+        "1510",
+        "1520",
+    ]
     assert codes(**{"$orderby": "Code", "$top": "2", "$skip": "1"}) == ["1010", "1020"]
     padded = conn.get("/api/v1/7001/crm/Accounts", **{"$filter": "trim(Code) eq '1000'", "$select": "Name"})
     assert [r["Name"] for r in padded.json()["d"]["results"]] == ["Bakkerij De Korenschoof BV"]
@@ -157,14 +199,20 @@ def test_query_errors_use_the_odata_error_envelope(conn: Connection) -> None:
         assert body["error"]["message"]["value"]
 
 
-@pytest.mark.parametrize("path", ["generaljournalentry/GeneralJournalEntries",
-                                  "generaljournalentry/GeneralJournalEntryLines",
-                                  "financialtransaction/TransactionLines"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "generaljournalentry/GeneralJournalEntries",
+        "generaljournalentry/GeneralJournalEntryLines",
+        "financialtransaction/TransactionLines",
+    ],
+)
 def test_select_is_mandatory_on_heavy_endpoints(conn: Connection, path: str) -> None:
     answer = conn.get(f"/api/v1/7001/{path}")
     assert answer.status_code == 400
     assert answer.json()["error"]["message"]["value"] == (
-        "Please add a $select or a $top=1 statement to the query string.")
+        "Please add a $select or a $top=1 statement to the query string."
+    )
     assert conn.get(f"/api/v1/7001/{path}", **{"$top": "1"}).status_code == 200
     assert conn.get(f"/api/v1/7001/{path}", **{"$select": "ID" if "Lines" in path else "EntryID"}).status_code == 200
 
@@ -193,10 +241,16 @@ def _post_plain_entries(conn: Connection, count: int) -> list[dict[str, Any]]:
     ids = conn.gl_ids()
     out = []
     for n in range(count):
-        answer = conn.post("/api/v1/7001/generaljournalentry/GeneralJournalEntries", {
-            "JournalCode": "91", "GeneralJournalEntryLines": [
-                {"GLAccount": ids["1000"], "AmountFC": n + 1, "Description": f"ref-{n:03d}"},
-                {"GLAccount": ids["4900"], "AmountFC": -(n + 1), "Description": f"ref-{n:03d}"}]})
+        answer = conn.post(
+            "/api/v1/7001/generaljournalentry/GeneralJournalEntries",
+            {
+                "JournalCode": "91",
+                "GeneralJournalEntryLines": [
+                    {"GLAccount": ids["1000"], "AmountFC": n + 1, "Description": f"ref-{n:03d}"},
+                    {"GLAccount": ids["4900"], "AmountFC": -(n + 1), "Description": f"ref-{n:03d}"},
+                ],
+            },
+        )
         assert answer.status_code == 201, answer.text
         out.append(answer.json()["d"])
     return out
@@ -220,14 +274,16 @@ def test_paging_by_60_with_next_links_and_skiptoken(exact_sandbox: SandboxHandle
     assert parse_qs(urlsplit(topped["__next"]).query)["$top"] == ["1"]
     assert len(conn.http.get(topped["__next"], headers=conn.headers).json()["d"]["results"]) == 1
 
-    ordered = conn.get(path, **{"$select": "ID,AmountFC", "$orderby": "AmountFC desc",
-                                "$filter": "AmountFC gt 0 or AmountFC lt -29"}).json()["d"]
+    ordered = conn.get(
+        path, **{"$select": "ID,AmountFC", "$orderby": "AmountFC desc", "$filter": "AmountFC gt 0 or AmountFC lt -29"}
+    ).json()["d"]
     amounts = [r["AmountFC"] for r in ordered["results"]]
     assert amounts == sorted(amounts, reverse=True) and "__next" not in ordered and len(amounts) == 33
 
 
-def test_exact_shaped_next_link_with_orderby_carries_the_order_values(exact_sandbox: SandboxHandle,
-                                                                      conn: Connection) -> None:
+def test_exact_shaped_next_link_with_orderby_carries_the_order_values(
+    exact_sandbox: SandboxHandle, conn: Connection
+) -> None:
     exact_sandbox.set_limits(minutely=1000)
     _post_plain_entries(conn, 31)
     path = "/api/v1/7001/generaljournalentry/GeneralJournalEntryLines"
@@ -242,13 +298,21 @@ def test_exact_shaped_next_link_with_orderby_carries_the_order_values(exact_sand
 def test_amounts_are_numbers_and_money_is_exact(exact_sandbox: SandboxHandle, conn: Connection) -> None:
     ids = conn.gl_ids()
     # A number with a decimal fraction as raw JSON text, and a numeric string: both are read exactly.
-    body = ('{"JournalCode": "91", "GeneralJournalEntryLines": [{"GLAccount": "' + ids["1000"] + '", '
-            '"AmountFC": 0.30}, {"GLAccount": "' + ids["4910"] + '", "AmountFC": "-0.30"}]}')
-    posted = conn.http.post("/api/v1/7001/generaljournalentry/GeneralJournalEntries", content=body,
-                            headers={**conn.headers, "Content-Type": "application/json"})
+    body = (
+        '{"JournalCode": "91", "GeneralJournalEntryLines": [{"GLAccount": "' + ids["1000"] + '", '
+        '"AmountFC": 0.30}, {"GLAccount": "' + ids["4910"] + '", "AmountFC": "-0.30"}]}'
+    )
+    posted = conn.http.post(
+        "/api/v1/7001/generaljournalentry/GeneralJournalEntries",
+        content=body,
+        headers={**conn.headers, "Content-Type": "application/json"},
+    )
     assert posted.status_code == 201, posted.text
-    answer = conn.http.get("/api/v1/7001/generaljournalentry/GeneralJournalEntryLines",
-                           params={"$select": "AmountFC", "$orderby": "AmountFC"}, headers=conn.headers)
+    answer = conn.http.get(
+        "/api/v1/7001/generaljournalentry/GeneralJournalEntryLines",
+        params={"$select": "AmountFC", "$orderby": "AmountFC"},
+        headers=conn.headers,
+    )
     rows = json.loads(answer.text, parse_float=Decimal)["d"]["results"]
     assert [r["AmountFC"] for r in rows] == [Decimal("-0.3"), Decimal("0.3")]
 
@@ -264,8 +328,10 @@ def test_reads_see_every_post_delete_and_reset(exact_sandbox: SandboxHandle, con
     assert count() == 2
     _post_plain_entries(conn, 1)
     assert count() == 4
-    assert conn.delete(f"/api/v1/7001/generaljournalentry/GeneralJournalEntries(guid'{first['EntryID']}')"
-                       ).status_code == 204
+    assert (
+        conn.delete(f"/api/v1/7001/generaljournalentry/GeneralJournalEntries(guid'{first['EntryID']}')").status_code
+        == 204
+    )
     assert count() == 2
     exact_sandbox.reset()
     conn.tokens = exact_sandbox.issue_tokens(exact_sandbox.register_app("After reset"))

@@ -26,24 +26,37 @@ def http(exact_sandbox: SandboxHandle) -> httpx.Client:
 
 
 def exchange(http: httpx.Client, app: dict[str, Any], code: str, **override: str) -> httpx.Response:
-    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": app["redirect_uri"],
-            "client_id": app["client_id"], "client_secret": app["client_secret"], **override}
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": app["redirect_uri"],
+        "client_id": app["client_id"],
+        "client_secret": app["client_secret"],
+        **override,
+    }
     return http.post("/api/oauth2/token", data=data)
 
 
 def refresh(http: httpx.Client, app: dict[str, Any], token: str, **override: str) -> httpx.Response:
-    data = {"grant_type": "refresh_token", "refresh_token": token, "client_id": app["client_id"],
-            "client_secret": app["client_secret"], **override}
+    data = {
+        "grant_type": "refresh_token",
+        "refresh_token": token,
+        "client_id": app["client_id"],
+        "client_secret": app["client_secret"],
+        **override,
+    }
     return http.post("/api/oauth2/token", data=data)
 
 
 def me(http: httpx.Client, access_token: str) -> httpx.Response:
-    return http.get("/api/v1/current/Me", headers={"Authorization": f"Bearer {access_token}",
-                                                   "Accept": "application/json"})
+    return http.get(
+        "/api/v1/current/Me", headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"}
+    )
 
 
-def test_code_exchange_answers_exacts_four_fields(exact_sandbox: SandboxHandle, app: dict[str, Any],
-                                                  http: httpx.Client) -> None:
+def test_code_exchange_answers_exacts_four_fields(
+    exact_sandbox: SandboxHandle, app: dict[str, Any], http: httpx.Client
+) -> None:
     answer = exchange(http, app, exact_sandbox.authorize(app["client_id"]))
     assert answer.status_code == 200
     body = answer.json()
@@ -53,12 +66,16 @@ def test_code_exchange_answers_exacts_four_fields(exact_sandbox: SandboxHandle, 
     assert exact_sandbox.state()["tokens"]["issued"] == 1
 
 
-def test_client_credentials_in_http_basic_work_too(exact_sandbox: SandboxHandle, app: dict[str, Any],
-                                                   http: httpx.Client) -> None:
+def test_client_credentials_in_http_basic_work_too(
+    exact_sandbox: SandboxHandle, app: dict[str, Any], http: httpx.Client
+) -> None:
     code = exact_sandbox.authorize(app["client_id"])
     basic = base64.b64encode(f"{app['client_id']}:{app['client_secret']}".encode()).decode()
-    answer = http.post("/api/oauth2/token", headers={"Authorization": f"Basic {basic}"}, data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": app["redirect_uri"]})
+    answer = http.post(
+        "/api/oauth2/token",
+        headers={"Authorization": f"Basic {basic}"},
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": app["redirect_uri"]},
+    )
     assert answer.status_code == 200
 
 
@@ -71,8 +88,9 @@ def test_a_code_is_single_use(exact_sandbox: SandboxHandle, app: dict[str, Any],
     assert exact_sandbox.state()["tokens"]["rejected"] == {"code_reused": 1}
 
 
-def test_a_code_expires_after_three_minutes(exact_sandbox: SandboxHandle, app: dict[str, Any],
-                                            http: httpx.Client) -> None:
+def test_a_code_expires_after_three_minutes(
+    exact_sandbox: SandboxHandle, app: dict[str, Any], http: httpx.Client
+) -> None:
     fresh = exact_sandbox.authorize(app["client_id"])
     stale = exact_sandbox.authorize(app["client_id"])
     exact_sandbox.advance(179)
@@ -81,8 +99,9 @@ def test_a_code_expires_after_three_minutes(exact_sandbox: SandboxHandle, app: d
     assert exchange(http, app, stale).json()["error"] == "invalid_grant"
 
 
-def test_a_code_is_bound_to_its_client_and_redirect_uri(exact_sandbox: SandboxHandle, app: dict[str, Any],
-                                                        http: httpx.Client) -> None:
+def test_a_code_is_bound_to_its_client_and_redirect_uri(
+    exact_sandbox: SandboxHandle, app: dict[str, Any], http: httpx.Client
+) -> None:
     other = exact_sandbox.register_app("Other")
     code = exact_sandbox.authorize(app["client_id"])
     assert exchange(http, other, code).json()["error"] == "invalid_grant"
@@ -90,8 +109,9 @@ def test_a_code_is_bound_to_its_client_and_redirect_uri(exact_sandbox: SandboxHa
     assert exchange(http, app, code).status_code == 200  # the failed attempts did not spend it
 
 
-def test_wrong_client_secret_is_invalid_client(exact_sandbox: SandboxHandle, app: dict[str, Any],
-                                               http: httpx.Client) -> None:
+def test_wrong_client_secret_is_invalid_client(
+    exact_sandbox: SandboxHandle, app: dict[str, Any], http: httpx.Client
+) -> None:
     answer = exchange(http, app, exact_sandbox.authorize(app["client_id"]), client_secret="nope")
     assert answer.status_code == 400 and answer.json() == {"error": "invalid_client"}
     unknown = exchange(http, app, "x", client_id="00000000-0000-0000-0000-000000000000")
@@ -103,8 +123,9 @@ def test_unknown_grant_type(app: dict[str, Any], http: httpx.Client) -> None:
     assert answer.status_code == 400 and answer.json() == {"error": "unsupported_grant_type"}
 
 
-def test_refresh_in_the_last_30_seconds_rotates_both_tokens(exact_sandbox: SandboxHandle, app: dict[str, Any],
-                                                             http: httpx.Client) -> None:
+def test_refresh_in_the_last_30_seconds_rotates_both_tokens(
+    exact_sandbox: SandboxHandle, app: dict[str, Any], http: httpx.Client
+) -> None:
     first = exact_sandbox.issue_tokens(app)
     exact_sandbox.advance(570)
     answer = refresh(http, app, first["refresh_token"])
@@ -119,8 +140,9 @@ def test_refresh_in_the_last_30_seconds_rotates_both_tokens(exact_sandbox: Sandb
     assert exact_sandbox.state()["tokens"]["refreshed"] == 2
 
 
-def test_refresh_too_early_is_refused_and_spends_the_refresh_token(exact_sandbox: SandboxHandle,
-                                                                   app: dict[str, Any], http: httpx.Client) -> None:
+def test_refresh_too_early_is_refused_and_spends_the_refresh_token(
+    exact_sandbox: SandboxHandle, app: dict[str, Any], http: httpx.Client
+) -> None:
     tokens = exact_sandbox.issue_tokens(app)
     exact_sandbox.advance(569)
     early = refresh(http, app, tokens["refresh_token"])
@@ -134,8 +156,9 @@ def test_refresh_too_early_is_refused_and_spends_the_refresh_token(exact_sandbox
     assert exact_sandbox.state()["tokens"]["rejected"] == {"access_token_not_expired": 1, "old_refresh_token": 1}
 
 
-def test_old_refresh_token_kills_the_authorization(exact_sandbox: SandboxHandle, app: dict[str, Any],
-                                                   http: httpx.Client) -> None:
+def test_old_refresh_token_kills_the_authorization(
+    exact_sandbox: SandboxHandle, app: dict[str, Any], http: httpx.Client
+) -> None:
     tokens = exact_sandbox.issue_tokens(app)
     exact_sandbox.advance(600)
     winner = refresh(http, app, tokens["refresh_token"]).json()
@@ -147,8 +170,9 @@ def test_old_refresh_token_kills_the_authorization(exact_sandbox: SandboxHandle,
     assert refresh(http, app, winner["refresh_token"]).status_code == 401
 
 
-def test_refresh_token_unused_for_30_days_expires(exact_sandbox: SandboxHandle, app: dict[str, Any],
-                                                  http: httpx.Client) -> None:
+def test_refresh_token_unused_for_30_days_expires(
+    exact_sandbox: SandboxHandle, app: dict[str, Any], http: httpx.Client
+) -> None:
     exact_sandbox.set_clock("2026-03-10T12:00:00+00:00")
     tokens = exact_sandbox.issue_tokens(app)
     exact_sandbox.advance(30 * 86400 - 1)
@@ -157,8 +181,10 @@ def test_refresh_token_unused_for_30_days_expires(exact_sandbox: SandboxHandle, 
     exact_sandbox.advance(30 * 86400 + 5)
     answer = refresh(http, app, still["refresh_token"])
     assert answer.status_code == 400
-    assert answer.json() == {"error": "invalid_request", "error_description":
-                             "The refresh token expired at 5/9/2026 11:59:59 AM and it is now 5/9/2026 12:00:04 PM."}
+    assert answer.json() == {
+        "error": "invalid_request",
+        "error_description": "The refresh token expired at 5/9/2026 11:59:59 AM and it is now 5/9/2026 12:00:04 PM.",
+    }
     exact_sandbox.advance(60)
     again = refresh(http, app, still["refresh_token"])
     assert again.status_code == 400
@@ -172,8 +198,9 @@ def test_unknown_refresh_token(app: dict[str, Any], http: httpx.Client) -> None:
     assert refresh(http, app, "").json() == {"error": "invalid_request"}
 
 
-def test_refresh_token_of_another_app_is_refused(exact_sandbox: SandboxHandle, app: dict[str, Any],
-                                                 http: httpx.Client) -> None:
+def test_refresh_token_of_another_app_is_refused(
+    exact_sandbox: SandboxHandle, app: dict[str, Any], http: httpx.Client
+) -> None:
     tokens = exact_sandbox.issue_tokens(app)
     other = exact_sandbox.register_app("Other")
     exact_sandbox.advance(600)
@@ -181,8 +208,9 @@ def test_refresh_token_of_another_app_is_refused(exact_sandbox: SandboxHandle, a
     assert refresh(http, app, tokens["refresh_token"]).status_code == 200
 
 
-def test_the_201st_token_call_of_a_day_is_refused(exact_sandbox: SandboxHandle, app: dict[str, Any],
-                                                  http: httpx.Client) -> None:
+def test_the_201st_token_call_of_a_day_is_refused(
+    exact_sandbox: SandboxHandle, app: dict[str, Any], http: httpx.Client
+) -> None:
     for _ in range(200):
         assert exchange(http, app, exact_sandbox.authorize(app["client_id"])).status_code == 200
     refused = exchange(http, app, exact_sandbox.authorize(app["client_id"]))
@@ -196,8 +224,9 @@ def test_the_201st_token_call_of_a_day_is_refused(exact_sandbox: SandboxHandle, 
     assert state["rejected"] == {"token_call_limit": 1} and state["issued"] == 202
 
 
-def test_deleting_the_app_revokes_its_tokens(exact_sandbox: SandboxHandle, app: dict[str, Any],
-                                             http: httpx.Client) -> None:
+def test_deleting_the_app_revokes_its_tokens(
+    exact_sandbox: SandboxHandle, app: dict[str, Any], http: httpx.Client
+) -> None:
     tokens = exact_sandbox.issue_tokens(app)
     assert http.delete(f"/_sandbox/apps/{app['client_id']}").status_code == 204
     assert me(http, tokens["access_token"]).status_code == 401

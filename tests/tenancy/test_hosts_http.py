@@ -25,16 +25,21 @@ def test_health_answers_on_any_host() -> None:
 
 def test_forwarded_host_ignored_from_untrusted_peer() -> None:
     factories.company(alias="demo")
-    response = Client(HTTP_HOST="localhost", HTTP_X_FORWARDED_HOST="demo.localhost",
-                      REMOTE_ADDR="198.51.100.1").get("/login")
+    response = Client(HTTP_HOST="localhost", HTTP_X_FORWARDED_HOST="demo.localhost", REMOTE_ADDR="198.51.100.1").get(
+        "/login"
+    )
     assert 'name="company_number"' in response.content.decode()  # still the bare domain
 
 
 @override_settings(LEDGERLINK_TRUSTED_PROXIES=["10.0.0.2"])
 def test_forwarded_host_and_proto_honoured_from_trusted_proxy() -> None:
     factories.company(alias="demo")
-    client = Client(HTTP_HOST="internal:8000", HTTP_X_FORWARDED_HOST="demo.localhost",
-                    HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="10.0.0.2")
+    client = Client(
+        HTTP_HOST="internal:8000",
+        HTTP_X_FORWARDED_HOST="demo.localhost",
+        HTTP_X_FORWARDED_PROTO="https",
+        REMOTE_ADDR="10.0.0.2",
+    )
     response = client.get("/companies/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login")

@@ -67,7 +67,8 @@ def test_bare_domain_login_sends_the_user_to_the_alias_host(two_companies) -> No
 
 def test_handoff_ticket_is_bound_to_the_company_host(two_companies) -> None:  # type: ignore[no-untyped-def]
     response = Client(HTTP_HOST="localhost").post(
-        "/login", {"company_number": 1001, "username": "anna", "password": factories.PASSWORD})
+        "/login", {"company_number": 1001, "username": "anna", "password": factories.PASSWORD}
+    )
     query = parse_qs(urlsplit(response["Location"]).query)
     stolen = Client(HTTP_HOST="beta.localhost").get("/login/handoff", query)
     assert stolen["Location"] == "/login"
@@ -77,7 +78,8 @@ def test_handoff_ticket_is_bound_to_the_company_host(two_companies) -> None:  # 
 def test_handoff_ticket_expires(two_companies) -> None:  # type: ignore[no-untyped-def]
     with time_machine.travel(START, tick=False) as traveller:
         response = Client(HTTP_HOST="localhost").post(
-            "/login", {"company_number": 1001, "username": "anna", "password": factories.PASSWORD})
+            "/login", {"company_number": 1001, "username": "anna", "password": factories.PASSWORD}
+        )
         query = parse_qs(urlsplit(response["Location"]).query)
         traveller.shift(timedelta(seconds=61))
         assert Client(HTTP_HOST="alpha.localhost").get("/login/handoff", query)["Location"] == "/login"
@@ -160,7 +162,8 @@ def test_next_parameter_cannot_leave_the_site(two_companies) -> None:  # type: i
     response = client.post("/login?next=https://evil.example/", {"username": "anna", "password": factories.PASSWORD})
     assert response["Location"] == "/"
     response = Client(HTTP_HOST="alpha.localhost").post(
-        "/login?next=/companies/", {"username": "anna", "password": factories.PASSWORD})
+        "/login?next=/companies/", {"username": "anna", "password": factories.PASSWORD}
+    )
     assert response["Location"] == "/companies/"
 
 

@@ -74,13 +74,16 @@ def test_company_admin_cannot_grant_licences_or_create_companies(demo) -> None: 
 def test_admin_manages_users(demo) -> None:  # type: ignore[no-untyped-def]
     company, admin = demo
     client = factories.signed_in_client(admin)
-    created = client.post("/users/new", {"username": "kassa", "full_name": "Kassa 1", "email": "",
-                                         "role": "user", "password": "kassa-pass"})
+    created = client.post(
+        "/users/new",
+        {"username": "kassa", "full_name": "Kassa 1", "email": "", "role": "user", "password": "kassa-pass"},
+    )
     assert created.status_code == 302
     kassa = User.objects.get(company=company, username="kassa")
     assert kassa.check_password("kassa-pass")
-    edited = client.post(f"/users/{kassa.pk}/", {"full_name": "Kassa één", "email": "", "role": "user",
-                                                "new_password": "new-pass"})  # is_active unticked
+    edited = client.post(
+        f"/users/{kassa.pk}/", {"full_name": "Kassa één", "email": "", "role": "user", "new_password": "new-pass"}
+    )  # is_active unticked
     assert edited.status_code == 302
     kassa.refresh_from_db()
     assert kassa.full_name == "Kassa één" and not kassa.is_active and kassa.check_password("new-pass")

@@ -35,8 +35,10 @@ def add_connector(page: Page, served_demo, callback: str | None = None) -> tuple
     app_center.get_by_label("Name").fill(f"RetailVista ERP {number}")
     app_center.get_by_label("Redirect URI").fill(expected)
     app_center.get_by_role("button", name="Register").click()
-    app = {"client_id": app_center.locator("#client_id").inner_text(),
-           "client_secret": app_center.locator("#client_secret").inner_text()}
+    app = {
+        "client_id": app_center.locator("#client_id").inner_text(),
+        "client_secret": app_center.locator("#client_secret").inner_text(),
+    }
     app_center.close()
 
     page.get_by_label("Region").select_option("sandbox")

@@ -16,11 +16,23 @@ pytestmark = pytest.mark.browser
 
 
 def journal(reference: str) -> dict:  # type: ignore[type-arg]
-    return {"reference": reference, "kind": "cash", "connector": 1, "date": datetime.now(UTC).date().isoformat(),
-            "description": f"Kasdag {reference}",
-            "lines": [{"ledger_code": "1000", "debit": "121.00", "description": "Contant"},
-                      {"ledger_code": "8000", "credit": "100.00", "vat_code": "2", "vat_amount": "21.00",
-                       "description": "Omzet hoog"}]}
+    return {
+        "reference": reference,
+        "kind": "cash",
+        "connector": 1,
+        "date": datetime.now(UTC).date().isoformat(),
+        "description": f"Kasdag {reference}",
+        "lines": [
+            {"ledger_code": "1000", "debit": "121.00", "description": "Contant"},
+            {
+                "ledger_code": "8000",
+                "credit": "100.00",
+                "vat_code": "2",
+                "vat_amount": "21.00",
+                "description": "Omzet hoog",
+            },
+        ],
+    }
 
 
 def open_journal(page: Page, reference: str) -> None:
@@ -43,8 +55,10 @@ def test_submit_post_break_fix_resend(served_demo, page: Page) -> None:  # type:
     assert made.returncode == 0, made.stderr
     key = made.stdout.strip()
     # The ERP calls the company's own address; Python's resolver does not know *.localhost, so say it in Host.
-    api = httpx.Client(base_url=f"http://127.0.0.1:{served_demo.port}",
-                       headers={"Authorization": f"Bearer {key}", "Host": f"demo.localhost:{served_demo.port}"})
+    api = httpx.Client(
+        base_url=f"http://127.0.0.1:{served_demo.port}",
+        headers={"Authorization": f"Bearer {key}", "Host": f"demo.localhost:{served_demo.port}"},
+    )
     created = api.post("/api/v1/journals", json=journal("BROWSER-1"))
     assert created.status_code == 201, created.text
 

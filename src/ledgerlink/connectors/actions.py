@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from exactonline import ExactClient, StaticTokenProvider
-from exactonline.errors import ExactError, InvalidClient, InvalidGrant, TransportError
+from exactlink import ExactClient, StaticTokenProvider
+from exactlink.errors import ExactError, InvalidClient, InvalidGrant, TransportError
 from ledgerlink.connectors import budgets, exact
 from ledgerlink.connectors.callback import problems
 from ledgerlink.connectors.choices import REGIONS, SANDBOX, EventKind, Status
@@ -69,8 +69,17 @@ def _check_number(company: Company, number: int, exclude: Connector | None = Non
     return number
 
 
-def create_connector(actor: str, company: Company, *, number: int, name: str, region: str = "nl",
-                     client_id: str = "", client_secret: str = "", callback_url: str = "") -> Connector:
+def create_connector(
+    actor: str,
+    company: Company,
+    *,
+    number: int,
+    name: str,
+    region: str = "nl",
+    client_id: str = "",
+    client_secret: str = "",
+    callback_url: str = "",
+) -> Connector:
     missing = why_not_allowed(company)
     if "licence" in missing:
         raise ConnectorError(_("This company has no Exact Online licence; the operator grants it."))
@@ -80,9 +89,14 @@ def create_connector(actor: str, company: Company, *, number: int, name: str, re
         raise ConnectorError(_("A connector needs a name."))
     now = clock.now()
     with transaction.atomic():
-        connector = Connector(company=company, number=_check_number(company, number), name=name.strip(),
-                              region=_check_region(region), client_id=client_id.strip(),
-                              callback_url=callback_url.strip())
+        connector = Connector(
+            company=company,
+            number=_check_number(company, number),
+            name=name.strip(),
+            region=_check_region(region),
+            client_id=client_id.strip(),
+            callback_url=callback_url.strip(),
+        )
         if client_secret:
             connector.client_secret_sealed = crypto.seal(client_secret.strip()).token
         try:
@@ -101,21 +115,38 @@ def _disconnect(connector: Connector) -> None:
     connector.status_reason = ""
 
 
-def save_connector(actor: str, connector: Connector, *, number: int, name: str, region: str, client_id: str,
-                   client_secret: str | None, callback_url: str, clear_api_token: bool) -> Connector:
+def save_connector(
+    actor: str,
+    connector: Connector,
+    *,
+    number: int,
+    name: str,
+    region: str,
+    client_id: str,
+    client_secret: str | None,
+    callback_url: str,
+    clear_api_token: bool,
+) -> Connector:
     """Save the connector screen. ``client_secret`` None keeps the stored one; clearing the API token disconnects."""
     now = clock.now()
     with transaction.atomic():
         connector = lock_row(Connector, connector.pk)
         if number != connector.number:
             if connector.was_authorized:
-                raise ConnectorError(_("The number cannot change after the first authorization: it is part of "
-                                       "the callback address registered at Exact."))
+                raise ConnectorError(
+                    _(
+                        "The number cannot change after the first authorization: it is part of "
+                        "the callback address registered at Exact."
+                    )
+                )
             connector.number = _check_number(connector.company, number, exclude=connector)
         if not name.strip():
             raise ConnectorError(_("A connector needs a name."))
-        app_changed = (client_id.strip() != connector.client_id or _check_region(region) != connector.region
-                       or client_secret is not None)
+        app_changed = (
+            client_id.strip() != connector.client_id
+            or _check_region(region) != connector.region
+            or client_secret is not None
+        )
         connector.name = name.strip()
         connector.region = region
         connector.client_id = client_id.strip()
@@ -130,8 +161,13 @@ def save_connector(actor: str, connector: Connector, *, number: int, name: str, 
             _disconnect(connector)
             changes.append(_("the app (client ID, secret or region) changed: disconnected; press oAuth"))
         connector.save()
-        record_event(connector, EventKind.DISCONNECTED if changes else EventKind.SAVED,
-                     "; ".join(changes) or _("Connector saved"), actor, now)
+        record_event(
+            connector,
+            EventKind.DISCONNECTED if changes else EventKind.SAVED,
+            "; ".join(changes) or _("Connector saved"),
+            actor,
+            now,
+        )
     return connector
 
 
@@ -146,9 +182,15 @@ def start_authorization(actor: str, connector: Connector, session_key: str) -> s
     state = secrets.token_urlsafe(32)
     with transaction.atomic():
         OAuthState.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
-        OAuthState.objects.create(state_hash=_hash(state), company=connector.company, connector=connector,
-                                  session_hash=_hash(session_key), actor_label=actor, created_at=now,
-                                  expires_at=now + STATE_LIFETIME)
+        OAuthState.objects.create(
+            state_hash=_hash(state),
+            company=connector.company,
+            connector=connector,
+            session_hash=_hash(session_key),
+            actor_label=actor,
+            created_at=now,
+            expires_at=now + STATE_LIFETIME,
+        )
         record_event(connector, EventKind.AUTHORIZE_STARTED, _("oAuth started"), actor, now)
     return exact.oauth_for(connector).authorization_url(state)
 
@@ -168,23 +210,39 @@ def _state_row(state: str, company: Company, connector: Connector, session_key: 
     row = OAuthState.objects.select_for_update().filter(state_hash=_hash(state)).first()
     todo = _("Close this window and press oAuth on the connector again.")
     if row is None:
-        raise CallbackFailure(_("Unknown authorization"),
-                              _("This answer from Exact Online does not belong to an authorization we started."), todo)
+        raise CallbackFailure(
+            _("Unknown authorization"),
+            _("This answer from Exact Online does not belong to an authorization we started."),
+            todo,
+        )
     if row.used_at is not None:
-        raise CallbackFailure(_("Authorization already used"),
-                              _("This authorization was completed or refused before; each one can be used once."), todo)
+        raise CallbackFailure(
+            _("Authorization already used"),
+            _("This authorization was completed or refused before; each one can be used once."),
+            todo,
+        )
     if row.company_id != company.pk or row.connector_id != connector.pk:
-        raise CallbackFailure(_("Wrong connector"),
-                              _("This authorization was started for another connector or company."), todo, 403)
+        raise CallbackFailure(
+            _("Wrong connector"), _("This authorization was started for another connector or company."), todo, 403
+        )
     if row.session_hash != _hash(session_key or ""):
-        raise CallbackFailure(_("Another session"),
-                              _("This authorization was started in another browser session. Sign in here and "
-                                "start it again from the connector screen."), todo, 403)
+        raise CallbackFailure(
+            _("Another session"),
+            _(
+                "This authorization was started in another browser session. Sign in here and "
+                "start it again from the connector screen."
+            ),
+            todo,
+            403,
+        )
     if now >= row.expires_at:
         row.used_at = now
         row.save(update_fields=["used_at"])
-        raise CallbackFailure(_("Authorization expired"),
-                              _("More than 10 minutes passed between pressing oAuth and Exact's answer."), todo)
+        raise CallbackFailure(
+            _("Authorization expired"),
+            _("More than 10 minutes passed between pressing oAuth and Exact's answer."),
+            todo,
+        )
     row.used_at = now
     row.save(update_fields=["used_at"])
     return row
@@ -193,15 +251,20 @@ def _state_row(state: str, company: Company, connector: Connector, session_key: 
 def complete_authorization(company: Company, number: str, params: dict[str, str], session_key: str) -> Connector:
     """The callback: check everything, exchange the code, read the user and divisions, pin the division."""
     if small_int(number) is None:
-        raise CallbackFailure(_("Unknown connector"), _("The callback names no connector number."),
-                              _("Check the Callback URL registered at Exact."), 404)
+        raise CallbackFailure(
+            _("Unknown connector"),
+            _("The callback names no connector number."),
+            _("Check the Callback URL registered at Exact."),
+            404,
+        )
     connector = Connector.objects.for_company(company).filter(number=small_int(number)).first()
     if connector is None:
-        raise CallbackFailure(_("Unknown connector"),
-                              _("Company %(company)s has no connector %(number)s.")
-                              % {"company": company.number, "number": number},
-                              _("Check the Callback URL registered at Exact: the number after provider= must be "
-                                "the connector's number."), 404)
+        raise CallbackFailure(
+            _("Unknown connector"),
+            _("Company %(company)s has no connector %(number)s.") % {"company": company.number, "number": number},
+            _("Check the Callback URL registered at Exact: the number after provider= must be the connector's number."),
+            404,
+        )
     failure: CallbackFailure | None = None
     with transaction.atomic():
         actor_row = _state_row(params.get("state", ""), company, connector, session_key)
@@ -213,10 +276,14 @@ def complete_authorization(company: Company, number: str, params: dict[str, str]
             failure = CallbackFailure(
                 _("Authorization cancelled") if params["error"] == "access_denied" else _("Exact refused"),
                 _("Exact Online did not give access (%(error)s).") % {"error": params["error"]},
-                _("Close this window. Press oAuth again and choose Allow (in Dutch: Toestaan) at Exact Online."))
+                _("Close this window. Press oAuth again and choose Allow (in Dutch: Toestaan) at Exact Online."),
+            )
         elif not params.get("code"):
-            failure = CallbackFailure(_("No code"), _("Exact's answer carries no authorization code."),
-                                      _("Close this window and press oAuth again."))
+            failure = CallbackFailure(
+                _("No code"),
+                _("Exact's answer carries no authorization code."),
+                _("Close this window and press oAuth again."),
+            )
         else:
             failure = _exchange(connector, params["code"], actor)
     if failure is not None:
@@ -242,23 +309,33 @@ def _exchange(connector: Connector, code: str, actor: str) -> CallbackFailure | 
     again = _("Close this window and press oAuth again.")
     try:
         tokens = exact.oauth_for(connector).exchange_code(code)
-        client = ExactClient(exact.config_for(connector, transport=exact.BudgetTransport(connector.pk)),
-                             StaticTokenProvider(tokens.access_token), client_id=connector.client_id)
+        client = ExactClient(
+            exact.config_for(connector, transport=exact.BudgetTransport(connector.pk)),
+            StaticTokenProvider(tokens.access_token),
+            client_id=connector.client_id,
+        )
         me = client.me()
         current = int(me.get("CurrentDivision") or 0)
-        divisions = [[int(d["Code"]), str(d.get("Description") or "")]
-                     for d in client.division(current).divisions.iterate()]
+        divisions = [
+            [int(d["Code"]), str(d.get("Description") or "")] for d in client.division(current).divisions.iterate()
+        ]
     except InvalidClient as exc:
-        failure = CallbackFailure(_("Client ID or secret refused"),
-                                  _("Exact Online refused the Client ID and Client secret: %(e)s") % {"e": exc},
-                                  _("Copy the Client ID and Client secret again from the app in Exact's App Center, "
-                                    "save the connector, and press oAuth."))
+        failure = CallbackFailure(
+            _("Client ID or secret refused"),
+            _("Exact Online refused the Client ID and Client secret: %(e)s") % {"e": exc},
+            _(
+                "Copy the Client ID and Client secret again from the app in Exact's App Center, "
+                "save the connector, and press oAuth."
+            ),
+        )
     except InvalidGrant as exc:
-        failure = CallbackFailure(_("Code expired or used"),
-                                  _("Exact Online did not accept the code: %(e)s") % {"e": exc}, again)
+        failure = CallbackFailure(
+            _("Code expired or used"), _("Exact Online did not accept the code: %(e)s") % {"e": exc}, again
+        )
     except TransportError as exc:
-        failure = CallbackFailure(_("Exact Online not reachable"),
-                                  _("We could not reach Exact Online: %(e)s") % {"e": exc}, again, 502)
+        failure = CallbackFailure(
+            _("Exact Online not reachable"), _("We could not reach Exact Online: %(e)s") % {"e": exc}, again, 502
+        )
     except ExactError as exc:
         failure = CallbackFailure(_("Exact Online refused"), str(exc), again, 502)
     else:
@@ -276,9 +353,13 @@ def _exchange(connector: Connector, code: str, actor: str) -> CallbackFailure | 
         connector.authorized_at = now
         connector.last_error = ""
         connector.save()
-        record_event(connector, EventKind.REAUTHORIZED if was else EventKind.AUTHORIZED,
-                     f"Authorized by {connector.exact_user_name} for division {connector.division} "
-                     f"{connector.division_name}", actor, now)
+        record_event(
+            connector,
+            EventKind.REAUTHORIZED if was else EventKind.AUTHORIZED,
+            f"Authorized by {connector.exact_user_name} for division {connector.division} {connector.division_name}",
+            actor,
+            now,
+        )
         return None
     connector.last_error, connector.last_error_at = f"{failure.title}: {failure.detail}", now
     connector.save()
@@ -295,8 +376,9 @@ def choose_division(actor: str, connector: Connector, division: int) -> Connecto
         if division != connector.division:
             connector.division, connector.division_name = division, names[division]
             connector.save()
-            record_event(connector, EventKind.DIVISION_CHANGED, f"Division {division} {names[division]}", actor,
-                         clock.now())
+            record_event(
+                connector, EventKind.DIVISION_CHANGED, f"Division {division} {names[division]}", actor, clock.now()
+            )
     return connector
 
 
@@ -319,9 +401,15 @@ def test_connection(actor: str, connector: Connector) -> TestResult:
     except ExactError as exc:
         result = TestResult(False, _("Exact Online answered: %(e)s") % {"e": exc})
     else:
-        result = TestResult(True, _("Connected as %(user)s; division %(division)s %(name)s") % {
-            "user": me.get("FullName") or me.get("UserName"), "division": connector.division,
-            "name": connector.division_name})
+        result = TestResult(
+            True,
+            _("Connected as %(user)s; division %(division)s %(name)s")
+            % {
+                "user": me.get("FullName") or me.get("UserName"),
+                "division": connector.division,
+                "name": connector.division_name,
+            },
+        )
     with transaction.atomic():
         locked = lock_row(Connector, connector.pk)
         if result.ok:
@@ -344,4 +432,3 @@ def reencrypt_all() -> int:
                     count += 1
             connector.save()
     return count
-

@@ -37,16 +37,19 @@ def endpoint_of(path: str) -> str:
 
 def _bump(connector_id: int, kind: str, endpoint: str, window: datetime) -> None:
     with transaction.atomic():
-        updated = UsageCounter.objects.filter(connector_id=connector_id, kind=kind, endpoint=endpoint,
-                                              window_start=window).update(count=F("count") + 1)
+        updated = UsageCounter.objects.filter(
+            connector_id=connector_id, kind=kind, endpoint=endpoint, window_start=window
+        ).update(count=F("count") + 1)
         if not updated:
             try:
                 with transaction.atomic():
-                    UsageCounter.objects.create(connector_id=connector_id, kind=kind, endpoint=endpoint,
-                                                window_start=window, count=1)
+                    UsageCounter.objects.create(
+                        connector_id=connector_id, kind=kind, endpoint=endpoint, window_start=window, count=1
+                    )
             except IntegrityError:  # another process created it first
-                UsageCounter.objects.filter(connector_id=connector_id, kind=kind, endpoint=endpoint,
-                                            window_start=window).update(count=F("count") + 1)
+                UsageCounter.objects.filter(
+                    connector_id=connector_id, kind=kind, endpoint=endpoint, window_start=window
+                ).update(count=F("count") + 1)
 
 
 def count_token_call(connector: Connector, now: datetime) -> None:
@@ -55,7 +58,8 @@ def count_token_call(connector: Connector, now: datetime) -> None:
 
 def token_calls_today(connector: Connector, now: datetime) -> int:
     total = UsageCounter.objects.filter(connector=connector, kind=TOKEN, window_start=day_start(now)).aggregate(
-        total=Sum("count"))["total"]
+        total=Sum("count")
+    )["total"]
     return int(total or 0)
 
 
@@ -69,8 +73,9 @@ def errors_this_hour(connector: Connector, now: datetime) -> dict[str, int]:
 
 
 def endpoint_exhausted(connector_id: int, endpoint: str, now: datetime) -> bool:
-    row = UsageCounter.objects.filter(connector_id=connector_id, kind=ERROR, endpoint=endpoint,
-                                      window_start=hour_start(now)).first()
+    row = UsageCounter.objects.filter(
+        connector_id=connector_id, kind=ERROR, endpoint=endpoint, window_start=hour_start(now)
+    ).first()
     return row is not None and row.count >= settings.LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR
 
 

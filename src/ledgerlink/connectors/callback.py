@@ -48,8 +48,10 @@ def problems(saved: str) -> list[str]:
     host = (parts.hostname or "").lower()
     local = host == "localhost" or host.endswith(".localhost") or host == "127.0.0.1"
     if parts.scheme != "https" and not local:
-        found.append(_("Exact accepts only https callback addresses; this one uses %(scheme)s.")
-                     % {"scheme": parts.scheme or _("no scheme")})
+        found.append(
+            _("Exact accepts only https callback addresses; this one uses %(scheme)s.")
+            % {"scheme": parts.scheme or _("no scheme")}
+        )
     if not host:
         found.append(_("The Callback URL has no host name."))
     return found

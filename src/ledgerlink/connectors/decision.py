@@ -68,30 +68,44 @@ def decide(state: TokenState, now: datetime, *, keep_alive_after: timedelta | No
                 "refresh interrupted: a refresh was sent to Exact but its answer was never stored, so the "
                 "stored refresh token may already be spent",
             )
-        return Decision(Action.WAIT, "another process is refreshing the tokens",
-                        not_before=state.refresh_claimed_at + CLAIM_GRACE)
+        return Decision(
+            Action.WAIT, "another process is refreshing the tokens", not_before=state.refresh_claimed_at + CLAIM_GRACE
+        )
 
     opens = refresh_opens_at(state.access_expires_at)
     if keep_alive_after is not None:
         age = now - (state.tokens_issued_at or now)
         if age < keep_alive_after:
-            return Decision(Action.WAIT, f"tokens are {int(age.total_seconds() // 3600)} h old; nothing to keep alive",
-                            not_before=(state.tokens_issued_at or now) + keep_alive_after)
+            return Decision(
+                Action.WAIT,
+                f"tokens are {int(age.total_seconds() // 3600)} h old; nothing to keep alive",
+                not_before=(state.tokens_issued_at or now) + keep_alive_after,
+            )
     elif now < opens:
         left = int((state.access_expires_at - now).total_seconds())
         return Decision(Action.USE, f"access token valid for {left} s more")
 
     if now < opens:
-        return Decision(Action.WAIT, "Exact accepts a refresh only in the access token's last 30 seconds",
-                        not_before=opens)
+        return Decision(
+            Action.WAIT, "Exact accepts a refresh only in the access token's last 30 seconds", not_before=opens
+        )
     if state.refresh_not_before is not None and now < state.refresh_not_before:
-        return Decision(Action.WAIT, "the last refresh failed; waiting before trying again",
-                        not_before=state.refresh_not_before)
+        return Decision(
+            Action.WAIT, "the last refresh failed; waiting before trying again", not_before=state.refresh_not_before
+        )
     if state.token_calls_today >= state.token_call_limit:
-        return Decision(Action.WAIT, f"{state.token_calls_today} token calls today: stopping short of Exact's daily "
-                        "limit of 200 per app and user", not_before=_next_utc_day(now))
-    return Decision(Action.REFRESH, "the access token is in its last 30 seconds" if now < state.access_expires_at
-                    else "the access token has expired")
+        return Decision(
+            Action.WAIT,
+            f"{state.token_calls_today} token calls today: stopping short of Exact's daily "
+            "limit of 200 per app and user",
+            not_before=_next_utc_day(now),
+        )
+    return Decision(
+        Action.REFRESH,
+        "the access token is in its last 30 seconds"
+        if now < state.access_expires_at
+        else "the access token has expired",
+    )
 
 
 def backoff(failures: int) -> timedelta:

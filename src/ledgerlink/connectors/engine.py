@@ -25,8 +25,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
-from exactonline import TokenSet
-from exactonline.errors import (
+from exactlink import TokenSet
+from exactlink.errors import (
     AccessTokenExpired,
     ExactError,
     InvalidClient,
@@ -178,9 +178,14 @@ def _refresh(connector_id: int, claim: str) -> str:
                 connector.refresh_not_before = now + backoff(connector.refresh_failures)
                 connector.last_error, connector.last_error_at = f"refresh failed: {exc}", now
                 connector.save()
-                record_event(connector, EventKind.FAILED,
-                             f"Refresh failed ({type(exc).__name__}); tokens kept, next try after "
-                             f"{connector.refresh_not_before:%H:%M:%S} UTC", "ledgerlink", now)
+                record_event(
+                    connector,
+                    EventKind.FAILED,
+                    f"Refresh failed ({type(exc).__name__}); tokens kept, next try after "
+                    f"{connector.refresh_not_before:%H:%M:%S} UTC",
+                    "ledgerlink",
+                    now,
+                )
                 failure = TokenUnavailable(f"refresh failed: {exc}", connector.refresh_not_before)
             else:
                 store_tokens(connector, tokens, clock.now())
@@ -238,7 +243,7 @@ def access_token_rejected(connector_id: int, token: str) -> None:
 
 
 class ConnectorTokens:
-    """The exactonline ``TokenProvider`` for one connector, backed by the database."""
+    """The exactlink ``TokenProvider`` for one connector, backed by the database."""
 
     def __init__(self, connector_id: int) -> None:
         self.connector_id = connector_id

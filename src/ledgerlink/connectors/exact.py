@@ -1,4 +1,4 @@
-"""Building exactonline clients for a connector: the region or sandbox, our clock, our budgets."""
+"""Building exactlink clients for a connector: the region or sandbox, our clock, our budgets."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from exactonline import ExactClient, ExactConfig, Governor, OAuthClient, TokenProvider
-from exactonline.errors import EndpointBlocked
+from exactlink import ExactClient, ExactConfig, Governor, OAuthClient, TokenProvider
+from exactlink.errors import EndpointBlocked
 from ledgerlink.connectors import budgets
 from ledgerlink.connectors.choices import REGIONS, SANDBOX
 from ledgerlink.connectors.models import Connector
@@ -53,8 +53,9 @@ class BudgetTransport(httpx.BaseTransport):
         self.inner.close()
 
 
-def config_for(connector: Connector, *, transport: httpx.BaseTransport | None = None,
-               timeout: float = 30.0) -> ExactConfig:
+def config_for(
+    connector: Connector, *, transport: httpx.BaseTransport | None = None, timeout: float = 30.0
+) -> ExactConfig:
     base_url = settings.LEDGERLINK_EXACT_SANDBOX_URL if connector.region == SANDBOX else None
     if connector.region == SANDBOX and not base_url:
         raise ValueError("region 'sandbox' needs LEDGERLINK_EXACT_SANDBOX_URL")

@@ -14,19 +14,27 @@ class ConnectorForm(forms.Form):
     region = forms.ChoiceField(label=_("Region"))
     client_id = forms.CharField(label=_("Client ID"), max_length=64, required=False)
     client_secret = forms.CharField(
-        label=_("Client secret"), required=False, strip=True,
+        label=_("Client secret"),
+        required=False,
+        strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
-    callback_url = forms.CharField(label=_("Callback URL"), max_length=500, required=False,
-                                   widget=forms.TextInput(attrs={"spellcheck": "false"}))
-    api_token = forms.CharField(label=_("API token"), required=False, strip=True,
-                                help_text=_("Filled by the oAuth button. Clear it and save to authorize again."))
+    callback_url = forms.CharField(
+        label=_("Callback URL"), max_length=500, required=False, widget=forms.TextInput(attrs={"spellcheck": "false"})
+    )
+    api_token = forms.CharField(
+        label=_("API token"),
+        required=False,
+        strip=True,
+        help_text=_("Filled by the oAuth button. Clear it and save to authorize again."),
+    )
     # Whether the screen showed a token when it was opened: clearing means something only then, so saving a
     # screen opened before an authorization (another tab) never disconnects it.
     api_token_shown = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, regions: list[tuple[str, str]], number_locked: bool,
-                 secret_set: bool, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, regions: list[tuple[str, str]], number_locked: bool, secret_set: bool, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["region"].choices = regions
         if number_locked:

@@ -23,12 +23,23 @@ def search_connectors(request: HttpRequest, query: str) -> Iterable[SearchHit]:
     if (number := small_int(query)) is not None:
         match |= Q(number=number)
     for connector in Connector.objects.for_company(request.company).filter(match)[:8]:  # type: ignore[attr-defined]
-        yield SearchHit(kind="connector", label=f"{connector.number} {connector.name}",
-                        url=reverse("connector-detail", args=[connector.number]), detail=_("Connector"))
+        yield SearchHit(
+            kind="connector",
+            label=f"{connector.number} {connector.name}",
+            url=reverse("connector-detail", args=[connector.number]),
+            detail=_("Connector"),
+        )
 
 
 def register() -> None:
-    registry.add_menu_item(MenuItem(menu=gettext_lazy("Extra"), label=gettext_lazy("Connectors"),
-                                    url_name="connector-list", visible=is_company_admin,
-                                    keywords=("connector", "exact", "oauth"), order=30))
+    registry.add_menu_item(
+        MenuItem(
+            menu=gettext_lazy("Extra"),
+            label=gettext_lazy("Connectors"),
+            url_name="connector-list",
+            visible=is_company_admin,
+            keywords=("connector", "exact", "oauth"),
+            order=30,
+        )
+    )
     registry.add_search_provider(search_connectors)

@@ -16,13 +16,18 @@ log = logging.getLogger("ledgerlink.connectors.notify")
 def reauthorization_required(connector_id: int) -> None:
     connector = Connector.objects.select_related("company").get(pk=connector_id)
     company = connector.company
-    recipients = list(company.users.filter(role=Role.ADMIN, is_active=True).exclude(email="")
-                      .values_list("email", flat=True))
+    recipients = list(
+        company.users.filter(role=Role.ADMIN, is_active=True).exclude(email="").values_list("email", flat=True)
+    )
     if not recipients:
         log.warning("no admin e-mail address to tell about reauthorization", extra={"connector": connector_id})
         return
-    address = f"{settings.LEDGERLINK_PUBLIC_SCHEME}://{company.alias}.{settings.LEDGERLINK_BASE_DOMAIN}" \
-              f"/connectors/{connector.number}/" if company.alias else "the connectors page"
+    address = (
+        f"{settings.LEDGERLINK_PUBLIC_SCHEME}://{company.alias}.{settings.LEDGERLINK_BASE_DOMAIN}"
+        f"/connectors/{connector.number}/"
+        if company.alias
+        else "the connectors page"
+    )
     send_mail(
         subject=f"Exact Online connector {connector.number} needs to be authorized again",
         message=(

@@ -1,4 +1,4 @@
-"""The exactonline governor's store in the database, so every web and worker process shares Exact's limits."""
+"""The exactlink governor's store in the database, so every web and worker process shares Exact's limits."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from exactonline import RateLimitState, Window
-from exactonline.ratelimit import ErrorCount
+from exactlink import RateLimitState, Window
+from exactlink.ratelimit import ErrorCount
 from ledgerlink.connectors.models import RateLimitRecord
 
 
@@ -29,8 +29,11 @@ def to_json(state: RateLimitState) -> dict[str, Any]:
     def window(w: Window) -> dict[str, Any]:
         return {"limit": w.limit, "remaining": w.remaining, "reset_ms": w.reset_ms}
 
-    return {"minutely": window(state.minutely), "daily": window(state.daily),
-            "errors": [{"endpoint": e.endpoint, "count": e.count, "until_ms": e.until_ms} for e in state.errors]}
+    return {
+        "minutely": window(state.minutely),
+        "daily": window(state.daily),
+        "errors": [{"endpoint": e.endpoint, "count": e.count, "until_ms": e.until_ms} for e in state.errors],
+    }
 
 
 class DatabaseStore:

@@ -53,12 +53,20 @@ def connector_list(request: HttpRequest) -> HttpResponse:
     company = request.company  # type: ignore[attr-defined]
     connectors = list(Connector.objects.for_company(company))
     now = clock.now()
-    expiring = [c for c in connectors if c.status == Status.CONNECTED and c.tokens_issued_at
-                and now - c.tokens_issued_at > EXPIRY_WARNING]
-    return render(request, "connectors/list.html", {
-        "connectors": connectors, "missing": actions.why_not_allowed(company),
-        "expiring_without_worker": expiring if not workers_alive(now) else [],
-    })
+    expiring = [
+        c
+        for c in connectors
+        if c.status == Status.CONNECTED and c.tokens_issued_at and now - c.tokens_issued_at > EXPIRY_WARNING
+    ]
+    return render(
+        request,
+        "connectors/list.html",
+        {
+            "connectors": connectors,
+            "missing": actions.why_not_allowed(company),
+            "expiring_without_worker": expiring if not workers_alive(now) else [],
+        },
+    )
 
 
 @company_admin_required
@@ -68,15 +76,31 @@ def connector_add(request: HttpRequest) -> HttpResponse:
     if actions.why_not_allowed(company):
         return redirect("connector-list")
     number = actions.next_free_number(company)
-    form = ConnectorForm(request.POST or None, regions=region_choices(), number_locked=False, secret_set=False,
-                         initial={"number": number, "name": _("Exact Online"), "region": region_choices()[0][0],
-                                  "callback_url": _expected(request, number)})
+    form = ConnectorForm(
+        request.POST or None,
+        regions=region_choices(),
+        number_locked=False,
+        secret_set=False,
+        initial={
+            "number": number,
+            "name": _("Exact Online"),
+            "region": region_choices()[0][0],
+            "callback_url": _expected(request, number),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             connector = actions.create_connector(
-                _actor(request), company, number=data["number"], name=data["name"], region=data["region"],
-                client_id=data["client_id"], client_secret=data["client_secret"], callback_url=data["callback_url"])
+                _actor(request),
+                company,
+                number=data["number"],
+                name=data["name"],
+                region=data["region"],
+                client_id=data["client_id"],
+                client_secret=data["client_secret"],
+                callback_url=data["callback_url"],
+            )
         except actions.ConnectorError as exc:
             form.add_error(None, str(exc))
         else:
@@ -89,11 +113,14 @@ def _screen(request: HttpRequest, form: ConnectorForm, connector: Connector | No
     expected = _expected(request, number)
     saved = connector.callback_url if connector else ""
     return {
-        "form": form, "connector": connector, "expected_callback": expected,
+        "form": form,
+        "connector": connector,
+        "expected_callback": expected,
         "callback_difference": difference(saved, expected) if saved else None,
         "callback_problems": problems(saved) if saved else [],
-        "can_authorize": bool(connector and connector.client_id and connector.has_client_secret
-                              and connector.callback_url),
+        "can_authorize": bool(
+            connector and connector.client_id and connector.has_client_secret and connector.callback_url
+        ),
         "events": connector.events.all()[:30] if connector else [],
         "usage": _usage(connector) if connector else None,
     }
@@ -101,10 +128,12 @@ def _screen(request: HttpRequest, form: ConnectorForm, connector: Connector | No
 
 def _usage(connector: Connector) -> dict:
     now = clock.now()
-    return {"token_calls_today": budgets.token_calls_today(connector, now),
-            "token_call_limit": budgets.token_call_limit(),
-            "errors_this_hour": budgets.errors_this_hour(connector, now),
-            "error_limit": settings.LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR}
+    return {
+        "token_calls_today": budgets.token_calls_today(connector, now),
+        "token_call_limit": budgets.token_call_limit(),
+        "errors_this_hour": budgets.errors_this_hour(connector, now),
+        "error_limit": settings.LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR,
+    }
 
 
 @company_admin_required
@@ -112,21 +141,34 @@ def _usage(connector: Connector) -> dict:
 def connector_detail(request: HttpRequest, number: int) -> HttpResponse:
     connector = _connector(request, number)
     form = ConnectorForm(
-        request.POST or None, regions=region_choices(), number_locked=connector.was_authorized,
+        request.POST or None,
+        regions=region_choices(),
+        number_locked=connector.was_authorized,
         secret_set=connector.has_client_secret,
-        initial={"number": connector.number, "name": connector.name, "region": connector.region,
-                 "client_id": connector.client_id, "callback_url": connector.callback_url,
-                 "api_token": API_TOKEN_MASK if connector.has_api_token else "",
-                 "api_token_shown": connector.has_api_token},
+        initial={
+            "number": connector.number,
+            "name": connector.name,
+            "region": connector.region,
+            "client_id": connector.client_id,
+            "callback_url": connector.callback_url,
+            "api_token": API_TOKEN_MASK if connector.has_api_token else "",
+            "api_token_shown": connector.has_api_token,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             connector = actions.save_connector(
-                _actor(request), connector, number=data["number"], name=data["name"], region=data["region"],
-                client_id=data["client_id"], client_secret=data["client_secret"] or None,
+                _actor(request),
+                connector,
+                number=data["number"],
+                name=data["name"],
+                region=data["region"],
+                client_id=data["client_id"],
+                client_secret=data["client_secret"] or None,
                 callback_url=data["callback_url"],
-                clear_api_token=data["api_token"] == "" and data["api_token_shown"])
+                clear_api_token=data["api_token"] == "" and data["api_token_shown"],
+            )
         except actions.ConnectorError as exc:
             form.add_error(None, str(exc))
         else:
@@ -152,10 +194,18 @@ def connector_authorize(request: HttpRequest, number: int) -> HttpResponse:
     try:
         url = actions.start_authorization(_actor(request), connector, request.session.session_key or "")
     except actions.ConnectorError as exc:
-        return render(request, "connectors/oauth_result.html", {
-            "ok": False, "title": _("Cannot start oAuth"), "detail": str(exc),
-            "todo": _("Close this window, complete the connector screen and save."), "connector": connector,
-        }, status=400)
+        return render(
+            request,
+            "connectors/oauth_result.html",
+            {
+                "ok": False,
+                "title": _("Cannot start oAuth"),
+                "detail": str(exc),
+                "todo": _("Close this window, complete the connector screen and save."),
+                "connector": connector,
+            },
+            status=400,
+        )
     return _popup_page(redirect(url))
 
 
@@ -170,28 +220,57 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     """``/oauth.ashx?provider=<number>&code=…&state=…`` on the company's host (the seed's address)."""
     company = getattr(request, "host_company", None)
     if company is None:
-        return render(request, "connectors/oauth_result.html", {
-            "ok": False, "title": _("Wrong address"),
-            "detail": _("Exact sent its answer to an address that belongs to no company."),
-            "todo": _("Register the Callback URL shown on the connector screen (with the company's alias) "
-                      "in Exact's App Center, and press oAuth again."),
-        }, status=400)
+        return render(
+            request,
+            "connectors/oauth_result.html",
+            {
+                "ok": False,
+                "title": _("Wrong address"),
+                "detail": _("Exact sent its answer to an address that belongs to no company."),
+                "todo": _(
+                    "Register the Callback URL shown on the connector screen (with the company's alias) "
+                    "in Exact's App Center, and press oAuth again."
+                ),
+            },
+            status=400,
+        )
     number = request.GET.get("provider", "")
     params = {key: request.GET.get(key, "") for key in ("code", "state", "error", "error_description")}
     try:
         connector = actions.complete_authorization(company, number, params, request.session.session_key or "")
     except actions.CallbackFailure as failure:
-        return _popup_page(render(request, "connectors/oauth_result.html", {
-            "ok": False, "title": failure.title, "detail": failure.detail, "todo": failure.todo,
-            "connector_url": reverse("connector-detail", args=[number]) if small_int(number) is not None else None,
-            "number": number,
-        }, status=failure.status))
-    return _popup_page(render(request, "connectors/oauth_result.html", {
-        "ok": True, "title": _("Connected"), "connector": connector,
-        "detail": _("Connected to Exact Online as %(user)s, division %(division)s %(name)s.")
-        % {"user": connector.exact_user_name, "division": connector.division, "name": connector.division_name},
-        "connector_url": reverse("connector-detail", args=[connector.number]), "number": connector.number,
-    }))
+        return _popup_page(
+            render(
+                request,
+                "connectors/oauth_result.html",
+                {
+                    "ok": False,
+                    "title": failure.title,
+                    "detail": failure.detail,
+                    "todo": failure.todo,
+                    "connector_url": reverse("connector-detail", args=[number])
+                    if small_int(number) is not None
+                    else None,
+                    "number": number,
+                },
+                status=failure.status,
+            )
+        )
+    return _popup_page(
+        render(
+            request,
+            "connectors/oauth_result.html",
+            {
+                "ok": True,
+                "title": _("Connected"),
+                "connector": connector,
+                "detail": _("Connected to Exact Online as %(user)s, division %(division)s %(name)s.")
+                % {"user": connector.exact_user_name, "division": connector.division, "name": connector.division_name},
+                "connector_url": reverse("connector-detail", args=[connector.number]),
+                "number": connector.number,
+            },
+        )
+    )
 
 
 @require_POST

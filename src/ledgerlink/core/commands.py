@@ -18,12 +18,17 @@ class SubcommandCommand(BaseCommand):
     subcommands: dict[str, str] = {}
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND",
-                                    parser_class=type(parser))  # keep Django's error handling
+        sub = parser.add_subparsers(
+            dest="subcommand", metavar="SUBCOMMAND", parser_class=type(parser)
+        )  # keep Django's error handling
         sub.required = True
         for name, help_text in self.subcommands.items():
-            sub_parser = sub.add_parser(name, help=help_text, description=help_text,
-                                        called_from_command_line=getattr(parser, "called_from_command_line", None))
+            sub_parser = sub.add_parser(
+                name,
+                help=help_text,
+                description=help_text,
+                called_from_command_line=getattr(parser, "called_from_command_line", None),
+            )
             getattr(self, "arguments_" + name.replace("-", "_"))(sub_parser)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -23,14 +23,16 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def serve(bind: str, workers: int = 2, threads: int = 4) -> None:
-    _Gunicorn({
-        "bind": bind,
-        "workers": workers,
-        "threads": threads,
-        "worker_class": "gthread",
-        "accesslog": "-",
-        "errorlog": "-",
-        "graceful_timeout": 20,
-        "timeout": 60,
-        "forwarded_allow_ips": "",  # proxy headers are judged by our own middleware (trusted proxies setting)
-    }).run()
+    _Gunicorn(
+        {
+            "bind": bind,
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "accesslog": "-",
+            "errorlog": "-",
+            "graceful_timeout": 20,
+            "timeout": 60,
+            "forwarded_allow_ips": "",  # proxy headers are judged by our own middleware (trusted proxies setting)
+        }
+    ).run()

@@ -67,7 +67,8 @@ def workers_alive(now: datetime) -> bool:
 def _beat(name: str, started: datetime, stopped: bool = False) -> None:
     now = clock.now()
     WorkerHeartbeat.objects.update_or_create(
-        name=name, defaults={"started_at": started, "seen_at": now, "stopped_at": now if stopped else None})
+        name=name, defaults={"started_at": started, "seen_at": now, "stopped_at": now if stopped else None}
+    )
 
 
 def run_forever(interval: float, stop: threading.Event | None = None) -> None:

@@ -31,9 +31,19 @@ def start(base_url: str) -> subprocess.Popen[str] | None:
         return None
     parts = urlsplit(base_url)
     process = subprocess.Popen(
-        [sys.executable, "-m", "exact_sandbox", "--host", parts.hostname or "127.0.0.1", "--port", str(parts.port),
-         "--log-level", "WARNING"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "exact_sandbox",
+            "--host",
+            parts.hostname or "127.0.0.1",
+            "--port",
+            str(parts.port),
+            "--log-level",
+            "WARNING",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     line = process.stdout.readline() if process.stdout else ""  # the readiness line
     if "listening" not in line:
@@ -55,14 +65,31 @@ def authorize_demo_connector(company: Company, base_url: str, port: str | None) 
     connector = Connector.objects.for_company(company).filter(number=1).first()
     if connector is None:
         connector = connector_actions.create_connector(
-            ACTOR, company, number=1, name="Exact Online (demo)", region=SANDBOX,
-            client_id=registered["client_id"], client_secret=registered["client_secret"], callback_url=callback)
+            ACTOR,
+            company,
+            number=1,
+            name="Exact Online (demo)",
+            region=SANDBOX,
+            client_id=registered["client_id"],
+            client_secret=registered["client_secret"],
+            callback_url=callback,
+        )
     else:
         connector = connector_actions.save_connector(
-            ACTOR, connector, number=1, name=connector.name, region=SANDBOX, client_id=registered["client_id"],
-            client_secret=registered["client_secret"], callback_url=callback, clear_api_token=True)
-    code = control.post("/_sandbox/authorize", json={"client_id": registered["client_id"], "user": DEMO_EXACT_USER,
-                                                     "redirect_uri": callback})
+            ACTOR,
+            connector,
+            number=1,
+            name=connector.name,
+            region=SANDBOX,
+            client_id=registered["client_id"],
+            client_secret=registered["client_secret"],
+            callback_url=callback,
+            clear_api_token=True,
+        )
+    code = control.post(
+        "/_sandbox/authorize",
+        json={"client_id": registered["client_id"], "user": DEMO_EXACT_USER, "redirect_uri": callback},
+    )
     code.raise_for_status()
     connector = connector_actions.authorize_with_code(ACTOR, connector, code.json()["code"])
     assert connector.status == Status.CONNECTED

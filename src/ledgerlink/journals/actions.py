@@ -70,18 +70,36 @@ def submit_journal(company: Company, journal_in: JournalIn, source: str = "api")
     try:
         with transaction.atomic():
             journal = Journal.objects.create(
-                company=company, connector=connector, kind=journal_in.kind, reference=journal_in.reference,
-                date=journal_in.date, description=journal_in.description, relation_code=journal_in.relation_code,
-                content_hash=digest, content=content, marker=new_marker(), next_attempt_at=clock.now(),
+                company=company,
+                connector=connector,
+                kind=journal_in.kind,
+                reference=journal_in.reference,
+                date=journal_in.date,
+                description=journal_in.description,
+                relation_code=journal_in.relation_code,
+                content_hash=digest,
+                content=content,
+                marker=new_marker(),
+                next_attempt_at=clock.now(),
                 source=source,
             )
-            JournalLine.objects.bulk_create([
-                JournalLine(journal=journal, line_no=number, ledger_code=line.ledger_code.strip(),
-                            debit=line.debit, credit=line.credit, vat_code=line.vat_code.strip(),
-                            vat_amount=line.vat_amount, description=line.description,
-                            relation_code=line.relation_code, cost_centre=line.cost_centre)
-                for number, line in enumerate(journal_in.lines, start=1)
-            ])
+            JournalLine.objects.bulk_create(
+                [
+                    JournalLine(
+                        journal=journal,
+                        line_no=number,
+                        ledger_code=line.ledger_code.strip(),
+                        debit=line.debit,
+                        credit=line.credit,
+                        vat_code=line.vat_code.strip(),
+                        vat_amount=line.vat_amount,
+                        description=line.description,
+                        relation_code=line.relation_code,
+                        cost_centre=line.cost_centre,
+                    )
+                    for number, line in enumerate(journal_in.lines, start=1)
+                ]
+            )
     except IntegrityError:
         # Another request with the same reference won the race: answer as if it had come first.
         existing = Journal.objects.for_company(company).get(reference=journal_in.reference)
@@ -102,11 +120,16 @@ def resend(journal: Journal, actor: Actor | None = None) -> bool:
     """Queue a failed journal again (after a mapping was fixed). Posted or in-flight journals are left alone."""
     with transaction.atomic():
         updated = Journal.objects.filter(pk=journal.pk, status__in=RESENDABLE).update(
-            status=JournalStatus.QUEUED, status_message="", next_attempt_at=clock.now(), claimed_by="",
-            claimed_at=None)
+            status=JournalStatus.QUEUED, status_message="", next_attempt_at=clock.now(), claimed_by="", claimed_at=None
+        )
         if updated:
-            audit.record(actor or Actor.system(), "journal.resent", f"journal {journal.reference}",
-                         journal.company, {"status": [JournalStatus.FAILED, JournalStatus.QUEUED]})
+            audit.record(
+                actor or Actor.system(),
+                "journal.resent",
+                f"journal {journal.reference}",
+                journal.company,
+                {"status": [JournalStatus.FAILED, JournalStatus.QUEUED]},
+            )
     return bool(updated)
 
 
@@ -116,9 +139,15 @@ def resend_failed(company: Company, journal_ids: list[int] | None = None, actor:
     if journal_ids is not None:
         queryset = queryset.filter(pk__in=journal_ids)
     with transaction.atomic():
-        count = queryset.update(status=JournalStatus.QUEUED, status_message="", next_attempt_at=clock.now(),
-                                claimed_by="", claimed_at=None)
+        count = queryset.update(
+            status=JournalStatus.QUEUED, status_message="", next_attempt_at=clock.now(), claimed_by="", claimed_at=None
+        )
         if count:
-            audit.record(actor or Actor.system(), "journal.resent", f"{count} failed journals", company,
-                         {"journals": [None, count]})
+            audit.record(
+                actor or Actor.system(),
+                "journal.resent",
+                f"{count} failed journals",
+                company,
+                {"journals": [None, count]},
+            )
     return count

@@ -40,8 +40,16 @@ MAX_PAGE_SIZE = 200
 MAX_PAGE = 1_000_000
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 JOURNAL_FIELDS = ("reference", "kind", "connector", "date", "description", "relation_code", "lines")
-LINE_FIELDS = ("ledger_code", "debit", "credit", "vat_code", "vat_amount", "description", "relation_code",
-               "cost_centre")
+LINE_FIELDS = (
+    "ledger_code",
+    "debit",
+    "credit",
+    "vat_code",
+    "vat_amount",
+    "description",
+    "relation_code",
+    "cost_centre",
+)
 CODE_LENGTH = 40  # relation codes and cost centres (the columns' size)
 
 
@@ -211,8 +219,12 @@ def _inline_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return resolve(schema)
 
 
-SUBMISSION_BODY = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": _inline_schema(JournalSubmission.model_json_schema())}}}}
+SUBMISSION_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": _inline_schema(JournalSubmission.model_json_schema())}},
+    }
+}
 
 
 # --- parsing a submission ---------------------------------------------------------------------------------
@@ -222,13 +234,19 @@ def read_json(request: HttpRequest) -> Any:
     try:
         raw = request.body
     except RequestDataTooBig:
-        raise ApiError(413, _("The body is larger than %(size)s bytes; send fewer lines per journal.")
-                       % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+        raise ApiError(
+            413,
+            _("The body is larger than %(size)s bytes; send fewer lines per journal.")
+            % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+        )
     try:
         return json.loads(raw or b"", parse_float=Decimal)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise ApiError(422, _("The body is not JSON."), problems=[
-            Problem("body", _("The body is not valid JSON: %(error)s") % {"error": exc}).as_dict()])
+        raise ApiError(
+            422,
+            _("The body is not JSON."),
+            problems=[Problem("body", _("The body is not valid JSON: %(error)s") % {"error": exc}).as_dict()],
+        )
 
 
 def _text(data: dict[str, Any], key: str, line: int | None, problems: list[Problem], limit: int = 0) -> str:
@@ -241,16 +259,22 @@ def _text(data: dict[str, Any], key: str, line: int | None, problems: list[Probl
         problems.append(Problem(key, _("%(field)s must be a string") % {"field": key}, line))
         return ""
     if limit and len(value) > limit:
-        problems.append(Problem(key, _("%(field)s is longer than %(limit)s characters")
-                                % {"field": key, "limit": limit}, line))
+        problems.append(
+            Problem(key, _("%(field)s is longer than %(limit)s characters") % {"field": key, "limit": limit}, line)
+        )
     return value
 
 
 def _unknown(data: dict[str, Any], known: tuple[str, ...], line: int | None, problems: list[Problem]) -> None:
     for key in data:
         if key not in known:
-            problems.append(Problem(str(key), _("unknown field %(field)s; known fields: %(known)s")
-                                    % {"field": key, "known": ", ".join(known)}, line))
+            problems.append(
+                Problem(
+                    str(key),
+                    _("unknown field %(field)s; known fields: %(known)s") % {"field": key, "known": ", ".join(known)},
+                    line,
+                )
+            )
 
 
 def _line(raw: Any, number: int, problems: list[Problem]) -> LineIn:
@@ -325,8 +349,11 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 def invalid(problems: list[Problem]) -> ApiError:
     problems = _unique(problems)
-    return ApiError(422, _("The journal was not accepted: %(count)s problem(s).") % {"count": len(problems)},
-                    problems=[problem.as_dict() for problem in problems])
+    return ApiError(
+        422,
+        _("The journal was not accepted: %(count)s problem(s).") % {"count": len(problems)},
+        problems=[problem.as_dict() for problem in problems],
+    )
 
 
 # --- answers ------------------------------------------------------------------------------------------------
@@ -338,34 +365,77 @@ def _amount(value: Decimal) -> str:
 
 def journal_json(journal: Journal, new_lines: list[LineIn] | None = None) -> dict[str, Any]:
     """The journal as the API shows it; ``new_lines``: a journal just stored from these (no attempts yet)."""
-    lines = journal.lines.all() if new_lines is None else [
-        JournalLine(line_no=number, ledger_code=line.ledger_code.strip(), debit=line.debit, credit=line.credit,
-                    vat_code=line.vat_code.strip(), vat_amount=line.vat_amount, description=line.description,
-                    relation_code=line.relation_code, cost_centre=line.cost_centre)
-        for number, line in enumerate(new_lines, start=1)]
+    lines = (
+        journal.lines.all()
+        if new_lines is None
+        else [
+            JournalLine(
+                line_no=number,
+                ledger_code=line.ledger_code.strip(),
+                debit=line.debit,
+                credit=line.credit,
+                vat_code=line.vat_code.strip(),
+                vat_amount=line.vat_amount,
+                description=line.description,
+                relation_code=line.relation_code,
+                cost_centre=line.cost_centre,
+            )
+            for number, line in enumerate(new_lines, start=1)
+        ]
+    )
     return {
-        "id": journal.pk, "reference": journal.reference, "kind": journal.kind,
-        "connector": journal.connector.number, "date": journal.date, "description": journal.description,
-        "relation_code": journal.relation_code, "status": journal.status, "status_message": journal.status_message,
-        "exact_entry_id": journal.exact_entry_id, "exact_entry_number": journal.exact_entry_number,
-        "created_at": journal.created_at, "source": journal.source,
-        "lines": [{
-            "line": line.line_no, "ledger_code": line.ledger_code, "debit": _amount(line.debit),
-            "credit": _amount(line.credit), "vat_code": line.vat_code, "vat_amount": _amount(line.vat_amount),
-            "description": line.description, "relation_code": line.relation_code, "cost_centre": line.cost_centre,
-        } for line in lines],
-        "attempts": [] if new_lines is not None else [{
-            "started_at": attempt.started_at, "duration_ms": attempt.duration_ms, "action": attempt.action,
-            "http_status": attempt.http_status, "outcome": attempt.outcome, "messages": attempt.messages,
-            "worker": attempt.worker,
-        } for attempt in journal.attempts.all()],
+        "id": journal.pk,
+        "reference": journal.reference,
+        "kind": journal.kind,
+        "connector": journal.connector.number,
+        "date": journal.date,
+        "description": journal.description,
+        "relation_code": journal.relation_code,
+        "status": journal.status,
+        "status_message": journal.status_message,
+        "exact_entry_id": journal.exact_entry_id,
+        "exact_entry_number": journal.exact_entry_number,
+        "created_at": journal.created_at,
+        "source": journal.source,
+        "lines": [
+            {
+                "line": line.line_no,
+                "ledger_code": line.ledger_code,
+                "debit": _amount(line.debit),
+                "credit": _amount(line.credit),
+                "vat_code": line.vat_code,
+                "vat_amount": _amount(line.vat_amount),
+                "description": line.description,
+                "relation_code": line.relation_code,
+                "cost_centre": line.cost_centre,
+            }
+            for line in lines
+        ],
+        "attempts": []
+        if new_lines is not None
+        else [
+            {
+                "started_at": attempt.started_at,
+                "duration_ms": attempt.duration_ms,
+                "action": attempt.action,
+                "http_status": attempt.http_status,
+                "outcome": attempt.outcome,
+                "messages": attempt.messages,
+                "worker": attempt.worker,
+            }
+            for attempt in journal.attempts.all()
+        ],
     }
 
 
 def _journals(key: ApiKey) -> QuerySet[Journal]:
-    return Journal.objects.for_company(key.company).select_related("connector").prefetch_related(
-        Prefetch("lines", queryset=JournalLine.objects.order_by("line_no")),
-        Prefetch("attempts", queryset=Attempt.objects.order_by("started_at", "id")),
+    return (
+        Journal.objects.for_company(key.company)
+        .select_related("connector")
+        .prefetch_related(
+            Prefetch("lines", queryset=JournalLine.objects.order_by("line_no")),
+            Prefetch("attempts", queryset=Attempt.objects.order_by("started_at", "id")),
+        )
     )
 
 
@@ -379,8 +449,12 @@ def _journal(key: ApiKey, journal_id: int) -> Journal:
 # --- endpoints ----------------------------------------------------------------------------------------------
 
 
-@router.post("", response={200: JournalOut, 201: JournalOut, 409: ConflictOut, 422: ProblemsOut, **AUTH_ERRORS},
-             openapi_extra=SUBMISSION_BODY, summary="Submit a journal (idempotent on reference)")
+@router.post(
+    "",
+    response={200: JournalOut, 201: JournalOut, 409: ConflictOut, 422: ProblemsOut, **AUTH_ERRORS},
+    openapi_extra=SUBMISSION_BODY,
+    summary="Submit a journal (idempotent on reference)",
+)
 def post_journal(request: HttpRequest) -> Status:
     """201: stored as new; 200: this reference was submitted before with the same content (that journal);
     409: the reference is known with other content (the differences are named); 422: every problem."""
@@ -389,18 +463,26 @@ def post_journal(request: HttpRequest) -> Status:
     problems += check(journal_in)
     if problems:
         # submit_journal checks the connector only once the shape is right; name it now, with the rest.
-        if journal_in.connector and not Connector.objects.for_company(key.company).filter(
-                number=journal_in.connector).exists():
-            problems.append(Problem("connector", _("this company has no connector %(number)s")
-                                    % {"number": journal_in.connector}))
+        if (
+            journal_in.connector
+            and not Connector.objects.for_company(key.company).filter(number=journal_in.connector).exists()
+        ):
+            problems.append(
+                Problem("connector", _("this company has no connector %(number)s") % {"number": journal_in.connector})
+            )
         raise invalid(problems)
     try:
         submitted = submit_journal(key.company, journal_in, source="api")
     except SubmissionInvalid as exc:
         raise invalid(exc.problems)
     except JournalConflict as exc:
-        raise ApiError(409, _("Reference %(reference)s was submitted before with other content.")
-                       % {"reference": exc.journal.reference}, journal=exc.journal.pk, differences=exc.differences)
+        raise ApiError(
+            409,
+            _("Reference %(reference)s was submitted before with other content.")
+            % {"reference": exc.journal.reference},
+            journal=exc.journal.pk,
+            differences=exc.differences,
+        )
     if submitted.created:
         # Just written from journal_in: answer from memory rather than reading the rows back.
         return Status(201, journal_json(submitted.journal, journal_in.lines))
@@ -424,16 +506,24 @@ def _parse_date(value: str | None, name: str, problems: list[Problem]) -> date |
     return None
 
 
-@router.get("", response={200: JournalPage, 422: ProblemsOut, **AUTH_ERRORS},
-            summary="Journals, newest date first, paged")
-def list_journals(request: HttpRequest, status: str | None = None, date_from: str | None = None,
-                  date_to: str | None = None, connector: int | None = None, page: int = 1,
-                  page_size: int = PAGE_SIZE) -> dict[str, Any]:
+@router.get(
+    "", response={200: JournalPage, 422: ProblemsOut, **AUTH_ERRORS}, summary="Journals, newest date first, paged"
+)
+def list_journals(
+    request: HttpRequest,
+    status: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    connector: int | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> dict[str, Any]:
     key: ApiKey = request.auth  # type: ignore[attr-defined]
     problems: list[Problem] = []
     if status and status not in JournalStatus.values:
-        problems.append(Problem("status", _("status must be one of %(values)s") % {
-            "values": ", ".join(JournalStatus.values)}))
+        problems.append(
+            Problem("status", _("status must be one of %(values)s") % {"values": ", ".join(JournalStatus.values)})
+        )
     start = _parse_date(date_from, "date_from", problems)
     end = _parse_date(date_to, "date_to", problems)
     if not 1 <= page <= MAX_PAGE:
@@ -456,18 +546,31 @@ def list_journals(request: HttpRequest, status: str | None = None, date_from: st
         journals = journals.filter(status=status)
     total = counts[status] if status else sum(counts.values())
     offset = (page - 1) * page_size
-    items = journals.order_by("-date", "-id")[offset:offset + page_size]
-    return {"count": total, "page": page, "pages": max(1, math.ceil(total / page_size)), "page_size": page_size,
-            "counts": counts, "items": [journal_json(journal) for journal in items]}
+    items = journals.order_by("-date", "-id")[offset : offset + page_size]
+    return {
+        "count": total,
+        "page": page,
+        "pages": max(1, math.ceil(total / page_size)),
+        "page_size": page_size,
+        "counts": counts,
+        "items": [journal_json(journal) for journal in items],
+    }
 
 
-@router.post("/{journal_id}/resend", response={200: JournalOut, 404: MessageOut, 409: MessageOut, **AUTH_ERRORS},
-             summary="Queue a failed journal again")
+@router.post(
+    "/{journal_id}/resend",
+    response={200: JournalOut, 404: MessageOut, 409: MessageOut, **AUTH_ERRORS},
+    summary="Queue a failed journal again",
+)
 def resend_journal(request: HttpRequest, journal_id: int) -> dict[str, Any]:
     key: ApiKey = request.auth  # type: ignore[attr-defined]
     journal = _journal(key, journal_id)
     if journal.status != JournalStatus.FAILED or not resend(journal, Actor(None, f"API key {key.prefix}")):
         journal.refresh_from_db(fields=["status"])
-        raise ApiError(409, _("Journal %(id)s is %(status)s; only failed journals can be sent again.")
-                       % {"id": journal.pk, "status": journal.get_status_display().lower()}, status=journal.status)
+        raise ApiError(
+            409,
+            _("Journal %(id)s is %(status)s; only failed journals can be sent again.")
+            % {"id": journal.pk, "status": journal.get_status_display().lower()},
+            status=journal.status,
+        )
     return journal_json(_journal(key, journal_id))

@@ -60,10 +60,16 @@ def create_key(actor: Actor, company: Company, name: str = "") -> NewKey:
         plaintext = f"{KEY_START}_{prefix}_{secrets.token_urlsafe(32)}"
         try:
             with transaction.atomic():
-                record = ApiKey.objects.create(company=company, name=name, prefix=prefix,
-                                               key_hash=hash_key(plaintext), created_by=actor.label)
-                audit.record(actor, "apikey.created", f"API key {prefix}", company,
-                             {"name": [None, name], "prefix": [None, prefix]})
+                record = ApiKey.objects.create(
+                    company=company, name=name, prefix=prefix, key_hash=hash_key(plaintext), created_by=actor.label
+                )
+                audit.record(
+                    actor,
+                    "apikey.created",
+                    f"API key {prefix}",
+                    company,
+                    {"name": [None, name], "prefix": [None, prefix]},
+                )
         except IntegrityError:
             continue
         return NewKey(record, plaintext)
@@ -109,11 +115,11 @@ def revoke_key(actor: Actor, company: Company, prefix: str) -> ApiKey:
     with transaction.atomic():
         record = ApiKey.objects.select_for_update().filter(company=company, prefix=prefix.strip()).first()
         if record is None:
-            raise ApiKeyError(_("Company %(number)s has no API key %(prefix)s.")
-                              % {"number": company.number, "prefix": prefix})
+            raise ApiKeyError(
+                _("Company %(number)s has no API key %(prefix)s.") % {"number": company.number, "prefix": prefix}
+            )
         if record.revoked_at is None:
             record.revoked_at = clock.now()
             record.save(update_fields=["revoked_at"])
-            audit.record(actor, "apikey.revoked", f"API key {record.prefix}", company,
-                         {"revoked": [False, True]})
+            audit.record(actor, "apikey.revoked", f"API key {record.prefix}", company, {"revoked": [False, True]})
     return record

@@ -9,8 +9,9 @@ from ledgerlink.journals.choices import JournalStatus
 
 
 class JournalFilter(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All")), *list(JournalStatus.choices)])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *list(JournalStatus.choices)]
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     connector = forms.TypedChoiceField(label=_("Connector"), required=False, coerce=int, empty_value=None)
@@ -43,18 +44,34 @@ class MappingForm(forms.Form):
     fallback_sales_gl = forms.ChoiceField(label=_("Fallback account for unknown sales"), required=False)
     fallback_vat_gl = forms.ChoiceField(label=_("Fallback account for unknown VAT"), required=False)
     vat_ledgers = forms.CharField(
-        label=_("ERP VAT ledgers"), required=False,
-        help_text=_("Comma-separated ERP ledgers (or prefixes ending in *, e.g. 15*) that are VAT ledgers: only "
-                    "these fall back to the unknown-VAT account. Other unknown ledgers without a VAT code fail."))
+        label=_("ERP VAT ledgers"),
+        required=False,
+        help_text=_(
+            "Comma-separated ERP ledgers (or prefixes ending in *, e.g. 15*) that are VAT ledgers: only "
+            "these fall back to the unknown-VAT account. Other unknown ledgers without a VAT code fail."
+        ),
+    )
     ledger_overrides = forms.CharField(
-        label=_("Ledger overrides"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One per line: ERP ledger = Exact GL account. Ledgers not listed use the same code in Exact."))
+        label=_("Ledger overrides"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One per line: ERP ledger = Exact GL account. Ledgers not listed use the same code in Exact."),
+    )
     vat_overrides = forms.CharField(
-        label=_("VAT code overrides"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One per line: ERP VAT code = Exact VAT code. Codes not listed are used as they are."))
+        label=_("VAT code overrides"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: ERP VAT code = Exact VAT code. Codes not listed are used as they are."),
+    )
 
-    def __init__(self, *args: object, journals: list[tuple[str, str]], customers: list[tuple[str, str]],
-                 accounts: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        journals: list[tuple[str, str]],
+        customers: list[tuple[str, str]],
+        accounts: list[tuple[str, str]],
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         none = [("", _("(none)"))]
         self.fields["cash_journal_code"].choices = journals

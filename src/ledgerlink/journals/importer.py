@@ -42,8 +42,21 @@ from ledgerlink.journals.submission import (
 )
 from ledgerlink.tenancy.models import Company
 
-COLUMNS = ("line number", "journal entry", "journal", "year", "period", "date", "amount", "VAT code",
-           "VAT amount", "relation", "GL number", "description", "product")
+COLUMNS = (
+    "line number",
+    "journal entry",
+    "journal",
+    "year",
+    "period",
+    "date",
+    "amount",
+    "VAT code",
+    "VAT amount",
+    "relation",
+    "GL number",
+    "description",
+    "product",
+)
 REQUIRED_COLUMNS = len(COLUMNS) - 1  # the product column is experimental and may be left off
 AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -83,8 +96,14 @@ class Entry:
 
     def journal_in(self, connector: int) -> JournalIn:
         description = f"RetailVista cash journal {self.journal_code} {self.year}/{self.period:02d} entry {self.entry}"
-        return JournalIn(reference=self.reference, kind=Kind.CASH, connector=connector, date=self.date,
-                         description=description, lines=list(self.lines))
+        return JournalIn(
+            reference=self.reference,
+            kind=Kind.CASH,
+            connector=connector,
+            date=self.date,
+            description=description,
+            lines=list(self.lines),
+        )
 
 
 @dataclass
@@ -139,9 +158,18 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        row = data[:exc.start].count(b"\n") + 1
-        raise ImportRefused([LineProblem(row, _("the file is not UTF-8 text here; save it as UTF-8 (or plain "
-                                                "ASCII, as RetailVista exports it) and import it again"))])
+        row = data[: exc.start].count(b"\n") + 1
+        raise ImportRefused(
+            [
+                LineProblem(
+                    row,
+                    _(
+                        "the file is not UTF-8 text here; save it as UTF-8 (or plain "
+                        "ASCII, as RetailVista exports it) and import it again"
+                    ),
+                )
+            ]
+        )
 
 
 def _amount(text: str, name: str, row: int, problems: list[LineProblem]) -> Decimal | None:
@@ -149,20 +177,35 @@ def _amount(text: str, name: str, row: int, problems: list[LineProblem]) -> Deci
     if not text:
         return Decimal("0.00")
     if "," in text and AMOUNT.match(text.replace(",", ".")):
-        problems.append(LineProblem(row, _("the %(column)s %(value)s has a decimal comma; write it with a "
-                                           "decimal point, like 12.30") % {"column": name, "value": text}))
+        problems.append(
+            LineProblem(
+                row,
+                _("the %(column)s %(value)s has a decimal comma; write it with a decimal point, like 12.30")
+                % {"column": name, "value": text},
+            )
+        )
         return None
     if not AMOUNT.match(text):
-        problems.append(LineProblem(row, _("the %(column)s %(value)r is not an amount; write it like 12.30 or "
-                                           "-12.30") % {"column": name, "value": text}))
+        problems.append(
+            LineProblem(
+                row,
+                _("the %(column)s %(value)r is not an amount; write it like 12.30 or -12.30")
+                % {"column": name, "value": text},
+            )
+        )
         return None
     if len(text.lstrip("+-").split(".")[0]) > 12:
         problems.append(LineProblem(row, _("the %(column)s %(value)s is too large") % {"column": name, "value": text}))
         return None
     amount = Decimal(text)
     if amount != amount.quantize(Decimal("0.01")):
-        problems.append(LineProblem(row, _("the %(column)s %(value)s has more than two decimals; round it to "
-                                           "cents") % {"column": name, "value": text}))
+        problems.append(
+            LineProblem(
+                row,
+                _("the %(column)s %(value)s has more than two decimals; round it to cents")
+                % {"column": name, "value": text},
+            )
+        )
         return None
     return amount.quantize(Decimal("0.01"))
 
@@ -171,9 +214,13 @@ def _whole(text: str, name: str, row: int, problems: list[LineProblem], low: int
     text = text.strip()
     number = small_int(text)
     if number is None or not low <= number <= high:
-        problems.append(LineProblem(row, _("the %(column)s %(value)r must be a whole number from %(low)s to "
-                                           "%(high)s") % {"column": name, "value": text, "low": low,
-                                                           "high": high}))
+        problems.append(
+            LineProblem(
+                row,
+                _("the %(column)s %(value)r must be a whole number from %(low)s to %(high)s")
+                % {"column": name, "value": text, "low": low, "high": high},
+            )
+        )
         return None
     return number
 
@@ -185,8 +232,9 @@ def _date(text: str, row: int, problems: list[LineProblem]) -> date | None:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    problems.append(LineProblem(row, _("the date %(value)r is not a date written yyyy-mm-dd, like 2024-06-10")
-                                % {"value": text}))
+    problems.append(
+        LineProblem(row, _("the date %(value)r is not a date written yyyy-mm-dd, like 2024-06-10") % {"value": text})
+    )
     return None
 
 
@@ -201,9 +249,19 @@ def parse(text: str) -> Parsed:
     entries: dict[tuple[str, int, str], Entry] = {}
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     if ";" in first_line and "," not in first_line:
-        return Parsed([], [LineProblem(None, _(
-            "the file is separated by semicolons, like RetailVista's Multivers export; choose the Exact Online "
-            "cash-journal export, which is separated by commas"))], [])
+        return Parsed(
+            [],
+            [
+                LineProblem(
+                    None,
+                    _(
+                        "the file is separated by semicolons, like RetailVista's Multivers export; "
+                        "choose the Exact Online cash-journal export, which is separated by commas"
+                    ),
+                )
+            ],
+            [],
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
     seen_first = False
     while True:
@@ -212,8 +270,13 @@ def parse(text: str) -> Parsed:
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(LineProblem(reader.line_num, _("this line cannot be read as comma-separated values "
-                                                           "(%(error)s); repair or remove it") % {"error": exc}))
+            problems.append(
+                LineProblem(
+                    reader.line_num,
+                    _("this line cannot be read as comma-separated values (%(error)s); repair or remove it")
+                    % {"error": exc},
+                )
+            )
             continue
         row = reader.line_num
         if not any(cell.strip() for cell in cells):
@@ -225,27 +288,46 @@ def parse(text: str) -> Parsed:
         while len(cells) > len(COLUMNS) and not cells[-1].strip():
             cells.pop()
         if not REQUIRED_COLUMNS <= len(cells) <= len(COLUMNS):
-            problems.append(LineProblem(row, _("this line has %(found)s columns; it needs %(needed)s: %(names)s")
-                                        % {"found": len(cells), "needed": len(COLUMNS), "names": ", ".join(COLUMNS)}))
+            problems.append(
+                LineProblem(
+                    row,
+                    _("this line has %(found)s columns; it needs %(needed)s: %(names)s")
+                    % {"found": len(cells), "needed": len(COLUMNS), "names": ", ".join(COLUMNS)},
+                )
+            )
             continue
         _parse_line(cells, row, entries, problems, skipped)
     if not entries and not problems:
-        problems.append(LineProblem(None, _("the file has no journal lines; choose RetailVista's Exact Online "
-                                            "cash-journal export")))
+        problems.append(
+            LineProblem(None, _("the file has no journal lines; choose RetailVista's Exact Online cash-journal export"))
+        )
     return Parsed(list(entries.values()), problems, skipped)
 
 
-def _parse_line(cells: list[str], row: int, entries: dict[tuple[str, int, str], Entry],
-                problems: list[LineProblem], skipped: list[int]) -> None:
+def _parse_line(
+    cells: list[str],
+    row: int,
+    entries: dict[tuple[str, int, str], Entry],
+    problems: list[LineProblem],
+    skipped: list[int],
+) -> None:
     found: list[LineProblem] = []
     line_number = _whole(cells[0], _("line number"), row, found, 0, 999999)
     entry_number, journal_code = cells[1].strip(), cells[2].strip()
     if not CODE.match(entry_number):
-        found.append(LineProblem(row, _("the journal entry %(value)r must be a number (up to 20 characters)")
-                                 % {"value": entry_number}))
+        found.append(
+            LineProblem(
+                row, _("the journal entry %(value)r must be a number (up to 20 characters)") % {"value": entry_number}
+            )
+        )
     if not CODE.match(journal_code):
-        found.append(LineProblem(row, _("the journal %(value)r must be the journal code set in RetailVista, "
-                                        "like 90") % {"value": journal_code}))
+        found.append(
+            LineProblem(
+                row,
+                _("the journal %(value)r must be the journal code set in RetailVista, like 90")
+                % {"value": journal_code},
+            )
+        )
     year = _whole(cells[3], _("year"), row, found, 1900, 2999)
     period = _whole(cells[4], _("period"), row, found, 1, 99)
     when = _date(cells[5], row, found)
@@ -266,8 +348,13 @@ def _parse_line(cells: list[str], row: int, entries: dict[tuple[str, int, str], 
         found.append(LineProblem(row, _("the description is longer than 200 characters; shorten it")))
     if amount is not None and vat_amount is not None:
         if vat_amount and amount and (vat_amount < 0) != (amount < 0):
-            found.append(LineProblem(row, _("the VAT amount %(vat)s has the opposite sign of the amount %(amount)s; "
-                                            "give both the same sign") % {"vat": vat_amount, "amount": amount}))
+            found.append(
+                LineProblem(
+                    row,
+                    _("the VAT amount %(vat)s has the opposite sign of the amount %(amount)s; give both the same sign")
+                    % {"vat": vat_amount, "amount": amount},
+                )
+            )
         if vat_amount and not vat_code:
             found.append(LineProblem(row, _("the line has a VAT amount but no VAT code; add the VAT code")))
         if not amount and vat_amount:
@@ -280,55 +367,92 @@ def _parse_line(cells: list[str], row: int, entries: dict[tuple[str, int, str], 
     key = (journal_code, year, entry_number)
     entry = entries.get(key)
     if entry is None:
-        entry = entries[key] = Entry(journal_code=journal_code, year=year, entry=entry_number, period=period,
-                                     date=when)
+        entry = entries[key] = Entry(journal_code=journal_code, year=year, entry=entry_number, period=period, date=when)
     if when != entry.date or period != entry.period:
         first = entry.rows[0] if entry.rows else row
-        problems.append(LineProblem(row, _("entry %(entry)s has date %(date)s, period %(period)s on line "
-                                           "%(first)s but %(here)s, period %(here_period)s here; one entry is one "
-                                           "day's journal, so give all its lines the same date and period")
-                                    % {"entry": entry_number, "date": entry.date, "period": entry.period,
-                                       "first": first, "here": when, "here_period": period}))
+        problems.append(
+            LineProblem(
+                row,
+                _(
+                    "entry %(entry)s has date %(date)s, period %(period)s on line "
+                    "%(first)s but %(here)s, period %(here_period)s here; one entry is one "
+                    "day's journal, so give all its lines the same date and period"
+                )
+                % {
+                    "entry": entry_number,
+                    "date": entry.date,
+                    "period": entry.period,
+                    "first": first,
+                    "here": when,
+                    "here_period": period,
+                },
+            )
+        )
         return
     if str(line_number) in entry.line_numbers:
-        problems.append(LineProblem(row, _("line number %(number)s of entry %(entry)s appears twice (also on line "
-                                           "%(other)s); number the entry's lines 0, 1, 2, …")
-                                    % {"number": line_number, "entry": entry_number,
-                                       "other": entry.line_numbers[str(line_number)]}))
+        problems.append(
+            LineProblem(
+                row,
+                _(
+                    "line number %(number)s of entry %(entry)s appears twice (also on line "
+                    "%(other)s); number the entry's lines 0, 1, 2, …"
+                )
+                % {"number": line_number, "entry": entry_number, "other": entry.line_numbers[str(line_number)]},
+            )
+        )
         return
     entry.line_numbers[str(line_number)] = row
     if not amount:
         skipped.append(row)
         return
     entry.rows.append(row)
-    entry.lines.append(LineIn(
-        ledger_code=ledger, debit=amount if amount > 0 else Decimal("0.00"),
-        credit=-amount if amount < 0 else Decimal("0.00"), vat_code=vat_code, vat_amount=abs(vat_amount),
-        description=description, relation_code=relation,
-    ))
+    entry.lines.append(
+        LineIn(
+            ledger_code=ledger,
+            debit=amount if amount > 0 else Decimal("0.00"),
+            credit=-amount if amount < 0 else Decimal("0.00"),
+            vat_code=vat_code,
+            vat_amount=abs(vat_amount),
+            description=description,
+            relation_code=relation,
+        )
+    )
 
 
 # --- importing ------------------------------------------------------------------------------------------------
 
 
 def _result(entry: Entry, journal: Journal | None = None, created: bool = False) -> JournalResult:
-    return JournalResult(reference=entry.reference, entry=entry.entry, date=entry.date, lines=len(entry.lines),
-                         debit=sum((line.debit for line in entry.lines), Decimal("0.00")),
-                         credit=sum((line.credit for line in entry.lines), Decimal("0.00")),
-                         journal_id=journal.pk if journal else None, created=created)
+    return JournalResult(
+        reference=entry.reference,
+        entry=entry.entry,
+        date=entry.date,
+        lines=len(entry.lines),
+        debit=sum((line.debit for line in entry.lines), Decimal("0.00")),
+        credit=sum((line.credit for line in entry.lines), Decimal("0.00")),
+        journal_id=journal.pk if journal else None,
+        created=created,
+    )
 
 
 def _entry_problems(entry: Entry, connector: int, company: Company) -> list[LineProblem]:
     """Shape problems of the journal the entry becomes (mapped to file lines), and a conflict with an earlier
     import of the same entry."""
     if not entry.lines:
-        return [LineProblem(next(iter(entry.line_numbers.values()), None),
-                            _("entry %(entry)s has only zero amounts; there is nothing to book")
-                            % {"entry": entry.entry})]
+        return [
+            LineProblem(
+                next(iter(entry.line_numbers.values()), None),
+                _("entry %(entry)s has only zero amounts; there is nothing to book") % {"entry": entry.entry},
+            )
+        ]
     journal_in = entry.journal_in(connector)
-    found = [LineProblem(entry.rows[p.line - 1] if p.line else entry.rows[0],
-                         _("entry %(entry)s: %(message)s") % {"entry": entry.entry, "message": p.message})
-             for p in check(journal_in)]
+    found = [
+        LineProblem(
+            entry.rows[p.line - 1] if p.line else entry.rows[0],
+            _("entry %(entry)s: %(message)s") % {"entry": entry.entry, "message": p.message},
+        )
+        for p in check(journal_in)
+    ]
     if found:
         return found
     existing = Journal.objects.for_company(company).filter(reference=entry.reference).first()
@@ -336,36 +460,55 @@ def _entry_problems(entry: Entry, connector: int, company: Company) -> list[Line
         content = normalised(journal_in)
         if existing.content_hash != content_hash(content):
             changes = "; ".join(differences(existing.content, content)[:10])
-            found.append(LineProblem(entry.rows[0], _(
-                "entry %(entry)s was imported before (journal %(id)s) with other content (%(changes)s); a "
-                "journal that was accepted is not changed: correct it in Exact or in RetailVista with a new "
-                "entry") % {"entry": entry.entry, "id": existing.pk, "changes": changes}))
+            found.append(
+                LineProblem(
+                    entry.rows[0],
+                    _(
+                        "entry %(entry)s was imported before (journal %(id)s) with other content (%(changes)s); a "
+                        "journal that was accepted is not changed: correct it in Exact or in RetailVista with a new "
+                        "entry"
+                    )
+                    % {"entry": entry.entry, "id": existing.pk, "changes": changes},
+                )
+            )
     return found
 
 
 def import_file(company: Company, connector_number: int, data: bytes) -> ImportResult:
     """Read, check and store every journal of the file, all or nothing (see the module docstring)."""
     if len(data) > MAX_BYTES:
-        return ImportResult(problems=[LineProblem(None, _("the file is larger than %(mb)s MB; split the export "
-                                                          "into smaller periods") % {"mb": MAX_BYTES // 2**20})])
+        return ImportResult(
+            problems=[
+                LineProblem(
+                    None,
+                    _("the file is larger than %(mb)s MB; split the export into smaller periods")
+                    % {"mb": MAX_BYTES // 2**20},
+                )
+            ]
+        )
     try:
         parsed = parse(decode(data))
     except ImportRefused as exc:
         return ImportResult(problems=exc.problems)
     result = ImportResult(skipped=parsed.skipped, problems=list(parsed.problems))
     if not Connector.objects.for_company(company).filter(number=connector_number).exists():
-        result.problems.insert(0, LineProblem(None, _("company %(company)s has no connector %(number)s; choose one "
-                                                      "of its connectors") % {"company": company.number,
-                                                                              "number": connector_number}))
+        result.problems.insert(
+            0,
+            LineProblem(
+                None,
+                _("company %(company)s has no connector %(number)s; choose one of its connectors")
+                % {"company": company.number, "number": connector_number},
+            ),
+        )
     if result.problems:
         result.journals = [_result(entry) for entry in parsed.entries]
-        result.problems.sort(key=lambda problem: (problem.row or 0))
+        result.problems.sort(key=lambda problem: problem.row or 0)
         return result
     for entry in parsed.entries:
         result.problems.extend(_entry_problems(entry, connector_number, company))
     if result.problems:
         result.journals = [_result(entry) for entry in parsed.entries]
-        result.problems.sort(key=lambda problem: (problem.row or 0))
+        result.problems.sort(key=lambda problem: problem.row or 0)
         return result
     try:
         with transaction.atomic():
@@ -375,6 +518,7 @@ def import_file(company: Company, connector_number: int, data: bytes) -> ImportR
     except (JournalConflict, SubmissionInvalid) as exc:
         # Someone else stored one of these references since the check above: nothing of this file was kept.
         result.journals = [_result(entry) for entry in parsed.entries]
-        result.problems = [LineProblem(None, _("the import was undone because %(reason)s; import the file again")
-                                       % {"reason": exc})]
+        result.problems = [
+            LineProblem(None, _("the import was undone because %(reason)s; import the file again") % {"reason": exc})
+        ]
     return result

@@ -28,8 +28,9 @@ def save_mapping(actor: Actor, connector: Connector, values: dict[str, Any]) -> 
         mapping.save()
         changes = audit.diff(before, values)
         if changes:
-            audit.record(actor, "mapping.changed", f"mapping of connector {connector.number}", connector.company,
-                         changes)
+            audit.record(
+                actor, "mapping.changed", f"mapping of connector {connector.number}", connector.company, changes
+            )
     return mapping
 
 
@@ -38,8 +39,12 @@ def rules_for(connector: Connector) -> MappingRules:
     if mapping is None:
         return MappingRules()
     return MappingRules(
-        cash_journal_code=mapping.cash_journal_code, invoice_journal_code=mapping.invoice_journal_code,
-        walk_in_customer_code=mapping.walk_in_customer_code, fallback_sales_gl=mapping.fallback_sales_gl,
-        fallback_vat_gl=mapping.fallback_vat_gl, vat_ledgers=tuple(mapping.vat_ledgers),
+        cash_journal_code=mapping.cash_journal_code,
+        invoice_journal_code=mapping.invoice_journal_code,
+        walk_in_customer_code=mapping.walk_in_customer_code,
+        fallback_sales_gl=mapping.fallback_sales_gl,
+        fallback_vat_gl=mapping.fallback_vat_gl,
+        vat_ledgers=tuple(mapping.vat_ledgers),
         ledger_overrides=dict(mapping.ledger_overrides),
-        vat_overrides=dict(mapping.vat_overrides))
+        vat_overrides=dict(mapping.vat_overrides),
+    )

@@ -33,8 +33,7 @@ class Journal(models.Model):
     # Put on every line in Exact (and in YourRef of SalesEntries) so an entry can be found after a timeout.
     marker = models.CharField(max_length=24, unique=True)
 
-    status = models.CharField(max_length=16, choices=JournalStatus.choices, default=JournalStatus.QUEUED,
-                              db_index=True)
+    status = models.CharField(max_length=16, choices=JournalStatus.choices, default=JournalStatus.QUEUED, db_index=True)
     status_message = models.TextField(blank=True)
     exact_entry_id = models.CharField(max_length=40, blank=True)
     exact_entry_number = models.CharField(max_length=20, blank=True)

@@ -20,14 +20,30 @@ def _company_user(request: HttpRequest) -> bool:
 def search_journals(request: HttpRequest, query: str) -> Iterable[SearchHit]:
     if not _company_user(request):
         return
-    for journal in Journal.objects.for_company(request.company).filter(  # type: ignore[attr-defined]
-            reference__icontains=query).order_by("-date")[:8]:
-        yield SearchHit(kind="journal", label=journal.reference, url=reverse("journal-detail", args=[journal.pk]),
-                        detail=_("Journal · %(s)s") % {"s": journal.get_status_display()})
+    for journal in (
+        Journal.objects.for_company(request.company)
+        .filter(  # type: ignore[attr-defined]
+            reference__icontains=query
+        )
+        .order_by("-date")[:8]
+    ):
+        yield SearchHit(
+            kind="journal",
+            label=journal.reference,
+            url=reverse("journal-detail", args=[journal.pk]),
+            detail=_("Journal · %(s)s") % {"s": journal.get_status_display()},
+        )
 
 
 def register() -> None:
-    registry.add_menu_item(MenuItem(menu=gettext_lazy("Journals"), label=gettext_lazy("Journals"),
-                                    url_name="journal-list", visible=_company_user,
-                                    keywords=("journal", "posting", "resend"), order=10))
+    registry.add_menu_item(
+        MenuItem(
+            menu=gettext_lazy("Journals"),
+            label=gettext_lazy("Journals"),
+            url_name="journal-list",
+            visible=_company_user,
+            keywords=("journal", "posting", "resend"),
+            order=10,
+        )
+    )
     registry.add_search_provider(search_journals)

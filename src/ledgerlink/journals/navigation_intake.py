@@ -22,15 +22,28 @@ def search_api_keys(request: HttpRequest, query: str) -> Iterable[SearchHit]:
     keys = ApiKey.objects.filter(company=request.company)  # type: ignore[attr-defined]
     for key in keys.filter(Q(name__icontains=query) | Q(prefix__istartswith=query.removeprefix("llk_")[:8]))[:5]:
         state = _("revoked") if key.revoked_at else _("API key")
-        yield SearchHit(kind="apikey", label=f"llk_{key.prefix}_… {key.name}", url=reverse("apikey-list"),
-                        detail=state)
+        yield SearchHit(kind="apikey", label=f"llk_{key.prefix}_… {key.name}", url=reverse("apikey-list"), detail=state)
 
 
 def register() -> None:
-    registry.add_menu_item(MenuItem(menu=gettext_lazy("Extra"), label=gettext_lazy("API keys"),
-                                    url_name="apikey-list", visible=is_company_admin,
-                                    keywords=("api", "key", "token", "rest", "bearer"), order=40))
-    registry.add_menu_item(MenuItem(menu=gettext_lazy("Journals"), label=gettext_lazy("Import"),
-                                    url_name="journal-import", visible=is_company_admin,
-                                    keywords=("import", "file", "csv", "retailvista", "journal"), order=50))
+    registry.add_menu_item(
+        MenuItem(
+            menu=gettext_lazy("Extra"),
+            label=gettext_lazy("API keys"),
+            url_name="apikey-list",
+            visible=is_company_admin,
+            keywords=("api", "key", "token", "rest", "bearer"),
+            order=40,
+        )
+    )
+    registry.add_menu_item(
+        MenuItem(
+            menu=gettext_lazy("Journals"),
+            label=gettext_lazy("Import"),
+            url_name="journal-import",
+            visible=is_company_admin,
+            keywords=("import", "file", "csv", "retailvista", "journal"),
+            order=50,
+        )
+    )
     registry.add_search_provider(search_api_keys)

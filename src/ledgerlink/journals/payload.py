@@ -18,8 +18,13 @@ def _text(value: str, limit: int = DESCRIPTION_MAX) -> str:
 def general_journal_entry(result: Result, day: date, description: str, marker: str) -> dict[str, Any]:
     lines = []
     for line in result.lines:
-        item: dict[str, Any] = {"GLAccount": line.gl_id, "AmountFC": line.amount, "Date": day,
-                                "Description": _text(line.description or description), "Notes": marker}
+        item: dict[str, Any] = {
+            "GLAccount": line.gl_id,
+            "AmountFC": line.amount,
+            "Date": day,
+            "Description": _text(line.description or description),
+            "Notes": marker,
+        }
         if line.vat_code:
             item["VATCode"] = line.vat_code
             item["AmountVATFC"] = line.vat_amount
@@ -34,14 +39,24 @@ def sales_entry(result: Result, day: date, description: str, marker: str) -> dic
         if line.skipped:
             continue
         # Sales lines are revenue: a credit on the journal is a positive amount on the invoice.
-        item: dict[str, Any] = {"GLAccount": line.gl_id, "AmountFC": -line.amount,
-                                "Description": _text(line.description or description)}
+        item: dict[str, Any] = {
+            "GLAccount": line.gl_id,
+            "AmountFC": -line.amount,
+            "Description": _text(line.description or description),
+        }
         if line.vat_code:
             item["VATCode"] = line.vat_code
             item["VATAmountFC"] = -line.vat_amount
         lines.append(item)
-    return {"Journal": result.journal_code, "Customer": result.customer_id, "EntryDate": day, "Currency": "EUR",
-            "YourRef": marker, "Description": _text(description or marker), "SalesEntryLines": lines}
+    return {
+        "Journal": result.journal_code,
+        "Customer": result.customer_id,
+        "EntryDate": day,
+        "Currency": "EUR",
+        "YourRef": marker,
+        "Description": _text(description or marker),
+        "SalesEntryLines": lines,
+    }
 
 
 def total(result: Result) -> Decimal:

@@ -24,8 +24,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
-from exactonline import F, Guid, Query
-from exactonline.errors import (
+from exactlink import F, Guid, Query
+from exactlink.errors import (
     ApiError,
     EndpointBlocked,
     ExactError,
@@ -79,21 +79,32 @@ def release_stuck(now: datetime) -> int:
     """Journals whose worker died while sending: we cannot know whether Exact has them → unknown."""
     with transaction.atomic():
         return Journal.objects.filter(status=JournalStatus.SENDING, claimed_at__lt=now - stuck_after()).update(
-            status=JournalStatus.UNKNOWN, next_attempt_at=now, claimed_by="", claimed_at=None, needs_lookup=True,
-            status_message="The worker stopped while sending; looking the journal up in Exact before posting again.")
+            status=JournalStatus.UNKNOWN,
+            next_attempt_at=now,
+            claimed_by="",
+            claimed_at=None,
+            needs_lookup=True,
+            status_message="The worker stopped while sending; looking the journal up in Exact before posting again.",
+        )
 
 
 def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
     """Claim up to ``batch`` due journals of one connector, oldest date first; [] when nothing is due."""
-    due = Journal.objects.filter(status__in=(JournalStatus.QUEUED, JournalStatus.UNKNOWN), next_attempt_at__lte=now,
-                                 connector__status=Status.CONNECTED)
+    due = Journal.objects.filter(
+        status__in=(JournalStatus.QUEUED, JournalStatus.UNKNOWN),
+        next_attempt_at__lte=now,
+        connector__status=Status.CONNECTED,
+    )
     # order_by() first: the default ordering would put date and id into the DISTINCT and repeat connectors.
     candidates = list(due.order_by().values_list("connector_id", flat=True).distinct()[:200])
     random.shuffle(candidates)  # every connector gets its turn; none starves behind a busy one
     for connector_id in candidates:
         with transaction.atomic():
-            locked = (Connector.objects.select_for_update(skip_locked=True).filter(pk=connector_id)
-                      .values_list("pk", flat=True))
+            locked = (
+                Connector.objects.select_for_update(skip_locked=True)
+                .filter(pk=connector_id)
+                .values_list("pk", flat=True)
+            )
             if not list(locked):
                 continue  # another worker is claiming for it (or its tokens are being refreshed)
             busy = Journal.objects.filter(connector_id=connector_id, status=JournalStatus.SENDING).exists()
@@ -102,8 +113,9 @@ def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
             oldest_first = due.filter(connector_id=connector_id).order_by("date", "id")
             ids = list(oldest_first.values_list("pk", flat=True)[:batch])
             if ids:
-                Journal.objects.filter(pk__in=ids).update(status=JournalStatus.SENDING, claimed_by=worker,
-                                                          claimed_at=now)
+                Journal.objects.filter(pk__in=ids).update(
+                    status=JournalStatus.SENDING, claimed_by=worker, claimed_at=now
+                )
                 return ids
     return []
 
@@ -121,9 +133,24 @@ class Outcome:
 
 def journal_data(journal: Journal) -> JournalData:
     return JournalData(
-        kind=journal.kind, date=journal.date, description=journal.description, relation_code=journal.relation_code,
-        lines=[LineData(line.line_no, line.ledger_code, line.debit, line.credit, line.vat_code, line.vat_amount,
-                        line.description, line.relation_code) for line in journal.lines.all()])
+        kind=journal.kind,
+        date=journal.date,
+        description=journal.description,
+        relation_code=journal.relation_code,
+        lines=[
+            LineData(
+                line.line_no,
+                line.ledger_code,
+                line.debit,
+                line.credit,
+                line.vat_code,
+                line.vat_amount,
+                line.description,
+                line.relation_code,
+            )
+            for line in journal.lines.all()
+        ],
+    )
 
 
 def check(journal: Journal) -> Result:
@@ -132,27 +159,44 @@ def check(journal: Journal) -> Result:
 
 
 def _record(journal: Journal, outcome: Outcome, action: str, started: datetime, began: float) -> None:
-    Attempt.objects.create(journal=journal, started_at=started, duration_ms=int((time.perf_counter() - began) * 1000),
-                           action=action, http_status=outcome.http_status, outcome=_attempt_outcome(outcome, action),
-                           messages=outcome.messages or ([outcome.message] if outcome.message else []),
-                           worker=WORKER)
+    Attempt.objects.create(
+        journal=journal,
+        started_at=started,
+        duration_ms=int((time.perf_counter() - began) * 1000),
+        action=action,
+        http_status=outcome.http_status,
+        outcome=_attempt_outcome(outcome, action),
+        messages=outcome.messages or ([outcome.message] if outcome.message else []),
+        worker=WORKER,
+    )
 
 
 def _attempt_outcome(outcome: Outcome, action: str) -> str:
     if action == "reconcile":
-        return AttemptOutcome.FOUND if outcome.status == JournalStatus.POSTED else (
-            AttemptOutcome.ABSENT if outcome.status == JournalStatus.QUEUED else AttemptOutcome.UNKNOWN)
-    return {JournalStatus.POSTED: AttemptOutcome.POSTED, JournalStatus.UNKNOWN: AttemptOutcome.UNKNOWN,
-            JournalStatus.QUEUED: AttemptOutcome.RETRY}.get(
-        outcome.status, AttemptOutcome.INVALID if action == "validate" else AttemptOutcome.REJECTED)
+        return (
+            AttemptOutcome.FOUND
+            if outcome.status == JournalStatus.POSTED
+            else (AttemptOutcome.ABSENT if outcome.status == JournalStatus.QUEUED else AttemptOutcome.UNKNOWN)
+        )
+    return {
+        JournalStatus.POSTED: AttemptOutcome.POSTED,
+        JournalStatus.UNKNOWN: AttemptOutcome.UNKNOWN,
+        JournalStatus.QUEUED: AttemptOutcome.RETRY,
+    }.get(outcome.status, AttemptOutcome.INVALID if action == "validate" else AttemptOutcome.REJECTED)
 
 
 def _finish(journal: Journal, outcome: Outcome, worker: str) -> bool:
     """Store the outcome if the journal is still ours; False if another worker took it over meanwhile."""
     now = clock.now()
     with transaction.atomic():
-        fields = {"status": outcome.status, "status_message": outcome.message, "claimed_by": "", "claimed_at": None,
-                  "next_attempt_at": outcome.retry_at or now, "attempt_count": journal.attempt_count + 1}
+        fields = {
+            "status": outcome.status,
+            "status_message": outcome.message,
+            "claimed_by": "",
+            "claimed_at": None,
+            "next_attempt_at": outcome.retry_at or now,
+            "attempt_count": journal.attempt_count + 1,
+        }
         if outcome.status == JournalStatus.POSTED:
             fields.update(exact_entry_id=outcome.entry_id, exact_entry_number=outcome.entry_number, posted_at=now)
         if outcome.status == JournalStatus.UNKNOWN:
@@ -162,8 +206,10 @@ def _finish(journal: Journal, outcome: Outcome, worker: str) -> bool:
         mine = Journal.objects.filter(pk=journal.pk, status=JournalStatus.SENDING, claimed_by=worker)
         if mine.update(**fields):
             return True
-    log.warning("journal taken over by another worker; outcome recorded as an attempt only",
-                extra={"journal": journal.pk, "outcome": outcome.status})
+    log.warning(
+        "journal taken over by another worker; outcome recorded as an attempt only",
+        extra={"journal": journal.pk, "outcome": outcome.status},
+    )
     return False
 
 
@@ -172,29 +218,47 @@ def _post(journal: Journal, result: Result, client) -> Outcome:  # type: ignore[
     try:
         if journal.kind == Kind.CASH:
             created = division.general_journal_entries.create(
-                general_journal_entry(result, journal.date, journal.description or journal.reference, journal.marker))
+                general_journal_entry(result, journal.date, journal.description or journal.reference, journal.marker)
+            )
         else:
             created = division.sales_entries.create(
-                sales_entry(result, journal.date, journal.description or journal.reference, journal.marker))
+                sales_entry(result, journal.date, journal.description or journal.reference, journal.marker)
+            )
     except ValidationError as exc:
         return Outcome(JournalStatus.FAILED, _exact_says(exc), exc.status, exc.messages)
     except (ServerError, TransportError) as exc:
         if exc.outcome_unknown:
-            return Outcome(JournalStatus.UNKNOWN, f"No answer from Exact ({exc}); looking it up before posting "
-                           "again.", getattr(exc, "status", None), retry_at=clock.now() + LOOK_AGAIN_AFTER)
-        return Outcome(JournalStatus.QUEUED, f"Exact could not be reached ({exc}); trying again.",
-                       getattr(exc, "status", None), retry_at=clock.now() + timedelta(seconds=30))
+            return Outcome(
+                JournalStatus.UNKNOWN,
+                f"No answer from Exact ({exc}); looking it up before posting again.",
+                getattr(exc, "status", None),
+                retry_at=clock.now() + LOOK_AGAIN_AFTER,
+            )
+        return Outcome(
+            JournalStatus.QUEUED,
+            f"Exact could not be reached ({exc}); trying again.",
+            getattr(exc, "status", None),
+            retry_at=clock.now() + timedelta(seconds=30),
+        )
     except (RateLimited, EndpointBlocked) as exc:
         retry = getattr(exc, "reset_at", None) or clock.now() + timedelta(minutes=5)
         return Outcome(JournalStatus.QUEUED, f"Waiting for Exact's limits: {exc}", 429, retry_at=retry)
     except WouldWait as wait:
         # This division's minute is spent: hand the journal back and post for other divisions meanwhile.
-        return Outcome(JournalStatus.QUEUED, "Waiting for Exact's rate limit of this division.",
-                       retry_at=clock.now() + timedelta(seconds=wait.seconds))
+        return Outcome(
+            JournalStatus.QUEUED,
+            "Waiting for Exact's rate limit of this division.",
+            retry_at=clock.now() + timedelta(seconds=wait.seconds),
+        )
     except ApiError as exc:
         return Outcome(JournalStatus.FAILED, _exact_says(exc), exc.status, exc.messages)
-    return Outcome(JournalStatus.POSTED, "", 201, entry_id=str(created.get("EntryID") or ""),
-                   entry_number=str(created.get("EntryNumber") or ""))
+    return Outcome(
+        JournalStatus.POSTED,
+        "",
+        201,
+        entry_id=str(created.get("EntryID") or ""),
+        entry_number=str(created.get("EntryNumber") or ""),
+    )
 
 
 HINTS = (
@@ -237,23 +301,32 @@ def reconcile(journal: Journal, client) -> Outcome:  # type: ignore[no-untyped-d
     try:
         if journal.kind == Kind.CASH:
             lines = division.general_journal_entry_lines.list(
-                Query().select("EntryID", "Notes").filter(F("Notes") == journal.marker).top(1))
+                Query().select("EntryID", "Notes").filter(F("Notes") == journal.marker).top(1)
+            )
             if not lines:
                 return Outcome(JournalStatus.QUEUED, "Not in Exact: posting again.")
             entries = division.general_journal_entries.list(
-                Query().select("EntryID", "EntryNumber").filter(F("EntryID") == Guid(str(lines[0]["EntryID"]))))
+                Query().select("EntryID", "EntryNumber").filter(F("EntryID") == Guid(str(lines[0]["EntryID"])))
+            )
         else:
             entries = division.sales_entries.list(
-                Query().select("EntryID", "EntryNumber").filter(F("YourRef") == journal.marker).top(1))
+                Query().select("EntryID", "EntryNumber").filter(F("YourRef") == journal.marker).top(1)
+            )
             if not entries:
                 return Outcome(JournalStatus.QUEUED, "Not in Exact: posting again.")
     except (ExactError, WouldWait, TokenUnavailable) as exc:
         retry = getattr(exc, "retry_at", None) or clock.now() + timedelta(seconds=getattr(exc, "seconds", 30))
-        return Outcome(JournalStatus.UNKNOWN, f"Could not look the journal up in Exact ({exc}); trying again.",
-                       retry_at=retry)
+        return Outcome(
+            JournalStatus.UNKNOWN, f"Could not look the journal up in Exact ({exc}); trying again.", retry_at=retry
+        )
     entry = entries[0]
-    return Outcome(JournalStatus.POSTED, "", 200, entry_id=str(entry.get("EntryID") or ""),
-                   entry_number=str(entry.get("EntryNumber") or ""))
+    return Outcome(
+        JournalStatus.POSTED,
+        "",
+        200,
+        entry_id=str(entry.get("EntryID") or ""),
+        entry_number=str(entry.get("EntryNumber") or ""),
+    )
 
 
 def process(journal_id: int, client, worker: str = WORKER) -> str:  # type: ignore[no-untyped-def]
@@ -271,9 +344,14 @@ def process(journal_id: int, client, worker: str = WORKER) -> str:  # type: igno
     except Exception as exc:
         # Whatever happened, the journal may have reached Exact: keep it, and look before posting again.
         log.exception("posting a journal failed unexpectedly", extra={"journal": journal.pk})
-        outcome, action = Outcome(JournalStatus.UNKNOWN, f"Unexpected error ({type(exc).__name__}); looking the "
-                                  "journal up in Exact before posting again.",
-                                  retry_at=clock.now() + timedelta(minutes=1)), "post"
+        outcome, action = (
+            Outcome(
+                JournalStatus.UNKNOWN,
+                f"Unexpected error ({type(exc).__name__}); looking the journal up in Exact before posting again.",
+                retry_at=clock.now() + timedelta(minutes=1),
+            ),
+            "post",
+        )
         _record(journal, outcome, action, now, time.perf_counter())
     if not _finish(journal, outcome, worker):
         return ""
@@ -296,8 +374,11 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, str]:  # type
     try:
         result = check(journal)
     except (ExactError, TokenUnavailable, WouldWait) as exc:
-        outcome = Outcome(JournalStatus.QUEUED, f"Exact's reference data could not be read ({exc}); trying again.",
-                          retry_at=clock.now() + timedelta(minutes=1))
+        outcome = Outcome(
+            JournalStatus.QUEUED,
+            f"Exact's reference data could not be read ({exc}); trying again.",
+            retry_at=clock.now() + timedelta(minutes=1),
+        )
         _record(journal, outcome, "validate", started, began)
         return outcome, "validate"
     if not result.ok:
@@ -310,15 +391,19 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, str]:  # type
     try:
         outcome = _post(journal, result, client)
     except TokenUnavailable as exc:
-        outcome = Outcome(JournalStatus.QUEUED, f"Waiting for the connector: {exc.reason}",
-                          retry_at=exc.retry_at or clock.now() + timedelta(minutes=5))
+        outcome = Outcome(
+            JournalStatus.QUEUED,
+            f"Waiting for the connector: {exc.reason}",
+            retry_at=exc.retry_at or clock.now() + timedelta(minutes=5),
+        )
     _record(journal, outcome, "post", started, began)
     return outcome, "post"
 
 
 def _hand_back(ids: list[int], worker: str) -> None:
     Journal.objects.filter(pk__in=ids, status=JournalStatus.SENDING, claimed_by=worker).update(
-        status=JournalStatus.QUEUED, claimed_by="", claimed_at=None)
+        status=JournalStatus.QUEUED, claimed_by="", claimed_at=None
+    )
 
 
 def post_due(now: datetime, *, time_budget: float = 20.0, worker: str = WORKER) -> dict[str, int]:
@@ -344,7 +429,7 @@ def post_due(now: datetime, *, time_budget: float = 20.0, worker: str = WORKER) 
             counts[status] = counts.get(status, 0) + 1
             if status == JournalStatus.QUEUED and position + 1 < len(ids):
                 # The connector cannot post now (limits, tokens): hand the rest back untouched.
-                _hand_back(ids[position + 1:], worker)
+                _hand_back(ids[position + 1 :], worker)
                 break
     for client in clients.values():
         client.close()  # type: ignore[attr-defined]

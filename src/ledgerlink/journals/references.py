@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from exactonline import F, Query
+from exactlink import F, Query
 from ledgerlink.connectors.engine import ConnectorTokens
 from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.models import Connector
@@ -36,35 +36,71 @@ def fetch(connector: Connector) -> None:
         raise ValueError("the connector has no division")
     with client_for(connector, ConnectorTokens(connector.pk)) as client:
         exact = client.division(division)
-        gl = [{"id": str(a["ID"]), "code": _text(a.get("Code")), "description": _text(a.get("Description")),
-               "type": a.get("Type"), "balance_type": _text(a.get("BalanceType")),
-               "blocked": bool(a.get("IsBlocked")), "vat_code": _text(a.get("VATCode"))}
-              for a in exact.gl_accounts.iterate(Query().select(
-                  "ID", "Code", "Description", "Type", "BalanceType", "IsBlocked", "VATCode"))]
-        vat = [{"code": _text(v.get("Code")), "description": _text(v.get("Description")),
-                "type": _text(v.get("Type")), "percentage": str(v.get("Percentage") or "0"),
-                "blocked": bool(v.get("IsBlocked"))}
-               for v in exact.vat_codes.iterate(Query().select(
-                   "ID", "Code", "Description", "Type", "Percentage", "IsBlocked"))]
-        journals = [{"code": _text(j.get("Code")), "description": _text(j.get("Description")),
-                     "type": j.get("Type"), "allow_vat": bool(j.get("AllowVAT"))}
-                    for j in exact.journals.iterate(Query().select("ID", "Code", "Description", "Type", "AllowVAT"))]
-        periods = [{"year": p.get("FinYear"), "period": p.get("FinPeriod"),
-                    "start": p["StartDate"].isoformat() if p.get("StartDate") else None,
-                    "end": p["EndDate"].isoformat() if p.get("EndDate") else None}
-                   for p in exact.financial_periods.iterate(Query().select(
-                       "ID", "FinYear", "FinPeriod", "StartDate", "EndDate"))]
-        customers = [{"id": str(c["ID"]), "code": _text(c.get("Code")), "name": _text(c.get("Name"))}
-                     for c in exact.accounts.iterate(Query().select("ID", "Code", "Name", "IsSales")
-                                                     .filter(F("IsSales") == True))]  # noqa: E712 (OData)
+        gl = [
+            {
+                "id": str(a["ID"]),
+                "code": _text(a.get("Code")),
+                "description": _text(a.get("Description")),
+                "type": a.get("Type"),
+                "balance_type": _text(a.get("BalanceType")),
+                "blocked": bool(a.get("IsBlocked")),
+                "vat_code": _text(a.get("VATCode")),
+            }
+            for a in exact.gl_accounts.iterate(
+                Query().select("ID", "Code", "Description", "Type", "BalanceType", "IsBlocked", "VATCode")
+            )
+        ]
+        vat = [
+            {
+                "code": _text(v.get("Code")),
+                "description": _text(v.get("Description")),
+                "type": _text(v.get("Type")),
+                "percentage": str(v.get("Percentage") or "0"),
+                "blocked": bool(v.get("IsBlocked")),
+            }
+            for v in exact.vat_codes.iterate(
+                Query().select("ID", "Code", "Description", "Type", "Percentage", "IsBlocked")
+            )
+        ]
+        journals = [
+            {
+                "code": _text(j.get("Code")),
+                "description": _text(j.get("Description")),
+                "type": j.get("Type"),
+                "allow_vat": bool(j.get("AllowVAT")),
+            }
+            for j in exact.journals.iterate(Query().select("ID", "Code", "Description", "Type", "AllowVAT"))
+        ]
+        periods = [
+            {
+                "year": p.get("FinYear"),
+                "period": p.get("FinPeriod"),
+                "start": p["StartDate"].isoformat() if p.get("StartDate") else None,
+                "end": p["EndDate"].isoformat() if p.get("EndDate") else None,
+            }
+            for p in exact.financial_periods.iterate(
+                Query().select("ID", "FinYear", "FinPeriod", "StartDate", "EndDate")
+            )
+        ]
+        customers = [
+            {"id": str(c["ID"]), "code": _text(c.get("Code")), "name": _text(c.get("Name"))}
+            for c in exact.accounts.iterate(
+                Query().select("ID", "Code", "Name", "IsSales").filter(F("IsSales") == True)  # noqa: E712 (an OData comparison, not a truth test)
+            )
+        ]
     closed = load_closed(connector)
     now = clock.now()
-    for kind, items in ((ReferenceKind.GL_ACCOUNTS, gl), (ReferenceKind.VAT_CODES, vat),
-                        (ReferenceKind.JOURNALS, journals), (ReferenceKind.CUSTOMERS, customers),
-                        (ReferenceKind.PERIODS, {"periods": periods, "closed": closed})):
+    for kind, items in (
+        (ReferenceKind.GL_ACCOUNTS, gl),
+        (ReferenceKind.VAT_CODES, vat),
+        (ReferenceKind.JOURNALS, journals),
+        (ReferenceKind.CUSTOMERS, customers),
+        (ReferenceKind.PERIODS, {"periods": periods, "closed": closed}),
+    ):
         with transaction.atomic():
             ReferenceSnapshot.objects.update_or_create(
-                connector=connector, kind=kind, defaults={"items": items, "fetched_at": now, "division": division})
+                connector=connector, kind=kind, defaults={"items": items, "fetched_at": now, "division": division}
+            )
 
 
 def load_closed(connector: Connector) -> list[str]:
@@ -76,8 +112,11 @@ def load_closed(connector: Connector) -> list[str]:
 
 def mark_period_closed(connector: Connector, year: int, period: int) -> None:
     with transaction.atomic():
-        snapshot = (ReferenceSnapshot.objects.select_for_update()
-                    .filter(connector=connector, kind=ReferenceKind.PERIODS).first())
+        snapshot = (
+            ReferenceSnapshot.objects.select_for_update()
+            .filter(connector=connector, kind=ReferenceKind.PERIODS)
+            .first()
+        )
         if snapshot is None or not isinstance(snapshot.items, dict):
             return
         closed = set(snapshot.items.get("closed", []))
@@ -89,8 +128,11 @@ def mark_period_closed(connector: Connector, year: int, period: int) -> None:
 def reopen_periods(connector: Connector) -> None:
     """Forget the learnt closed periods (the mapping page's refresh: a period may have been reopened)."""
     with transaction.atomic():
-        snapshot = (ReferenceSnapshot.objects.select_for_update()
-                    .filter(connector=connector, kind=ReferenceKind.PERIODS).first())
+        snapshot = (
+            ReferenceSnapshot.objects.select_for_update()
+            .filter(connector=connector, kind=ReferenceKind.PERIODS)
+            .first()
+        )
         if snapshot is not None and isinstance(snapshot.items, dict):
             snapshot.items = {**snapshot.items, "closed": []}
             snapshot.save(update_fields=["items"])
@@ -119,8 +161,9 @@ class References:
 
 
 def load(connector: Connector) -> References:
-    snapshots = {s.kind: s for s in ReferenceSnapshot.objects.filter(connector=connector,
-                                                                      division=connector.division or -1)}
+    snapshots = {
+        s.kind: s for s in ReferenceSnapshot.objects.filter(connector=connector, division=connector.division or -1)
+    }
     if len(snapshots) < len(ReferenceKind.values):
         return References(fetched_at=None)
     periods = snapshots[ReferenceKind.PERIODS].items

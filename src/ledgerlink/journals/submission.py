@@ -137,8 +137,11 @@ def content_hash(content: dict[str, Any]) -> str:
 
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """Where two submissions with the same reference differ, in words (for the 409)."""
-    found = [f"{key}: {old.get(key)!r} → {new.get(key)!r}" for key in sorted(set(old) | set(new))
-             if key != "lines" and old.get(key) != new.get(key)]
+    found = [
+        f"{key}: {old.get(key)!r} → {new.get(key)!r}"
+        for key in sorted(set(old) | set(new))
+        if key != "lines" and old.get(key) != new.get(key)
+    ]
     old_lines, new_lines = old.get("lines", []), new.get("lines", [])
     if len(old_lines) != len(new_lines):
         found.append(f"lines: {len(old_lines)} → {len(new_lines)}")

@@ -113,12 +113,14 @@ def _gl_for(line: LineData, refs: References, rules: MappingRules, result: Resul
         via = f" (mapped to {code})" if code != line.ledger_code else ""
         result.problems.append(
             f"Line {line.line_no}: ledger {line.ledger_code}{via} has no GL account in Exact. Create GL account "
-            f"{code} in Exact, or map ledger {line.ledger_code} to an existing account on the mapping page.")
+            f"{code} in Exact, or map ledger {line.ledger_code} to an existing account on the mapping page."
+        )
         return None
     if account["blocked"]:
         result.problems.append(
             f"Line {line.line_no}: GL account {account['code']} ({account['description']}) is blocked in Exact. "
-            f"Unblock it in Exact, or map ledger {line.ledger_code} to another account on the mapping page.")
+            f"Unblock it in Exact, or map ledger {line.ledger_code} to another account on the mapping page."
+        )
         return None
     return account
 
@@ -131,16 +133,20 @@ def _vat_for(line: LineData, refs: References, rules: MappingRules, kind: str, r
     if vat is None:
         result.problems.append(
             f"Line {line.line_no}: VAT code {line.vat_code} does not exist in Exact. Map it to an Exact VAT code "
-            "on the mapping page.")
+            "on the mapping page."
+        )
         return None
     if vat["blocked"]:
-        result.problems.append(f"Line {line.line_no}: VAT code {code} is blocked in Exact. Map VAT code "
-                               f"{line.vat_code} to another code on the mapping page.")
+        result.problems.append(
+            f"Line {line.line_no}: VAT code {code} is blocked in Exact. Map VAT code "
+            f"{line.vat_code} to another code on the mapping page."
+        )
         return None
     if kind == Kind.INVOICE and vat["type"] == "I":
         result.problems.append(
             f"Line {line.line_no}: VAT code {code} includes VAT, but invoice lines are booked excluding VAT in "
-            "Exact. Map it to the matching excluding-VAT code on the mapping page.")
+            "Exact. Map it to the matching excluding-VAT code on the mapping page."
+        )
         return None
     amount = line.debit or line.credit
     want = expected_vat(amount, Decimal(vat["percentage"]), vat["type"])
@@ -149,7 +155,8 @@ def _vat_for(line: LineData, refs: References, rules: MappingRules, kind: str, r
         result.problems.append(
             f"Line {line.line_no}: VAT amount {_money(line.vat_amount)} does not fit VAT code {code} "
             f"({vat['description']}, {kind_text} VAT), which gives {_money(want)} on {_money(amount)}. Use the VAT "
-            "code that matches how the ERP gives amounts (including or excluding VAT), or map it on the mapping page.")
+            "code that matches how the ERP gives amounts (including or excluding VAT), or map it on the mapping page."
+        )
         return None
     return vat
 
@@ -165,26 +172,32 @@ def validate(journal: JournalData, refs: References, rules: MappingRules, divisi
     exact_journal = refs.journals.get(code)
     wanted_type = GENERAL_JOURNAL if journal.kind == Kind.CASH else SALES_JOURNAL
     if exact_journal is None:
-        result.problems.append(f"Journal {code} does not exist in {where}. Choose an existing journal on the "
-                               "mapping page.")
+        result.problems.append(
+            f"Journal {code} does not exist in {where}. Choose an existing journal on the mapping page."
+        )
     elif exact_journal["type"] != wanted_type:
         want = "a general (memoriaal) journal" if journal.kind == Kind.CASH else "a sales journal"
-        result.problems.append(f"Journal {code} ({exact_journal['description']}) is not {want}. Choose {want} on "
-                               "the mapping page.")
+        result.problems.append(
+            f"Journal {code} ({exact_journal['description']}) is not {want}. Choose {want} on the mapping page."
+        )
     elif not exact_journal["allow_vat"]:
         carrying = [line.line_no for line in journal.lines if line.vat_code]
         if carrying:
             result.problems.append(
                 f"Journal {code} does not allow VAT, but line {carrying[0]} carries a VAT code. Choose a journal "
-                "that allows VAT on the mapping page.")
+                "that allows VAT on the mapping page."
+            )
 
     period = refs.period_of(journal.date)
     if period is None:
-        result.problems.append(f"{where} has no financial period for {journal.date.isoformat()}. Create the "
-                               "financial year in Exact, then press Resend.")
+        result.problems.append(
+            f"{where} has no financial period for {journal.date.isoformat()}. Create the "
+            "financial year in Exact, then press Resend."
+        )
     elif f"{period[0]}/{period[1]}" in refs.closed:
-        result.problems.append(f"Financial period {period[0]}/{period[1]} is closed in Exact. Reopen it in Exact, "
-                               "then press Resend.")
+        result.problems.append(
+            f"Financial period {period[0]}/{period[1]} is closed in Exact. Reopen it in Exact, then press Resend."
+        )
     result.period = period
 
     if journal.kind == Kind.INVOICE:
@@ -192,11 +205,15 @@ def validate(journal: JournalData, refs: References, rules: MappingRules, divisi
         customer_code = relation or rules.walk_in_customer_code
         customer = refs.customers.get(customer_code) if customer_code else None
         if not customer_code:
-            result.problems.append("The invoice has no relation and the connector has no walk-in customer. Set a "
-                                   "walk-in customer on the mapping page.")
+            result.problems.append(
+                "The invoice has no relation and the connector has no walk-in customer. Set a "
+                "walk-in customer on the mapping page."
+            )
         elif customer is None:
-            result.problems.append(f"Customer {customer_code} does not exist in Exact as a customer. Create it in "
-                                   "Exact or correct the relation in the ERP.")
+            result.problems.append(
+                f"Customer {customer_code} does not exist in Exact as a customer. Create it in "
+                "Exact or correct the relation in the ERP."
+            )
         else:
             result.customer_id = customer["id"]
 
@@ -219,11 +236,21 @@ def validate(journal: JournalData, refs: References, rules: MappingRules, divisi
         if account is not None:
             skipped = journal.kind == Kind.INVOICE and account["type"] == RECEIVABLE
             vat_code = vat["code"] if vat else (no_vat if journal_allows_vat and account["vat_code"] else "")
-            result.lines.append(MappedLine(line.line_no, account["id"], account["code"], amount, vat_code,
-                                           vat_amount if vat else Decimal("0.00"),
-                                           line.description or journal.description, skipped))
+            result.lines.append(
+                MappedLine(
+                    line.line_no,
+                    account["id"],
+                    account["code"],
+                    amount,
+                    vat_code,
+                    vat_amount if vat else Decimal("0.00"),
+                    line.description or journal.description,
+                    skipped,
+                )
+            )
     if debit != credit:
         result.problems.append(
             f"The journal is not in balance: debit {_money(debit)}, credit {_money(credit)} (VAT included), "
-            f"difference {_money(abs(debit - credit))}. Correct it in the ERP and submit it under a new reference.")
+            f"difference {_money(abs(debit - credit))}. Correct it in the ERP and submit it under a new reference."
+        )
     return result

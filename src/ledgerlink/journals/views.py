@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from exactonline.errors import ExactError
+from exactlink.errors import ExactError
 from ledgerlink.connectors.choices import Status
 from ledgerlink.connectors.engine import TokenUnavailable
 from ledgerlink.connectors.models import Connector
@@ -62,15 +62,21 @@ def journal_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(journals.order_by("-date", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "journals/list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-        "counts": [(status, label, counts.get(status, 0)) for status, label in JournalStatus.choices],
-        "connectors": Connector.objects.for_company(request.company),  # type: ignore[attr-defined]
-        "waiting_connectors": Connector.objects.for_company(request.company)  # type: ignore[attr-defined]
-        .exclude(status=Status.CONNECTED)
-        .annotate(waiting=Count("journals", filter=Q(journals__status=JournalStatus.QUEUED)))
-        .filter(waiting__gt=0),
-    })
+    return render(
+        request,
+        "journals/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "counts": [(status, label, counts.get(status, 0)) for status, label in JournalStatus.choices],
+            "connectors": Connector.objects.for_company(request.company),  # type: ignore[attr-defined]
+            "waiting_connectors": Connector.objects.for_company(request.company)  # type: ignore[attr-defined]
+            .exclude(status=Status.CONNECTED)
+            .annotate(waiting=Count("journals", filter=Q(journals__status=JournalStatus.QUEUED)))
+            .filter(waiting__gt=0),
+        },
+    )
 
 
 @signed_in
@@ -82,10 +88,17 @@ def journal_detail(request: HttpRequest, journal_id: int) -> HttpResponse:
     result = validate(journal_data(journal), refs, rules_for(journal.connector), journal.connector.division)
     mapped = {line.line_no: line for line in result.lines}
     lines = [(line, mapped.get(line.line_no)) for line in journal.lines.all()]
-    return render(request, "journals/detail.html", {
-        "journal": journal, "lines": lines, "attempts": journal.attempts.all(), "cache_ready": refs.fetched_at,
-        "problems": result.problems if journal.status != JournalStatus.POSTED else [],
-    })
+    return render(
+        request,
+        "journals/detail.html",
+        {
+            "journal": journal,
+            "lines": lines,
+            "attempts": journal.attempts.all(),
+            "cache_ready": refs.fetched_at,
+            "problems": result.problems if journal.status != JournalStatus.POSTED else [],
+        },
+    )
 
 
 @require_POST
@@ -97,8 +110,10 @@ def journal_resend(request: HttpRequest, journal_id: int) -> HttpResponse:
     if actions.resend(journal, Actor.of(request.user)):  # type: ignore[arg-type]
         messages.success(request, _("Journal %(ref)s queued again.") % {"ref": journal.reference})
     else:
-        messages.error(request, _("Only failed journals can be sent again; this one is %(s)s.")
-                       % {"s": journal.get_status_display()})
+        messages.error(
+            request,
+            _("Only failed journals can be sent again; this one is %(s)s.") % {"s": journal.get_status_display()},
+        )
     return redirect("journal-detail", journal_id=journal.pk)
 
 
@@ -116,15 +131,23 @@ def journal_resend_failed(request: HttpRequest) -> HttpResponse:
 @signed_in
 def journal_progress(request: HttpRequest) -> HttpResponse:
     ids = request.session.get(BATCH_KEY, [])
-    counts = dict(_company_journals(request).filter(pk__in=ids).order_by().values_list("status")
-                  .annotate(n=Count("id")))
+    counts = dict(
+        _company_journals(request).filter(pk__in=ids).order_by().values_list("status").annotate(n=Count("id"))
+    )
     total = len(ids)
     done = counts.get(JournalStatus.POSTED, 0) + counts.get(JournalStatus.FAILED, 0)
-    return render(request, "journals/_progress.html", {
-        "total": total, "done": done, "posted": counts.get(JournalStatus.POSTED, 0),
-        "failed": counts.get(JournalStatus.FAILED, 0), "finished": done >= total,
-        "percent": int(done * 100 / total) if total else 100,
-    })
+    return render(
+        request,
+        "journals/_progress.html",
+        {
+            "total": total,
+            "done": done,
+            "posted": counts.get(JournalStatus.POSTED, 0),
+            "failed": counts.get(JournalStatus.FAILED, 0),
+            "finished": done >= total,
+            "percent": int(done * 100 / total) if total else 100,
+        },
+    )
 
 
 @company_admin_required
@@ -143,16 +166,27 @@ def mapping_edit(request: HttpRequest, number: int) -> HttpResponse:
     mapping = mapping_of(connector)
     refs = references.load(connector)
     journals = [(code, f"{code} {j['description']}") for code, j in sorted(refs.journals.items())] or [
-        (mapping.cash_journal_code, mapping.cash_journal_code), (mapping.invoice_journal_code,
-                                                                 mapping.invoice_journal_code)]
+        (mapping.cash_journal_code, mapping.cash_journal_code),
+        (mapping.invoice_journal_code, mapping.invoice_journal_code),
+    ]
     customers = [(code, f"{code} {c['name']}") for code, c in sorted(refs.customers.items())]
     accounts = [(code, f"{code} {a['description']}") for code, a in sorted(refs.gl.items()) if not a["blocked"]]
-    form = MappingForm(request.POST or None, journals=journals, customers=customers, accounts=accounts, initial={
-        "cash_journal_code": mapping.cash_journal_code, "invoice_journal_code": mapping.invoice_journal_code,
-        "walk_in_customer_code": mapping.walk_in_customer_code, "fallback_sales_gl": mapping.fallback_sales_gl,
-        "fallback_vat_gl": mapping.fallback_vat_gl, "vat_ledgers": ", ".join(mapping.vat_ledgers),
-        "ledger_overrides": format_pairs(mapping.ledger_overrides),
-        "vat_overrides": format_pairs(mapping.vat_overrides)})
+    form = MappingForm(
+        request.POST or None,
+        journals=journals,
+        customers=customers,
+        accounts=accounts,
+        initial={
+            "cash_journal_code": mapping.cash_journal_code,
+            "invoice_journal_code": mapping.invoice_journal_code,
+            "walk_in_customer_code": mapping.walk_in_customer_code,
+            "fallback_sales_gl": mapping.fallback_sales_gl,
+            "fallback_vat_gl": mapping.fallback_vat_gl,
+            "vat_ledgers": ", ".join(mapping.vat_ledgers),
+            "ledger_overrides": format_pairs(mapping.ledger_overrides),
+            "vat_overrides": format_pairs(mapping.vat_overrides),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         save_mapping(Actor.of(request.user), connector, form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, _("Mapping saved. Failed journals can now be sent again."))

@@ -20,14 +20,19 @@ from ledgerlink.web.access import company_admin_required
 
 
 class ApiKeyForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100, required=False,
-                           help_text=gettext_lazy("What uses the key, e.g. “RetailVista shop 1”."))
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("What uses the key, e.g. “RetailVista shop 1”."),
+    )
 
 
 class ImportForm(forms.Form):
     connector = forms.TypedChoiceField(label=gettext_lazy("Connector"), coerce=int)
-    file = forms.FileField(label=gettext_lazy("File"),
-                           help_text=gettext_lazy("RetailVista's Exact Online cash-journal export (.csv)."))
+    file = forms.FileField(
+        label=gettext_lazy("File"), help_text=gettext_lazy("RetailVista's Exact Online cash-journal export (.csv).")
+    )
 
     def __init__(self, *args: object, connectors: list[Connector], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -47,18 +52,29 @@ def apikey_list(request: HttpRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            new_key = apikeys.create_key(Actor.of(request.user), company,  # type: ignore[arg-type]
-                                         form.cleaned_data["name"])
+            new_key = apikeys.create_key(
+                Actor.of(request.user),
+                company,  # type: ignore[arg-type]
+                form.cleaned_data["name"],
+            )
         except apikeys.ApiKeyError as exc:
             form.add_error("name", str(exc))
         else:
             form = ApiKeyForm()
     licensed = has_licence(company, Module.API)
-    return _no_store(render(request, "journals/apikeys.html", {
-        "form": form, "keys": apikeys.keys_of(company), "new_key": new_key,
-        "missing_licence": "" if licensed else explain_missing(company, Module.API),
-        "api_base": request.build_absolute_uri("/api/v1/"),
-    }))
+    return _no_store(
+        render(
+            request,
+            "journals/apikeys.html",
+            {
+                "form": form,
+                "keys": apikeys.keys_of(company),
+                "new_key": new_key,
+                "missing_licence": "" if licensed else explain_missing(company, Module.API),
+                "api_base": request.build_absolute_uri("/api/v1/"),
+            },
+        )
+    )
 
 
 @company_admin_required
@@ -70,8 +86,11 @@ def apikey_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
     except apikeys.ApiKeyError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("API key %(prefix)s (%(name)s) is revoked; it no longer works.")
-                         % {"prefix": record.prefix, "name": record.name})
+        messages.success(
+            request,
+            _("API key %(prefix)s (%(name)s) is revoked; it no longer works.")
+            % {"prefix": record.prefix, "name": record.name},
+        )
     return redirect("apikey-list")
 
 
@@ -94,13 +113,24 @@ def journal_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > importer.MAX_BYTES:
-            form.add_error("file", _("The file is larger than %(mb)s MB; split the export into smaller periods.")
-                           % {"mb": importer.MAX_BYTES // 2**20})
+            form.add_error(
+                "file",
+                _("The file is larger than %(mb)s MB; split the export into smaller periods.")
+                % {"mb": importer.MAX_BYTES // 2**20},
+            )
         else:
             result = importer.import_file(company, form.cleaned_data["connector"], upload.read())
     rows = [(journal, _detail_url(journal.journal_id)) for journal in result.journals] if result else []
     status = 422 if result is not None and not result.ok else 200
-    return render(request, "journals/import.html", {
-        "form": form, "connectors": connectors, "result": result, "rows": rows,
-        "file_name": request.FILES["file"].name if result is not None and "file" in request.FILES else "",
-    }, status=status)
+    return render(
+        request,
+        "journals/import.html",
+        {
+            "form": form,
+            "connectors": connectors,
+            "result": result,
+            "rows": rows,
+            "file_name": request.FILES["file"].name if result is not None and "file" in request.FILES else "",
+        },
+        status=status,
+    )

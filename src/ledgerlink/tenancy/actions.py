@@ -80,13 +80,19 @@ def create_company(actor: Actor, number: int, name: str, alias: str | None = Non
                 company = Company.objects.create(number=number, name=name, alias=alias)
         except IntegrityError:
             raise TenancyError(_("Company number or alias is already in use."))
-        audit.record(actor, "company.created", f"company {number}", company,
-                     {"number": [None, number], "name": [None, name], "alias": [None, alias]})
+        audit.record(
+            actor,
+            "company.created",
+            f"company {number}",
+            company,
+            {"number": [None, number], "name": [None, name], "alias": [None, alias]},
+        )
     return company
 
 
-def update_company(actor: Actor, company: Company, *, name: str | None = None,
-                   alias: str | None = None, set_alias: bool = False) -> Company:
+def update_company(
+    actor: Actor, company: Company, *, name: str | None = None, alias: str | None = None, set_alias: bool = False
+) -> Company:
     """Change the name and/or the alias (``set_alias`` distinguishes "clear the alias" from "leave it")."""
     with transaction.atomic():
         company = Company.objects.select_for_update().get(pk=company.pk)
@@ -149,8 +155,15 @@ def _clean_username(username: str) -> str:
     return username
 
 
-def create_user(actor: Actor, company: Company | None, username: str, password: str,
-                role: str = Role.USER, full_name: str = "", email: str = "") -> User:
+def create_user(
+    actor: Actor,
+    company: Company | None,
+    username: str,
+    password: str,
+    role: str = Role.USER,
+    full_name: str = "",
+    email: str = "",
+) -> User:
     username = _clean_username(username)
     if role not in Role.values:
         raise TenancyError(_("Unknown role “%(role)s”.") % {"role": role})
@@ -163,13 +176,21 @@ def create_user(actor: Actor, company: Company | None, username: str, password: 
         user = User(company=company, username=username, role=role, full_name=full_name, email=email)
         user.set_password(password)
         user.save()
-        audit.record(actor, "user.created", f"user {username}", company,
-                     {"username": [None, username], "role": [None, role]})
+        audit.record(
+            actor, "user.created", f"user {username}", company, {"username": [None, username], "role": [None, role]}
+        )
     return user
 
 
-def update_user(actor: Actor, user: User, *, role: str | None = None, is_active: bool | None = None,
-                full_name: str | None = None, email: str | None = None) -> User:
+def update_user(
+    actor: Actor,
+    user: User,
+    *,
+    role: str | None = None,
+    is_active: bool | None = None,
+    full_name: str | None = None,
+    email: str | None = None,
+) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         before = {"role": user.role, "is_active": user.is_active, "full_name": user.full_name, "email": user.email}

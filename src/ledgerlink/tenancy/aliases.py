@@ -9,11 +9,42 @@ from django.utils.translation import gettext as _
 ALIAS_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 MIN_LENGTH = 3
 MAX_LENGTH = 40
-RESERVED = frozenset({
-    "www", "api", "admin", "static", "media", "mail", "smtp", "imap", "pop", "ftp", "app", "apps",
-    "login", "auth", "oauth", "sso", "status", "help", "support", "docs", "cdn", "assets", "sandbox",
-    "exact", "operator", "operators", "root", "system", "localhost", "test", "dev", "staging",
-})
+RESERVED = frozenset(
+    {
+        "www",
+        "api",
+        "admin",
+        "static",
+        "media",
+        "mail",
+        "smtp",
+        "imap",
+        "pop",
+        "ftp",
+        "app",
+        "apps",
+        "login",
+        "auth",
+        "oauth",
+        "sso",
+        "status",
+        "help",
+        "support",
+        "docs",
+        "cdn",
+        "assets",
+        "sandbox",
+        "exact",
+        "operator",
+        "operators",
+        "root",
+        "system",
+        "localhost",
+        "test",
+        "dev",
+        "staging",
+    }
+)
 
 
 class InvalidAlias(ValueError):

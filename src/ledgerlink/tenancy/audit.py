@@ -36,8 +36,9 @@ class Actor:
         return cls(user=None, label="ledgerlink")
 
 
-def record(actor: Actor, action: str, target: str, company: Company | None = None,
-           changes: dict[str, Any] | None = None) -> AuditEntry:
+def record(
+    actor: Actor, action: str, target: str, company: Company | None = None, changes: dict[str, Any] | None = None
+) -> AuditEntry:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit rows are written inside the action's transaction")
     return AuditEntry.objects.create(

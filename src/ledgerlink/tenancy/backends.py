@@ -9,9 +9,15 @@ from ledgerlink.tenancy.models import Company, User
 
 
 class CompanyUserBackend(BaseBackend):
-    def authenticate(self, request: HttpRequest | None, username: str | None = None,  # type: ignore[override]
-                     password: str | None = None, company: Company | None = None,
-                     operator: bool = False, **kwargs: object) -> User | None:
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,  # type: ignore[override]
+        password: str | None = None,
+        company: Company | None = None,
+        operator: bool = False,
+        **kwargs: object,
+    ) -> User | None:
         if not username or password is None:
             return None
         if operator:

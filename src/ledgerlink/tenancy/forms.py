@@ -10,7 +10,9 @@ from ledgerlink.tenancy.choices import Role
 
 class LoginForm(forms.Form):
     company_number = forms.IntegerField(
-        label=_("Company number"), min_value=1, required=False,
+        label=_("Company number"),
+        min_value=1,
+        required=False,
         help_text=_("Leave empty to sign in as an operator."),
     )
     username = forms.CharField(label=_("User name"), max_length=150)
@@ -25,14 +27,20 @@ class LoginForm(forms.Form):
 class CompanyCreateForm(forms.Form):
     number = forms.IntegerField(label=_("Company number"), min_value=1)
     name = forms.CharField(label=_("Name"), max_length=200)
-    alias = forms.CharField(label=_("Alias"), max_length=40, required=False,
-                            help_text=_("Lower case letters, digits and hyphens; 3 to 40 characters."))
+    alias = forms.CharField(
+        label=_("Alias"),
+        max_length=40,
+        required=False,
+        help_text=_("Lower case letters, digits and hyphens; 3 to 40 characters."),
+    )
 
 
 class CompanyForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     alias = forms.CharField(
-        label=_("Alias"), max_length=40, required=False,
+        label=_("Alias"),
+        max_length=40,
+        required=False,
         help_text=_("The company's own address becomes [alias].%(domain)s. Lower case letters, digits and hyphens."),
     )
 
@@ -50,5 +58,10 @@ class UserEditForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[(Role.USER, Role.USER.label), (Role.ADMIN, Role.ADMIN.label)])
     is_active = forms.BooleanField(label=_("Active"), required=False)
-    new_password = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False,
-                                   required=False, help_text=_("Leave empty to keep the current password."))
+    new_password = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput,
+        strip=False,
+        required=False,
+        help_text=_("Leave empty to keep the current password."),
+    )

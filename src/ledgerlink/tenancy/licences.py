@@ -46,7 +46,8 @@ def licence_required(module: str) -> Callable[[Callable[..., HttpResponse]], Cal
             company = getattr(request, "company", None)
             if not has_licence(company, module):
                 return render(
-                    request, "tenancy/licence_missing.html",
+                    request,
+                    "tenancy/licence_missing.html",
                     {"module": Module(module), "message": explain_missing(company, module) if company else ""},
                     status=403,
                 )

@@ -72,8 +72,9 @@ class CompanyHostMiddleware:
             return healthz(request)
         resolved = resolve_host(request.META.get("HTTP_HOST", ""), settings.LEDGERLINK_BASE_DOMAIN)
         if resolved.kind is HostKind.INVALID:
-            return HttpResponseBadRequest(_("This service does not answer at this address."),
-                                          content_type="text/plain; charset=utf-8")
+            return HttpResponseBadRequest(
+                _("This service does not answer at this address."), content_type="text/plain; charset=utf-8"
+            )
         if resolved.kind is HostKind.BARE:
             request.on_bare_domain = True  # type: ignore[attr-defined]
             return self.get_response(request)

@@ -28,24 +28,48 @@ def search_records(request: HttpRequest, query: str) -> Iterable[SearchHit]:
         if (number := small_int(query)) is not None:
             match |= Q(number=number)
         for company in Company.objects.filter(match)[:8]:
-            yield SearchHit(kind="company", label=f"{company.number} {company.name}",
-                            url=reverse("company-detail", args=[company.number]), detail=_("Company"))
+            yield SearchHit(
+                kind="company",
+                label=f"{company.number} {company.name}",
+                url=reverse("company-detail", args=[company.number]),
+                detail=_("Company"),
+            )
     elif is_company_admin(request):
         company = request.company  # type: ignore[attr-defined]
         if query.lower() in company.name.lower() or query == str(company.number):
-            yield SearchHit(kind="company", label=f"{company.number} {company.name}",
-                            url=reverse("company-detail", args=[company.number]), detail=_("Company"))
+            yield SearchHit(
+                kind="company",
+                label=f"{company.number} {company.name}",
+                url=reverse("company-detail", args=[company.number]),
+                detail=_("Company"),
+            )
         for user in User.objects.for_company(company).filter(
             Q(username__icontains=query) | Q(full_name__icontains=query)
         )[:8]:
-            yield SearchHit(kind="user", label=user.username, url=reverse("user-detail", args=[user.pk]),
-                            detail=_("User"))
+            yield SearchHit(
+                kind="user", label=user.username, url=reverse("user-detail", args=[user.pk]), detail=_("User")
+            )
 
 
 def register() -> None:
-    registry.add_menu_item(MenuItem(menu=EXTRA, label=gettext_lazy("Companies"), url_name="company-list",
-                                    visible=_admin_or_operator, keywords=("company", "alias", "licence"),
-                                    order=10))
-    registry.add_menu_item(MenuItem(menu=EXTRA, label=gettext_lazy("Users"), url_name="user-list",
-                                    visible=_admin_or_operator, keywords=("user", "password"), order=20))
+    registry.add_menu_item(
+        MenuItem(
+            menu=EXTRA,
+            label=gettext_lazy("Companies"),
+            url_name="company-list",
+            visible=_admin_or_operator,
+            keywords=("company", "alias", "licence"),
+            order=10,
+        )
+    )
+    registry.add_menu_item(
+        MenuItem(
+            menu=EXTRA,
+            label=gettext_lazy("Users"),
+            url_name="user-list",
+            visible=_admin_or_operator,
+            keywords=("user", "password"),
+            order=20,
+        )
+    )
     registry.add_search_provider(search_records)

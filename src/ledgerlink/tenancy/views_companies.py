@@ -46,8 +46,12 @@ def company_create(request: HttpRequest) -> HttpResponse:
     form = CompanyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            company = actions.create_company(Actor.of(request.user), form.cleaned_data["number"],
-                                             form.cleaned_data["name"], form.cleaned_data["alias"] or None)
+            company = actions.create_company(
+                Actor.of(request.user),
+                form.cleaned_data["number"],
+                form.cleaned_data["name"],
+                form.cleaned_data["alias"] or None,
+            )
         except actions.TenancyError as exc:
             form.add_error(None, str(exc))
         else:
@@ -64,8 +68,13 @@ def company_detail(request: HttpRequest, number: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         old_alias = company.alias
         try:
-            company = actions.update_company(Actor.of(request.user), company, name=form.cleaned_data["name"],
-                                             alias=form.cleaned_data["alias"] or None, set_alias=True)
+            company = actions.update_company(
+                Actor.of(request.user),
+                company,
+                name=form.cleaned_data["name"],
+                alias=form.cleaned_data["alias"] or None,
+                set_alias=True,
+            )
         except actions.TenancyError as exc:
             form.add_error("alias" if "alias" in str(exc).lower() else None, str(exc))
         else:
@@ -75,12 +84,17 @@ def company_detail(request: HttpRequest, number: int) -> HttpResponse:
                 return _follow_alias(request, company)
             return redirect("company-detail", number=company.number)
     licences = set(company.licences.values_list("module", flat=True))
-    return render(request, "tenancy/company_detail.html", {
-        "company": company, "form": form,
-        "modules": [(module, module in licences) for module in Module],
-        "audit": company.audit.all()[:50],
-        "address": company_url(company, request, "/") if company.alias else None,
-    })
+    return render(
+        request,
+        "tenancy/company_detail.html",
+        {
+            "company": company,
+            "form": form,
+            "modules": [(module, module in licences) for module in Module],
+            "audit": company.audit.all()[:50],
+            "address": company_url(company, request, "/") if company.alias else None,
+        },
+    )
 
 
 def _follow_alias(request: HttpRequest, company: Company) -> HttpResponse:
@@ -93,8 +107,9 @@ def _follow_alias(request: HttpRequest, company: Company) -> HttpResponse:
         return HttpResponseRedirect(f"{scheme}://{host}/login")
     ticket = handoff.issue(request.user, company)  # type: ignore[arg-type]
     next_path = reverse("company-detail", kwargs={"number": company.number})
-    return HttpResponseRedirect(company_url(company, request, "/login/handoff?"
-                                            + urlencode({"ticket": ticket, "next": next_path})))
+    return HttpResponseRedirect(
+        company_url(company, request, "/login/handoff?" + urlencode({"ticket": ticket, "next": next_path}))
+    )
 
 
 @require_POST

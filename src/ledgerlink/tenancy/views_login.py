@@ -36,7 +36,8 @@ def company_url(company: Company, request: HttpRequest, path: str) -> str:
 def _throttled_message(until) -> str:  # type: ignore[no-untyped-def]
     minutes = max(1, int((until - clock.now()).total_seconds() + 59) // 60)
     return _("Too many failed sign-ins. Try again after %(time)s (in %(minutes)d minutes).") % {
-        "time": formats.time_format(timezone.localtime(until), "H:i"), "minutes": minutes,
+        "time": formats.time_format(timezone.localtime(until), "H:i"),
+        "minutes": minutes,
     }
 
 
@@ -67,11 +68,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             user = None
             if operator or company is not None:
-                user = authenticate(request, username=username, password=password, company=company,
-                                    operator=operator)
+                user = authenticate(request, username=username, password=password, company=company, operator=operator)
             if user is None:  # the attempt's row stays: it is the failure
-                form.add_error(None, _("Company number, user name or password is not right.") if ask_company
-                               else _("User name or password is not right."))
+                form.add_error(
+                    None,
+                    _("Company number, user name or password is not right.")
+                    if ask_company
+                    else _("User name or password is not right."),
+                )
             else:
                 throttle.succeeded(account)
                 if ask_company and company is not None and company.alias:
@@ -80,8 +84,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     return HttpResponseRedirect(company_url(company, request, f"/login/handoff?{query}"))
                 login(request, user)
                 return redirect(_safe_next(request))
-    return render(request, "tenancy/login.html",
-                  {"form": form, "ask_company": ask_company, "next": _safe_next(request)}, status=status)
+    return render(
+        request,
+        "tenancy/login.html",
+        {"form": form, "ask_company": ask_company, "next": _safe_next(request)},
+        status=status,
+    )
 
 
 def handoff_view(request: HttpRequest) -> HttpResponse:

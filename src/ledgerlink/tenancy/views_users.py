@@ -24,8 +24,9 @@ def _users_of(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @admin_or_operator_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "tenancy/user_list.html",
-                  {"users": _users_of(request)[:1000], "can_edit": not is_operator(request)})
+    return render(
+        request, "tenancy/user_list.html", {"users": _users_of(request)[:1000], "can_edit": not is_operator(request)}
+    )
 
 
 @company_admin_required
@@ -34,9 +35,15 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = actions.create_user(Actor.of(request.user), request.company, data["username"],  # type: ignore[attr-defined]
-                                       data["password"], role=data["role"], full_name=data["full_name"],
-                                       email=data["email"])
+            user = actions.create_user(
+                Actor.of(request.user),
+                request.company,
+                data["username"],  # type: ignore[attr-defined]
+                data["password"],
+                role=data["role"],
+                full_name=data["full_name"],
+                email=data["email"],
+            )
         except actions.TenancyError as exc:
             form.add_error(None, str(exc))
         else:
@@ -50,16 +57,28 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     target = User.objects.for_company(request.company).filter(pk=user_id).first()  # type: ignore[attr-defined]
     if target is None:
         raise Http404
-    form = UserEditForm(request.POST or None, initial={
-        "full_name": target.full_name, "email": target.email, "role": target.role, "is_active": target.is_active,
-    })
+    form = UserEditForm(
+        request.POST or None,
+        initial={
+            "full_name": target.full_name,
+            "email": target.email,
+            "role": target.role,
+            "is_active": target.is_active,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         actor = Actor.of(request.user)
         try:
             with transaction.atomic():  # all of it or nothing: a refused password keeps the other changes out
-                target = actions.update_user(actor, target, role=data["role"], is_active=data["is_active"],
-                                             full_name=data["full_name"], email=data["email"])
+                target = actions.update_user(
+                    actor,
+                    target,
+                    role=data["role"],
+                    is_active=data["is_active"],
+                    full_name=data["full_name"],
+                    email=data["email"],
+                )
                 if data["new_password"]:
                     actions.set_password(actor, target, data["new_password"])
         except actions.TenancyError as exc:
@@ -69,5 +88,8 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
                 update_session_auth_hash(request, target)  # an admin's own new password keeps them signed in
             messages.success(request, _("User %(name)s saved.") % {"name": target.username})
             return redirect("user-list")
-    return render(request, "tenancy/user_form.html",
-                  {"form": form, "title": _("User %(name)s") % {"name": target.username}, "target": target})
+    return render(
+        request,
+        "tenancy/user_form.html",
+        {"form": form, "title": _("User %(name)s") % {"name": target.username}, "target": target},
+    )

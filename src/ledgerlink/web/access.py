@@ -35,8 +35,12 @@ def is_operator(request: HttpRequest) -> bool:
 def is_company_admin(request: HttpRequest) -> bool:
     user = request.user
     company = getattr(request, "company", None)
-    return bool(user.is_authenticated and company is not None and getattr(user, "is_company_admin", False)
-                and user.company_id == company.pk)
+    return bool(
+        user.is_authenticated
+        and company is not None
+        and getattr(user, "is_company_admin", False)
+        and user.company_id == company.pk
+    )
 
 
 def operator_required(view: View) -> View:

@@ -5,100 +5,159 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenancy', '0001_initial'),
+        ("tenancy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Connector',
+            name="Connector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='Number')),
-                ('name', models.CharField(max_length=200, verbose_name='Name')),
-                ('region', models.CharField(default='nl', max_length=16, verbose_name='Region')),
-                ('client_id', models.CharField(blank=True, max_length=64, verbose_name='Client ID')),
-                ('client_secret_sealed', models.TextField(blank=True)),
-                ('callback_url', models.CharField(blank=True, max_length=500, verbose_name='Callback URL')),
-                ('api_token_sealed', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('not_authorized', 'Not authorized'), ('connected', 'Connected'), ('reauth_required', 'Reauthorization required')], default='not_authorized', max_length=24)),
-                ('status_reason', models.TextField(blank=True)),
-                ('exact_user_id', models.CharField(blank=True, max_length=64)),
-                ('exact_user_name', models.CharField(blank=True, max_length=200)),
-                ('division', models.PositiveIntegerField(blank=True, null=True, verbose_name='Division')),
-                ('division_name', models.CharField(blank=True, max_length=200)),
-                ('divisions', models.JSONField(blank=True, default=list)),
-                ('access_token_sealed', models.TextField(blank=True)),
-                ('refresh_token_sealed', models.TextField(blank=True)),
-                ('access_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('tokens_issued_at', models.DateTimeField(blank=True, null=True)),
-                ('authorized_at', models.DateTimeField(blank=True, null=True)),
-                ('last_refresh_at', models.DateTimeField(blank=True, null=True)),
-                ('refresh_count', models.PositiveIntegerField(default=0)),
-                ('refresh_claim', models.CharField(blank=True, max_length=64)),
-                ('refresh_claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('refresh_failures', models.PositiveIntegerField(default=0)),
-                ('refresh_not_before', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('last_error_at', models.DateTimeField(blank=True, null=True)),
-                ('last_contact_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='connectors', to='tenancy.company')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(verbose_name="Number")),
+                ("name", models.CharField(max_length=200, verbose_name="Name")),
+                ("region", models.CharField(default="nl", max_length=16, verbose_name="Region")),
+                ("client_id", models.CharField(blank=True, max_length=64, verbose_name="Client ID")),
+                ("client_secret_sealed", models.TextField(blank=True)),
+                ("callback_url", models.CharField(blank=True, max_length=500, verbose_name="Callback URL")),
+                ("api_token_sealed", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_authorized", "Not authorized"),
+                            ("connected", "Connected"),
+                            ("reauth_required", "Reauthorization required"),
+                        ],
+                        default="not_authorized",
+                        max_length=24,
+                    ),
+                ),
+                ("status_reason", models.TextField(blank=True)),
+                ("exact_user_id", models.CharField(blank=True, max_length=64)),
+                ("exact_user_name", models.CharField(blank=True, max_length=200)),
+                ("division", models.PositiveIntegerField(blank=True, null=True, verbose_name="Division")),
+                ("division_name", models.CharField(blank=True, max_length=200)),
+                ("divisions", models.JSONField(blank=True, default=list)),
+                ("access_token_sealed", models.TextField(blank=True)),
+                ("refresh_token_sealed", models.TextField(blank=True)),
+                ("access_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("tokens_issued_at", models.DateTimeField(blank=True, null=True)),
+                ("authorized_at", models.DateTimeField(blank=True, null=True)),
+                ("last_refresh_at", models.DateTimeField(blank=True, null=True)),
+                ("refresh_count", models.PositiveIntegerField(default=0)),
+                ("refresh_claim", models.CharField(blank=True, max_length=64)),
+                ("refresh_claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("refresh_failures", models.PositiveIntegerField(default=0)),
+                ("refresh_not_before", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("last_error_at", models.DateTimeField(blank=True, null=True)),
+                ("last_contact_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="connectors", to="tenancy.company"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['company_id', 'number'],
+                "ordering": ["company_id", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ConnectorEvent',
+            name="ConnectorEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Created'), ('saved', 'Saved'), ('authorize_started', 'Authorization started'), ('authorized', 'Authorized'), ('reauthorized', 'Reauthorized'), ('refreshed', 'Tokens refreshed'), ('failed', 'Failed'), ('disconnected', 'Disconnected'), ('tested', 'Connection tested'), ('division_changed', 'Division changed')], max_length=32)),
-                ('message', models.TextField(blank=True)),
-                ('actor_label', models.CharField(max_length=200)),
-                ('at', models.DateTimeField(db_index=True)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.company')),
-                ('connector', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='connectors.connector')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("saved", "Saved"),
+                            ("authorize_started", "Authorization started"),
+                            ("authorized", "Authorized"),
+                            ("reauthorized", "Reauthorized"),
+                            ("refreshed", "Tokens refreshed"),
+                            ("failed", "Failed"),
+                            ("disconnected", "Disconnected"),
+                            ("tested", "Connection tested"),
+                            ("division_changed", "Division changed"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("message", models.TextField(blank=True)),
+                ("actor_label", models.CharField(max_length=200)),
+                ("at", models.DateTimeField(db_index=True)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.company"
+                    ),
+                ),
+                (
+                    "connector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="connectors.connector"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OAuthState',
+            name="OAuthState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state_hash', models.CharField(max_length=64, unique=True)),
-                ('session_hash', models.CharField(max_length=64)),
-                ('actor_label', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.company')),
-                ('connector', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='connectors.connector')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("state_hash", models.CharField(max_length=64, unique=True)),
+                ("session_hash", models.CharField(max_length=64)),
+                ("actor_label", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.company"
+                    ),
+                ),
+                (
+                    "connector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="connectors.connector"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='UsageCounter',
+            name="UsageCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=16)),
-                ('endpoint', models.CharField(blank=True, max_length=200)),
-                ('window_start', models.DateTimeField()),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('connector', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='usage', to='connectors.connector')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=16)),
+                ("endpoint", models.CharField(blank=True, max_length=200)),
+                ("window_start", models.DateTimeField()),
+                ("count", models.PositiveIntegerField(default=0)),
+                (
+                    "connector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="usage", to="connectors.connector"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='connector',
-            constraint=models.UniqueConstraint(fields=('company', 'number'), name='connector_number_per_company'),
+            model_name="connector",
+            constraint=models.UniqueConstraint(fields=("company", "number"), name="connector_number_per_company"),
         ),
         migrations.AddConstraint(
-            model_name='usagecounter',
-            constraint=models.UniqueConstraint(fields=('connector', 'kind', 'endpoint', 'window_start'), name='usage_window_once'),
+            model_name="usagecounter",
+            constraint=models.UniqueConstraint(
+                fields=("connector", "kind", "endpoint", "window_start"), name="usage_window_once"
+            ),
         ),
     ]

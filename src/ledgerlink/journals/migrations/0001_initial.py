@@ -5,139 +5,215 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('connectors', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("connectors", "0001_initial"),
+        ("tenancy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiKey',
+            name="ApiKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('prefix', models.CharField(max_length=16, unique=True)),
-                ('key_hash', models.CharField(max_length=64)),
-                ('created_by', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_keys', to='tenancy.company')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                ("prefix", models.CharField(max_length=16, unique=True)),
+                ("key_hash", models.CharField(max_length=64)),
+                ("created_by", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="api_keys", to="tenancy.company"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ConnectorMapping',
+            name="ConnectorMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cash_journal_code', models.CharField(default='90', max_length=10)),
-                ('invoice_journal_code', models.CharField(default='70', max_length=10)),
-                ('walk_in_customer_code', models.CharField(blank=True, max_length=40)),
-                ('fallback_sales_gl', models.CharField(blank=True, max_length=40)),
-                ('fallback_vat_gl', models.CharField(blank=True, max_length=40)),
-                ('ledger_overrides', models.JSONField(blank=True, default=dict)),
-                ('vat_overrides', models.JSONField(blank=True, default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('connector', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='mapping', to='connectors.connector')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("cash_journal_code", models.CharField(default="90", max_length=10)),
+                ("invoice_journal_code", models.CharField(default="70", max_length=10)),
+                ("walk_in_customer_code", models.CharField(blank=True, max_length=40)),
+                ("fallback_sales_gl", models.CharField(blank=True, max_length=40)),
+                ("fallback_vat_gl", models.CharField(blank=True, max_length=40)),
+                ("ledger_overrides", models.JSONField(blank=True, default=dict)),
+                ("vat_overrides", models.JSONField(blank=True, default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "connector",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="mapping", to="connectors.connector"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Journal',
+            name="Journal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cash', 'Cash journal'), ('invoice', 'Invoice')], max_length=16)),
-                ('reference', models.CharField(max_length=100, verbose_name='reference')),
-                ('date', models.DateField()),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('relation_code', models.CharField(blank=True, max_length=40)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('content', models.JSONField()),
-                ('marker', models.CharField(max_length=24, unique=True)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('posted', 'Posted'), ('failed', 'Failed'), ('unknown', 'Unknown')], db_index=True, default='queued', max_length=16)),
-                ('status_message', models.TextField(blank=True)),
-                ('exact_entry_id', models.CharField(blank=True, max_length=40)),
-                ('exact_entry_number', models.CharField(blank=True, max_length=20)),
-                ('next_attempt_at', models.DateTimeField(db_index=True)),
-                ('claimed_by', models.CharField(blank=True, max_length=200)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('attempt_count', models.PositiveIntegerField(default=0)),
-                ('posted_at', models.DateTimeField(blank=True, null=True)),
-                ('source', models.CharField(default='api', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='journals', to='tenancy.company')),
-                ('connector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='journals', to='connectors.connector')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("cash", "Cash journal"), ("invoice", "Invoice")], max_length=16)),
+                ("reference", models.CharField(max_length=100, verbose_name="reference")),
+                ("date", models.DateField()),
+                ("description", models.CharField(blank=True, max_length=200)),
+                ("relation_code", models.CharField(blank=True, max_length=40)),
+                ("content_hash", models.CharField(max_length=64)),
+                ("content", models.JSONField()),
+                ("marker", models.CharField(max_length=24, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sending", "Sending"),
+                            ("posted", "Posted"),
+                            ("failed", "Failed"),
+                            ("unknown", "Unknown"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("status_message", models.TextField(blank=True)),
+                ("exact_entry_id", models.CharField(blank=True, max_length=40)),
+                ("exact_entry_number", models.CharField(blank=True, max_length=20)),
+                ("next_attempt_at", models.DateTimeField(db_index=True)),
+                ("claimed_by", models.CharField(blank=True, max_length=200)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("attempt_count", models.PositiveIntegerField(default=0)),
+                ("posted_at", models.DateTimeField(blank=True, null=True)),
+                ("source", models.CharField(default="api", max_length=16)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="journals", to="tenancy.company"
+                    ),
+                ),
+                (
+                    "connector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="journals", to="connectors.connector"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-id'],
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Attempt',
+            name="Attempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('action', models.CharField(default='post', max_length=16)),
-                ('http_status', models.PositiveIntegerField(blank=True, null=True)),
-                ('outcome', models.CharField(choices=[('posted', 'Posted'), ('rejected', 'Rejected by Exact'), ('invalid', 'Refused before sending'), ('unknown', 'No answer'), ('retry', 'Try again later'), ('found', 'Found in Exact'), ('absent', 'Not in Exact')], max_length=16)),
-                ('messages', models.JSONField(blank=True, default=list)),
-                ('worker', models.CharField(blank=True, max_length=200)),
-                ('journal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='journals.journal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField()),
+                ("duration_ms", models.PositiveIntegerField(default=0)),
+                ("action", models.CharField(default="post", max_length=16)),
+                ("http_status", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("posted", "Posted"),
+                            ("rejected", "Rejected by Exact"),
+                            ("invalid", "Refused before sending"),
+                            ("unknown", "No answer"),
+                            ("retry", "Try again later"),
+                            ("found", "Found in Exact"),
+                            ("absent", "Not in Exact"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("messages", models.JSONField(blank=True, default=list)),
+                ("worker", models.CharField(blank=True, max_length=200)),
+                (
+                    "journal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attempts", to="journals.journal"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_at', 'id'],
+                "ordering": ["started_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='JournalLine',
+            name="JournalLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line_no', models.PositiveIntegerField()),
-                ('ledger_code', models.CharField(max_length=40)),
-                ('debit', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('credit', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('vat_code', models.CharField(blank=True, max_length=10)),
-                ('vat_amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('relation_code', models.CharField(blank=True, max_length=40)),
-                ('cost_centre', models.CharField(blank=True, max_length=40)),
-                ('journal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='journals.journal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("line_no", models.PositiveIntegerField()),
+                ("ledger_code", models.CharField(max_length=40)),
+                ("debit", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("credit", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("vat_code", models.CharField(blank=True, max_length=10)),
+                ("vat_amount", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("description", models.CharField(blank=True, max_length=200)),
+                ("relation_code", models.CharField(blank=True, max_length=40)),
+                ("cost_centre", models.CharField(blank=True, max_length=40)),
+                (
+                    "journal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="journals.journal"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['line_no'],
+                "ordering": ["line_no"],
             },
         ),
         migrations.CreateModel(
-            name='ReferenceSnapshot',
+            name="ReferenceSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('gl_accounts', 'GL accounts'), ('vat_codes', 'VAT codes'), ('journals', 'Journals'), ('periods', 'Financial periods'), ('customers', 'Customers')], max_length=16)),
-                ('division', models.PositiveIntegerField()),
-                ('items', models.JSONField(default=list)),
-                ('fetched_at', models.DateTimeField()),
-                ('connector', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='connectors.connector')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("gl_accounts", "GL accounts"),
+                            ("vat_codes", "VAT codes"),
+                            ("journals", "Journals"),
+                            ("periods", "Financial periods"),
+                            ("customers", "Customers"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("division", models.PositiveIntegerField()),
+                ("items", models.JSONField(default=list)),
+                ("fetched_at", models.DateTimeField()),
+                (
+                    "connector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="references",
+                        to="connectors.connector",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='journal',
-            index=models.Index(fields=['status', 'next_attempt_at', 'connector', 'date'], name='journal_due'),
+            model_name="journal",
+            index=models.Index(fields=["status", "next_attempt_at", "connector", "date"], name="journal_due"),
         ),
         migrations.AddConstraint(
-            model_name='journal',
-            constraint=models.UniqueConstraint(fields=('company', 'reference'), name='journal_reference_per_company'),
+            model_name="journal",
+            constraint=models.UniqueConstraint(fields=("company", "reference"), name="journal_reference_per_company"),
         ),
         migrations.AddConstraint(
-            model_name='journalline',
-            constraint=models.UniqueConstraint(fields=('journal', 'line_no'), name='journal_line_once'),
+            model_name="journalline",
+            constraint=models.UniqueConstraint(fields=("journal", "line_no"), name="journal_line_once"),
         ),
         migrations.AddConstraint(
-            model_name='referencesnapshot',
-            constraint=models.UniqueConstraint(fields=('connector', 'kind'), name='reference_once_per_kind'),
+            model_name="referencesnapshot",
+            constraint=models.UniqueConstraint(fields=("connector", "kind"), name="reference_once_per_kind"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('journals', '0001_initial'),
+        ("journals", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='journal',
-            name='needs_lookup',
+            model_name="journal",
+            name="needs_lookup",
             field=models.BooleanField(default=False),
         ),
     ]

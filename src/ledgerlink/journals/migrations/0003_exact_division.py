@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('journals', '0002_needs_lookup'),
+        ("journals", "0002_needs_lookup"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='journal',
-            name='exact_division',
+            model_name="journal",
+            name="exact_division",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('journals', '0003_exact_division'),
+        ("journals", "0003_exact_division"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connectormapping',
-            name='vat_ledgers',
+            model_name="connectormapping",
+            name="vat_ledgers",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

@@ -38,16 +38,19 @@ class Command(SubcommandCommand):
             raise Error(f"company {target.number} has no connector {number}")
         now = clock.now()
         self.stdout.write(f"connector {connector.number} {connector.name} (company {target.number})")
-        self.stdout.write(f"  status:        {connector.get_status_display()}"
-                          + (f" — {connector.status_reason}" if connector.status_reason else ""))
+        self.stdout.write(
+            f"  status:        {connector.get_status_display()}"
+            + (f" — {connector.status_reason}" if connector.status_reason else "")
+        )
         self.stdout.write(f"  region:        {connector.region}")
         self.stdout.write(f"  Exact user:    {connector.exact_user_name or '-'}")
         self.stdout.write(f"  division:      {connector.division or '-'} {connector.division_name}")
         self.stdout.write(f"  access until:  {connector.access_expires_at or '-'}")
         self.stdout.write(f"  tokens issued: {connector.tokens_issued_at or '-'}")
         self.stdout.write(f"  refreshes:     {connector.refresh_count} (last {connector.last_refresh_at or '-'})")
-        self.stdout.write(f"  token calls today: {budgets.token_calls_today(connector, now)}"
-                          f" of {budgets.token_call_limit()}")
+        self.stdout.write(
+            f"  token calls today: {budgets.token_calls_today(connector, now)} of {budgets.token_call_limit()}"
+        )
         if connector.last_error:
             self.stdout.write(f"  last error:    {connector.last_error}")
         result = actions.test_connection("command line", connector)
@@ -65,8 +68,9 @@ class Command(SubcommandCommand):
         if not connectors:
             self.stdout.write("no connectors")
         for c in connectors:
-            self.stdout.write(f"{c.company.number:>8}  {c.number:>4}  {c.get_status_display():<26}  "
-                              f"{c.division or '-':>6}  {c.name}")
+            self.stdout.write(
+                f"{c.company.number:>8}  {c.number:>4}  {c.get_status_display():<26}  {c.division or '-':>6}  {c.name}"
+            )
 
     def handle_reencrypt(self, **_: Any) -> None:
         self.stdout.write(f"re-encrypted {actions.reencrypt_all()} secrets")

@@ -15,8 +15,12 @@ class Command(BaseCommand):
     help = "Run the background worker until SIGTERM. Several may run at once on one database."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--interval", type=float, default=settings.LEDGERLINK_WORKER_INTERVAL_SECONDS,
-                            help="seconds between rounds (default 60, env LEDGERLINK_WORKER_INTERVAL_SECONDS)")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=settings.LEDGERLINK_WORKER_INTERVAL_SECONDS,
+            help="seconds between rounds (default 60, env LEDGERLINK_WORKER_INTERVAL_SECONDS)",
+        )
         parser.add_argument("--once", action="store_true", help="run one round and exit")
 
     def handle(self, *args: Any, interval: float, once: bool, **options: Any) -> None:

@@ -38,14 +38,15 @@ class Command(BaseCommand):
                 if started is not None:
                     children.append(started)
                 connector = sandbox.authorize_demo_connector(result.company, sandbox_url, str(port))
-                connector_line = (f"  connector {connector.number} is Connected to the sandbox "
-                                  f"(division {connector.division} {connector.division_name})")
+                connector_line = (
+                    f"  connector {connector.number} is Connected to the sandbox "
+                    f"(division {connector.division} {connector.division_name})"
+                )
             self._print(result, port, sandbox_url, connector_line)
             if seed_only:
                 return
             if not no_worker:
-                children.append(subprocess.Popen([sys.executable, "-m", "ledgerlink.cli", "worker",
-                                                  "--interval", "2"]))
+                children.append(subprocess.Popen([sys.executable, "-m", "ledgerlink.cli", "worker", "--interval", "2"]))
             serve(bind=f"127.0.0.1:{port}", workers=2, threads=4)
         finally:
             for child in children:

@@ -45,11 +45,15 @@ class Command(SubcommandCommand):
             raise Error(str(exc))
         # The key alone on stdout, so that KEY=$(ledgerlink apikey create …) works; the rest on stderr.
         self.stdout.write(made.plaintext)
-        self.stderr.write(f"API key {made.record.prefix} ({made.record.name}) for company {target.number}; "
-                          "store it now, it is not shown again.")
+        self.stderr.write(
+            f"API key {made.record.prefix} ({made.record.name}) for company {target.number}; "
+            "store it now, it is not shown again."
+        )
         if not has_licence(target, Module.API):
-            self.stderr.write(f"note: company {target.number} has no 'api' licence yet; the API refuses the key "
-                              f"until `ledgerlink licence grant {target.number} api`.")
+            self.stderr.write(
+                f"note: company {target.number} has no 'api' licence yet; the API refuses the key "
+                f"until `ledgerlink licence grant {target.number} api`."
+            )
 
     def handle_list(self, company: str | None, **_: Any) -> None:
         keys = ApiKey.objects.select_related("company").order_by("company__number", "-created_at", "-id")
@@ -60,11 +64,14 @@ class Command(SubcommandCommand):
             return
         self.stdout.write(f"{'COMPANY':>8}  {'PREFIX':<8}  {'CREATED':<16}  {'LAST USED':<16}  {'REVOKED':<16}  NAME")
         for key in keys:
+
             def when(moment):  # type: ignore[no-untyped-def]
                 return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
 
-            self.stdout.write(f"{key.company.number:>8}  {key.prefix:<8}  {when(key.created_at):<16}  "
-                              f"{when(key.last_used_at):<16}  {when(key.revoked_at):<16}  {key.name}")
+            self.stdout.write(
+                f"{key.company.number:>8}  {key.prefix:<8}  {when(key.created_at):<16}  "
+                f"{when(key.last_used_at):<16}  {when(key.revoked_at):<16}  {key.name}"
+            )
 
     def handle_revoke(self, prefix: str, company: str | None, **_: Any) -> None:
         prefix = prefix.removeprefix("llk_").split("_", 1)[0]

@@ -33,12 +33,15 @@ class Command(SubcommandCommand):
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(f"{file.name}: {problem}")
-            raise Error(f"{file.name}: nothing imported ({len(result.problems)} problem(s)); fix the file and "
-                        "import it again")
+            raise Error(
+                f"{file.name}: nothing imported ({len(result.problems)} problem(s)); fix the file and import it again"
+            )
         for journal in result.journals:
             state = "new" if journal.created else "unchanged (imported before)"
-            self.stdout.write(f"{journal.reference}  {journal.date:%Y-%m-%d}  {journal.lines:>3} lines  "
-                              f"debit {journal.debit}  credit {journal.credit}  journal {journal.journal_id}  {state}")
+            self.stdout.write(
+                f"{journal.reference}  {journal.date:%Y-%m-%d}  {journal.lines:>3} lines  "
+                f"debit {journal.debit}  credit {journal.credit}  journal {journal.journal_id}  {state}"
+            )
         if result.skipped:
             self.stdout.write(f"skipped lines with a zero amount: {', '.join(map(str, result.skipped))}")
         self.stdout.write(f"{file.name}: {result.created} new, {result.unchanged} unchanged")

@@ -44,8 +44,9 @@ class Command(SubcommandCommand):
             company = actions.create_company(Actor.cli(), number, name, alias)
         except actions.TenancyError as exc:
             raise Error(str(exc))
-        self.stdout.write(f"created company {company.number} {company.name}"
-                          + (f" (alias {company.alias})" if company.alias else ""))
+        self.stdout.write(
+            f"created company {company.number} {company.name}" + (f" (alias {company.alias})" if company.alias else "")
+        )
 
     def handle_list(self, **_: Any) -> None:
         companies = Company.objects.prefetch_related("licences")

@@ -63,20 +63,37 @@ class Command(SubcommandCommand):
         except actions.TenancyError as exc:
             raise Error(str(exc))
 
-    def handle_create(self, company: str | None, operator: bool, username: str, role: str, full_name: str,
-                      email: str, password_stdin: bool, **_: Any) -> None:
+    def handle_create(
+        self,
+        company: str | None,
+        operator: bool,
+        username: str,
+        role: str,
+        full_name: str,
+        email: str,
+        password_stdin: bool,
+        **_: Any,
+    ) -> None:
         target = self._company(company)
         password = read_password(password_stdin)
         try:
-            user = actions.create_user(Actor.cli(), target, username, password,
-                                       role=Role.OPERATOR if operator else role, full_name=full_name, email=email)
+            user = actions.create_user(
+                Actor.cli(),
+                target,
+                username,
+                password,
+                role=Role.OPERATOR if operator else role,
+                full_name=full_name,
+                email=email,
+            )
         except actions.TenancyError as exc:
             raise Error(str(exc))
         where = "operator" if operator else f"company {target.number}"
         self.stdout.write(f"created user {user.username} ({where}, {user.role})")
 
-    def handle_set_password(self, company: str | None, operator: bool, username: str, password_stdin: bool,
-                            **_: Any) -> None:
+    def handle_set_password(
+        self, company: str | None, operator: bool, username: str, password_stdin: bool, **_: Any
+    ) -> None:
         target = self._company(company)
         user = User.objects.filter(company=target, username=username).first()
         if user is None:

@@ -1,7 +1,7 @@
 """Exact Online client: OAuth, REST, OData envelopes, errors and rate limits.
 
 No Django and nothing of ledgerlink in here: the package could be published on its own.
-See ``docs/exactonline.md`` for a walk from the authorization URL to a posted journal.
+See ``docs/exactlink.md`` for a walk from the authorization URL to a posted journal.
 """
 
 from .client import ExactClient

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exactonline import F, Guid, Int64, Query, raw
-from exactonline import errors as E
-from exactonline.values import EXACT_TZ
+from exactlink import F, Guid, Int64, Query, raw
+from exactlink import errors as E
+from exactlink.values import EXACT_TZ
 
 from .sandbox_helpers import MAIN
 

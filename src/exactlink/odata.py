@@ -7,7 +7,7 @@ Build filters from :func:`F` (a property) and Python values; every value goes th
 
 Literals: ``'text'`` with quotes doubled, ``guid'…'`` (validated), ``datetime'YYYY-MM-DDTHH:MM:SS'`` in
 Dutch local time (Exact's zone-less meaning; naive datetimes are refused), ``datetime'YYYY-MM-DD'``
-for dates, ``123L`` for :class:`~exactonline.values.Int64`, plain digits for ints and Decimals,
+for dates, ``123L`` for :class:`~exactlink.values.Int64`, plain digits for ints and Decimals,
 ``true``/``false``, ``null``. Floats are refused.
 """
 

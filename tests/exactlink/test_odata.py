@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exactonline.errors import InvalidGuid
-from exactonline.odata import F, Guid, Query, literal, raw
-from exactonline.values import Int64
+from exactlink.errors import InvalidGuid
+from exactlink.odata import F, Guid, Query, literal, raw
+from exactlink.values import Int64
 
 
 def unquote_string_literal(text: str) -> str:

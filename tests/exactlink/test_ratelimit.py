@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from exactonline.errors import RateLimited
-from exactonline.ratelimit import Governor, InMemoryStore, RateLimitState, Window, windows_from_headers
+from exactlink.errors import RateLimited
+from exactlink.ratelimit import Governor, InMemoryStore, RateLimitState, Window, windows_from_headers
 
 from .helpers import FakeClock
 

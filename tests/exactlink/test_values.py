@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exactonline.errors import InvalidGuid
-from exactonline.resources import GJE_SPEC, GL_SPEC, SALES_SPEC
-from exactonline.values import (
+from exactlink.errors import InvalidGuid
+from exactlink.resources import GJE_SPEC, GL_SPEC, SALES_SPEC
+from exactlink.values import (
     EXACT_TZ,
     Code,
     Deferred,

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exactonline import errors as E
-from exactonline.config import ExactConfig
-from exactonline.oauth import (
+from exactlink import errors as E
+from exactlink.config import ExactConfig
+from exactlink.oauth import (
     MemoryTokenProvider,
     OAuthClient,
     StaticTokenProvider,

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from exactonline import ExactClient, MemoryTokenProvider, StaticTokenProvider, parse_callback
-from exactonline import errors as E
+from exactlink import ExactClient, MemoryTokenProvider, StaticTokenProvider, parse_callback
+from exactlink import errors as E
 
 from .sandbox_helpers import BRANCH, BRANCH_USER, DEMO_PASSWORD, DEMO_USER, MAIN, form_fields
 
@@ -194,7 +194,7 @@ def test_the_error_budget_stops_the_client_before_exact_blocks_it(sandbox):
 
 
 def test_endpoint_blocked_when_the_budget_guard_is_off(sandbox):
-    from exactonline import Governor
+    from exactlink import Governor
 
     client = sandbox.client(governor=Governor(clock=sandbox.time, sleep=sandbox.time.sleep, error_budget=None))
     gl = client.division(MAIN).gl_accounts
@@ -208,13 +208,13 @@ def test_endpoint_blocked_when_the_budget_guard_is_off(sandbox):
 
 
 def test_the_documented_walk_from_authorization_url_to_a_posted_journal(sandbox, caplog):
-    """docs/exactonline.md, step by step, against the sandbox; and nothing secret in the logs."""
+    """docs/exactlink.md, step by step, against the sandbox; and nothing secret in the logs."""
     import logging
     from decimal import Decimal
 
-    from exactonline import F, Query
+    from exactlink import F, Query
 
-    caplog.set_level(logging.DEBUG, logger="exactonline")
+    caplog.set_level(logging.DEBUG, logger="exactlink")
     stored = []
     oauth = sandbox.oauth()
     browser = httpx.Client(follow_redirects=False)

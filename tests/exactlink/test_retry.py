@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from exactonline.errors import ConnectionFailed, NotFound, ServerError, Timeout, ValidationError
-from exactonline.retry import RetryPolicy
+from exactlink.errors import ConnectionFailed, NotFound, ServerError, Timeout, ValidationError
+from exactlink.retry import RetryPolicy
 
 
 class NoJitter(RetryPolicy):

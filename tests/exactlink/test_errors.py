@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from exactonline import errors as E
-from exactonline.errors import Remedy, classify
+from exactlink import errors as E
+from exactlink.errors import Remedy, classify
 
 from .helpers import odata_error
 

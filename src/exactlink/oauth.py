@@ -8,7 +8,7 @@ Exact's rules that shape this module (reference §2):
 * the authorization code arrives URL-encoded in the callback and is decoded exactly once.
 
 This module never keeps tokens: :class:`OAuthClient` returns a :class:`TokenSet` and the caller
-stores it. The :class:`TokenProvider` protocol is how :class:`~exactonline.client.ExactClient` gets a
+stores it. The :class:`TokenProvider` protocol is how :class:`~exactlink.client.ExactClient` gets a
 bearer token without knowing where tokens live or who may refresh them.
 """
 
@@ -30,7 +30,7 @@ from .config import ExactConfig
 from .errors import AccessTokenExpired, AuthorizationDenied, InvalidGrant, classify
 from .transport import send
 
-log = logging.getLogger("exactonline.oauth")
+log = logging.getLogger("exactlink.oauth")
 
 REFRESH_WINDOW = timedelta(seconds=30)
 
@@ -189,7 +189,7 @@ class OAuthClient:
 
 @runtime_checkable
 class TokenProvider(Protocol):
-    """How :class:`~exactonline.client.ExactClient` gets bearer tokens.
+    """How :class:`~exactlink.client.ExactClient` gets bearer tokens.
 
     ``access_token()`` is called before every request and returns a token that is valid now
     (refreshing first if the provider decides so). When Exact answers 401 for that token the client

@@ -9,7 +9,7 @@ from html import unescape
 
 import httpx
 
-from exactonline import (
+from exactlink import (
     ExactClient,
     ExactConfig,
     Governor,
@@ -19,7 +19,7 @@ from exactonline import (
     RetryPolicy,
     TokenSet,
 )
-from exactonline.oauth import parse_callback
+from exactlink.oauth import parse_callback
 
 REDIRECT_URI = "http://localhost:8000/oauth.ashx?provider=25"
 DEMO_USER, DEMO_PASSWORD = "demo@exact.example", "demo"

@@ -39,7 +39,7 @@ class ExactConfig:
     base_url: str | None = None
     timeout: float = 30.0
     connect_timeout: float = 10.0
-    user_agent: str = f"exactonline-python/{__version__}"
+    user_agent: str = f"exactlink-python/{__version__}"
     transport: httpx.BaseTransport | None = field(default=None, compare=False)
     clock: Callable[[], datetime] = field(default=utc_now, compare=False)
 

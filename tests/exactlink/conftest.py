@@ -1,4 +1,4 @@
-"""Fixtures for the exactonline tests (helpers live in ``helpers.py`` and ``sandbox_helpers.py``)."""
+"""Fixtures for the exactlink tests (helpers live in ``helpers.py`` and ``sandbox_helpers.py``)."""
 
 from __future__ import annotations
 

@@ -148,7 +148,7 @@ class Governor:
     """Decides whether a call may go now, and for how long to wait if not.
 
     ``max_wait`` bounds a single wait: a daily window that is spent is not waited out (that can take
-    hours); :class:`~exactonline.errors.RateLimited` is raised instead so the caller can park the work.
+    hours); :class:`~exactlink.errors.RateLimited` is raised instead so the caller can park the work.
     """
 
     def __init__(
@@ -218,7 +218,7 @@ class Governor:
         """Wait, if a window is spent, until it resets. One sleep per spent window, no polling.
 
         A spent error budget or daily window is not waited out: that takes up to hours, so
-        :class:`~exactonline.errors.RateLimited` tells the caller when to come back instead.
+        :class:`~exactlink.errors.RateLimited` tells the caller when to come back instead.
         """
         window: str | None = None
         reset_ms: int | None = None

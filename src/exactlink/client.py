@@ -7,7 +7,7 @@ Every REST call goes through :meth:`ExactClient.request`, which in this order
 2. asks the token provider for a bearer token,
 3. sends the request and logs one structured line (never a token),
 4. feeds the rate-limit headers, and any answer Exact counts as an error, back to the governor,
-5. classifies the answer (:func:`exactonline.errors.classify`) and either returns it, sends it again
+5. classifies the answer (:func:`exactlink.errors.classify`) and either returns it, sends it again
    (429 after the wait; 401 once with a newer token; a GET per the retry policy) or raises.
 
 Only the loop does I/O; the decisions (classify, the governor's arithmetic, the retry policy) are
@@ -36,7 +36,7 @@ from .values import PLAIN, Envelope, FieldSpec, convert_entity, dumps, loads, un
 if TYPE_CHECKING:
     from .resources import Division, Me
 
-log = logging.getLogger("exactonline.http")
+log = logging.getLogger("exactlink.http")
 
 JSON_HEADERS = {"Accept": "application/json"}
 WRITE_HEADERS = {

@@ -1,4 +1,4 @@
-"""Shared helpers for the exactonline tests: a clock that only moves when told, and a fake Exact."""
+"""Shared helpers for the exactlink tests: a clock that only moves when told, and a fake Exact."""
 
 from __future__ import annotations
 

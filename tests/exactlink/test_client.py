@@ -10,13 +10,13 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from exactonline import errors as E
-from exactonline.client import ExactClient
-from exactonline.config import REGIONS, ExactConfig
-from exactonline.oauth import OAuthClient, StaticTokenProvider, TokenSet, parse_callback
-from exactonline.odata import F, Query
-from exactonline.ratelimit import PROCESS_STORE, Governor, InMemoryStore
-from exactonline.retry import RetryPolicy
+from exactlink import errors as E
+from exactlink.client import ExactClient
+from exactlink.config import REGIONS, ExactConfig
+from exactlink.oauth import OAuthClient, StaticTokenProvider, TokenSet, parse_callback
+from exactlink.odata import F, Query
+from exactlink.ratelimit import PROCESS_STORE, Governor, InMemoryStore
+from exactlink.retry import RetryPolicy
 
 from .helpers import FakeClock, FakeExact, fixture_bytes, odata_error, ok
 
@@ -96,7 +96,7 @@ def test_request_shape(fake, clock):
     assert req.url.params["$select"] == "ID,Code"
     assert req.headers["Accept"] == "application/json"
     assert req.headers["Authorization"] == "Bearer token-1"
-    assert req.headers["User-Agent"].startswith("exactonline-python/")
+    assert req.headers["User-Agent"].startswith("exactlink-python/")
 
 
 def test_me_has_no_division_segment(fake, clock):
@@ -400,14 +400,14 @@ def test_logs_are_structured_and_never_carry_secrets(fake, clock, caplog):
     dumped = "\n".join(f"{r.getMessage()} {r.__dict__!r}" for r in caplog.records)
     for sensitive in (code, "c0de", secret, "AAEA-access", "Yk3-refresh", "Bearer"):
         assert sensitive not in dumped
-    api = [r for r in caplog.records if r.name == "exactonline.http"]
+    api = [r for r in caplog.records if r.name == "exactlink.http"]
     assert [r.status for r in api] == [200, 400]
     first = api[0]
     assert first.division == 7001 and first.endpoint == "7001/financial/GLAccounts" and first.method == "GET"
     assert len(first.exact_request_id) == 16 and first.duration_ms >= 0
     assert api[1].error == "ValidationError" and api[1].levelno == logging.WARNING
     assert api[1].exact_request_id == refused.value.request_id  # the error names the call it came from
-    token_logs = [r for r in caplog.records if r.name == "exactonline.oauth"]
+    token_logs = [r for r in caplog.records if r.name == "exactlink.oauth"]
     assert [(r.grant_type, r.status) for r in token_logs] == [("authorization_code", 200), ("refresh_token", 401)]
 
 
@@ -417,7 +417,7 @@ def test_tokenset_in_an_fstring_does_not_leak(clock):
 
 
 def test_client_counts_errors_per_endpoint_and_stops_before_exact_blocks(fake, clock):
-    from exactonline.client import entity_set_of
+    from exactlink.client import entity_set_of
 
     assert entity_set_of("7001/financial/GLAccounts(guid'x')") == "financial/GLAccounts"
     assert entity_set_of("7001/financial/GLAccounts/$count") == "financial/GLAccounts"

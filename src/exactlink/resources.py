@@ -346,7 +346,7 @@ class Resource(Generic[T]):
         return None
 
     def get(self, key: str | int | uuid.UUID, *, select: tuple[str, ...] = ()) -> T:
-        """One entity by key; :class:`~exactonline.errors.NotFound` if Exact does not have it."""
+        """One entity by key; :class:`~exactlink.errors.NotFound` if Exact does not have it."""
         fields = select or self.entity_set.default_select
         params = {"$select": ",".join(fields)} if fields else None
         envelope = self._client.get_envelope(self.key_url(key), division=self.division, params=params)
