@@ -6,4 +6,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from ledgerlink.core import checks  # noqa: F401  (registers the system checks)
+
+        autodiscover_modules("messages")  # every app's message codes (core/messages.py)
