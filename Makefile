@@ -18,9 +18,10 @@ run: $(STAMP)
 	LEDGERLINK_DEBUG=1 LEDGERLINK_EXACT_SANDBOX_URL=$${LEDGERLINK_EXACT_SANDBOX_URL:-http://127.0.0.1:8001} $(BIN)/ledgerlink demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/mypy_baseline.py
 
 test-sqlite: $(STAMP)
 	$(BIN)/pytest
