@@ -250,14 +250,15 @@ def _state_row(state: str, company: Company, connector: Connector, session_key: 
 
 def complete_authorization(company: Company, number: str, params: dict[str, str], session_key: str) -> Connector:
     """The callback: check everything, exchange the code, read the user and divisions, pin the division."""
-    if small_int(number) is None:
+    provider = small_int(number)
+    if provider is None:
         raise CallbackFailure(
             _("Unknown connector"),
             _("The callback names no connector number."),
             _("Check the Callback URL registered at Exact."),
             404,
         )
-    connector = Connector.objects.for_company(company).filter(number=small_int(number)).first()
+    connector = Connector.objects.for_company(company).filter(number=provider).first()
     if connector is None:
         raise CallbackFailure(
             _("Unknown connector"),
@@ -349,7 +350,7 @@ def _exchange(connector: Connector, code: str, actor: str) -> CallbackFailure | 
         codes = {code_ for code_, _name in divisions}
         if connector.division not in codes:
             connector.division = current
-        connector.division_name = dict(map(tuple, divisions)).get(connector.division, "")  # type: ignore[arg-type]
+        connector.division_name = next((name for code_, name in divisions if code_ == connector.division), "")
         connector.authorized_at = now
         connector.last_error = ""
         connector.save()

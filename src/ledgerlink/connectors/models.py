@@ -9,7 +9,7 @@ from ledgerlink.connectors.choices import EventKind, Status
 from ledgerlink.tenancy.models import Company
 
 
-class ConnectorQuerySet(models.QuerySet):
+class ConnectorQuerySet(models.QuerySet["Connector"]):
     def for_company(self, company: Company) -> ConnectorQuerySet:
         return self.filter(company=company)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.numbers import small_int
+from ledgerlink.tenancy import current
 from ledgerlink.web.access import is_company_admin
 from ledgerlink.web.registry import MenuItem, SearchHit, registry
 
@@ -22,7 +23,7 @@ def search_connectors(request: HttpRequest, query: str) -> Iterable[SearchHit]:
     match = Q(name__icontains=query)
     if (number := small_int(query)) is not None:
         match |= Q(number=number)
-    for connector in Connector.objects.for_company(request.company).filter(match)[:8]:  # type: ignore[attr-defined]
+    for connector in Connector.objects.for_company(current.required_company(request)).filter(match)[:8]:
         yield SearchHit(
             kind="connector",
             label=f"{connector.number} {connector.name}",

@@ -21,6 +21,7 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.connectors.worker import workers_alive
 from ledgerlink.core import clock
 from ledgerlink.core.numbers import small_int
+from ledgerlink.tenancy import current
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.licences import licence_required
 from ledgerlink.web.access import company_admin_required
@@ -33,7 +34,7 @@ def _actor(request: HttpRequest) -> str:
 
 
 def _connector(request: HttpRequest, number: int) -> Connector:
-    connector = Connector.objects.for_company(request.company).filter(number=number).first()  # type: ignore[attr-defined]
+    connector = Connector.objects.for_company(current.required_company(request)).filter(number=number).first()
     if connector is None:
         raise Http404
     return connector
@@ -45,12 +46,12 @@ def _port(request: HttpRequest) -> str | None:
 
 
 def _expected(request: HttpRequest, number: int) -> str:
-    return expected_callback_url(request.company.alias, number, _port(request))  # type: ignore[attr-defined]
+    return expected_callback_url(current.required_company(request).alias, number, _port(request))
 
 
 @company_admin_required
 def connector_list(request: HttpRequest) -> HttpResponse:
-    company = request.company  # type: ignore[attr-defined]
+    company = current.required_company(request)
     connectors = list(Connector.objects.for_company(company))
     now = clock.now()
     expiring = [
@@ -72,7 +73,7 @@ def connector_list(request: HttpRequest) -> HttpResponse:
 @company_admin_required
 @licence_required(Module.EXACT_ONLINE)
 def connector_add(request: HttpRequest) -> HttpResponse:
-    company = request.company  # type: ignore[attr-defined]
+    company = current.required_company(request)
     if actions.why_not_allowed(company):
         return redirect("connector-list")
     number = actions.next_free_number(company)
@@ -218,7 +219,7 @@ def _popup_page(response: HttpResponse) -> HttpResponse:
 @require_GET
 def oauth_callback(request: HttpRequest) -> HttpResponse:
     """``/oauth.ashx?provider=<number>&code=…&state=…`` on the company's host (the seed's address)."""
-    company = getattr(request, "host_company", None)
+    company = current.host_company(request)
     if company is None:
         return render(
             request,

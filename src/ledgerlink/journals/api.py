@@ -31,6 +31,7 @@ from ledgerlink.journals.actions import JournalConflict, resend, submit_journal
 from ledgerlink.journals.choices import JournalStatus, Kind
 from ledgerlink.journals.models import ApiKey, Attempt, Journal, JournalLine
 from ledgerlink.journals.submission import JournalIn, LineIn, Problem, SubmissionInvalid, check, money
+from ledgerlink.tenancy import current
 from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.licences import explain_missing, has_licence
@@ -93,12 +94,20 @@ class CompanyKey(AuthBase):
         if verified.key is None:
             raise Unauthorized(verified.reason)
         key = verified.key
-        host_company = getattr(request, "host_company", None)
+        host_company = current.host_company(request)
         if host_company is not None and host_company.pk != key.company_id:
             raise Unauthorized(_("This API key belongs to another company than this address."))
         if not has_licence(key.company, Module.API):
             raise ApiError(403, explain_missing(key.company, Module.API), licence=Module.API.value)
         return key
+
+
+def request_key(request: HttpRequest) -> ApiKey:
+    """The API key :class:`CompanyKey` accepted for this request (ninja keeps it as ``request.auth``)."""
+    key = getattr(request, "auth", None)
+    if not isinstance(key, ApiKey):
+        raise Unauthorized(_("Send the company's API key as “Authorization: Bearer <key>”."))
+    return key
 
 
 router = Router(auth=CompanyKey(), tags=["journals"])
@@ -458,7 +467,7 @@ def _journal(key: ApiKey, journal_id: int) -> Journal:
 def post_journal(request: HttpRequest) -> Status:
     """201: stored as new; 200: this reference was submitted before with the same content (that journal);
     409: the reference is known with other content (the differences are named); 422: every problem."""
-    key: ApiKey = request.auth  # type: ignore[attr-defined]
+    key = request_key(request)
     journal_in, problems = parse_submission(read_json(request))
     problems += check(journal_in)
     if problems:
@@ -491,7 +500,7 @@ def post_journal(request: HttpRequest) -> Status:
 
 @router.get("/{journal_id}", response={200: JournalOut, 404: MessageOut, **AUTH_ERRORS}, summary="One journal")
 def get_journal(request: HttpRequest, journal_id: int) -> dict[str, Any]:
-    return journal_json(_journal(request.auth, journal_id))  # type: ignore[attr-defined]
+    return journal_json(_journal(request_key(request), journal_id))
 
 
 def _parse_date(value: str | None, name: str, problems: list[Problem]) -> date | None:
@@ -518,7 +527,7 @@ def list_journals(
     page: int = 1,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
-    key: ApiKey = request.auth  # type: ignore[attr-defined]
+    key = request_key(request)
     problems: list[Problem] = []
     if status and status not in JournalStatus.values:
         problems.append(
@@ -563,7 +572,7 @@ def list_journals(
     summary="Queue a failed journal again",
 )
 def resend_journal(request: HttpRequest, journal_id: int) -> dict[str, Any]:
-    key: ApiKey = request.auth  # type: ignore[attr-defined]
+    key = request_key(request)
     journal = _journal(key, journal_id)
     if journal.status != JournalStatus.FAILED or not resend(journal, Actor(None, f"API key {key.prefix}")):
         journal.refresh_from_db(fields=["status"])

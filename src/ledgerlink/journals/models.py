@@ -15,7 +15,7 @@ from ledgerlink.tenancy.models import Company
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class JournalQuerySet(models.QuerySet):
+class JournalQuerySet(models.QuerySet["Journal"]):
     def for_company(self, company: Company) -> JournalQuerySet:
         return self.filter(company=company)
 

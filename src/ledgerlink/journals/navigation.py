@@ -10,21 +10,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ledgerlink.journals.models import Journal
+from ledgerlink.tenancy import current
 from ledgerlink.web.registry import MenuItem, SearchHit, registry
 
 
 def _company_user(request: HttpRequest) -> bool:
-    return bool(request.user.is_authenticated and getattr(request, "company", None) is not None)
+    return current.user(request) is not None and current.company(request) is not None
 
 
 def search_journals(request: HttpRequest, query: str) -> Iterable[SearchHit]:
     if not _company_user(request):
         return
     for journal in (
-        Journal.objects.for_company(request.company)
-        .filter(  # type: ignore[attr-defined]
-            reference__icontains=query
-        )
+        Journal.objects.for_company(current.required_company(request))
+        .filter(reference__icontains=query)
         .order_by("-date")[:8]
     ):
         yield SearchHit(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ledgerlink.journals.models import ApiKey
+from ledgerlink.tenancy import current
 from ledgerlink.web.access import is_company_admin
 from ledgerlink.web.registry import MenuItem, SearchHit, registry
 
@@ -19,7 +20,7 @@ def search_api_keys(request: HttpRequest, query: str) -> Iterable[SearchHit]:
     """Keys by name or by the prefix someone read in a log or a config file (never by the secret)."""
     if not is_company_admin(request):
         return
-    keys = ApiKey.objects.filter(company=request.company)  # type: ignore[attr-defined]
+    keys = ApiKey.objects.filter(company=current.required_company(request))
     for key in keys.filter(Q(name__icontains=query) | Q(prefix__istartswith=query.removeprefix("llk_")[:8]))[:5]:
         state = _("revoked") if key.revoked_at else _("API key")
         yield SearchHit(kind="apikey", label=f"llk_{key.prefix}_… {key.name}", url=reverse("apikey-list"), detail=state)

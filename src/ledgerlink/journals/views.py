@@ -18,24 +18,22 @@ from ledgerlink.journals import actions, references
 from ledgerlink.journals.choices import JournalStatus
 from ledgerlink.journals.forms import JournalFilter, MappingForm, format_pairs
 from ledgerlink.journals.mapping import mapping_of, rules_for, save_mapping
-from ledgerlink.journals.models import Journal
+from ledgerlink.journals.models import Journal, JournalQuerySet
 from ledgerlink.journals.posting import journal_data
 from ledgerlink.journals.validation import validate
-from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy import current
 from ledgerlink.web.access import company_admin_required, signed_in
 
 PAGE_SIZE = 50
 BATCH_KEY = "journals-resend-batch"
 
 
-def _company_journals(request: HttpRequest):  # type: ignore[no-untyped-def]
-    if request.company is None:  # type: ignore[attr-defined]
-        raise Http404
-    return Journal.objects.for_company(request.company)  # type: ignore[attr-defined]
+def _company_journals(request: HttpRequest) -> JournalQuerySet:
+    return Journal.objects.for_company(current.required_company(request))
 
 
-def _filtered(request: HttpRequest):  # type: ignore[no-untyped-def]
-    connectors = Connector.objects.for_company(request.company)  # type: ignore[attr-defined]
+def _filtered(request: HttpRequest) -> tuple[JournalFilter, JournalQuerySet, JournalQuerySet]:
+    connectors = Connector.objects.for_company(current.required_company(request))
     form = JournalFilter(request.GET or None)
     form.fields["connector"].choices = [("", _("All"))] + [(c.number, f"{c.number} {c.name}") for c in connectors]
     journals = _company_journals(request).select_related("connector")
@@ -70,8 +68,8 @@ def journal_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "counts": [(status, label, counts.get(status, 0)) for status, label in JournalStatus.choices],
-            "connectors": Connector.objects.for_company(request.company),  # type: ignore[attr-defined]
-            "waiting_connectors": Connector.objects.for_company(request.company)  # type: ignore[attr-defined]
+            "connectors": Connector.objects.for_company(current.required_company(request)),
+            "waiting_connectors": Connector.objects.for_company(current.required_company(request))
             .exclude(status=Status.CONNECTED)
             .annotate(waiting=Count("journals", filter=Q(journals__status=JournalStatus.QUEUED)))
             .filter(waiting__gt=0),
@@ -107,7 +105,7 @@ def journal_resend(request: HttpRequest, journal_id: int) -> HttpResponse:
     journal = _company_journals(request).filter(pk=journal_id).first()
     if journal is None:
         raise Http404
-    if actions.resend(journal, Actor.of(request.user)):  # type: ignore[arg-type]
+    if actions.resend(journal, current.actor(request)):
         messages.success(request, _("Journal %(ref)s queued again.") % {"ref": journal.reference})
     else:
         messages.error(
@@ -122,7 +120,7 @@ def journal_resend(request: HttpRequest, journal_id: int) -> HttpResponse:
 def journal_resend_failed(request: HttpRequest) -> HttpResponse:
     _form, _journals, base = _filtered(request)
     ids = list(base.filter(status=JournalStatus.FAILED).values_list("pk", flat=True)[:5000])
-    count = actions.resend_failed(request.company, ids, Actor.of(request.user))  # type: ignore[attr-defined,arg-type]
+    count = actions.resend_failed(current.required_company(request), ids, current.actor(request))
     request.session[BATCH_KEY] = ids
     messages.success(request, _("%(n)d failed journals queued again.") % {"n": count})
     return redirect(f"{request.path.rsplit('/', 1)[0]}/?{request.GET.urlencode()}&progress=1")
@@ -152,7 +150,7 @@ def journal_progress(request: HttpRequest) -> HttpResponse:
 
 @company_admin_required
 def mapping_edit(request: HttpRequest, number: int) -> HttpResponse:
-    connector = Connector.objects.for_company(request.company).filter(number=number).first()  # type: ignore[attr-defined]
+    connector = Connector.objects.for_company(current.required_company(request)).filter(number=number).first()
     if connector is None:
         raise Http404
     if request.method == "POST" and "refresh" in request.POST:
@@ -188,7 +186,7 @@ def mapping_edit(request: HttpRequest, number: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        save_mapping(Actor.of(request.user), connector, form.cleaned_data)  # type: ignore[arg-type]
+        save_mapping(current.actor(request), connector, form.cleaned_data)
         messages.success(request, _("Mapping saved. Failed journals can now be sent again."))
         return redirect("journal-mapping", number=number)
     return render(request, "journals/mapping.html", {"connector": connector, "form": form, "refs": refs})

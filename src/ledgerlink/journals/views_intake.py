@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.journals import apikeys, importer
-from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy import current
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.licences import explain_missing, has_licence
 from ledgerlink.web.access import company_admin_required
@@ -47,14 +47,14 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 @company_admin_required
 def apikey_list(request: HttpRequest) -> HttpResponse:
     """The company's keys; POST makes one and shows it on this answer only (never stored, never again)."""
-    company = request.company  # type: ignore[attr-defined]
+    company = current.required_company(request)
     form = ApiKeyForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
             new_key = apikeys.create_key(
-                Actor.of(request.user),
-                company,  # type: ignore[arg-type]
+                current.actor(request),
+                company,
                 form.cleaned_data["name"],
             )
         except apikeys.ApiKeyError as exc:
@@ -80,9 +80,9 @@ def apikey_list(request: HttpRequest) -> HttpResponse:
 @company_admin_required
 @require_POST
 def apikey_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
-    company = request.company  # type: ignore[attr-defined]
+    company = current.required_company(request)
     try:
-        record = apikeys.revoke_key(Actor.of(request.user), company, prefix)  # type: ignore[arg-type]
+        record = apikeys.revoke_key(current.actor(request), company, prefix)
     except apikeys.ApiKeyError as exc:
         messages.error(request, str(exc))
     else:
@@ -106,7 +106,7 @@ def _detail_url(journal_id: int | None) -> str | None:
 
 @company_admin_required
 def journal_import(request: HttpRequest) -> HttpResponse:
-    company = request.company  # type: ignore[attr-defined]
+    company = current.required_company(request)
     connectors = list(Connector.objects.for_company(company))
     form = ImportForm(request.POST or None, request.FILES or None, connectors=connectors)
     result = None

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from ledgerlink.tenancy import current
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.models import Company
 
@@ -43,7 +44,7 @@ def licence_required(module: str) -> Callable[[Callable[..., HttpResponse]], Cal
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            company = getattr(request, "company", None)
+            company = current.company(request)
             if not has_licence(company, module):
                 return render(
                     request,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledgerlink.core.logs import company_var, request_id_var
+from ledgerlink.tenancy import current
 from ledgerlink.tenancy.hosts import HostKind, resolve_host
 from ledgerlink.tenancy.models import Company
 from ledgerlink.web.views import healthz
@@ -48,7 +49,6 @@ class ProxyHeadersMiddleware:
                 if untrusted:
                     meta["REMOTE_ADDR"] = untrusted[-1]
         request_id = incoming_id[:64] if trusted and incoming_id.isascii() and incoming_id else uuid.uuid4().hex
-        request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
         try:
             response = self.get_response(request)
@@ -65,8 +65,7 @@ class CompanyHostMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.host_company = None  # type: ignore[attr-defined]
-        request.on_bare_domain = False  # type: ignore[attr-defined]
+        current.set_host(request, None, bare=False)
         if request.path in HOST_FREE_PATHS:
             # Answered here, before CommonMiddleware checks ALLOWED_HOSTS: probes come by IP address.
             return healthz(request)
@@ -76,12 +75,12 @@ class CompanyHostMiddleware:
                 _("This service does not answer at this address."), content_type="text/plain; charset=utf-8"
             )
         if resolved.kind is HostKind.BARE:
-            request.on_bare_domain = True  # type: ignore[attr-defined]
+            current.set_host(request, None, bare=True)
             return self.get_response(request)
         company = Company.objects.filter(alias=resolved.alias).first()
         if company is None:
             return render(request, "tenancy/no_company.html", {"alias": resolved.alias}, status=404)
-        request.host_company = company  # type: ignore[attr-defined]
+        current.set_host(request, company, bare=False)
         token = company_var.set(str(company.number))
         try:
             return self.get_response(request)
@@ -100,19 +99,19 @@ class TenantUserMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        host_company = getattr(request, "host_company", None)
-        if user.is_authenticated:
+        user = current.user(request)
+        host_company = current.host_company(request)
+        if user is not None:
             wrong_company = host_company is not None and user.company_id != host_company.pk
-            unknown_host = host_company is None and not getattr(request, "on_bare_domain", False)
+            unknown_host = host_company is None and not current.on_bare_domain(request)
             operator_on_alias = host_company is not None and user.is_operator
             if wrong_company or unknown_host or operator_on_alias:
                 request.user = AnonymousUser()
-        user = request.user
+                user = None
         company = host_company
-        if company is None and user.is_authenticated and not user.is_operator:
+        if company is None and user is not None and not user.is_operator:
             company = user.company
-        request.company = company  # type: ignore[attr-defined]
+        current.set_company(request, company)
         if company is not None:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(company.time_zone))

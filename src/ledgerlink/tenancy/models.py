@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ledgerlink.tenancy.choices import Module, Role
 
 
-class CompanyQuerySet(models.QuerySet):
+class CompanyQuerySet(models.QuerySet["Company"]):
     def visible_to(self, user) -> CompanyQuerySet:  # type: ignore[no-untyped-def]
         """Operators see every company; everybody else only their own."""
         if getattr(user, "is_operator", False):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ledgerlink.core.numbers import small_int
+from ledgerlink.tenancy import current
 from ledgerlink.tenancy.models import Company, User
 from ledgerlink.web.access import is_company_admin, is_operator
 from ledgerlink.web.registry import MenuItem, SearchHit, registry
@@ -35,7 +36,7 @@ def search_records(request: HttpRequest, query: str) -> Iterable[SearchHit]:
                 detail=_("Company"),
             )
     elif is_company_admin(request):
-        company = request.company  # type: ignore[attr-defined]
+        company = current.required_company(request)
         if query.lower() in company.name.lower() or query == str(company.number):
             yield SearchHit(
                 kind="company",

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ledgerlink.core.numbers import small_int
-from ledgerlink.tenancy import actions, handoff
-from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy import actions, current, handoff
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.forms import CompanyCreateForm, CompanyForm
 from ledgerlink.tenancy.models import Company
@@ -47,7 +46,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             company = actions.create_company(
-                Actor.of(request.user),
+                current.actor(request),
                 form.cleaned_data["number"],
                 form.cleaned_data["name"],
                 form.cleaned_data["alias"] or None,
@@ -69,7 +68,7 @@ def company_detail(request: HttpRequest, number: int) -> HttpResponse:
         old_alias = company.alias
         try:
             company = actions.update_company(
-                Actor.of(request.user),
+                current.actor(request),
                 company,
                 name=form.cleaned_data["name"],
                 alias=form.cleaned_data["alias"] or None,
@@ -79,7 +78,7 @@ def company_detail(request: HttpRequest, number: int) -> HttpResponse:
             form.add_error("alias" if "alias" in str(exc).lower() else None, str(exc))
         else:
             messages.success(request, _("Company saved."))
-            moved = request.host_company is not None and company.alias != old_alias  # type: ignore[attr-defined]
+            moved = current.host_company(request) is not None and company.alias != old_alias
             if moved:
                 return _follow_alias(request, company)
             return redirect("company-detail", number=company.number)
@@ -105,7 +104,7 @@ def _follow_alias(request: HttpRequest, company: Company) -> HttpResponse:
         port = request.get_port()
         host = settings.LEDGERLINK_BASE_DOMAIN + (f":{port}" if port not in ("80", "443") else "")
         return HttpResponseRedirect(f"{scheme}://{host}/login")
-    ticket = handoff.issue(request.user, company)  # type: ignore[arg-type]
+    ticket = handoff.issue(current.required_user(request), company)
     next_path = reverse("company-detail", kwargs={"number": company.number})
     return HttpResponseRedirect(
         company_url(company, request, "/login/handoff?" + urlencode({"ticket": ticket, "next": next_path}))
@@ -118,10 +117,10 @@ def licence_change(request: HttpRequest, number: int, module: str, grant: bool) 
     company = _visible_company(request, number)
     try:
         if grant:
-            actions.grant_licence(Actor.of(request.user), company, module)
+            actions.grant_licence(current.actor(request), company, module)
             messages.success(request, _("Licence %(module)s granted.") % {"module": module})
         else:
-            actions.revoke_licence(Actor.of(request.user), company, module)
+            actions.revoke_licence(current.actor(request), company, module)
             messages.success(request, _("Licence %(module)s revoked.") % {"module": module})
     except actions.TenancyError as exc:
         messages.error(request, str(exc))

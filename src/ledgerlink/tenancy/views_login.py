@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ledgerlink.core import clock
-from ledgerlink.tenancy import handoff, throttle
+from ledgerlink.tenancy import current, handoff, throttle
 from ledgerlink.tenancy.forms import LoginForm
 from ledgerlink.tenancy.hosts import company_host, split_port
 from ledgerlink.tenancy.models import Company
@@ -44,7 +44,7 @@ def _throttled_message(until) -> str:  # type: ignore[no-untyped-def]
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_safe_next(request))
-    ask_company = bool(getattr(request, "on_bare_domain", False))
+    ask_company = current.on_bare_domain(request)
     form = LoginForm(request.POST or None, ask_company=ask_company)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -58,8 +58,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             company = None if operator else Company.objects.filter(number=number).first()
             account = f"operator/{username}" if operator else f"{number}/{username}"
         else:
-            company = request.host_company  # type: ignore[attr-defined]
-            account = f"{company.number}/{username}"
+            company = current.host_company(request)
+            account = f"{company.number if company else ''}/{username}"
         address = request.META.get("REMOTE_ADDR", "")
         attempt, until = throttle.begin_attempt(account, address)
         if attempt is None:
@@ -93,7 +93,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def handoff_view(request: HttpRequest) -> HttpResponse:
-    company = getattr(request, "host_company", None)
+    company = current.host_company(request)
     user = handoff.redeem(request.GET.get("ticket", ""), company) if company is not None else None
     if user is None:
         messages.error(request, _("This sign-in link has expired or was already used. Please sign in again."))

@@ -5,21 +5,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ledgerlink.tenancy import actions
-from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy import actions, current
 from ledgerlink.tenancy.forms import UserCreateForm, UserEditForm
 from ledgerlink.tenancy.models import User
 from ledgerlink.web.access import admin_or_operator_required, company_admin_required, is_operator
 
 
-def _users_of(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _users_of(request: HttpRequest) -> QuerySet[User]:
     if is_operator(request):
         return User.objects.select_related("company")
-    return User.objects.for_company(request.company).select_related("company")  # type: ignore[attr-defined]
+    return User.objects.for_company(current.required_company(request)).select_related("company")
 
 
 @admin_or_operator_required
@@ -36,9 +36,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = actions.create_user(
-                Actor.of(request.user),
-                request.company,
-                data["username"],  # type: ignore[attr-defined]
+                current.actor(request),
+                current.required_company(request),
+                data["username"],
                 data["password"],
                 role=data["role"],
                 full_name=data["full_name"],
@@ -54,7 +54,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @company_admin_required
 def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
-    target = User.objects.for_company(request.company).filter(pk=user_id).first()  # type: ignore[attr-defined]
+    target = User.objects.for_company(current.required_company(request)).filter(pk=user_id).first()
     if target is None:
         raise Http404
     form = UserEditForm(
@@ -68,7 +68,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actor = Actor.of(request.user)
+        actor = current.actor(request)
         try:
             with transaction.atomic():  # all of it or nothing: a refused password keeps the other changes out
                 target = actions.update_user(
