@@ -1,38 +1,43 @@
-"""The WSGI application: faults first, then routing to pages, OAuth, REST or the control API."""
+"""The WSGI application: match a route from the table, then latency, faults, and the route's handler.
+
+Control routes (`/_sandbox/…`) skip latency and faults. Exact's API routes (the token endpoint and
+`/api/v1/…`) wait the configured latency first (outside any lock, so concurrent calls wait side by
+side); every non-control request may then be hit by an injected fault.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from . import pages
 from .backend import Backend
-from .control import ControlApi
 from .faults import DropConnection, Fault
-from .oauth import token_endpoint
-from .responses import odata_error
-from .rest import RestApi
-from .urls import CONTROL_PREFIX, URL_MAP
+from .handlers import control, pages
+from .render import empty, odata_error
+from .urls import ROUTES, URL_MAP, Route, family_of
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 logger = logging.getLogger(__name__)
 
+Sleep = Callable[[float], None]
+
 
 class SandboxApp:
-    """A WSGI callable around one Backend. Thread-safe: all state goes through the backend lock."""
+    """A WSGI callable around one Backend. Thread-safe: all state goes through the backend lock.
 
-    def __init__(self, backend: Backend | None = None) -> None:
+    `sleep` waits real time for latency and fault delays; tests may pass a recorder instead.
+    """
+
+    def __init__(self, backend: Backend | None = None, sleep: Sleep = time.sleep) -> None:
         self.backend = backend or Backend()
-        self.rest = RestApi(self.backend)
-        self.control = ControlApi(self.backend)
+        self.sleep = sleep
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
@@ -40,63 +45,72 @@ class SandboxApp:
         return response(environ, start_response)
 
     def handle(self, request: Request) -> Response:
-        if request.path.startswith(CONTROL_PREFIX):
-            return self.control.dispatch(request)
+        adapter = URL_MAP.bind_to_environ(request.environ)
+        try:
+            endpoint, args = adapter.match()
+        except HTTPException as exc:
+            route, args, refusal = None, {}, exc
+        else:
+            route, refusal = ROUTES[int(endpoint)], None
+        family = route.family if route is not None else family_of(request.path)
+        if family == "control":
+            return self._control(request, route, args, refusal)
+        if family == "api":
+            delay = self.backend.latency.delay()
+            if delay:
+                self.sleep(delay)
         fault = self.backend.faults.take(request.method, request.path)
         if fault is not None:
-            early = self._fault_before(fault)
+            early = self._fault_before(fault, request)
             if early is not None:
                 return early
-        response = self._route(request)
+        response = self._call(request, route, args, refusal)
         if fault is not None and fault.kind == "drop_after_commit":
             logger.info("sandbox fault %s: dropping the connection after %s %s", fault.id, request.method, request.path)
             raise DropConnection(f"injected fault {fault.id}: drop after commit")
         return response
 
-    def _fault_before(self, fault: Fault) -> Response | None:
+    def _call(
+        self, request: Request, route: Route | None, args: dict[str, object], refusal: HTTPException | None
+    ) -> Response:
+        if route is not None:
+            return route.handler(self.backend, request, **args)
+        api = request.path.startswith("/api/")
+        if isinstance(refusal, NotFound):
+            if api:
+                return odata_error(404, f"Resource not found for the segment '{request.path}'.")
+            return pages.not_found()
+        if isinstance(refusal, MethodNotAllowed) and api:
+            return odata_error(
+                405,
+                f"The method '{request.method}' is not allowed here.",
+                {"Allow": ", ".join(refusal.valid_methods or [])},
+            )
+        assert refusal is not None
+        return refusal.get_response(request.environ)  # type: ignore[return-value]
+
+    def _control(
+        self, request: Request, route: Route | None, args: dict[str, object], refusal: HTTPException | None
+    ) -> Response:
+        if route is not None:
+            return route.handler(self.backend, request, **args)
+        if isinstance(refusal, NotFound):
+            return control.error(404, f"no control route {request.path}")
+        if isinstance(refusal, MethodNotAllowed):
+            return control.error(405, f"{request.method} is not allowed on {request.path}; use {refusal.valid_methods}")
+        assert refusal is not None
+        return control.error(refusal.code or 400, refusal.description or "bad request")
+
+    def _fault_before(self, fault: Fault, request: Request) -> Response | None:
         if fault.kind == "status":
+            if fault.status == 429 and request.path.startswith("/api/v1/"):
+                return empty(429, self.backend.exhausted_window_headers(fault.window))
             return odata_error(fault.status, f"Injected fault {fault.id}: HTTP {fault.status} from the sandbox.")
         if fault.kind in ("timeout", "latency") and fault.delay_ms:
-            time.sleep(fault.delay_ms / 1000)
+            self.sleep(fault.delay_ms / 1000)
         if fault.kind == "timeout":
             raise DropConnection(f"injected fault {fault.id}: timeout")
         return None
-
-    def _route(self, request: Request) -> Response:
-        adapter = URL_MAP.bind_to_environ(request.environ)
-        try:
-            endpoint, args = adapter.match()
-        except NotFound:
-            if request.path.startswith("/api/"):
-                return odata_error(404, f"Resource not found for the segment '{request.path}'.")
-            return pages.page("Not found", "<p>This page does not exist in the sandbox.</p>", 404)
-        except MethodNotAllowed as exc:
-            if request.path.startswith("/api/"):
-                return odata_error(
-                    405,
-                    f"The method '{request.method}' is not allowed here.",
-                    {"Allow": ", ".join(exc.valid_methods or [])},
-                )
-            return exc.get_response(request.environ)  # type: ignore[return-value]
-        except HTTPException as exc:
-            return exc.get_response(request.environ)  # type: ignore[return-value]
-        backend = self.backend
-        if endpoint == "index":
-            return redirect("/appcenter", 302)
-        if endpoint == "appcenter":
-            return pages.appcenter(backend, request)
-        if endpoint == "appcenter_register":
-            return pages.appcenter_register(backend, request)
-        if endpoint == "appcenter_delete":
-            return pages.appcenter_delete(backend, request, args["client_id"])
-        if endpoint == "authorize":
-            return pages.authorize(backend, request)
-        if endpoint == "token":
-            answer = token_endpoint(backend, request.form.to_dict(), request.headers.get("Authorization"))
-            return Response(answer.body, status=answer.status, headers=answer.headers)
-        if endpoint == "me":
-            return self.rest.me(request)
-        return self.rest.division_call(request, args["division"], args["rest"])
 
 
 def create_app(backend: Backend | None = None) -> SandboxApp:

@@ -1,4 +1,9 @@
-"""Command line: `python -m exact_sandbox [--host 127.0.0.1] [--port 8001]` (and `ledgerlink sandbox`)."""
+"""Command line: `python -m exact_sandbox [--host 127.0.0.1] [--port 8001] [--latency-ms N] …` (and
+`ledgerlink sandbox`, which passes its options here).
+
+The latency and token-policy flags set the sandbox's state at start; like their control endpoints,
+a `POST /_sandbox/reset` turns latency off and returns the token policy to strict.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from collections.abc import Sequence
 from .app import SandboxApp
 from .backend import Backend
 from .clock import SandboxClock, parse_instant
+from .oauth import POLICIES
 from .server import build_server
 
 logger = logging.getLogger("exact_sandbox")
@@ -35,6 +41,27 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="start with the sandbox clock frozen at this instant (tests); default follows real time",
     )
+    p.add_argument(
+        "--latency-ms",
+        type=int,
+        default=0,
+        metavar="MS",
+        help="delay every REST and token call by this many milliseconds, as Exact does (default 0: off)",
+    )
+    p.add_argument(
+        "--latency-jitter-ms",
+        type=int,
+        default=0,
+        metavar="MS",
+        help="spread each delay uniformly by up to this many milliseconds either way (default 0)",
+    )
+    p.add_argument(
+        "--token-policy",
+        choices=POLICIES,
+        default="strict",
+        help="strict: a rotated-out or too-early refresh token is dead (default); grace: the previous refresh "
+        "token is honoured until the new pair is used (see FIDELITY.md)",
+    )
     p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return p
 
@@ -45,7 +72,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr
     )
     clock = SandboxClock(parse_instant(args.frozen_clock), "frozen") if args.frozen_clock else SandboxClock()
-    server = build_server(SandboxApp(Backend(clock)), args.host, args.port)
+    backend = Backend(clock)
+    try:
+        backend.set_latency(args.latency_ms, args.latency_jitter_ms)
+    except ValueError as exc:
+        parser().error(f"--latency-ms/--latency-jitter-ms: {exc}")
+    backend.set_token_policy(args.token_policy)
+    server = build_server(SandboxApp(backend), args.host, args.port)
     base_url = f"http://{args.host}:{server.server_port}"
     # Readiness line: printed once the socket is listening; process supervisors and tests wait for it.
     sys.stdout.write(f"Exact Online sandbox listening on {base_url} (App Center: {base_url}/appcenter)\n")

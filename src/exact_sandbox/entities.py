@@ -46,6 +46,8 @@ class EntitySet:
     navs: tuple[str, ...] = ()
     select_required: bool = False
     methods: frozenset[str] = frozenset({"GET"})
+    entry_kind: str | None = None  # the kind of entry a POST or DELETE on this set makes or removes
+    volatile: bool = False  # rows change when entries are posted (reference data never changes)
 
     @property
     def path(self) -> str:
@@ -499,6 +501,7 @@ GENERAL_JOURNAL_ENTRY_LINES = EntitySet(
     ),
     gje_line_rows,
     select_required=True,
+    volatile=True,
 )
 
 SALES_ENTRY_LINES = EntitySet(
@@ -527,6 +530,7 @@ SALES_ENTRY_LINES = EntitySet(
         "VATPercentage",
     ),
     sales_line_rows,
+    volatile=True,
 )
 
 GENERAL_JOURNAL_ENTRIES = EntitySet(
@@ -557,6 +561,8 @@ GENERAL_JOURNAL_ENTRIES = EntitySet(
     navs=("GeneralJournalEntryLines",),
     select_required=True,
     methods=frozenset({"GET", "POST", "DELETE"}),
+    entry_kind="general",
+    volatile=True,
 )
 
 SALES_ENTRIES = EntitySet(
@@ -596,6 +602,8 @@ SALES_ENTRIES = EntitySet(
     sales_rows,
     navs=("SalesEntryLines",),
     methods=frozenset({"GET", "POST", "DELETE"}),
+    entry_kind="sales",
+    volatile=True,
 )
 
 TRANSACTION_LINES = EntitySet(
@@ -639,6 +647,7 @@ TRANSACTION_LINES = EntitySet(
     ),
     transaction_rows,
     select_required=True,
+    volatile=True,
 )
 
 GL_ACCOUNTS = EntitySet(

@@ -1,7 +1,9 @@
 """Injected faults: make the next matching request(s) fail the way a network or Exact can fail.
 
 Kinds:
-  status             answer `status` with an OData error body, without doing the work
+  status             answer `status` with an OData error body, without doing the work; a 429 on a
+                     REST path is shaped like Exact's: empty body and only the exhausted `window`'s
+                     three rate-limit headers ("minutely", the default, or "daily")
   timeout            hold the request for `delay_ms`, then close the connection without answering
                      (nothing is done, so the client's read timeout should fire first)
   drop_after_commit  do the work (a POST is stored), then close the connection without answering
@@ -18,6 +20,7 @@ import threading
 from dataclasses import dataclass
 
 KINDS = ("status", "timeout", "drop_after_commit", "latency")
+WINDOWS = ("minutely", "daily")
 MAX_DELAY_MS = 10_000
 
 
@@ -43,6 +46,7 @@ class Fault:
     count: int
     delay_ms: int
     _pattern: re.Pattern[str]
+    window: str = "minutely"
 
     def matches(self, method: str, path: str) -> bool:
         if self.method is not None and self.method != method.upper():
@@ -58,6 +62,7 @@ class Fault:
             "status": self.status,
             "count": self.count,
             "delay_ms": self.delay_ms,
+            "window": self.window,
         }
 
 
@@ -92,9 +97,20 @@ class FaultRegistry:
         delay_ms = _int(spec, "delay_ms", 1000 if kind == "timeout" else 0)
         if not 0 <= delay_ms <= MAX_DELAY_MS:
             raise FaultError(f"delay_ms must be between 0 and {MAX_DELAY_MS}")
+        window = spec.get("window", "minutely")
+        if window not in WINDOWS:
+            raise FaultError(f"window must be one of {', '.join(WINDOWS)}")
         with self._lock:
             fault = Fault(
-                next(self._ids), method.upper() if method else None, path, str(kind), status, count, delay_ms, pattern
+                next(self._ids),
+                method.upper() if method else None,
+                path,
+                str(kind),
+                status,
+                count,
+                delay_ms,
+                pattern,
+                str(window),
             )
             self._faults.append(fault)
         return fault

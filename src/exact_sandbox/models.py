@@ -206,3 +206,5 @@ class TokenChain:
     refresh_token: str
     refresh_issued: datetime
     revoked_reason: str | None = None
+    previous_refresh_token: str | None = None  # the one rotated out by the last refresh
+    pair_used: bool = False  # has the current pair been used since it was issued (grace policy)

@@ -12,6 +12,7 @@ be exactly zero after rounding each amount to cents.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -561,6 +562,15 @@ def post_sales_entry(division: Division, user: User, body: dict[str, object], no
     division.entries[entry.id] = entry
     division.version += 1
     return entry
+
+
+Poster = Callable[[Division, User, dict[str, object], datetime], Entry]
+POSTERS: dict[str, Poster] = {"general": post_general_journal_entry, "sales": post_sales_entry}
+
+
+def post_entry(kind: str, division: Division, user: User, body: dict[str, object], now: datetime) -> Entry:
+    """Validate and store an entry of a kind ("general", "sales"); the caller holds the backend lock."""
+    return POSTERS[kind](division, user, body, now)
 
 
 def delete_entry(division: Division, kind: str, entry_id: uuid.UUID) -> Entry | None:

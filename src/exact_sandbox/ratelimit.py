@@ -87,6 +87,12 @@ class RateLimiter:
         usage = self._current(key, now) if key in self._usage else _Usage(minute_start(now), 0, day_start(now), 0)
         return {**self._daily_headers(usage), **self._minutely_headers(usage)}
 
+    def exhausted_headers(self, window: str, now: datetime) -> dict[str, str]:
+        """The headers of a 429 for a spent window ("minutely" or "daily"), whoever the caller is."""
+        if window == "daily":
+            return self._daily_headers(_Usage(minute_start(now), 0, day_start(now), self.limits.daily))
+        return self._minutely_headers(_Usage(minute_start(now), self.limits.minutely, day_start(now), 0))
+
     def take(self, key: tuple[str, int], now: datetime) -> RateDecision:
         """Count one call, or refuse it when a window is spent (refusals are not counted)."""
         usage = self._current(key, now)

@@ -85,6 +85,14 @@ class SandboxHandle:
         """minutely=, daily=, token_calls_per_day=, errors_per_hour= (any subset)."""
         return self._call("POST", "limits", limits)
 
+    def set_latency(self, ms: int, jitter_ms: int = 0) -> dict[str, int]:
+        """Delay every REST and token call by `ms` ± `jitter_ms` (real time); 0 turns it off."""
+        return self._call("POST", "latency", {"ms": ms, "jitter_ms": jitter_ms})
+
+    def set_token_policy(self, policy: str) -> str:
+        """Set the token policy: "strict" (the default) or "grace" (see FIDELITY.md)."""
+        return self._call("POST", "token-policy", {"policy": policy})["policy"]
+
     def add_fault(
         self,
         kind: str,
@@ -93,8 +101,11 @@ class SandboxHandle:
         status: int | None = None,
         count: int = 1,
         delay_ms: int | None = None,
+        window: str | None = None,
     ) -> dict[str, Any]:
         spec: dict[str, Any] = {"kind": kind, "path": path, "count": count}
+        if window is not None:
+            spec["window"] = window
         if method is not None:
             spec["method"] = method
         if status is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import sys
 
@@ -65,3 +66,31 @@ def test_wsgi_app_mounts_in_process_with_httpx() -> None:
         assert client.get("/_sandbox/state").json()["divisions"][0]["code"] == 7001
         token = client.post("/api/oauth2/token", data={"grant_type": "refresh_token"})
         assert token.status_code == 400 and token.json() == {"error": "invalid_client"}
+
+
+def _answer(sock: socket.socket) -> tuple[int, bytes]:
+    """Read one HTTP answer (headers, then Content-Length bytes) from a raw socket."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(4096)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?im)^content-length:\s*(\d+)", head).group(1))
+    while len(body) < length:
+        body += sock.recv(4096)
+    return int(head.split()[1]), body
+
+
+def test_connections_are_kept_alive_and_unread_bodies_never_leak_into_the_next_request() -> None:
+    """Exact keeps HTTP/1.1 connections open; so does the sandbox. A refused POST whose body the app never
+    read (401 before parsing) must not leave bytes behind that would be taken for the next request."""
+    with BackgroundSandbox() as sandbox, socket.create_connection((sandbox.host, sandbox.port), timeout=5) as sock:
+        body = b'{"JournalCode": "90", "padding": "' + b"x" * 5000 + b'"}'
+        sock.sendall(
+            b"POST /api/v1/7001/generaljournalentry/GeneralJournalEntries HTTP/1.1\r\nHost: sandbox\r\n"
+            b"Content-Type: application/json\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )
+        assert _answer(sock)[0] == 401
+        for _ in range(2):
+            sock.sendall(b"GET /_sandbox/clock HTTP/1.1\r\nHost: sandbox\r\n\r\n")
+            status, answer = _answer(sock)
+            assert status == 200 and b'"now"' in answer

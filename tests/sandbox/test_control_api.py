@@ -47,6 +47,7 @@ def test_reset_restores_the_seed_the_clock_and_forgets_everything(
     assert state["tokens"] == {
         "issued": 0,
         "refreshed": 0,
+        "replayed": 0,
         "rejected": {},
         "active_authorizations": 0,
         "calls_today": [],

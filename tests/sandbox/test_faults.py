@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from exact_sandbox.testing import SandboxHandle
+from exact_sandbox.testing import SandboxControlError, SandboxHandle
 
 from .conftest import Connection
 
@@ -33,6 +33,34 @@ def test_status_fault_answers_then_goes_away(exact_sandbox: SandboxHandle, conn:
     assert (first.status_code, second.status_code, third.status_code) == (503, 503, 200)
     assert "Injected fault" in first.json()["error"]["message"]["value"]
     assert exact_sandbox.state()["faults"] == []
+
+
+def test_an_injected_429_is_shaped_like_exacts(exact_sandbox: SandboxHandle, conn: Connection) -> None:
+    """Exact's 429: empty body, only the exhausted window's three headers (§4.3), minutely by default."""
+    exact_sandbox.add_fault("status", path=r"/financial/GLAccounts$", status=429)
+    exact_sandbox.add_fault("status", path=r"/vat/VATCodes$", status=429, window="daily")
+    now_ms = int(exact_sandbox.now().timestamp() * 1000)
+    minutely = conn.get(GL)
+    assert minutely.status_code == 429 and minutely.content == b""
+    limits = {k: v for k, v in minutely.headers.items() if k.lower().startswith("x-ratelimit")}
+    assert {k.lower() for k in limits} == {
+        "x-ratelimit-minutely-limit",
+        "x-ratelimit-minutely-remaining",
+        "x-ratelimit-minutely-reset",
+    }
+    assert minutely.headers["X-RateLimit-Minutely-Remaining"] == "0"
+    assert minutely.headers["X-RateLimit-Minutely-Limit"] == "60"
+    assert 0 < int(minutely.headers["X-RateLimit-Minutely-Reset"]) - now_ms <= 60_000
+    daily = conn.get("/api/v1/7001/vat/VATCodes")
+    assert daily.status_code == 429 and daily.content == b""
+    assert daily.headers["X-RateLimit-Remaining"] == "0" and "X-RateLimit-Minutely-Limit" not in daily.headers
+    assert conn.get(GL).status_code == 200  # nothing was counted or blocked by the fault
+
+
+def test_a_fault_window_must_be_known(exact_sandbox: SandboxHandle) -> None:
+    with pytest.raises(SandboxControlError) as refused:
+        exact_sandbox.add_fault("status", status=429, window="hourly")
+    assert refused.value.status == 400 and "window" in refused.value.body
 
 
 def test_faults_match_method_and_path(exact_sandbox: SandboxHandle, conn: Connection) -> None:

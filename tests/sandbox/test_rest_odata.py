@@ -89,6 +89,17 @@ def test_without_accept_json_the_answer_is_406(conn: Connection) -> None:
     assert xml.status_code == 406
 
 
+def test_count_answers_plain_text_whatever_the_accept_header(conn: Connection) -> None:
+    """`$count` is a plain number on Exact, so the JSON-only rule must not refuse it (issue 17)."""
+    path = "/api/v1/7001/financial/GLAccounts/$count"
+    bare = conn.http.get(path, headers={"Authorization": conn.headers["Authorization"]})
+    as_json = conn.get(path)
+    assert bare.status_code == as_json.status_code == 200
+    assert bare.text == as_json.text and int(bare.text) >= 18
+    assert bare.headers["Content-Type"].startswith("text/plain")
+    assert bare.headers["X-RateLimit-Minutely-Remaining"] == "59"  # counted like any call
+
+
 def test_gl_accounts_have_exacts_shape(conn: Connection) -> None:
     rows = conn.get("/api/v1/7001/financial/GLAccounts").json()["d"]["results"]
     assert len(rows) == 18

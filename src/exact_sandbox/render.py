@@ -1,4 +1,4 @@
-"""Response rendering: OData v2 JSON verbose envelopes, entity metadata, errors. No rules here."""
+"""Rendering: OData v2 JSON verbose envelopes, entity metadata, errors, OAuth answers. No rules here."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from werkzeug.wrappers import Response
 
 from .entities import EntitySet, Nav
+from .errors import OAuthError, RateLimited, SandboxError
 from .formats import wire_value
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -80,3 +81,39 @@ def collection(
 
 def single(rendered: dict[str, object]) -> dict[str, object]:
     return {"d": rendered}
+
+
+def error_response(exc: SandboxError) -> Response:
+    """A refusal as Exact sends it: an OData error body, except the 429 (empty body, §4.3)."""
+    if isinstance(exc, RateLimited):
+        return empty(429, exc.headers)
+    return odata_error(exc.status, exc.messages, exc.headers)
+
+
+# -- the token endpoint ------------------------------------------------------------------------
+OAUTH_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def token_response(access_token: str, refresh_token: str, expires_in: int) -> Response:
+    """200 with exactly Exact's four fields; `expires_in` is a string (§2.5)."""
+    payload = {
+        "access_token": access_token,
+        "token_type": "bearer",
+        "expires_in": str(expires_in),
+        "refresh_token": refresh_token,
+    }
+    return Response(json.dumps(payload, separators=(",", ":")), status=200, headers=OAUTH_HEADERS)
+
+
+def oauth_error_response(exc: OAuthError) -> Response:
+    if exc.error == "invalid_grant":
+        # The spacing is Exact's own (picqer#471): a space after "{" and before "}".
+        body = '{ "error":"invalid_grant","error_description":"' + (exc.description or "") + '" }'
+        headers = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
+    else:
+        payload = {"error": exc.error}
+        if exc.description is not None:
+            payload["error_description"] = exc.description
+        body = json.dumps(payload, separators=(",", ":"))
+        headers = dict(OAUTH_HEADERS)
+    return Response(body, status=exc.status, headers={**headers, **exc.headers})

@@ -12,9 +12,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from .backend import AppError, Backend
-from .models import App, User
-from .oauth import issue_code
+from ..backend import AppError, Backend
+from ..models import App, User
 
 SESSION_COOKIE = "ExactSandboxSession"
 
@@ -68,10 +67,16 @@ def _app_table(apps: list[App]) -> str:
     )
 
 
+def index(backend: Backend, request: Request) -> Response:
+    return redirect("/appcenter", 302)
+
+
+def not_found() -> Response:
+    return page("Not found", "<p>This page does not exist in the sandbox.</p>", 404)
+
+
 def appcenter(backend: Backend, request: Request) -> Response:
-    with backend.lock:
-        apps = sorted(backend.apps.values(), key=lambda a: a.created)
-    return page("App Center", _register_form() + _app_table(apps))
+    return page("App Center", _register_form() + _app_table(backend.list_apps()))
 
 
 def appcenter_register(backend: Backend, request: Request) -> Response:
@@ -80,9 +85,7 @@ def appcenter_register(backend: Backend, request: Request) -> Response:
     try:
         app = backend.register_app(name, redirect_uri)
     except AppError as exc:
-        with backend.lock:
-            apps = sorted(backend.apps.values(), key=lambda a: a.created)
-        return page("App Center", _register_form(name, redirect_uri, str(exc)) + _app_table(apps), 400)
+        return page("App Center", _register_form(name, redirect_uri, str(exc)) + _app_table(backend.list_apps()), 400)
     body = (
         f'<p role="status">App <strong>{escape(app.name)}</strong> is registered. Copy the secrets now.</p>'
         "<dl>"
@@ -123,11 +126,7 @@ def _login_form(params: dict[str, str], app: App, error: str | None = None, user
 
 
 def _consent(backend: Backend, params: dict[str, str], app: App, user: User) -> Response:
-    with backend.lock:
-        names = [
-            f"{code} {backend.divisions[code].description}" for code in user.divisions if code in backend.divisions
-        ]
-    divisions = "".join(f"<li>{escape(n)}</li>" for n in names)
+    divisions = "".join(f"<li>{escape(n)}</li>" for n in backend.division_names(user))
     body = (
         f"<p>Logged in as <strong>{escape(user.username)}</strong>.</p>"
         f"<p>Allow <strong>{escape(app.name)}</strong> to access these administrations?</p><ul>{divisions}</ul>"
@@ -183,6 +182,6 @@ def authorize(backend: Backend, request: Request) -> Response:
     if action == "cancel":
         return redirect(callback_url(app.redirect_uri, {"error": "access_denied", **state}), 302)
     if action == "allow":
-        code = issue_code(backend, app, app.redirect_uri, user)
+        code = backend.issue_code(app, app.redirect_uri, user)
         return redirect(callback_url(app.redirect_uri, {"code": code, **state}), 302)
     return page("Bad request", '<p class="error">Unknown action.</p>', 400)
