@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
@@ -46,12 +46,15 @@ class SandboxApp:
 
     def handle(self, request: Request) -> Response:
         adapter = URL_MAP.bind_to_environ(request.environ)
+        route: Route | None = None
+        refusal: HTTPException | None = None
+        args: dict[str, Any] = {}
         try:
-            endpoint, args = adapter.match()
+            endpoint, matched = adapter.match()
         except HTTPException as exc:
-            route, args, refusal = None, {}, exc
+            refusal = exc
         else:
-            route, refusal = ROUTES[int(endpoint)], None
+            route, args = ROUTES[int(endpoint)], dict(matched)
         family = route.family if route is not None else family_of(request.path)
         if family == "control":
             return self._control(request, route, args, refusal)
@@ -71,7 +74,7 @@ class SandboxApp:
         return response
 
     def _call(
-        self, request: Request, route: Route | None, args: dict[str, object], refusal: HTTPException | None
+        self, request: Request, route: Route | None, args: dict[str, Any], refusal: HTTPException | None
     ) -> Response:
         if route is not None:
             return route.handler(self.backend, request, **args)
@@ -87,10 +90,10 @@ class SandboxApp:
                 {"Allow": ", ".join(refusal.valid_methods or [])},
             )
         assert refusal is not None
-        return refusal.get_response(request.environ)  # type: ignore[return-value]
+        return refusal.get_response(request.environ)
 
     def _control(
-        self, request: Request, route: Route | None, args: dict[str, object], refusal: HTTPException | None
+        self, request: Request, route: Route | None, args: dict[str, Any], refusal: HTTPException | None
     ) -> Response:
         if route is not None:
             return route.handler(self.backend, request, **args)

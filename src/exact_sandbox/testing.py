@@ -7,7 +7,7 @@ a background thread, one mounted in-process through `httpx.WSGITransport`, and o
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -61,6 +61,7 @@ class SandboxHandle:
 
     # -- control API ---------------------------------------------------------------------------
     def _call(self, method: str, path: str, json: dict[str, Any] | None = None) -> Any:
+        """One control call; its JSON answer (None for an empty one). Raises SandboxControlError."""
         response = self._control.request(method, f"/_sandbox/{path}", json=json)
         if response.status_code >= 400:
             raise SandboxControlError(response.status_code, response.text)
@@ -70,7 +71,7 @@ class SandboxHandle:
         self._call("POST", "reset", {"clock": _iso(clock)} if clock is not None else {})
 
     def state(self) -> dict[str, Any]:
-        return self._call("GET", "state")
+        return cast("dict[str, Any]", self._call("GET", "state"))
 
     def now(self) -> datetime:
         return datetime.fromisoformat(self._call("GET", "clock")["now"])
@@ -83,15 +84,15 @@ class SandboxHandle:
 
     def set_limits(self, **limits: int) -> dict[str, int]:
         """minutely=, daily=, token_calls_per_day=, errors_per_hour= (any subset)."""
-        return self._call("POST", "limits", limits)
+        return cast("dict[str, int]", self._call("POST", "limits", limits))
 
     def set_latency(self, ms: int, jitter_ms: int = 0) -> dict[str, int]:
         """Delay every REST and token call by `ms` ± `jitter_ms` (real time); 0 turns it off."""
-        return self._call("POST", "latency", {"ms": ms, "jitter_ms": jitter_ms})
+        return cast("dict[str, int]", self._call("POST", "latency", {"ms": ms, "jitter_ms": jitter_ms}))
 
     def set_token_policy(self, policy: str) -> str:
         """Set the token policy: "strict" (the default) or "grace" (see FIDELITY.md)."""
-        return self._call("POST", "token-policy", {"policy": policy})["policy"]
+        return cast("str", self._call("POST", "token-policy", {"policy": policy})["policy"])
 
     def add_fault(
         self,
@@ -112,7 +113,7 @@ class SandboxHandle:
             spec["status"] = status
         if delay_ms is not None:
             spec["delay_ms"] = delay_ms
-        return self._call("POST", "faults", spec)
+        return cast("dict[str, Any]", self._call("POST", "faults", spec))
 
     def clear_faults(self) -> None:
         self._call("DELETE", "faults")
@@ -125,7 +126,7 @@ class SandboxHandle:
 
     def register_app(self, name: str = "Test app", redirect_uri: str = DEFAULT_REDIRECT_URI) -> dict[str, Any]:
         """Returns client_id, client_secret, webhook_secret, name, redirect_uri."""
-        return self._call("POST", "apps", {"name": name, "redirect_uri": redirect_uri})
+        return cast("dict[str, Any]", self._call("POST", "apps", {"name": name, "redirect_uri": redirect_uri}))
 
     def authorize(
         self, client_id: str, user: str = DEMO_USER, redirect_uri: str | None = None, state: str | None = None
@@ -136,7 +137,7 @@ class SandboxHandle:
             body["redirect_uri"] = redirect_uri
         if state is not None:
             body["state"] = state
-        return self._call("POST", "authorize", body)["code"]
+        return cast("str", self._call("POST", "authorize", body)["code"])
 
     def issue_tokens(self, app: dict[str, Any], user: str = DEMO_USER) -> dict[str, Any]:
         """Authorize and exchange the code at the token endpoint: the token response as JSON."""
@@ -153,16 +154,16 @@ class SandboxHandle:
         )
         if response.status_code != 200:
             raise SandboxControlError(response.status_code, response.text)
-        return response.json()
+        return cast("dict[str, Any]", response.json())
 
     def add_division(self, code: int, description: str | None = None, users: list[str] | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {"code": code, "users": users or [DEMO_USER]}
         if description:
             body["description"] = description
-        return self._call("POST", "divisions", body)
+        return cast("dict[str, Any]", self._call("POST", "divisions", body))
 
     def entries(self, division: int) -> list[dict[str, Any]]:
-        return self._call("GET", f"entries/{division}")["entries"]
+        return cast("list[dict[str, Any]]", self._call("GET", f"entries/{division}")["entries"])
 
 
 class SandboxControlError(RuntimeError):
