@@ -61,11 +61,12 @@ def service_env(var_dir: Path, database_url: str, conn_max_age: int) -> dict[str
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "ledgerlink.settings",
-            "LEDGERLINK_SECRET_KEY": "bench-only-secret",
+            "LEDGERLINK_SECRET_KEY": "bench-only-secret-" + "u1V2w3X4y5Z6" * 4,
             "LEDGERLINK_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "LEDGERLINK_BASE_DOMAIN": "localhost",
             "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost,127.0.0.1",
             "LEDGERLINK_PUBLIC_SCHEME": "http",
+            "LEDGERLINK_ALLOW_HTTP": "1",
             "LEDGERLINK_VAR_DIR": str(var_dir),
             "LEDGERLINK_LOG_LEVEL": "WARNING",
             "LEDGERLINK_LOG_FORMAT": "text",

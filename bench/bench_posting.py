@@ -49,11 +49,12 @@ def start_sandbox() -> tuple[subprocess.Popen[str], str]:
 def configure(var_dir: Path, database_url: str, sandbox_url: str) -> dict[str, str]:
     env = {
         "DJANGO_SETTINGS_MODULE": "ledgerlink.settings",
-        "LEDGERLINK_SECRET_KEY": "bench",
+        "LEDGERLINK_SECRET_KEY": "bench-only-secret-" + "u1V2w3X4y5Z6" * 4,
         "LEDGERLINK_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "LEDGERLINK_BASE_DOMAIN": "localhost",
         "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost",
         "LEDGERLINK_PUBLIC_SCHEME": "http",
+        "LEDGERLINK_ALLOW_HTTP": "1",
         "LEDGERLINK_VAR_DIR": str(var_dir),
         "DATABASE_URL": database_url,
         "LEDGERLINK_EXACT_SANDBOX_URL": sandbox_url,

@@ -72,11 +72,12 @@ def service_env(tmp: Path, **extra: str) -> dict[str, str]:
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "ledgerlink.settings",
-            "LEDGERLINK_SECRET_KEY": "served-test-secret",
+            "LEDGERLINK_SECRET_KEY": "served-test-secret-" + "k9L8m7N6o5P4q3R2s1T0" * 2,
             "LEDGERLINK_ENCRYPTION_KEYS": os.environ["LEDGERLINK_ENCRYPTION_KEYS"],
             "LEDGERLINK_BASE_DOMAIN": "localhost",
             "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost",
             "LEDGERLINK_PUBLIC_SCHEME": "http",
+            "LEDGERLINK_ALLOW_HTTP": "1",  # served on loopback for the tests
             "LEDGERLINK_VAR_DIR": str(tmp),
             "DATABASE_URL": f"sqlite:///{tmp / 'served.sqlite3'}",
             "LEDGERLINK_LOG_FORMAT": "text",

@@ -9,7 +9,7 @@ from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.choices import Role
 from ledgerlink.tenancy.models import Company, User
 
-PASSWORD = "pass-word-1"
+PASSWORD = "long-pass-word-1"
 
 
 def company(

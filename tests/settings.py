@@ -12,11 +12,12 @@ import tempfile
 
 _TEST_KEY = "Jm1yT0J0c2t5cG9xV3F4a0ZRZ1k2bWxUc2JzV2R0SGU="  # a fixed Fernet key for tests only
 
-os.environ.setdefault("LEDGERLINK_SECRET_KEY", "tests-only-secret-key")
+os.environ.setdefault("LEDGERLINK_SECRET_KEY", "tests-only-secret-key-" + "a1B2c3D4e5F6g7H8i9J0" * 2)
 os.environ.setdefault("LEDGERLINK_ENCRYPTION_KEYS", _TEST_KEY)
 os.environ.setdefault("LEDGERLINK_BASE_DOMAIN", "localhost")
 os.environ.setdefault("LEDGERLINK_ALLOWED_HOSTS", "localhost,.localhost")
 os.environ.setdefault("LEDGERLINK_PUBLIC_SCHEME", "http")
+os.environ.setdefault("LEDGERLINK_ALLOW_HTTP", "1")  # the test client speaks http; production refuses it otherwise
 os.environ.setdefault("LEDGERLINK_LOG_FORMAT", "text")
 os.environ.setdefault("LEDGERLINK_VAR_DIR", tempfile.mkdtemp(prefix="ledgerlink-tests-"))
 os.environ.pop("LEDGERLINK_DEBUG", None)

@@ -88,10 +88,10 @@ def test_users(env: dict[str, str]) -> None:
         "admin",
         "--password-stdin",
         env=env,
-        input_text="boss-pass\n",
+        input_text="boss-pass-word-2\n",
     )
     assert "created user root-op (operator, operator)" in ok(
-        "user", "create", "--operator", "--username", "root-op", "--password-stdin", env=env, input_text="op-pass\n"
+        "user", "create", "--operator", "--username", "root-op", "--password-stdin", env=env, input_text="op-pass-word-9\n"
     )
     assert "password set for boss" in ok(
         "user",
@@ -102,7 +102,7 @@ def test_users(env: dict[str, str]) -> None:
         "boss",
         "--password-stdin",
         env=env,
-        input_text="new-pass\n",
+        input_text="new-pass-word-3\n",
     )
     listing = ok("user", "list", env=env)
     assert "5001  boss" in listing and "operator  root-op" in listing
@@ -110,7 +110,7 @@ def test_users(env: dict[str, str]) -> None:
         "user", "create", "--company", "5001", "--username", "x", env=env, input_text=""
     )
     assert "already taken" in fails(
-        "user", "create", "--company", "5001", "--username", "boss", "--password-stdin", env=env, input_text="xxxxxx\n"
+        "user", "create", "--company", "5001", "--username", "boss", "--password-stdin", env=env, input_text="xxxx-yyyy-zzzz-1\n"
     )
     assert "unknown user: ghost" in fails(
         "user",
@@ -121,8 +121,22 @@ def test_users(env: dict[str, str]) -> None:
         "ghost",
         "--password-stdin",
         env=env,
-        input_text="xxxxxx\n",
+        input_text="xxxx-yyyy-zzzz-1\n",
     )
+
+
+def test_user_command_refuses_weak_passwords(env: dict[str, str]) -> None:
+    ok("company", "create", "--number", "5002", "--name", "Weak BV", "--alias", "weak-bv", env=env)
+    create = ("user", "create", "--company", "5002", "--username", "kassa-lisse", "--password-stdin")
+    assert "too short" in fails(*create, env=env, input_text="1234\n")
+    assert "too short" in fails(*create, env=env, input_text="aaaa\n")
+    assert "too common" in fails(*create, env=env, input_text="password1234\n")
+    assert "entirely numeric" in fails(*create, env=env, input_text="804271396258\n")
+    assert "too similar to the user name" in fails(*create, env=env, input_text="kassa-lisse-1\n")
+    assert "created user kassa-lisse" in ok(*create, env=env, input_text="tulpen-in-de-wind-7\n")
+    set_password = ("user", "set-password", "--company", "5002", "--username", "kassa-lisse", "--password-stdin")
+    assert "too short" in fails(*set_password, env=env, input_text="aaaa\n")
+    assert "too similar to the user name" in fails(*set_password, env=env, input_text="kassalisse12\n")
 
 
 def test_demo_seed_is_idempotent(env: dict[str, str]) -> None:

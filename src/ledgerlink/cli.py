@@ -14,6 +14,7 @@ COMMANDS = {
     "demo": "migrate, seed the demo company and users, and serve (used by `make run`)",
     "worker": "run the background worker (token keep-alive) until SIGTERM",
     "migrate": "create or update the database tables",
+    "check": "Django's system checks; `check --deploy` for production settings",
     "company": "companies: create, list, set-alias",
     "licence": "module licences: grant, revoke, list",
     "user": "users: create, set-password, list",

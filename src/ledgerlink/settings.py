@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from ledgerlink.core import env
 from ledgerlink.core.crypto import new_key, parse_keys
+from ledgerlink.core.files import private_dir, private_sqlite_file, write_private
+from ledgerlink.core.hardening import weak_production_settings
 
 DEBUG = env.get_bool("LEDGERLINK_DEBUG", default=False)
 VAR_DIR = Path(env.get_str("LEDGERLINK_VAR_DIR") or Path.cwd() / "var")
@@ -28,11 +30,10 @@ REQUIRED_IN_PRODUCTION = (
 
 def _dev_encryption_key() -> str:
     """A development key kept under var/ so that demo data stays readable between runs."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(VAR_DIR)
     path = VAR_DIR / "dev-encryption.key"
     if not path.exists():
-        path.write_text(new_key() + "\n")
-        path.chmod(0o600)
+        write_private(path, new_key() + "\n")
     return path.read_text().strip()
 
 
@@ -48,6 +49,14 @@ if not DEBUG:
     LEDGERLINK_ENCRYPTION_KEYS = env.get_list("LEDGERLINK_ENCRYPTION_KEYS")
     LEDGERLINK_BASE_DOMAIN = (env.get_str("LEDGERLINK_BASE_DOMAIN") or "").lower()
     ALLOWED_HOSTS = env.get_list("LEDGERLINK_ALLOWED_HOSTS")
+    weak = weak_production_settings(
+        secret_key=SECRET_KEY or "",
+        allowed_hosts=ALLOWED_HOSTS,
+        public_scheme=env.get_choice("LEDGERLINK_PUBLIC_SCHEME", ("http", "https"), "https"),
+        allow_http=env.get_bool("LEDGERLINK_ALLOW_HTTP", default=False),
+    )
+    if weak:
+        raise ImproperlyConfigured("Unsafe settings for production: " + "; ".join(weak))
 else:
     sys.stderr.write("ledgerlink: LEDGERLINK_DEBUG=1, development settings in use\n")
     SECRET_KEY = env.get_str("LEDGERLINK_SECRET_KEY") or "development-only-secret-key-not-for-production"
@@ -61,6 +70,8 @@ else:
 parse_keys(LEDGERLINK_ENCRYPTION_KEYS)  # a malformed key stops start-up here, not at the first secret
 
 LEDGERLINK_PUBLIC_SCHEME = env.get_choice("LEDGERLINK_PUBLIC_SCHEME", ("http", "https"), "http" if DEBUG else "https")
+# Outside development, http is refused unless this states that TLS is terminated elsewhere (README).
+LEDGERLINK_ALLOW_HTTP = env.get_bool("LEDGERLINK_ALLOW_HTTP", default=False)
 # Addresses (exact IPs) of reverse proxies whose X-Forwarded-Host/-Proto/-For headers are believed.
 LEDGERLINK_TRUSTED_PROXIES = env.get_list("LEDGERLINK_TRUSTED_PROXIES")
 LEDGERLINK_EXACT_SANDBOX_URL = env.get_str("LEDGERLINK_EXACT_SANDBOX_URL")
@@ -84,6 +95,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        private_sqlite_file(Path(DATABASES["default"]["NAME"]), VAR_DIR)  # 0600 in a 0700 var/
     # WAL lets the worker write while pages read; IMMEDIATE makes a write transaction take the write
     # lock at BEGIN, which is what our "row lock" on SQLite relies on (see core/locks.py).
     DATABASES["default"]["OPTIONS"] = {
@@ -98,6 +111,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "ninja",  # serves the API docs page's Swagger files itself: no CDN
     "ledgerlink.core",
     "ledgerlink.tenancy",
@@ -110,6 +124,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ledgerlink.tenancy.middleware.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ledgerlink.tenancy.middleware.CompanyHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -130,8 +145,15 @@ LOGIN_URL = "login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
+# Every password that is set (pages, `ledgerlink user`) passes these; see docs/adr/0006-security-headers-and-passwords.md.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 4}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
 ]
 SILENCED_SYSTEM_CHECKS = [
     # User names are unique per company, not globally; our backend knows that (tenancy/backends.py).
@@ -164,18 +186,48 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = LEDGERLINK_PUBLIC_SCHEME == "https"
 CSRF_COOKIE_SECURE = LEDGERLINK_PUBLIC_SCHEME == "https"
 SESSION_COOKIE_AGE = 12 * 3600
-CSRF_TRUSTED_ORIGINS = [
-    f"{LEDGERLINK_PUBLIC_SCHEME}://{LEDGERLINK_BASE_DOMAIN}",
-    f"{LEDGERLINK_PUBLIC_SCHEME}://*.{LEDGERLINK_BASE_DOMAIN}",
-]
-if DEBUG:
-    CSRF_TRUSTED_ORIGINS += [f"http://{LEDGERLINK_BASE_DOMAIN}:*", f"http://*.{LEDGERLINK_BASE_DOMAIN}:*"]
+# Django always trusts a form posted from the request's own host; besides that only the bare domain is
+# trusted, never every company's host (one company's page must not post into another's).
+CSRF_TRUSTED_ORIGINS = [f"{LEDGERLINK_PUBLIC_SCHEME}://{LEDGERLINK_BASE_DOMAIN}"]
 X_FRAME_OPTIONS = "DENY"
+# https: browsers come back only over https, to this host and every company's host (they all live under the
+# base domain); plain http is redirected (the proxy example redirects before it gets here). /healthz is
+# probed by address over http.
+SECURE_HSTS_SECONDS = (
+    env.get_int("LEDGERLINK_HSTS_SECONDS", 365 * 24 * 3600) if LEDGERLINK_PUBLIC_SCHEME == "https" else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env.get_bool("LEDGERLINK_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = LEDGERLINK_PUBLIC_SCHEME == "https"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if not SECURE_HSTS_PRELOAD:
+    # Asking browsers' preload lists to carry the base domain is the domain owner's decision (it binds every
+    # host under it, ours or not); LEDGERLINK_HSTS_PRELOAD=1 makes it, until then the check's advice is noted.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 # The connector screen opens Exact's login in a popup that must keep its opener to report back
 # (connectors/views.py sets "unsafe-none" on the popup's own pages).
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): our own scripts and styles only, nothing inline, no eval.
+# The login on the bare domain redirects to the company's host after its form is posted, so form-action
+# names the company hosts; the oAuth popup is opened by script (window.open), not by a form.
+_COMPANY_HOSTS = f"{LEDGERLINK_PUBLIC_SCHEME}://*.{LEDGERLINK_BASE_DOMAIN}:*"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", _COMPANY_HOSTS],
+    },
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("nl", "Nederlands")]

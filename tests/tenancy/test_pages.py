@@ -76,18 +76,18 @@ def test_admin_manages_users(demo) -> None:  # type: ignore[no-untyped-def]
     client = factories.signed_in_client(admin)
     created = client.post(
         "/users/new",
-        {"username": "kassa", "full_name": "Kassa 1", "email": "", "role": "user", "password": "kassa-pass"},
+        {"username": "kassa", "full_name": "Kassa 1", "email": "", "role": "user", "password": "kassa-pass-word"},
     )
     assert created.status_code == 302
     kassa = User.objects.get(company=company, username="kassa")
-    assert kassa.check_password("kassa-pass")
+    assert kassa.check_password("kassa-pass-word")
     edited = client.post(
-        f"/users/{kassa.pk}/", {"full_name": "Kassa één", "email": "", "role": "user", "new_password": "new-pass"}
+        f"/users/{kassa.pk}/", {"full_name": "Kassa één", "email": "", "role": "user", "new_password": "new-pass-word-7"}
     )  # is_active unticked
     assert edited.status_code == 302
     kassa.refresh_from_db()
-    assert kassa.full_name == "Kassa één" and not kassa.is_active and kassa.check_password("new-pass")
-    duplicate = client.post("/users/new", {"username": "kassa", "role": "user", "password": "xxxxxx"})
+    assert kassa.full_name == "Kassa één" and not kassa.is_active and kassa.check_password("new-pass-word-7")
+    duplicate = client.post("/users/new", {"username": "kassa", "role": "user", "password": "xxxx-yyyy-zzzz-1"})
     assert "already taken" in duplicate.content.decode()
 
 

@@ -305,7 +305,6 @@ def authorize_with_code(actor: str, connector: Connector, code: str) -> Connecto
 def _exchange(connector: Connector, code: str, actor: str) -> CallbackFailure | None:
     """Exchange the code on the locked row; failures are recorded and returned, not raised (to commit them)."""
     now = clock.now()
-    connector.api_token_sealed = crypto.seal(code).token
     budgets.count_token_call(connector, now)
     again = _("Close this window and press oAuth again.")
     try:
@@ -341,6 +340,7 @@ def _exchange(connector: Connector, code: str, actor: str) -> CallbackFailure | 
         failure = CallbackFailure(_("Exact Online refused"), str(exc), again, 502)
     else:
         was = connector.was_authorized
+        connector.api_token_sealed = crypto.seal(code).token  # only a code Exact accepted replaces the old one
         store_tokens(connector, tokens, now)
         connector.status = Status.CONNECTED
         connector.status_reason = ""

@@ -6,6 +6,8 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from ledgerlink.core.accesslog import RedactingLogger, drop_server_header
+
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def __init__(self, options: dict[str, Any]) -> None:
@@ -23,6 +25,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def serve(bind: str, workers: int = 2, threads: int = 4) -> None:
+    drop_server_header()  # before the workers are forked, so each inherits it
     _Gunicorn(
         {
             "bind": bind,
@@ -30,6 +33,7 @@ def serve(bind: str, workers: int = 2, threads: int = 4) -> None:
             "threads": threads,
             "worker_class": "gthread",
             "accesslog": "-",
+            "logger_class": RedactingLogger,  # no oAuth codes, states or login tickets in the access log
             "errorlog": "-",
             "graceful_timeout": 20,
             "timeout": 60,

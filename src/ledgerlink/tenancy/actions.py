@@ -169,7 +169,8 @@ def create_user(
         raise TenancyError(_("Unknown role “%(role)s”.") % {"role": role})
     if (company is None) != (role == Role.OPERATOR):
         raise TenancyError(_("Operators belong to no company; every other user belongs to one."))
-    _check_password(password)
+    # Checked against the new user's own data too (a password like the user name is refused).
+    _check_password(password, User(company=company, username=username, full_name=full_name, email=email))
     with transaction.atomic():
         if User.objects.filter(company=company, username=username).exists():
             raise TenancyError(_("The user name “%(username)s” is already taken here.") % {"username": username})

@@ -20,14 +20,14 @@ class CompanyUserBackend(BaseBackend):
     ) -> User | None:
         if not username or password is None:
             return None
+        candidate: User | None = None
         if operator:
             candidate = User.objects.filter(company__isnull=True, role="operator", username=username).first()
         elif company is not None:
             candidate = User.objects.filter(company=company, username=username).first()
-        else:
-            return None
         if candidate is None:
-            # Spend the same time as a real check so that timing does not reveal which names exist.
+            # Spend the same time as a real check so that timing does not reveal which companies and names
+            # exist (an unknown company number comes here too).
             User().set_password(password)
             return None
         if candidate.check_password(password) and candidate.is_active:

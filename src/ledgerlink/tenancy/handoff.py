@@ -1,7 +1,12 @@
-"""Carry a login from the bare domain to the company's own host (see ``LoginHandoff``)."""
+"""Carry a login from the bare domain to the company's own host (see ``LoginHandoff``).
+
+Only a hash of the ticket is stored (like oAuth states): somebody who reads the database cannot sign in
+with a ticket that is still fresh.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -13,9 +18,15 @@ from ledgerlink.tenancy.models import Company, LoginHandoff, User
 LIFETIME = timedelta(seconds=60)
 
 
+def ticket_hash(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
 def issue(user: User, company: Company) -> str:
     nonce = secrets.token_urlsafe(32)
-    LoginHandoff.objects.create(nonce=nonce, user=user, company=company, expires_at=clock.now() + LIFETIME)
+    LoginHandoff.objects.create(
+        nonce_hash=ticket_hash(nonce), user=user, company=company, expires_at=clock.now() + LIFETIME
+    )
     return nonce
 
 
@@ -26,7 +37,7 @@ def redeem(nonce: str, company: Company) -> User | None:
         ticket = (
             LoginHandoff.objects.select_for_update()
             .select_related("user")
-            .filter(nonce=nonce, company=company, used_at__isnull=True, expires_at__gt=now)
+            .filter(nonce_hash=ticket_hash(nonce), company=company, used_at__isnull=True, expires_at__gt=now)
             .first()
         )
         if ticket is None:

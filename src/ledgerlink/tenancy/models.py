@@ -146,7 +146,7 @@ class LoginHandoff(models.Model):
     host; the user is sent there with a short-lived, single-use nonce instead.
     """
 
-    nonce = models.CharField(max_length=64, unique=True)
+    nonce_hash = models.CharField(max_length=64, unique=True)  # SHA-256 of the ticket; the ticket is never stored
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     expires_at = models.DateTimeField()

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ledgerlink.core import clock
@@ -35,7 +36,11 @@ def company_url(company: Company, request: HttpRequest, path: str) -> str:
 
 def _throttled_message(until) -> str:  # type: ignore[no-untyped-def]
     minutes = max(1, int((until - clock.now()).total_seconds() + 59) // 60)
-    return _("Too many failed sign-ins. Try again after %(time)s (in %(minutes)d minutes).") % {
+    return ngettext(
+        "Too many failed sign-ins. Try again after %(time)s (in %(minutes)d minute).",
+        "Too many failed sign-ins. Try again after %(time)s (in %(minutes)d minutes).",
+        minutes,
+    ) % {
         "time": formats.time_format(timezone.localtime(until), "H:i"),
         "minutes": minutes,
     }
@@ -66,9 +71,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _throttled_message(until))
             status = 429
         else:
-            user = None
-            if operator or company is not None:
-                user = authenticate(request, username=username, password=password, company=company, operator=operator)
+            # Always authenticate, also for a company number that does not exist: the backend then spends
+            # the time of a real password check, so timing does not tell which company numbers exist.
+            user = authenticate(request, username=username, password=password, company=company, operator=operator)
             if user is None:  # the attempt's row stays: it is the failure
                 form.add_error(
                     None,
@@ -77,7 +82,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     else _("User name or password is not right."),
                 )
             else:
-                throttle.succeeded(account)
+                throttle.succeeded(account, address)
                 if ask_company and company is not None and company.alias:
                     ticket = handoff.issue(user, company)
                     query = urlencode({"ticket": ticket, "next": _safe_next(request)})

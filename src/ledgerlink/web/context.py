@@ -12,9 +12,10 @@ from ledgerlink.web.registry import registry
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    menus = registry.menus_for(request) if user is not None and user.is_authenticated else {}
+    signed_in = user is not None and user.is_authenticated
     return {
-        "menus": menus,
-        "current_company": getattr(request, "company", None),
+        "menus": registry.menus_for(request) if signed_in else {},
+        # Pages seen before signing in (the login page above all) never name a company.
+        "current_company": getattr(request, "company", None) if signed_in else None,
         "base_domain": settings.LEDGERLINK_BASE_DOMAIN,
     }
