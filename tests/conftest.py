@@ -179,9 +179,23 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
+def csp_violations(browser) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the browser refused under our Content-Security-Policy, on every page of the test (popups too)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, csp_violations: list[str]):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 800})
+
+    def note(message) -> None:  # type: ignore[no-untyped-def]
+        if "Content Security Policy" in message.text:
+            csp_violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.on("console", note)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
     context.close()
+    # Every browser test also proves that our pages need nothing the policy forbids (inline code, eval).
+    assert csp_violations == []

@@ -91,7 +91,14 @@ def test_users(env: dict[str, str]) -> None:
         input_text="boss-pass-word-2\n",
     )
     assert "created user root-op (operator, operator)" in ok(
-        "user", "create", "--operator", "--username", "root-op", "--password-stdin", env=env, input_text="op-pass-word-9\n"
+        "user",
+        "create",
+        "--operator",
+        "--username",
+        "root-op",
+        "--password-stdin",
+        env=env,
+        input_text="op-pass-word-9\n",
     )
     assert "password set for boss" in ok(
         "user",
@@ -110,7 +117,15 @@ def test_users(env: dict[str, str]) -> None:
         "user", "create", "--company", "5001", "--username", "x", env=env, input_text=""
     )
     assert "already taken" in fails(
-        "user", "create", "--company", "5001", "--username", "boss", "--password-stdin", env=env, input_text="xxxx-yyyy-zzzz-1\n"
+        "user",
+        "create",
+        "--company",
+        "5001",
+        "--username",
+        "boss",
+        "--password-stdin",
+        env=env,
+        input_text="xxxx-yyyy-zzzz-1\n",
     )
     assert "unknown user: ghost" in fails(
         "user",

@@ -110,6 +110,20 @@ def test_code_expired(setup, clocks) -> None:  # type: ignore[no-untyped-def]
     assert response.status_code == 400 and "Code expired or used" in response.content.decode()
 
 
+def test_a_refused_code_does_not_replace_the_stored_api_token(setup, connected) -> None:  # type: ignore[no-untyped-def]
+    token_before = crypto.unseal(connected.api_token_sealed)
+    state = setup.start()
+    response = setup.callback({"code": "g" * 3500, "state": state})
+    assert response.status_code == 400 and "Code expired or used" in response.content.decode()
+    connected.refresh_from_db()
+    assert crypto.unseal(connected.api_token_sealed) == token_before
+    assert connected.status == Status.CONNECTED
+    # A code that Exact accepts does replace it.
+    setup.authorize()
+    connected.refresh_from_db()
+    assert crypto.unseal(connected.api_token_sealed) not in ("", token_before)
+
+
 def test_network_failure_during_exchange(setup) -> None:  # type: ignore[no-untyped-def]
     setup.add_connector()
     state = setup.start()

@@ -281,3 +281,39 @@ def test_unknown_company_number_takes_as_long_as_a_known_one(two_companies) -> N
 
     known, unknown = fastest(1001), fastest(4711)
     assert unknown > known / 3, (known, unknown)
+
+
+def test_handoff_ticket_is_stored_hashed(two_companies) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    response = Client(HTTP_HOST="localhost").post(
+        "/login", {"company_number": 1001, "username": "anna", "password": factories.PASSWORD}
+    )
+    (ticket,) = parse_qs(urlsplit(response["Location"]).query)["ticket"]
+    stored = LoginHandoff.objects.values().get()
+    assert ticket not in str(stored)
+    assert stored["nonce_hash"] == hashlib.sha256(ticket.encode()).hexdigest()
+    # Knowing the stored hash does not sign anybody in; the ticket does.
+    assert Client(HTTP_HOST="alpha.localhost").get("/login/handoff", {"ticket": stored["nonce_hash"]})["Location"] == (
+        "/login"
+    )
+    assert Client(HTTP_HOST="alpha.localhost").get("/login/handoff", {"ticket": ticket})["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("origin", "trusted"),
+    [
+        ("http://alpha.localhost", True),  # the request's own host
+        ("http://localhost", True),  # the bare domain
+        ("http://beta.localhost", False),  # another company's host
+        ("http://evil.example", False),
+    ],
+)
+def test_csrf_trusts_the_own_host_and_the_bare_domain_only(two_companies, origin: str, trusted: bool) -> None:  # type: ignore[no-untyped-def]
+    client = Client(HTTP_HOST="alpha.localhost", enforce_csrf_checks=True)
+    client.get("/login")
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        "/login", {"username": "anna", "password": "wrong", "csrfmiddlewaretoken": token}, HTTP_ORIGIN=origin
+    )
+    assert (response.status_code != 403) is trusted

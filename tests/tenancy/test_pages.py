@@ -82,7 +82,8 @@ def test_admin_manages_users(demo) -> None:  # type: ignore[no-untyped-def]
     kassa = User.objects.get(company=company, username="kassa")
     assert kassa.check_password("kassa-pass-word")
     edited = client.post(
-        f"/users/{kassa.pk}/", {"full_name": "Kassa één", "email": "", "role": "user", "new_password": "new-pass-word-7"}
+        f"/users/{kassa.pk}/",
+        {"full_name": "Kassa één", "email": "", "role": "user", "new_password": "new-pass-word-7"},
     )  # is_active unticked
     assert edited.status_code == 302
     kassa.refresh_from_db()
@@ -143,3 +144,37 @@ def test_company_list_query_count_does_not_grow_with_companies(django_assert_max
     with django_assert_max_num_queries(6):
         page = client.get("/companies/")
     assert page.content.decode().count("REST API") == 30
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("1234", "too short"),
+        ("aaaa", "too short"),
+        ("password1234", "too common"),
+        ("804271396258", "entirely numeric"),
+        ("kassa-lisse-1", "too similar to the user name"),
+        ("kassa.lisse@example.nl", "too similar to the e-mail"),
+    ],
+)
+def test_user_pages_refuse_weak_passwords(demo, password: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    company, admin = demo
+    client = factories.signed_in_client(admin)
+    form = {"username": "kassa-lisse", "email": "kassa.lisse@example.nl", "role": "user", "password": password}
+    created = client.post("/users/new", form)
+    assert created.status_code == 200 and reason in created.content.decode()
+    assert not User.objects.filter(username="kassa-lisse").exists()
+    kassa = factories.user(company, "kassa-lisse", role="user")
+    edited = client.post(
+        f"/users/{kassa.pk}/",
+        {
+            "full_name": "",
+            "email": "kassa.lisse@example.nl",
+            "role": "user",
+            "is_active": "on",
+            "new_password": password,
+        },
+    )
+    assert edited.status_code == 200 and reason in edited.content.decode()
+    kassa.refresh_from_db()
+    assert kassa.check_password(factories.PASSWORD)

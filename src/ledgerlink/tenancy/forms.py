@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import password_validation
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ledgerlink.tenancy.choices import Role
+
+
+def _password_rules(prefix: str = "") -> str:
+    """The password validators' own descriptions (settings.AUTH_PASSWORD_VALIDATORS), in the page's language."""
+    return " ".join([prefix, *password_validation.password_validators_help_texts()]).strip()
+
+
+_lazy_rules = lazy(_password_rules, str)
 
 
 class LoginForm(forms.Form):
@@ -50,7 +61,7 @@ class UserCreateForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[(Role.USER, Role.USER.label), (Role.ADMIN, Role.ADMIN.label)])
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False, help_text=_lazy_rules())
 
 
 class UserEditForm(forms.Form):
@@ -63,5 +74,5 @@ class UserEditForm(forms.Form):
         widget=forms.PasswordInput,
         strip=False,
         required=False,
-        help_text=_("Leave empty to keep the current password."),
+        help_text=lazy(lambda: _password_rules(gettext("Leave empty to keep the current password.")), str)(),
     )
