@@ -62,7 +62,7 @@ def test_a_refused_password_saves_nothing_else_and_an_own_new_password_keeps_the
     assert User.objects.get(pk=other.pk).is_active
     own = client.post(
         f"/users/{admin.pk}/",
-        {"full_name": "", "email": "", "role": "admin", "is_active": "on", "new_password": "a-new-pass"},
+        {"full_name": "", "email": "", "role": "admin", "is_active": "on", "new_password": "a-new-pass-word-5"},
     )
     assert own.status_code == 302
     assert client.get("/users/").status_code == 200  # still signed in
