@@ -145,7 +145,7 @@ LOGIN_URL = "login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
-# Every password that is set (pages, `ledgerlink user`) passes these (docs/adr/0006-security-hardening.md).
+# Every password that is set (pages, `ledgerlink user`) passes these (docs/adr/0007-security-hardening.md).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -24,22 +24,21 @@ def redact(text: str) -> str:
     return _SECRET.sub(lambda match: f"{match.group(1)}{match.group(2)}={REDACTED}", text)
 
 
-class RedactingLogger(Logger):  # type: ignore[misc]
+class RedactingLogger(Logger):
     """Gunicorn's logger whose access-log fields (request line, query, referer, headers) are redacted."""
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
-        atoms = super().atoms(resp, req, environ, request_time)
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
         return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}
+
+
+_original_default_headers = wsgi.Response.default_headers
+
+
+def _default_headers_without_server(self: Any) -> list[str]:
+    return [line for line in _original_default_headers(self) if not line.lower().startswith("server:")]
 
 
 def drop_server_header() -> None:
     """Gunicorn names itself (``Server: gunicorn``) in every answer; a banner only helps an attacker."""
-    if getattr(wsgi.Response.default_headers, "_ledgerlink", False):
-        return
-    original = wsgi.Response.default_headers
-
-    def default_headers(self: Any) -> list[str]:
-        return [line for line in original(self) if not line.lower().startswith("server:")]
-
-    default_headers._ledgerlink = True  # type: ignore[attr-defined]
-    wsgi.Response.default_headers = default_headers
+    wsgi.Response.default_headers = _default_headers_without_server

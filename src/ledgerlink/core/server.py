@@ -9,7 +9,7 @@ from gunicorn.app.base import BaseApplication
 from ledgerlink.core.accesslog import RedactingLogger, drop_server_header
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         super().__init__()

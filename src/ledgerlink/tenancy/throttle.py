@@ -39,7 +39,7 @@ def account_delay(failures_of_account: int) -> timedelta | None:
     excess = failures_of_account - settings.LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT
     if excess < 0:
         return None
-    return min(FIRST_DELAY * 2 ** min(excess, 30), window())
+    return min(FIRST_DELAY * (1 << min(excess, 30)), window())
 
 
 def _wait_until(earlier: QuerySet[LoginFailure], account: str, address: str, now: datetime) -> datetime | None:
