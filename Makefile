@@ -7,19 +7,19 @@ UV_VERSION := 0.13.9
 
 .PHONY: run test lint test-sqlite test-postgres bench clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml packages/exactlink/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e packages/exactlink -e .
 	touch $(STAMP)
 
 run: $(STAMP)
 	LEDGERLINK_DEBUG=1 LEDGERLINK_EXACT_SANDBOX_URL=$${LEDGERLINK_EXACT_SANDBOX_URL:-http://127.0.0.1:8001} $(BIN)/ledgerlink demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src packages tests bench scripts
+	$(BIN)/ruff format --check src packages tests bench scripts
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/mypy_baseline.py
 

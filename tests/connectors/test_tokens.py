@@ -66,7 +66,7 @@ def test_old_refresh_token_means_reauthorization_with_exacts_reason(  # type: ig
     ):
         engine.access_token(connected.pk)
     connector = Connector.objects.get()
-    assert connector.status == Status.REAUTH_REQUIRED and "Old refresh token used" in connector.status_reason
+    assert connector.status == Status.REAUTH_REQUIRED and "Old refresh token used" in connector.status_reason.text()
     assert not connector.refresh_token_sealed
     assert len(mail.outbox) == 1 and "admin@demo.example" in mail.outbox[0].to
     assert "clear the API token" in mail.outbox[0].body
@@ -103,26 +103,55 @@ def test_keep_alive_leaves_young_tokens_alone(connected, clocks) -> None:  # typ
     assert keep_alive_all(clock.now())["refreshed"] == 1
 
 
-def test_interrupted_refresh_ends_in_reauthorization_not_a_retry(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
-    # A process claimed the refresh and died before storing Exact's answer.
-    Connector.objects.filter(pk=connected.pk).update(refresh_claim="dead-process", refresh_claimed_at=clock.now())
+def test_a_claim_left_by_a_dead_process_is_waited_for_then_its_stored_token_tried_once(
+    setup, connected, clocks
+) -> None:  # type: ignore[no-untyped-def]
+    from ledgerlink.connectors.decision import CLAIM_MAX_AGE
+
+    # A process on another machine claimed the refresh and was never heard of again.
     clocks.advance(600)
+    Connector.objects.filter(pk=connected.pk).update(
+        refresh_claim="dead-process", refresh_claimed_at=clock.now(), refresh_claimed_by="elsewhere:1:123"
+    )
     calls = token_calls(setup.sandbox)
-    with pytest.raises(engine.ReauthorizationRequired, match="refresh interrupted"):
-        engine.access_token(connected.pk)
-    assert token_calls(setup.sandbox) == calls  # the possibly spent token was not sent
-    assert Connector.objects.get().status_reason.startswith("refresh interrupted")
+    with pytest.raises(engine.TokenUnavailable) as waiting:
+        engine.access_token(connected.pk, wait=0)
+    assert waiting.value.message.code == "connector.other_refreshing"
+    assert token_calls(setup.sandbox) == calls  # nothing sent while the claim may be alive
+    clocks.traveller.shift(CLAIM_MAX_AGE)  # our clock only: the stored token is still Exact's current one
+    assert engine.access_token(connected.pk)  # the claim is abandoned; its stored refresh token still works
+    connector = Connector.objects.get()
+    assert connector.status == Status.CONNECTED and connector.refresh_claim == ""
+
+
+def test_a_claim_of_a_dead_process_of_this_machine_is_abandoned_at_once(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    from ledgerlink.core import process
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    dead = process.identity().rsplit(":", 1)[0] + f":{child.pid}"
+    assert process.alive(dead) is False and process.alive(process.identity()) is True
+    clocks.advance(600)
+    Connector.objects.filter(pk=connected.pk).update(
+        refresh_claim="dead-process", refresh_claimed_at=clock.now(), refresh_claimed_by=dead
+    )
+    assert engine.access_token(connected.pk)
+    assert Connector.objects.get().refresh_count == 1
 
 
 def test_network_failure_keeps_tokens_and_backs_off(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
     clocks.advance(600)
-    setup.sandbox.add_fault("status", path="/api/oauth2/token", status=503)
+    # A 503 may come after the token endpoint did its work: asked once more, then backed off.
+    setup.sandbox.add_fault("status", path="/api/oauth2/token", status=503, count=2)
     with pytest.raises(engine.TokenUnavailable, match="refresh failed") as raised:
         engine.access_token(connected.pk)
     connector = Connector.objects.get()
     assert connector.status == Status.CONNECTED and connector.refresh_token_sealed
     assert raised.value.retry_at == clock.now() + timedelta(seconds=30)
-    with pytest.raises(engine.TokenUnavailable, match="waiting before trying again"):
+    with pytest.raises(engine.TokenUnavailable, match="last refresh failed"):
         engine.access_token(connected.pk)
     clocks.advance(31)
     assert engine.access_token(connected.pk)
@@ -164,12 +193,46 @@ def test_error_budget_stops_calls_to_an_endpoint(setup, connected) -> None:  # t
     assert "financial/GLAccounts: 2 / 2" in setup.client.get("/connectors/1/status").content.decode()
 
 
-def test_a_401_for_a_token_we_thought_valid_refreshes_once(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+def test_a_401_before_the_window_waits_for_it_and_never_refreshes_early(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
     from ledgerlink.connectors.exact import client_for
 
-    # Exact's clock is ahead: the token is expired there while we still think it valid.
-    setup.sandbox.advance(601)
+    # Exact answers 401 once for a token it still accepts (the campaign's stray 401).
+    setup.sandbox.add_fault("status", path="current/Me", status=401)
     client = client_for(connected, engine.ConnectorTokens(connected.pk))
-    clocks.traveller.shift(timedelta(seconds=0))
+    calls = token_calls(setup.sandbox)
+    with pytest.raises(engine.TokenUnavailable) as waiting:
+        client.me()
+    assert waiting.value.message.code == "connector.access_refused_early"
+    assert waiting.value.retry_at == clock.now() + timedelta(seconds=575)
+    connector = Connector.objects.get()
+    assert connector.early_rejections == 1 and connector.last_error.code == "connector.access_refused_early"
+    assert token_calls(setup.sandbox) == calls  # no refresh Exact would refuse as too early
+    status = setup.client.get("/connectors/1/status").content.decode()
+    assert "Access token refused before its refresh window" in status and "Exact refused the access token" in status
+    clocks.advance(580)  # the window is open: one refresh, and on we go
     assert client.me()["CurrentDivision"] == 7001
-    assert Connector.objects.get().refresh_count == 1
+    connector = Connector.objects.get()
+    assert connector.refresh_count == 1 and connector.access_refused_at is None
+    assert setup.sandbox.state()["tokens"]["rejected"] == {}
+
+
+def test_a_401_for_a_token_another_process_replaced_uses_the_new_one(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    from ledgerlink.connectors.exact import client_for
+
+    old = engine.access_token(connected.pk)
+    clocks.advance(590)
+    new = engine.access_token(connected.pk)  # "another process" refreshed: the old access token is dead
+    assert new != old
+
+    class Stale(engine.ConnectorTokens):
+        handed = False
+
+        def access_token(self) -> str:
+            if not self.handed:
+                self.handed = True
+                return old
+            return super().access_token()
+
+    assert client_for(connected, Stale(connected.pk)).me()["CurrentDivision"] == 7001
+    connector = Connector.objects.get()
+    assert connector.early_rejections == 0 and connector.refresh_count == 1

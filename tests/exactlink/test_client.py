@@ -471,3 +471,69 @@ def test_clients_of_one_process_share_the_rate_limit_state_by_default(fake, cloc
     a.division(7001).gl_accounts.list()
     b.division(7001).gl_accounts.list()  # b knows what a learnt: it waits instead of earning a 429
     assert clock.sleeps == [pytest.approx(20 + b.governor.margin)]
+
+
+class CountingStore(InMemoryStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.updates = 0
+
+    def update(self, key, fn):  # type: ignore[no-untyped-def]
+        self.updates += 1
+        return super().update(key, fn)
+
+
+def minute_headers(clock, remaining: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    reset = (int(clock().timestamp()) // 60 + 1) * 60_000
+    return {
+        "X-RateLimit-Minutely-Limit": "60",
+        "X-RateLimit-Minutely-Remaining": str(remaining),
+        "X-RateLimit-Minutely-Reset": str(reset),
+    }
+
+
+def test_the_answer_is_written_back_only_when_exact_says_something_new(fake, clock):
+    store = CountingStore()
+    client = make_client(fake, clock, governor=Governor(store, clock=clock, sleep=clock.sleep))
+    fake.queue(*(page([], headers=minute_headers(clock, remaining)) for remaining in (50, 49, 48, 40)))
+    gl = client.division(7001).gl_accounts
+    gl.list()  # reserve + learn the numbers: two updates
+    assert store.updates == 2
+    gl.list()  # Exact says 49, as reserved: nothing to write
+    gl.list()
+    assert store.updates == 4
+    gl.list()  # another process took calls meanwhile: Exact's figure is written
+    assert store.updates == 6
+    assert store.get(Governor.key("app-1", 7001)).minutely.remaining == 40
+
+
+def test_a_wait_longer_than_the_caller_allows_is_not_slept(fake, clock):
+    client = make_client(
+        fake, clock, governor=Governor(InMemoryStore(), clock=clock, sleep=clock.sleep, max_wait=1.0), max_wait=1.0
+    )
+    fake.queue(page([], headers=minute_headers(clock, 0)))
+    gl = client.division(7001).gl_accounts
+    gl.list()
+    with pytest.raises(E.RateLimited) as info:
+        gl.list()
+    assert clock.sleeps == []
+    assert info.value.window == "minutely" and info.value.retry_at == datetime(2025, 3, 10, 13, 6, tzinfo=UTC)
+    assert len(fake.requests) == 1
+
+
+def test_a_retry_backoff_longer_than_the_caller_allows_is_not_slept(fake, clock):
+    client = make_client(fake, clock, retry=NoJitter(base=5.0), max_wait=1.0)
+    fake.queue(httpx.Response(503))
+    with pytest.raises(E.ServerError):
+        client.division(7001).gl_accounts.list()
+    assert clock.sleeps == [] and len(fake.requests) == 1
+
+
+def test_many_401s_for_one_rotated_token_count_once(fake, clock):
+    governor = Governor(InMemoryStore(), clock=clock, sleep=clock.sleep)
+    stale = [make_client(fake, clock, RotatingProvider(), governor=governor) for _ in range(16)]
+    for client in stale:
+        fake.queue(httpx.Response(401), page([{"UserID": "u"}]))
+        client.me()
+    state = governor.store.get(Governor.key("app-1", None))
+    assert state is not None and state.error_counts(int(clock().timestamp() * 1000)) == {"current/Me": 1}

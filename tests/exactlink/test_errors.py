@@ -109,14 +109,6 @@ API_CASES = [
         E.ValidationError,
         ["Blocked: G/L account 4990 - Vervallen"],
     ),
-    (
-        403,
-        "GET",
-        odata_error("Endpoint blocked: too many errors in the last hour"),
-        {},
-        E.EndpointBlocked,
-        ["Endpoint blocked: too many errors in the last hour"],
-    ),
 ]
 
 
@@ -127,6 +119,20 @@ def test_api_errors(status, method, body, headers, cls, messages):
     assert isinstance(err, E.ApiError)
     assert err.status == status
     assert err.messages == messages
+
+
+def test_exacts_endpoint_block_is_the_one_endpoint_blocked_error():
+    err = classify(403, odata_error("Endpoint blocked: too many errors in the last hour"), httpx.Headers())
+    assert type(err) is E.EndpointBlocked and isinstance(err, E.RateLimited)
+    assert err.window == "errors" and err.status == 403
+    assert err.messages == ["Endpoint blocked: too many errors in the last hour"]
+
+
+def test_status_and_retry_time_live_on_the_base_error():
+    assert E.ExactError("x").status is None and E.ExactError("x").retry_at is None
+    assert classify(404, odata_error("Not found"), httpx.Headers()).status == 404
+    assert classify(401, b"", httpx.Headers()).status == 401
+    assert E.Timeout("t").status is None
 
 
 def test_server_error_on_a_write_means_outcome_unknown():
@@ -165,7 +171,7 @@ def test_minutely_429_carries_only_its_window():
     err = classify(429, b"", headers, method="GET")
     assert isinstance(err, E.RateLimited)
     assert err.window == "minutely"
-    assert err.reset_at == datetime(2025, 3, 10, 13, 6, tzinfo=UTC)
+    assert err.retry_at == datetime(2025, 3, 10, 13, 6, tzinfo=UTC)
 
 
 def test_daily_429():
@@ -174,12 +180,12 @@ def test_daily_429():
     )
     err = classify(429, b"", headers, method="GET")
     assert isinstance(err, E.RateLimited) and err.window == "daily"
-    assert err.reset_at == datetime(2025, 3, 11, tzinfo=UTC)
+    assert err.retry_at == datetime(2025, 3, 11, tzinfo=UTC)
 
 
 def test_429_without_headers():
     err = classify(429, b"", httpx.Headers(), method="GET")
-    assert isinstance(err, E.RateLimited) and err.reset_at is None
+    assert isinstance(err, E.RateLimited) and err.retry_at is None
 
 
 def test_success_is_not_an_error():

@@ -183,7 +183,7 @@ def test_the_error_budget_stops_the_client_before_exact_blocks_it(sandbox):
     with pytest.raises(E.RateLimited) as info:
         gl.list()  # any call to the endpoint: the next failure would get the app blocked
     assert info.value.window == "errors"
-    assert info.value.reset_at == sandbox.time() + timedelta(hours=1)
+    assert info.value.retry_at == sandbox.time() + timedelta(hours=1)
     budget = sandbox.state()["error_budget"]
     assert [(b["endpoint"], b["errors_this_hour"], b["blocked_until"]) for b in budget] == [
         ("financial/GLAccounts", 10, None)

@@ -324,7 +324,7 @@ def test_a_spent_day_is_not_slept_out(sandbox):
     with pytest.raises(E.RateLimited) as info:
         client.division(MAIN).gl_accounts.first()
     assert info.value.window == "daily"
-    assert info.value.reset_at is not None and info.value.reset_at.hour == 0
+    assert info.value.retry_at is not None and info.value.retry_at.hour == 0
     assert sandbox.time.sleeps == []
 
 

@@ -7,13 +7,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from exactlink import ExactClient, StaticTokenProvider
+from exactlink import StaticTokenProvider
 from exactlink.errors import ExactError, InvalidClient, InvalidGrant, TransportError
-from ledgerlink.connectors import budgets, exact
+from ledgerlink.connectors import budgets, exact, messages
 from ledgerlink.connectors.callback import problems
 from ledgerlink.connectors.choices import REGIONS, SANDBOX, EventKind, Status
 from ledgerlink.connectors.engine import ConnectorTokens, drop_tokens, store_tokens
@@ -21,6 +21,7 @@ from ledgerlink.connectors.events import record_event
 from ledgerlink.connectors.models import Connector, OAuthState
 from ledgerlink.core import clock, crypto
 from ledgerlink.core.locks import lock_row
+from ledgerlink.core.messages import Message
 from ledgerlink.core.numbers import small_int
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.licences import has_licence
@@ -112,7 +113,7 @@ def _disconnect(connector: Connector) -> None:
     drop_tokens(connector)
     connector.api_token_sealed = ""
     connector.status = Status.NOT_AUTHORIZED
-    connector.status_reason = ""
+    connector.status_reason = None
 
 
 def save_connector(
@@ -309,17 +310,14 @@ def _exchange(connector: Connector, code: str, actor: str) -> CallbackFailure | 
     again = _("Close this window and press oAuth again.")
     try:
         tokens = exact.oauth_for(connector).exchange_code(code)
-        client = ExactClient(
-            exact.config_for(connector, transport=exact.BudgetTransport(connector.pk)),
-            StaticTokenProvider(tokens.access_token),
-            client_id=connector.client_id,
-        )
+        client = exact.client_for(connector, StaticTokenProvider(tokens.access_token))
         me = client.me()
         current = int(me.get("CurrentDivision") or 0)
         divisions = [
             [int(d["Code"]), str(d.get("Description") or "")] for d in client.division(current).divisions.iterate()
         ]
     except InvalidClient as exc:
+        error = Message.of(messages.AUTH_CLIENT_REFUSED, exact=str(exc))
         failure = CallbackFailure(
             _("Client ID or secret refused"),
             _("Exact Online refused the Client ID and Client secret: %(e)s") % {"e": exc},
@@ -329,21 +327,24 @@ def _exchange(connector: Connector, code: str, actor: str) -> CallbackFailure | 
             ),
         )
     except InvalidGrant as exc:
+        error = Message.of(messages.AUTH_CODE_REFUSED, exact=str(exc))
         failure = CallbackFailure(
             _("Code expired or used"), _("Exact Online did not accept the code: %(e)s") % {"e": exc}, again
         )
     except TransportError as exc:
+        error = Message.of(messages.AUTH_UNREACHABLE, error=str(exc))
         failure = CallbackFailure(
             _("Exact Online not reachable"), _("We could not reach Exact Online: %(e)s") % {"e": exc}, again, 502
         )
     except ExactError as exc:
+        error = Message.of(messages.AUTH_REFUSED, exact=str(exc))
         failure = CallbackFailure(_("Exact Online refused"), str(exc), again, 502)
     else:
         was = connector.was_authorized
         connector.api_token_sealed = crypto.seal(code).token  # only a code Exact accepted replaces the old one
         store_tokens(connector, tokens, now)
         connector.status = Status.CONNECTED
-        connector.status_reason = ""
+        connector.status_reason = None
         connector.exact_user_id = str(me.get("UserID") or "")
         connector.exact_user_name = str(me.get("FullName") or me.get("UserName") or "")
         connector.divisions = divisions
@@ -352,7 +353,7 @@ def _exchange(connector: Connector, code: str, actor: str) -> CallbackFailure | 
             connector.division = current
         connector.division_name = next((name for code_, name in divisions if code_ == connector.division), "")
         connector.authorized_at = now
-        connector.last_error = ""
+        connector.last_error = None
         connector.save()
         record_event(
             connector,
@@ -362,7 +363,7 @@ def _exchange(connector: Connector, code: str, actor: str) -> CallbackFailure | 
             now,
         )
         return None
-    connector.last_error, connector.last_error_at = f"{failure.title}: {failure.detail}", now
+    connector.last_error, connector.last_error_at = error, now
     connector.save()
     record_event(connector, EventKind.FAILED, f"{failure.title}: {failure.detail}", actor, now)
     return failure
@@ -401,6 +402,8 @@ def test_connection(actor: str, connector: Connector) -> TestResult:
         result = TestResult(False, _("No valid token: %(reason)s") % {"reason": exc.reason})
     except ExactError as exc:
         result = TestResult(False, _("Exact Online answered: %(e)s") % {"e": exc})
+    except DatabaseError as exc:
+        return TestResult(False, _database_trouble(exc))
     else:
         result = TestResult(
             True,
@@ -411,13 +414,26 @@ def test_connection(actor: str, connector: Connector) -> TestResult:
                 "name": connector.division_name,
             },
         )
-    with transaction.atomic():
-        locked = lock_row(Connector, connector.pk)
-        if result.ok:
-            locked.last_contact_at = now
-            locked.save(update_fields=["last_contact_at", "updated_at"])
-        record_event(locked, EventKind.TESTED, result.message, actor, now)
+    try:
+        with transaction.atomic():
+            locked = lock_row(Connector, connector.pk)
+            if result.ok:
+                locked.last_contact_at = now
+                locked.save(update_fields=["last_contact_at", "updated_at"])
+            record_event(locked, EventKind.TESTED, result.message, actor, now)
+    except DatabaseError as exc:
+        return TestResult(False, f"{result.message} {_database_trouble(exc)}")
     return result
+
+
+def _database_trouble(exc: DatabaseError) -> str:
+    """Say, without a traceback, that the database failed; drop the broken connection for the next try."""
+    if not connection.in_atomic_block:
+        connection.close()
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return _("The database could not be reached (%(error)s); the tokens are safe. Try again in a moment.") % {
+        "error": first
+    }
 
 
 def reencrypt_all() -> int:

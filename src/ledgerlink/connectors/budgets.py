@@ -1,12 +1,12 @@
-"""Exact's budgets, counted per connector: token calls per UTC day and 4xx answers per endpoint per hour.
+"""Exact's token-call budget, counted per connector: token calls per UTC day.
 
-Exact allows 200 token calls per app and user a day, and blocks an endpoint for the app after more than
-10 error answers (400/401/403/404) in an hour (reference §2.8, §3.6). We stop short of both.
+Exact allows 200 token calls per app and user a day (reference §2.8); we stop short of it. The other
+budget, failing answers per endpoint and hour, is the exactlink governor's (see ratelimits.py and
+docs/adr/0007-one-error-budget.md).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from django.conf import settings
@@ -16,23 +16,10 @@ from django.db.models import F, Sum
 from ledgerlink.connectors.models import Connector, UsageCounter
 
 TOKEN = "token"
-ERROR = "error"
-_DIVISION = re.compile(r"^/api/v1/\d+/")
 
 
 def day_start(now: datetime) -> datetime:
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def hour_start(now: datetime) -> datetime:
-    return now.replace(minute=0, second=0, microsecond=0)
-
-
-def endpoint_of(path: str) -> str:
-    """``/api/v1/7001/financial/GLAccounts(guid'…')`` → ``financial/GLAccounts``."""
-    rest = _DIVISION.sub("", path)
-    rest = rest.removeprefix("/api/v1/").removeprefix("/")
-    return rest.split("(", 1)[0].split("?", 1)[0]
 
 
 def _bump(connector_id: int, kind: str, endpoint: str, window: datetime) -> None:
@@ -63,21 +50,10 @@ def token_calls_today(connector: Connector, now: datetime) -> int:
     return int(total or 0)
 
 
-def count_error(connector_id: int, endpoint: str, now: datetime) -> None:
-    _bump(connector_id, ERROR, endpoint, hour_start(now))
-
-
-def errors_this_hour(connector: Connector, now: datetime) -> dict[str, int]:
-    rows = UsageCounter.objects.filter(connector=connector, kind=ERROR, window_start=hour_start(now))
-    return {row.endpoint: row.count for row in rows}
-
-
-def endpoint_exhausted(connector_id: int, endpoint: str, now: datetime) -> bool:
-    row = UsageCounter.objects.filter(
-        connector_id=connector_id, kind=ERROR, endpoint=endpoint, window_start=hour_start(now)
-    ).first()
-    return row is not None and row.count >= settings.LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR
-
-
 def token_call_limit() -> int:
     return int(settings.LEDGERLINK_EXACT_TOKEN_CALLS_PER_DAY)
+
+
+def error_budget() -> int:
+    """Failing answers allowed per endpoint and hour, one short of the count that makes Exact block."""
+    return int(settings.LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR)

@@ -1,21 +1,30 @@
 """The token engine: hands out a valid access token for a connector, refreshing it when it must.
 
-Two processes must never spend the same refresh token (Exact rotates it; the old one is dead). The
-refresh therefore runs in two steps, each under the connector's row lock (see core/locks.py):
+Two processes must never spend the same refresh token (Exact rotates it; the old one is dead). A refresh
+therefore runs in three steps (docs/token-engine.md walks through every window):
 
-1. *claim*: lock, re-read, decide (decision.py); if a refresh is due, write a claim (id + time) and commit.
-2. *refresh*: lock again, check the claim is still ours, call Exact, and store the rotated pair and clear
-   the claim in the same transaction. The lock is held during the call, so other processes wait on the
-   row and then find the fresh pair.
+1. *claim*: under the connector's row lock (core/locks.py) re-read, decide (decision.py) and, if a refresh
+   is due, write a claim (id, time, this process) and commit. Others now wait for the claim.
+2. *call*: spend the refresh token at Exact, outside any transaction (no database connection is held open
+   across the call; on SQLite that would stop every writer). An answer lost on the way (the call may have
+   been carried out) is asked for once more with the same refresh token: if Exact did not rotate, or
+   honours the previous token until the new pair is used, the chain lives.
+3. *store*: under the row lock again, if the claim is still ours, store the rotated pair and clear the
+   claim. Until then the pair exists only in this process's memory, so a failing commit (connection lost,
+   deadlock, restart) is retried on a fresh connection for as long as the new access token lives.
 
-The committed claim is what makes a crash visible: if the process dies after Exact answered but before the
-commit, the claim stays behind, and the next caller (decision.py, after ``CLAIM_GRACE``) sets
-**Reauthorization required** with the reason "refresh interrupted" instead of sending a refresh token that
-may already be spent. docs/token-engine.md explains the window.
+A claim left behind by a process that died (known dead on this machine, or older than any live refresh can
+take) is abandoned: the next caller tries the stored refresh token once, and only when Exact refuses it is
+the connector marked **Reauthorization required**.
+
+A 401 for a token our clock thinks valid never makes the engine refresh outside Exact's window (Exact
+would refuse it as too early and may count the refresh token as spent): the stored pair is re-read (another
+process may have refreshed), and otherwise the journals wait for the window, and the 401 is counted.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
 import uuid
@@ -23,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 
 from exactlink import TokenSet
 from exactlink.errors import (
@@ -32,34 +41,50 @@ from exactlink.errors import (
     InvalidClient,
     InvalidGrant,
     OldRefreshTokenUsed,
-    RateLimited,
     RefreshTokenExpired,
     RefreshTooEarly,
-    ServerError,
-    TransportError,
 )
-from ledgerlink.connectors import budgets, exact, notify
+from ledgerlink.connectors import budgets, exact, messages, notify
 from ledgerlink.connectors.choices import EventKind, Status
-from ledgerlink.connectors.decision import Action, Decision, TokenState, backoff, decide, refresh_opens_at
+from ledgerlink.connectors.decision import (
+    Action,
+    Decision,
+    TokenState,
+    Why,
+    backoff,
+    decide,
+    refresh_opens_at,
+)
 from ledgerlink.connectors.events import record_event
 from ledgerlink.connectors.models import Connector
-from ledgerlink.core import clock, crypto
+from ledgerlink.core import clock, crypto, process
 from ledgerlink.core.locks import lock_row
+from ledgerlink.core.messages import Message
 
 log = logging.getLogger("ledgerlink.connectors.engine")
 
-# How long a caller waits (real time) for another process's refresh before giving up for now.
+# How long a caller waits (real time) at most for another process's refresh before giving up for now; a
+# caller with a shorter round (a worker) passes its own, shorter wait.
 WAIT_FOR_OTHER_REFRESH = 30.0
 POLL = 0.05
+DATABASE_RETRY_AFTER = timedelta(seconds=30)
+REFUSED = (OldRefreshTokenUsed, RefreshTokenExpired, InvalidGrant, InvalidClient)
 
 
 class TokenUnavailable(Exception):
-    """No access token now; ``reason`` says why and ``retry_at`` when to try again (None: a person must act)."""
+    """No access token now; ``message`` says why and ``retry_at`` when to try again (None: a person must act)."""
 
-    def __init__(self, reason: str, retry_at: datetime | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, message: Message, retry_at: datetime | None = None) -> None:
+        super().__init__(message.code)
+        self.message = message
         self.retry_at = retry_at
+
+    @property
+    def reason(self) -> str:
+        return self.message.text()
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 class ReauthorizationRequired(TokenUnavailable):
@@ -71,11 +96,14 @@ class NotConnected(TokenUnavailable):
 
 
 def state_of(connector: Connector, now: datetime) -> TokenState:
+    claimant = connector.refresh_claimed_by
     return TokenState(
         connected=connector.status == Status.CONNECTED and bool(connector.refresh_token_sealed),
         access_expires_at=connector.access_expires_at,
         tokens_issued_at=connector.tokens_issued_at,
         refresh_claimed_at=connector.refresh_claimed_at if connector.refresh_claim else None,
+        claimant_gone=bool(connector.refresh_claim) and bool(claimant) and process.alive(claimant) is False,
+        access_refused=connector.access_refused_at is not None,
         refresh_not_before=connector.refresh_not_before,
         token_calls_today=budgets.token_calls_today(connector, now),
         token_call_limit=budgets.token_call_limit(),
@@ -88,11 +116,17 @@ def store_tokens(connector: Connector, tokens: TokenSet, now: datetime) -> None:
     connector.refresh_token_sealed = crypto.seal(tokens.refresh_token).token
     connector.access_expires_at = tokens.expires_at
     connector.tokens_issued_at = tokens.issued_at
-    connector.refresh_claim = ""
-    connector.refresh_claimed_at = None
+    connector.access_refused_at = None
+    _clear_claim(connector)
     connector.refresh_failures = 0
     connector.refresh_not_before = None
     connector.last_contact_at = now
+
+
+def _clear_claim(connector: Connector) -> None:
+    connector.refresh_claim = ""
+    connector.refresh_claimed_at = None
+    connector.refresh_claimed_by = ""
 
 
 def drop_tokens(connector: Connector) -> None:
@@ -100,13 +134,13 @@ def drop_tokens(connector: Connector) -> None:
     connector.access_token_sealed = ""
     connector.refresh_token_sealed = ""
     connector.access_expires_at = None
-    connector.refresh_claim = ""
-    connector.refresh_claimed_at = None
+    connector.access_refused_at = None
+    _clear_claim(connector)
     connector.refresh_not_before = None
     connector.refresh_failures = 0
 
 
-def require_reauthorization(connector: Connector, reason: str, now: datetime, actor: str = "ledgerlink") -> None:
+def require_reauthorization(connector: Connector, reason: Message, now: datetime, actor: str = "ledgerlink") -> None:
     """Mark the (locked) row **Reauthorization required**, drop the dead tokens, tell the admins on commit."""
     was = connector.status
     drop_tokens(connector)
@@ -115,7 +149,7 @@ def require_reauthorization(connector: Connector, reason: str, now: datetime, ac
     connector.last_error = reason
     connector.last_error_at = now
     connector.save()
-    record_event(connector, EventKind.FAILED, f"Reauthorization required: {reason}", actor, now)
+    record_event(connector, EventKind.FAILED, f"Reauthorization required: {reason.text()}", actor, now)
     if was != Status.REAUTH_REQUIRED:
         connector_id = connector.pk
         transaction.on_commit(lambda: notify.reauthorization_required(connector_id))
@@ -135,124 +169,266 @@ def _claim(connector_id: int, keep_alive_after: timedelta | None) -> _Claim:
         decision = decide(state_of(connector, now), now, keep_alive_after=keep_alive_after)
         if decision.action is Action.USE:
             return _Claim(decision, token=crypto.unseal(connector.access_token_sealed))
-        if decision.action is Action.REAUTHORIZE:
-            require_reauthorization(connector, decision.reason, now)
-        elif decision.action is Action.REFRESH:
+        if decision.action is Action.REFRESH:
+            if decision.why is Why.CLAIM_ABANDONED:
+                log.warning(
+                    "refresh claim abandoned by its process; trying the stored refresh token once",
+                    extra={"connector": connector_id, "claimed_by": connector.refresh_claimed_by},
+                )
             claim = uuid.uuid4().hex
             connector.refresh_claim = claim
             connector.refresh_claimed_at = now
-            connector.save(update_fields=["refresh_claim", "refresh_claimed_at", "updated_at"])
+            connector.refresh_claimed_by = process.identity()
+            connector.save(update_fields=["refresh_claim", "refresh_claimed_at", "refresh_claimed_by", "updated_at"])
             budgets.count_token_call(connector, now)
             return _Claim(decision, claim=claim)
         return _Claim(decision)
 
 
-def _refresh(connector_id: int, claim: str) -> str:
-    """Step 2: spend the refresh token and store the rotated pair, all under the row lock."""
-    failure: TokenUnavailable | None = None
-    with transaction.atomic():
-        connector = lock_row(Connector, connector_id)
-        now = clock.now()
-        if connector.refresh_claim != claim:
-            failure = TokenUnavailable("the refresh claim was taken over; try again", now)
-        else:
-            try:
-                tokens = exact.oauth_for(connector).refresh(crypto.unseal(connector.refresh_token_sealed))
-            except (OldRefreshTokenUsed, RefreshTokenExpired, InvalidGrant, InvalidClient) as exc:
-                reason = f"Exact refused the refresh: {exc}"
-                require_reauthorization(connector, reason, clock.now())
-                failure = ReauthorizationRequired(reason)
-            except RefreshTooEarly as exc:
-                # Our clock says the window is open and Exact's says not yet: wait for Exact's view of it.
-                connector.refresh_claim = ""
-                connector.refresh_claimed_at = None
-                opens = refresh_opens_at(connector.access_expires_at or now)
-                connector.refresh_not_before = max(opens, now) + timedelta(seconds=10)
-                connector.last_error, connector.last_error_at = f"Exact: {exc}", now
-                connector.save()
-                failure = TokenUnavailable(f"Exact says the refresh is too early: {exc}", connector.refresh_not_before)
-            except (TransportError, ServerError, RateLimited, ExactError) as exc:
-                connector.refresh_claim = ""
-                connector.refresh_claimed_at = None
-                connector.refresh_failures += 1
-                connector.refresh_not_before = now + backoff(connector.refresh_failures)
-                connector.last_error, connector.last_error_at = f"refresh failed: {exc}", now
-                connector.save()
-                record_event(
-                    connector,
-                    EventKind.FAILED,
-                    f"Refresh failed ({type(exc).__name__}); tokens kept, next try after "
-                    f"{connector.refresh_not_before:%H:%M:%S} UTC",
-                    "ledgerlink",
-                    now,
-                )
-                failure = TokenUnavailable(f"refresh failed: {exc}", connector.refresh_not_before)
-            else:
-                store_tokens(connector, tokens, clock.now())
+def _fresh_connection() -> None:
+    """Drop a connection that failed, so the next query opens a new one (never inside a caller's transaction)."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def _database_unavailable(exc: DatabaseError) -> TokenUnavailable:
+    now = clock.now()
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return TokenUnavailable(
+        Message.of(messages.DATABASE_UNAVAILABLE, error=first_line[:200], at=now + DATABASE_RETRY_AFTER),
+        now + DATABASE_RETRY_AFTER,
+    )
+
+
+def _call_exact(connector: Connector) -> TokenSet:
+    """Spend the stored refresh token; a lost answer is asked for once more with the same token."""
+    oauth = exact.oauth_for(connector)
+    refresh_token = crypto.unseal(connector.refresh_token_sealed)
+    try:
+        try:
+            return oauth.refresh(refresh_token)
+        except ExactError as exc:
+            if not exc.outcome_unknown:
+                raise
+            log.warning(
+                "the token endpoint's answer was lost; asking once more with the same refresh token",
+                extra={"connector": connector.pk, "error": type(exc).__name__},
+            )
+        budgets.count_token_call(connector, clock.now())
+        return oauth.refresh(refresh_token)
+    finally:
+        oauth.close()
+
+
+def _store_refreshed(connector_id: int, claim: str, tokens: TokenSet) -> bool:
+    """Store the new pair if the claim is still ours, retrying through database trouble while it lives."""
+    delay = 0.05
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            with transaction.atomic():
+                connector = lock_row(Connector, connector_id)
+                if connector.refresh_claim != claim:
+                    log.error(
+                        "refresh claim taken over while storing; the new pair is discarded",
+                        extra={"connector": connector_id},
+                    )
+                    return False
+                now = clock.now()
+                store_tokens(connector, tokens, now)
                 connector.last_refresh_at = now
                 connector.refresh_count += 1
                 connector.save()
                 record_event(connector, EventKind.REFRESHED, "Tokens refreshed", "ledgerlink", now)
-                log.info("connector tokens refreshed", extra={"connector": connector.pk})
-                return tokens.access_token
-    assert failure is not None
-    raise failure
+            if attempt > 1:
+                log.error("new token pair stored after %d attempts", attempt, extra={"connector": connector_id})
+            return True
+        except DatabaseError as exc:
+            # Exact has rotated the pair: this process holds the only copy of the new one. Say so loudly.
+            log.error(
+                "could not store the new token pair (attempt %d): %s; retrying on a fresh connection",
+                attempt,
+                str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__,
+                extra={"connector": connector_id},
+            )
+            if connection.in_atomic_block or clock.now() >= tokens.expires_at:
+                raise
+            _fresh_connection()
+            time.sleep(delay)  # real time: waiting for the database to come back
+            delay = min(delay * 2, 2.0)
 
 
-def access_token(connector_id: int) -> str:
-    """A valid access token for the connector, refreshing it first when it must be. Raises TokenUnavailable."""
-    deadline = time.monotonic() + WAIT_FOR_OTHER_REFRESH
-    while True:
-        claimed = _claim(connector_id, None)
-        action = claimed.decision.action
-        if action is Action.USE:
-            assert claimed.token is not None
-            return claimed.token
-        if action is Action.REFRESH:
-            assert claimed.claim is not None
-            return _refresh(connector_id, claimed.claim)
-        if action is Action.REAUTHORIZE:
-            raise ReauthorizationRequired(claimed.decision.reason)
-        if action is Action.NOT_CONNECTED:
-            raise NotConnected(claimed.decision.reason)
-        if claimed.decision.reason.startswith("another process") and time.monotonic() < deadline:
-            time.sleep(POLL)  # the other process holds the row lock; the next claim waits on it
-            continue
-        raise TokenUnavailable(claimed.decision.reason, claimed.decision.not_before)
+def _record_failure(connector_id: int, claim: str, why: Why, exc: ExactError) -> TokenUnavailable:
+    """Release our claim after Exact refused or failed the refresh; say what the caller should do."""
+    with transaction.atomic():
+        connector = lock_row(Connector, connector_id)
+        now = clock.now()
+        if connector.refresh_claim != claim:
+            return TokenUnavailable(Message.of(messages.TAKEN_OVER), now)
+        if isinstance(exc, REFUSED):
+            if why is Why.CLAIM_ABANDONED:
+                reason = Message.of(messages.REFRESH_INTERRUPTED, exact=str(exc))
+            else:
+                reason = Message.of(messages.REFRESH_REFUSED, exact=str(exc))
+            require_reauthorization(connector, reason, now)
+            return ReauthorizationRequired(reason)
+        _clear_claim(connector)
+        if isinstance(exc, RefreshTooEarly):
+            # Our clock says the window is open and Exact's says not yet: wait for Exact's view of it.
+            opens = refresh_opens_at(connector.access_expires_at or now)
+            connector.refresh_not_before = max(opens, now) + timedelta(seconds=10)
+            message = Message.of(messages.REFRESH_TOO_EARLY, exact=str(exc), at=connector.refresh_not_before)
+        else:
+            connector.refresh_failures += 1
+            connector.refresh_not_before = now + backoff(connector.refresh_failures)
+            message = Message.of(messages.REFRESH_FAILED, error=type(exc).__name__, at=connector.refresh_not_before)
+            record_event(connector, EventKind.FAILED, message.text(), "ledgerlink", now)
+        connector.last_error, connector.last_error_at = message, now
+        connector.save()
+        return TokenUnavailable(message, connector.refresh_not_before)
 
 
-def keep_alive(connector_id: int, older_than: timedelta) -> Decision:
+def _refresh(connector_id: int, claim: str, why: Why) -> str:
+    """Steps 2 and 3: spend the refresh token at Exact, then store the rotated pair if the claim is ours."""
+    connector = Connector.objects.get(pk=connector_id)
+    if connector.refresh_claim != claim:
+        raise TokenUnavailable(Message.of(messages.TAKEN_OVER), clock.now())
+    try:
+        tokens = _call_exact(connector)
+    except ExactError as exc:
+        raise _record_failure(connector_id, claim, why, exc) from None
+    if not _store_refreshed(connector_id, claim, tokens):
+        raise TokenUnavailable(Message.of(messages.TAKEN_OVER), clock.now())
+    log.info("connector tokens refreshed", extra={"connector": connector_id})
+    return tokens.access_token
+
+
+def _stored_token(connector_id: int) -> str | None:
+    """The stored access token when it can be used as it is, read without a lock or a transaction."""
+    row = (
+        Connector.objects.filter(pk=connector_id)
+        .values("status", "access_token_sealed", "access_expires_at", "refresh_claim", "access_refused_at")
+        .first()
+    )
+    if (
+        row is None
+        or row["status"] != Status.CONNECTED
+        or not row["access_token_sealed"]
+        or row["access_expires_at"] is None
+        or row["refresh_claim"]
+        or row["access_refused_at"] is not None
+        or clock.now() >= refresh_opens_at(row["access_expires_at"])
+    ):
+        return None
+    return crypto.unseal(row["access_token_sealed"])
+
+
+def access_token(connector_id: int, *, wait: float = WAIT_FOR_OTHER_REFRESH) -> str:
+    """A valid access token for the connector, refreshing it first when it must be. Raises TokenUnavailable.
+
+    ``wait`` is the longest this call waits for another process's refresh (real time).
+    """
+    try:
+        token = _stored_token(connector_id)
+        if token is not None:
+            return token
+        deadline = time.monotonic() + wait
+        while True:
+            claimed = _claim(connector_id, None)
+            decision = claimed.decision
+            if decision.action is Action.USE:
+                assert claimed.token is not None
+                return claimed.token
+            if decision.action is Action.REFRESH:
+                assert claimed.claim is not None
+                return _refresh(connector_id, claimed.claim, decision.why)
+            if decision.action is Action.REAUTHORIZE:
+                raise ReauthorizationRequired(decision.message)
+            if decision.action is Action.NOT_CONNECTED:
+                raise NotConnected(decision.message)
+            if decision.why is Why.OTHER_REFRESHING and time.monotonic() + POLL < deadline:
+                time.sleep(POLL)  # real time: another process is talking to Exact for this connector
+                continue
+            if decision.why is Why.OTHER_REFRESHING:
+                raise TokenUnavailable(decision.message, clock.now() + timedelta(seconds=5))
+            raise TokenUnavailable(decision.message, decision.not_before)
+    except DatabaseError as exc:
+        log.warning("database error around a token refresh", extra={"connector": connector_id}, exc_info=False)
+        _fresh_connection()
+        raise _database_unavailable(exc) from None
+
+
+class KeepAlive(enum.Enum):
+    """What the keep-alive did for one connector."""
+
+    REFRESHED = "refreshed"
+    WAITING = "waiting"
+    REAUTHORIZE = "reauthorize"
+
+
+def keep_alive(connector_id: int, older_than: timedelta) -> KeepAlive:
     """Refresh the pair if it is older than ``older_than`` and Exact's window is open; say what was done."""
     claimed = _claim(connector_id, older_than)
-    if claimed.decision.action is Action.REFRESH and claimed.claim is not None:
+    decision = claimed.decision
+    if decision.action is Action.REFRESH and claimed.claim is not None:
         try:
-            _refresh(connector_id, claimed.claim)
-        except TokenUnavailable as exc:
-            return Decision(Action.WAIT, exc.reason, exc.retry_at)
-    return claimed.decision
+            _refresh(connector_id, claimed.claim, decision.why)
+        except ReauthorizationRequired:
+            return KeepAlive.REAUTHORIZE
+        except TokenUnavailable:
+            return KeepAlive.WAITING
+        return KeepAlive.REFRESHED
+    if decision.action in (Action.REAUTHORIZE, Action.NOT_CONNECTED):
+        return KeepAlive.REAUTHORIZE
+    return KeepAlive.WAITING
 
 
 def access_token_rejected(connector_id: int, token: str) -> None:
-    """Exact answered 401 for a token our clock thinks valid: treat it as expired so the next call refreshes."""
+    """Exact answered 401 for ``token``.
+
+    If another process stored a newer pair meanwhile, nothing is to be done: the next ``access_token()``
+    returns it. If the token is the stored one and Exact's refresh window has not opened yet, the token is
+    marked refused (the journals wait for the window) and the 401 is counted; never refreshed early.
+    """
     now = clock.now()
     with transaction.atomic():
         connector = lock_row(Connector, connector_id)
-        if connector.access_token_sealed and crypto.unseal(connector.access_token_sealed) == token:
-            connector.access_expires_at = min(connector.access_expires_at or now, now)
-            connector.save(update_fields=["access_expires_at", "updated_at"])
+        if not connector.access_token_sealed or crypto.unseal(connector.access_token_sealed) != token:
+            return
+        opens = refresh_opens_at(connector.access_expires_at or now)
+        if now >= opens:
+            return  # inside the window: an ordinary expiry, and the next access_token() refreshes
+        connector.early_rejections += 1
+        if connector.access_refused_at is None:
+            connector.access_refused_at = now
+            connector.last_error = Message.of(messages.ACCESS_REFUSED_EARLY, at=opens)
+            connector.last_error_at = now
+            log.warning("Exact refused an access token before its refresh window", extra={"connector": connector_id})
+        connector.save(
+            update_fields=["early_rejections", "access_refused_at", "last_error", "last_error_at", "updated_at"]
+        )
 
 
 class ConnectorTokens:
-    """The exactlink ``TokenProvider`` for one connector, backed by the database."""
+    """The exactlink ``TokenProvider`` for one connector, backed by the database.
 
-    def __init__(self, connector_id: int) -> None:
+    ``wait`` bounds how long one call waits for another process's refresh (real time).
+    """
+
+    def __init__(self, connector_id: int, *, wait: float = WAIT_FOR_OTHER_REFRESH) -> None:
         self.connector_id = connector_id
+        self.wait = wait
 
     def access_token(self) -> str:
-        return access_token(self.connector_id)
+        return access_token(self.connector_id, wait=self.wait)
 
     def on_access_token_rejected(self, token: str, error: AccessTokenExpired) -> None:
-        access_token_rejected(self.connector_id, token)
+        try:
+            access_token_rejected(self.connector_id, token)
+        except DatabaseError as exc:
+            _fresh_connection()
+            raise _database_unavailable(exc) from None
 
 
 def settings_keep_alive_age() -> timedelta:

@@ -1,20 +1,23 @@
-"""Building exactlink clients for a connector: the region or sandbox, our clock, our budgets."""
+"""Building exactlink clients for a connector: the region or sandbox, our clock, our limits and budgets."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from exactlink import ExactClient, ExactConfig, Governor, OAuthClient, TokenProvider
-from exactlink.errors import EndpointBlocked
 from ledgerlink.connectors import budgets
 from ledgerlink.connectors.choices import REGIONS, SANDBOX
 from ledgerlink.connectors.models import Connector
-from ledgerlink.connectors.ratelimits import DatabaseStore
+from ledgerlink.connectors.ratelimits import DatabaseStore, app_of
 from ledgerlink.core import clock, crypto
 
-TOKEN_TIMEOUT = 15.0  # seconds; below SQLite's lock timeout (settings) and CLAIM_GRACE (decision.py)
+TOKEN_TIMEOUT = 15.0  # seconds; below SQLite's lock timeout (settings) and the refresh claim's age (decision.py)
+# The longest a person (a page, a command) waits in one go for Exact's minute window; longer → "try later".
+INTERACTIVE_WAIT = 5.0
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -22,35 +25,6 @@ def region_choices() -> list[tuple[str, str]]:
     if settings.LEDGERLINK_EXACT_SANDBOX_URL:
         choices.insert(0, (SANDBOX, _("Sandbox (%(url)s)") % {"url": settings.LEDGERLINK_EXACT_SANDBOX_URL}))
     return choices
-
-
-class BudgetTransport(httpx.BaseTransport):
-    """Counts Exact's 4xx answers per endpoint and refuses to call an endpoint whose hourly budget is spent.
-
-    Sits under the client as its httpx transport, so every call, whoever makes it, is counted.
-    """
-
-    def __init__(self, connector_id: int, inner: httpx.BaseTransport | None = None) -> None:
-        self.connector_id = connector_id
-        self.inner = inner or httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        is_api = path.startswith("/api/v1/")
-        endpoint = budgets.endpoint_of(path) if is_api else ""
-        if is_api and budgets.endpoint_exhausted(self.connector_id, endpoint, clock.now()):
-            raise EndpointBlocked(
-                f"stopped before Exact's error budget: {endpoint} answered with errors "
-                f"{settings.LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR} times this hour; calls resume next hour",
-                status=429,
-            )
-        response = self.inner.handle_request(request)
-        if is_api and response.status_code in (400, 401, 403, 404):
-            budgets.count_error(self.connector_id, endpoint, clock.now())
-        return response
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 def config_for(
@@ -79,12 +53,26 @@ def oauth_for(connector: Connector) -> OAuthClient:
     )
 
 
-def client_for(connector: Connector, tokens: TokenProvider, *, sleep=None) -> ExactClient:  # type: ignore[no-untyped-def]
-    """A client whose rate-limit numbers live in the database, shared by every process of the service."""
+def client_for(
+    connector: Connector,
+    tokens: TokenProvider,
+    *,
+    max_wait: float = INTERACTIVE_WAIT,
+    sleep: Callable[[float], None] | None = None,
+) -> ExactClient:
+    """A client whose rate limits and error budget live in the database, shared by every process.
+
+    ``max_wait`` is the longest single wait the caller allows (a worker passes what its round can spare):
+    a longer one raises ``RateLimited`` with ``retry_at`` instead of sleeping.
+    """
+    governor = Governor(
+        DatabaseStore(), clock=clock.now, sleep=sleep, max_wait=max_wait, error_budget=budgets.error_budget()
+    )
     return ExactClient(
-        config_for(connector, transport=BudgetTransport(connector.pk), timeout=settings.LEDGERLINK_EXACT_TIMEOUT),
+        config_for(connector, timeout=settings.LEDGERLINK_EXACT_TIMEOUT),
         tokens,
-        client_id=connector.client_id or f"connector-{connector.pk}",
-        governor=Governor(DatabaseStore(), clock=clock.now, sleep=sleep),
+        client_id=app_of(connector),
+        governor=governor,
         sleep=sleep,
+        max_wait=max_wait,
     )

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ledgerlink.connectors.choices import EventKind, Status
+from ledgerlink.core.messages import MessageField
 from ledgerlink.tenancy.models import Company
 
 
@@ -26,7 +27,7 @@ class Connector(models.Model):
     api_token_sealed = models.TextField(blank=True)
 
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NOT_AUTHORIZED)
-    status_reason = models.TextField(blank=True)
+    status_reason = MessageField()  # why the status is what it is (connectors/messages.py)
     exact_user_id = models.CharField(max_length=64, blank=True)
     exact_user_name = models.CharField(max_length=200, blank=True)
     division = models.PositiveIntegerField(_("Division"), null=True, blank=True)
@@ -43,9 +44,13 @@ class Connector(models.Model):
     # A refresh in flight: set (and committed) before the refresh token is sent, cleared with the new pair.
     refresh_claim = models.CharField(max_length=64, blank=True)
     refresh_claimed_at = models.DateTimeField(null=True, blank=True)
+    refresh_claimed_by = models.CharField(max_length=200, blank=True)  # the process (core/process.py)
+    # Exact answered 401 for the stored access token before its refresh window: wait for the window.
+    access_refused_at = models.DateTimeField(null=True, blank=True)
+    early_rejections = models.PositiveIntegerField(default=0)  # such 401s, counted
     refresh_failures = models.PositiveIntegerField(default=0)
     refresh_not_before = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    last_error = MessageField()
     last_error_at = models.DateTimeField(null=True, blank=True)
     last_contact_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,15 +1,19 @@
-"""The exactlink governor's store in the database, so every web and worker process shares Exact's limits."""
+"""The exactlink governor's store in the database, so every web and worker process shares Exact's limits.
+
+One record per (app, division) holds the minute and day windows and the error budget's log of failing
+answers per endpoint; the connector screen reads its "errors this hour" from the same records.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from exactlink import RateLimitState, Window
-from exactlink.ratelimit import ErrorCount
-from ledgerlink.connectors.models import RateLimitRecord
+from exactlink import ErrorLog, Governor, RateLimitState, Window
+from ledgerlink.connectors.models import Connector, RateLimitRecord
 
 
 def _window(data: dict[str, Any] | None) -> Window:
@@ -18,10 +22,13 @@ def _window(data: dict[str, Any] | None) -> Window:
 
 
 def to_state(data: dict[str, Any]) -> RateLimitState:
+    errors = []
+    for e in data.get("errors", []):
+        if "at_ms" not in e:
+            continue  # a count from before the error log (an hour at most): dropped, not guessed
+        errors.append(ErrorLog(e["endpoint"], tuple(e["at_ms"]), tuple(e.get("tags") or [""] * len(e["at_ms"]))))
     return RateLimitState(
-        minutely=_window(data.get("minutely")),
-        daily=_window(data.get("daily")),
-        errors=tuple(ErrorCount(e["endpoint"], e["count"], e["until_ms"]) for e in data.get("errors", [])),
+        minutely=_window(data.get("minutely")), daily=_window(data.get("daily")), errors=tuple(errors)
     )
 
 
@@ -32,7 +39,7 @@ def to_json(state: RateLimitState) -> dict[str, Any]:
     return {
         "minutely": window(state.minutely),
         "daily": window(state.daily),
-        "errors": [{"endpoint": e.endpoint, "count": e.count, "until_ms": e.until_ms} for e in state.errors],
+        "errors": [{"endpoint": e.endpoint, "at_ms": list(e.at_ms), "tags": list(e.tags)} for e in state.errors],
     }
 
 
@@ -52,10 +59,26 @@ class DatabaseStore:
                         record = RateLimitRecord.objects.create(key=key, state={})
                 except IntegrityError:
                     record = RateLimitRecord.objects.select_for_update().get(key=key)
-                current = None if not record.state else to_state(record.state)
-            else:
-                current = to_state(record.state) if record.state else None
+            current = to_state(record.state) if record.state else None
             new = fn(current)
-            record.state = to_json(new)
-            record.save(update_fields=["state", "updated_at"])
+            if new != current:
+                record.state = to_json(new)
+                record.save(update_fields=["state", "updated_at"])
             return new
+
+
+def app_of(connector: Connector) -> str:
+    """The app the governor counts for: Exact's limits belong to the app (client ID) and division."""
+    return connector.client_id or f"connector-{connector.pk}"
+
+
+def errors_this_hour(connector: Connector, now: datetime) -> dict[str, int]:
+    """Failing answers per endpoint in the last hour, for the connector's division and ``current/Me``."""
+    app = app_of(connector)
+    keys = [Governor.key(app, connector.division), Governor.key(app, None)]
+    now_ms = int(now.timestamp() * 1000)
+    counts: dict[str, int] = {}
+    for record in RateLimitRecord.objects.filter(key__in=keys):
+        for endpoint, count in to_state(record.state).error_counts(now_ms).items():
+            counts[endpoint] = counts.get(endpoint, 0) + count
+    return dict(sorted(counts.items()))

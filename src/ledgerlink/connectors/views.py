@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ledgerlink.connectors import actions, budgets
+from ledgerlink.connectors import actions, budgets, ratelimits
 from ledgerlink.connectors.callback import difference, expected_callback_url, problems
 from ledgerlink.connectors.choices import Status
 from ledgerlink.connectors.exact import region_choices
@@ -132,8 +131,8 @@ def _usage(connector: Connector) -> dict:
     return {
         "token_calls_today": budgets.token_calls_today(connector, now),
         "token_call_limit": budgets.token_call_limit(),
-        "errors_this_hour": budgets.errors_this_hour(connector, now),
-        "error_limit": settings.LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR,
+        "errors_this_hour": ratelimits.errors_this_hour(connector, now),
+        "error_limit": budgets.error_budget(),
     }
 
 

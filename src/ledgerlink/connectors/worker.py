@@ -7,7 +7,6 @@ from datetime import datetime
 
 from ledgerlink.connectors import engine
 from ledgerlink.connectors.choices import Status
-from ledgerlink.connectors.decision import Action
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.worker import workers_alive
 
@@ -19,13 +18,7 @@ def keep_alive_all(now: datetime) -> dict[str, int]:
     """Refresh connected connectors whose pair is older than the keep-alive age (default 24 h)."""
     age = engine.settings_keep_alive_age()
     due = Connector.objects.filter(status=Status.CONNECTED, tokens_issued_at__lte=now - age)
-    counts = {"refreshed": 0, "waiting": 0, "reauthorize": 0}
+    counts = {outcome.value: 0 for outcome in engine.KeepAlive}
     for connector_id in due.values_list("pk", flat=True):
-        decision = engine.keep_alive(connector_id, age)
-        if decision.action is Action.REFRESH:
-            counts["refreshed"] += 1
-        elif decision.action is Action.REAUTHORIZE:
-            counts["reauthorize"] += 1
-        else:
-            counts["waiting"] += 1
+        counts[engine.keep_alive(connector_id, age).value] += 1
     return counts

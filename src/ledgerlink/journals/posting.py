@@ -24,10 +24,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
-from exactlink import F, Guid, Query
+from exactlink import ExactClient, F, Guid, Query
 from exactlink.errors import (
     ApiError,
-    EndpointBlocked,
     ExactError,
     RateLimited,
     ServerError,
@@ -53,22 +52,11 @@ LOOK_AGAIN_AFTER = timedelta(seconds=15)  # after no answer, give Exact a moment
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
-class WouldWait(Exception):
-    """The rate-limit governor wants to wait longer than a worker should sit idle for one division."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"would wait {seconds:.1f} s")
-        self.seconds = seconds
-
-
+# The longest a worker sleeps in one go for a division's minute window: longer, and the journal goes back
+# to the queue until the reset while the worker posts for other divisions. The longest it waits for another
+# process's token refresh. Both stay far inside the worker's round.
 MAX_IDLE_WAIT = 1.0
-
-
-def short_sleep(seconds: float) -> None:
-    """Sleep for a short wait (a few rate-limit milliseconds); refuse a long one so the worker can move on."""
-    if seconds > MAX_IDLE_WAIT:
-        raise WouldWait(seconds)
-    time.sleep(seconds)
+TOKEN_WAIT = 5.0
 
 
 def stuck_after() -> timedelta:
@@ -153,9 +141,11 @@ def journal_data(journal: Journal) -> JournalData:
     )
 
 
-def check(journal: Journal) -> Result:
+def check(journal: Journal, client: ExactClient | None = None) -> Result:
     connector = journal.connector
-    return validate(journal_data(journal), references.current(connector), rules_for(connector), connector.division)
+    return validate(
+        journal_data(journal), references.current(connector, client), rules_for(connector), connector.division
+    )
 
 
 def _record(journal: Journal, outcome: Outcome, action: str, started: datetime, began: float) -> None:
@@ -231,25 +221,19 @@ def _post(journal: Journal, result: Result, client) -> Outcome:  # type: ignore[
             return Outcome(
                 JournalStatus.UNKNOWN,
                 f"No answer from Exact ({exc}); looking it up before posting again.",
-                getattr(exc, "status", None),
+                exc.status,
                 retry_at=clock.now() + LOOK_AGAIN_AFTER,
             )
         return Outcome(
             JournalStatus.QUEUED,
             f"Exact could not be reached ({exc}); trying again.",
-            getattr(exc, "status", None),
+            exc.status,
             retry_at=clock.now() + timedelta(seconds=30),
         )
-    except (RateLimited, EndpointBlocked) as exc:
-        retry = getattr(exc, "reset_at", None) or clock.now() + timedelta(minutes=5)
-        return Outcome(JournalStatus.QUEUED, f"Waiting for Exact's limits: {exc}", 429, retry_at=retry)
-    except WouldWait as wait:
-        # This division's minute is spent: hand the journal back and post for other divisions meanwhile.
-        return Outcome(
-            JournalStatus.QUEUED,
-            "Waiting for Exact's rate limit of this division.",
-            retry_at=clock.now() + timedelta(seconds=wait.seconds),
-        )
+    except RateLimited as exc:
+        # A spent window or error budget: hand the journal back and post for other divisions meanwhile.
+        retry = exc.retry_at or clock.now() + timedelta(minutes=5)
+        return Outcome(JournalStatus.QUEUED, f"Waiting for Exact's limits: {exc}", exc.status, retry_at=retry)
     except ApiError as exc:
         return Outcome(JournalStatus.FAILED, _exact_says(exc), exc.status, exc.messages)
     return Outcome(
@@ -276,7 +260,7 @@ def _exact_says(exc: ApiError) -> str:
     return "Exact refused the entry: " + " ".join(messages) + (" " + hints[0] if hints else "")
 
 
-def _learn(journal: Journal, outcome: Outcome) -> None:
+def _learn(journal: Journal, outcome: Outcome, client: ExactClient) -> None:
     """A refusal can mean the cache is out of date: refresh it, and remember closed periods."""
     text = " ".join(outcome.messages or [outcome.message])
     if "period is closed" in text:
@@ -287,7 +271,7 @@ def _learn(journal: Journal, outcome: Outcome) -> None:
             references.mark_period_closed(journal.connector, int(match.group(1)), int(match.group(2)))
     elif "Invalid reference" in text or "Blocked" in text:
         try:
-            references.fetch(journal.connector)
+            references.fetch(journal.connector, client)
         except (ExactError, TokenUnavailable):
             log.warning("could not refresh reference data after a refusal", extra={"journal": journal.pk})
 
@@ -314,8 +298,8 @@ def reconcile(journal: Journal, client) -> Outcome:  # type: ignore[no-untyped-d
             )
             if not entries:
                 return Outcome(JournalStatus.QUEUED, "Not in Exact: posting again.")
-    except (ExactError, WouldWait, TokenUnavailable) as exc:
-        retry = getattr(exc, "retry_at", None) or clock.now() + timedelta(seconds=getattr(exc, "seconds", 30))
+    except (ExactError, TokenUnavailable) as exc:
+        retry = exc.retry_at or clock.now() + timedelta(seconds=30)
         return Outcome(
             JournalStatus.UNKNOWN, f"Could not look the journal up in Exact ({exc}); trying again.", retry_at=retry
         )
@@ -356,7 +340,7 @@ def process(journal_id: int, client, worker: str = WORKER) -> str:  # type: igno
     if not _finish(journal, outcome, worker):
         return ""
     if outcome.status == JournalStatus.FAILED and action == "post":
-        _learn(journal, outcome)
+        _learn(journal, outcome, client)
     return outcome.status
 
 
@@ -372,8 +356,8 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, str]:  # type
         journal.needs_lookup = False
         started, began = clock.now(), time.perf_counter()
     try:
-        result = check(journal)
-    except (ExactError, TokenUnavailable, WouldWait) as exc:
+        result = check(journal, client)
+    except (ExactError, TokenUnavailable) as exc:
         outcome = Outcome(
             JournalStatus.QUEUED,
             f"Exact's reference data could not be read ({exc}); trying again.",
@@ -417,7 +401,9 @@ def post_due(now: datetime, *, time_budget: float = 20.0, worker: str = WORKER) 
         if not ids:
             break
         connector = Journal.objects.select_related("connector").get(pk=ids[0]).connector
-        client = clients.get(connector.pk) or client_for(connector, ConnectorTokens(connector.pk), sleep=short_sleep)
+        client = clients.get(connector.pk) or client_for(
+            connector, ConnectorTokens(connector.pk, wait=TOKEN_WAIT), max_wait=MAX_IDLE_WAIT
+        )
         clients[connector.pk] = client
         for position, journal_id in enumerate(ids):
             if stopping():  # a clean stop: give back what was claimed but not started

@@ -7,6 +7,7 @@ Exact's refusals and kept with the periods.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
-from exactlink import F, Query
+from exactlink import ExactClient, F, Query
 from ledgerlink.connectors.engine import ConnectorTokens
 from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.models import Connector
@@ -29,12 +30,18 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def fetch(connector: Connector) -> None:
-    """Read every kind from Exact and store it (one transaction per kind)."""
+def fetch(connector: Connector, client: ExactClient | None = None) -> None:
+    """Read every kind from Exact and store it (one transaction per kind).
+
+    ``client`` is the caller's (a worker's, whose waits fit its round); without one, a client for a person
+    waiting is made and closed here.
+    """
     division = connector.division
     if division is None:
         raise ValueError("the connector has no division")
-    with client_for(connector, ConnectorTokens(connector.pk)) as client:
+    with ExitStack() as stack:
+        if client is None:
+            client = stack.enter_context(client_for(connector, ConnectorTokens(connector.pk)))
         exact = client.division(division)
         gl = [
             {
@@ -178,10 +185,10 @@ def load(connector: Connector) -> References:
     )
 
 
-def current(connector: Connector) -> References:
+def current(connector: Connector, client: ExactClient | None = None) -> References:
     """The cache, fetched first when it is missing, for another division, or older than a day."""
     refs = load(connector)
     if refs.fetched_at is None or clock.now() - refs.fetched_at > MAX_AGE:
-        fetch(connector)
+        fetch(connector, client)
         refs = load(connector)
     return refs

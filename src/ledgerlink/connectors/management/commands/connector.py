@@ -3,6 +3,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from django.db import DatabaseError
+
 from ledgerlink.connectors import actions, budgets
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
@@ -30,6 +32,13 @@ class Command(SubcommandCommand):
 
     def handle_check(self, company: str, number: int, **_: Any) -> None:
         try:
+            self._check(company, number)
+        except DatabaseError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise Error(f"the database could not be reached ({first}); the tokens are safe, try again")
+
+    def _check(self, company: str, number: int) -> None:
+        try:
             target = get_company_by_alias_or_number(company)
         except TenancyError as exc:
             raise Error(str(exc))
@@ -51,6 +60,8 @@ class Command(SubcommandCommand):
         self.stdout.write(
             f"  token calls today: {budgets.token_calls_today(connector, now)} of {budgets.token_call_limit()}"
         )
+        if connector.early_rejections:
+            self.stdout.write(f"  401s before the refresh window: {connector.early_rejections}")
         if connector.last_error:
             self.stdout.write(f"  last error:    {connector.last_error}")
         result = actions.test_connection("command line", connector)

@@ -1,11 +1,12 @@
 """Exact Online client: OAuth, REST, OData envelopes, errors and rate limits.
 
-No Django and nothing of ledgerlink in here: the package could be published on its own.
+No Django and nothing of ledgerlink in here: it is a distribution of its own (``packages/exactlink``),
+installed and imported as ``exactlink``.
 See ``docs/exactlink.md`` for a walk from the authorization URL to a posted journal.
 """
 
 from .client import ExactClient
-from .config import REGIONS, ExactConfig
+from .config import REGIONS, ExactConfig, __version__
 from .errors import (
     AccessTokenExpired,
     ApiError,
@@ -40,7 +41,7 @@ from .oauth import (
     parse_callback,
 )
 from .odata import F, Guid, Query, literal, raw
-from .ratelimit import ErrorCount, Governor, InMemoryStore, RateLimitState, RateLimitStore, Window
+from .ratelimit import ErrorLog, Governor, InMemoryStore, RateLimitState, RateLimitStore, Window
 from .resources import Division, EntitySet, Resource, WritableResource
 from .retry import NO_RETRY, RetryPolicy
 from .values import Code, Deferred, Int64, format_exact_datetime, guid, parse_exact_datetime
@@ -59,7 +60,7 @@ __all__ = [
     "Division",
     "EndpointBlocked",
     "EntitySet",
-    "ErrorCount",
+    "ErrorLog",
     "ExactClient",
     "ExactConfig",
     "ExactError",
@@ -94,6 +95,7 @@ __all__ = [
     "ValidationError",
     "Window",
     "WritableResource",
+    "__version__",
     "classify",
     "format_exact_datetime",
     "guid",

@@ -324,6 +324,8 @@ class Resource(Generic[T]):
             if isinstance(key, bool) or not isinstance(key, int):
                 raise TypeError(f"{self.entity_set.path} has an integer key")
             literal = str(key)
+        elif isinstance(key, int):
+            raise TypeError(f"{self.entity_set.path} has a GUID key")
         else:
             literal = f"guid'{guid(key)}'"
         return self._client.url(f"{self.entity_set.path}({literal})", self.division)

@@ -11,10 +11,12 @@ wait, and only until that window's reset. After the call the headers overwrite t
 
 It also keeps Exact's *error budget*: more than 10 answers of 400/401/403/404 on one endpoint
 within an hour get the app blocked on that endpoint for an hour (and longer on repetition). The
-governor counts those answers per endpoint and, once ``error_budget`` of them fall in the current
-hour, refuses further calls to that endpoint with ``RateLimited(window="errors")`` until the hour
-is over: a parked journal is better than a blocked app. The hour starts with the first error, which
-is at least as strict as Exact's clock-hour or sliding counting.
+governor logs the time of each such answer per endpoint and, while ``error_budget`` of them fall in
+the last 60 minutes, refuses further calls to that endpoint with :class:`~exactlink.errors.EndpointBlocked`
+until the oldest of them is an hour old: a parked journal is better than a blocked app. Any clock
+hour is one of those 60-minute spans, so this is at least as strict as Exact's clock-hour or sliding
+counting. Answers given a ``tag`` (the client tags a 401 with its token's fingerprint) count once per
+tag: the 401s of many processes that sent one rotated-out token are one expiry, not many mistakes.
 
 The store is the only shared state; :class:`InMemoryStore` serves one process, the service keeps
 the same records in its database (see :class:`RateLimitStore` for the contract).
@@ -29,7 +31,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from .errors import RateLimited
+from .errors import EndpointBlocked, RateLimited
 
 
 @dataclass(frozen=True)
@@ -53,24 +55,49 @@ class Window:
 UNKNOWN = Window(None, None, None)
 
 
+HOUR_MS = 3_600_000
+
+
 @dataclass(frozen=True)
-class ErrorCount:
+class ErrorLog:
+    """The failing answers of one endpoint in the last hour: their times (ms) and tags ("" for none)."""
+
     endpoint: str  # "financial/GLAccounts"
-    count: int
-    until_ms: int  # the end of the hour that began with the first counted error
+    at_ms: tuple[int, ...]
+    tags: tuple[str, ...]
+
+    def recent(self, now_ms: int) -> ErrorLog:
+        kept = [(at, tag) for at, tag in zip(self.at_ms, self.tags, strict=True) if now_ms - at < HOUR_MS]
+        return ErrorLog(self.endpoint, tuple(at for at, _ in kept), tuple(tag for _, tag in kept))
+
+    def count(self, now_ms: int) -> int:
+        return len(self.recent(now_ms).at_ms)
+
+    def blocked_until_ms(self, now_ms: int, budget: int) -> int | None:
+        """While ``budget`` answers fall within the last hour: when the oldest of them leaves it."""
+        times = sorted(self.recent(now_ms).at_ms)
+        if len(times) < budget:
+            return None
+        return times[len(times) - budget] + HOUR_MS
 
 
 @dataclass(frozen=True)
 class RateLimitState:
     minutely: Window = UNKNOWN
     daily: Window = UNKNOWN
-    errors: tuple[ErrorCount, ...] = ()
+    errors: tuple[ErrorLog, ...] = ()
 
-    def errors_for(self, endpoint: str, now_ms: int) -> ErrorCount | None:
+    def errors_for(self, endpoint: str, now_ms: int) -> ErrorLog | None:
         for e in self.errors:
-            if e.endpoint == endpoint and now_ms < e.until_ms:
-                return e
+            if e.endpoint == endpoint:
+                recent = e.recent(now_ms)
+                return recent if recent.at_ms else None
         return None
+
+    def error_counts(self, now_ms: int) -> dict[str, int]:
+        """Failing answers per endpoint within the last hour (what the budget counts)."""
+        counts = {e.endpoint: e.count(now_ms) for e in self.errors}
+        return {endpoint: n for endpoint, n in counts.items() if n}
 
 
 class RateLimitStore(Protocol):
@@ -147,8 +174,10 @@ def _ms(dt: datetime) -> int:
 class Governor:
     """Decides whether a call may go now, and for how long to wait if not.
 
-    ``max_wait`` bounds a single wait: a daily window that is spent is not waited out (that can take
-    hours); :class:`~exactlink.errors.RateLimited` is raised instead so the caller can park the work.
+    ``max_wait`` bounds a single wait: a window that needs a longer wait (a spent day takes hours; a
+    worker's round may allow only a second) is not waited out, :class:`~exactlink.errors.RateLimited`
+    with ``retry_at`` is raised instead so the caller can park the work. ``error_budget`` is how many
+    failing answers per endpoint and hour it allows (``None``: no guard).
     """
 
     def __init__(
@@ -164,18 +193,23 @@ class Governor:
         # Exact's limits belong to the app and division, not to a client object: without a store of
         # their own, all governors of the process share one.
         self.store: RateLimitStore = store if store is not None else PROCESS_STORE
-        self.clock = clock or (lambda: datetime.now(UTC))
-        self.sleep = sleep or time.sleep
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self.sleep: Callable[[float], None] = sleep or time.sleep
         self.max_wait = max_wait
         self.margin = margin  # seconds added after a reset, against clock skew with Exact
-        self.error_budget = error_budget  # failing answers allowed per endpoint and hour; None: no guard
+        self.error_budget = error_budget
 
     @staticmethod
     def key(app: str, division: int | str | None) -> str:
         return f"{app}:{division if division is not None else '-'}"
 
-    def delay(self, key: str, endpoint: str | None = None) -> tuple[float, str | None, int | None]:
-        """Reserve a call: (seconds to wait first, window waited on, its reset in ms)."""
+    def delay(
+        self, key: str, endpoint: str | None = None
+    ) -> tuple[float, str | None, int | None, RateLimitState | None]:
+        """Reserve a call: (seconds to wait first, window waited on, its reset in ms, the state after).
+
+        The state after is ``None`` when nothing was reserved (a wait is needed first).
+        """
         now_ms = _ms(self.clock())
         found: list[tuple[float, str, int]] = []
 
@@ -188,9 +222,10 @@ class Governor:
                     assert w.reset_ms is not None
                     waits.append(((w.reset_ms - now_ms) / 1000 + self.margin, name, w.reset_ms))
             if endpoint is not None and self.error_budget is not None:
-                spent = state.errors_for(endpoint, now_ms)
-                if spent is not None and spent.count >= self.error_budget:
-                    waits.append(((spent.until_ms - now_ms) / 1000, "errors", spent.until_ms))
+                log = state.errors_for(endpoint, now_ms)
+                until = log.blocked_until_ms(now_ms, self.error_budget) if log is not None else None
+                if until is not None:
+                    waits.append(((until - now_ms) / 1000, "errors", until))
             if waits:
                 found[:] = [max(waits)]  # a store may run fn more than once (a retried transaction)
                 return state
@@ -201,10 +236,11 @@ class Governor:
                 daily=self._spend(state.daily, now_ms),
             )
 
-        self.store.update(key, reserve)
+        after = self.store.update(key, reserve)
         if not found:
-            return 0.0, None, None
-        return found[0]
+            return 0.0, None, None, after
+        seconds, window, reset_ms = found[0]
+        return seconds, window, reset_ms, None
 
     @staticmethod
     def _spend(w: Window, now_ms: int) -> Window:
@@ -214,29 +250,44 @@ class Governor:
             return w
         return replace(w, remaining=w.remaining - 1)
 
-    def before_call(self, key: str, endpoint: str | None = None) -> None:
-        """Wait, if a window is spent, until it resets. One sleep per spent window, no polling.
+    def before_call(self, key: str, endpoint: str | None = None) -> RateLimitState:
+        """Wait, if a window is spent, until it resets; return the state with this call reserved.
 
-        A spent error budget or daily window is not waited out: that takes up to hours, so
-        :class:`~exactlink.errors.RateLimited` tells the caller when to come back instead.
+        One sleep per spent window, no polling, none longer than ``max_wait``. A spent error budget
+        raises :class:`~exactlink.errors.EndpointBlocked`, a longer wait
+        :class:`~exactlink.errors.RateLimited`; both say in ``retry_at`` when to come back.
         """
         window: str | None = None
         reset_ms: int | None = None
         for _ in range(3):  # the minute window, then the day window, then give up
-            seconds, window, reset_ms = self.delay(key, endpoint)
-            if seconds <= 0:
-                return
+            seconds, window, reset_ms, after = self.delay(key, endpoint)
+            if after is not None:
+                return after
             if seconds > self.max_wait or window == "errors":
                 break
             self.sleep(seconds)
         reset = datetime.fromtimestamp(reset_ms / 1000, UTC) if reset_ms else None
-        what = f"error budget of {endpoint}" if window == "errors" else f"{window} rate limit"
-        raise RateLimited(f"{what} spent until {reset}", window=window or "", reset_at=reset)
+        if window == "errors":
+            raise EndpointBlocked(
+                f"error budget of {endpoint} spent until {reset}: stopped before Exact blocks it",
+                retry_at=reset,
+                status=None,
+            )
+        raise RateLimited(f"{window} rate limit spent until {reset}", window=window or "", retry_at=reset, status=None)
 
-    def record(self, key: str, headers: Mapping[str, str]) -> None:
-        """Take Exact's figures as the truth. Windows without headers keep what we knew."""
+    def record(self, key: str, headers: Mapping[str, str], reserved: RateLimitState | None = None) -> None:
+        """Take Exact's figures as the truth. Windows without headers keep what we knew.
+
+        ``reserved`` is what :meth:`before_call` returned for this call: when Exact's figures say the
+        same, nothing is written (the usual case for a division that one process serves).
+        """
         minutely, daily = windows_from_headers(headers)
         if minutely is None and daily is None:
+            return
+        if reserved is not None and (minutely or reserved.minutely, daily or reserved.daily) == (
+            reserved.minutely,
+            reserved.daily,
+        ):
             return
 
         def apply(state: RateLimitState | None) -> RateLimitState:
@@ -264,18 +315,35 @@ class Governor:
 
         self.store.update(key, apply)
 
-    def record_error(self, key: str, endpoint: str) -> None:
-        """Count an answer that Exact counts against the error budget (400, 401, 403, 404)."""
+    def record_error(self, key: str, endpoint: str, tag: str = "") -> None:
+        """Count an answer that Exact counts against the error budget (400, 401, 403, 404).
+
+        Answers with the same non-empty ``tag`` within the hour count once.
+        """
         now_ms = _ms(self.clock())
 
         def apply(state: RateLimitState | None) -> RateLimitState:
             state = state or RateLimitState()
-            current = state.errors_for(endpoint, now_ms)
-            kept = tuple(e for e in state.errors if now_ms < e.until_ms and e is not current)
-            if current is None:
-                current = ErrorCount(endpoint, 1, now_ms + 3_600_000)
-            else:
-                current = replace(current, count=current.count + 1)
-            return replace(state, errors=(*kept, current))
+            current = state.errors_for(endpoint, now_ms) or ErrorLog(endpoint, (), ())
+            if tag and tag in current.tags:
+                return state
+            logged = ErrorLog(endpoint, (*current.at_ms, now_ms), (*current.tags, tag))
+            others = tuple(e.recent(now_ms) for e in state.errors if e.endpoint != endpoint and e.recent(now_ms).at_ms)
+            return replace(state, errors=(*others, logged))
+
+        self.store.update(key, apply)
+
+    def record_block(self, key: str, endpoint: str) -> None:
+        """Exact itself says the endpoint is blocked: treat the budget as spent from now."""
+        if self.error_budget is None:
+            return
+        now_ms = _ms(self.clock())
+        budget = self.error_budget
+
+        def apply(state: RateLimitState | None) -> RateLimitState:
+            state = state or RateLimitState()
+            logged = ErrorLog(endpoint, (now_ms,) * budget, ("",) * budget)
+            others = tuple(e for e in state.errors if e.endpoint != endpoint)
+            return replace(state, errors=(*others, logged))
 
         self.store.update(key, apply)

@@ -2,11 +2,12 @@
 
 Every REST call goes through :meth:`ExactClient.request`, which in this order
 
-1. asks the rate-limit governor for a slot (waiting only if a window is spent; refusing outright if
-   the day or the endpoint's error budget is spent),
+1. asks the rate-limit governor for a slot (waiting only if a window is spent, and never longer than
+   ``max_wait``; refusing outright if the endpoint's error budget is spent or the wait is longer),
 2. asks the token provider for a bearer token,
 3. sends the request and logs one structured line (never a token),
-4. feeds the rate-limit headers, and any answer Exact counts as an error, back to the governor,
+4. feeds the rate-limit headers, and any answer Exact counts as an error, back to the governor (a 401
+   tagged with its token's fingerprint, so one rotated-out token counts once however many send it),
 5. classifies the answer (:func:`exactlink.errors.classify`) and either returns it, sends it again
    (429 after the wait; 401 once with a newer token; a GET per the retry policy) or raises.
 
@@ -16,17 +17,18 @@ plain functions and objects, so an async twin of this loop would reuse all of th
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
 from .config import ExactConfig
-from .errors import AccessTokenExpired, ApiError, ExactError, RateLimited, TransportError, classify
+from .errors import AccessTokenExpired, ApiError, EndpointBlocked, ExactError, RateLimited, TransportError, classify
 from .oauth import TokenProvider
 from .ratelimit import Governor
 from .retry import RetryPolicy
@@ -56,11 +58,19 @@ def entity_set_of(path: str) -> str:
     return m.group(1) if m else path
 
 
+def token_tag(token: str) -> str:
+    """A short fingerprint of a token: enough to tell two apart, never enough to use one."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
 class ExactClient:
     """A synchronous Exact Online REST client for one app.
 
     ``client_id`` identifies the app for the rate-limit governor (Exact counts per app and
-    division); it is not sent anywhere. ``sleep`` is used for rate-limit waits and retry backoff.
+    division); it is not sent anywhere. ``sleep`` is used for rate-limit waits and retry backoff;
+    ``max_wait`` is the longest single sleep the caller allows (a worker's round, a person waiting):
+    a longer wait raises :class:`~exactlink.errors.RateLimited` with ``retry_at`` instead.
+    ``error_budget`` is how many failing answers per endpoint and hour the default governor allows.
     """
 
     def __init__(
@@ -74,12 +84,17 @@ class ExactClient:
         sleep: Callable[[float], None] | None = None,
         http: httpx.Client | None = None,
         max_rate_limit_waits: int = 2,
+        max_wait: float = 65.0,
+        error_budget: int | None = 10,
     ):
         self.config = config
         self.tokens = token_provider
         self.client_id = client_id
-        self.sleep = sleep or time.sleep
-        self.governor = governor or Governor(clock=config.clock, sleep=self.sleep)
+        self.sleep: Callable[[float], None] = sleep or time.sleep
+        self.max_wait = max_wait
+        self.governor = governor or Governor(
+            clock=config.clock, sleep=self.sleep, max_wait=max_wait, error_budget=error_budget
+        )
         self.retry = retry or RetryPolicy()
         self.max_rate_limit_waits = max_rate_limit_waits
         self._http = http or config.make_http_client()
@@ -126,7 +141,7 @@ class ExactClient:
         fresh_token: str | None = None
         while True:
             attempt += 1
-            self.governor.before_call(key, budget_endpoint)
+            reserved = self.governor.before_call(key, budget_endpoint)
             token = fresh_token or self.tokens.access_token()
             fresh_token = None
             request = self._http.build_request(
@@ -142,8 +157,7 @@ class ExactClient:
                 response = send(self._http, request, request_id=request_id)
             except TransportError as exc:
                 self._log(request_id, method, division, endpoint, None, started, attempt, exc)
-                if self.retry.should_retry(method, exc, attempt):
-                    self.sleep(self.retry.backoff(attempt))
+                if self._may_retry(method, exc, attempt):
                     continue
                 raise
             status = response.status_code
@@ -157,11 +171,13 @@ class ExactClient:
                     continue  # the governor waits for the reset before the next attempt
                 assert isinstance(error, RateLimited)
                 raise error
-            self.governor.record(key, response.headers)
+            self.governor.record(key, response.headers, reserved)
             if error is None:
                 return response
-            if status in BUDGET_STATUSES:
-                self.governor.record_error(key, budget_endpoint)
+            if isinstance(error, EndpointBlocked):
+                self.governor.record_block(key, budget_endpoint)
+            elif status in BUDGET_STATUSES:
+                self.governor.record_error(key, budget_endpoint, token_tag(token) if status == 401 else "")
             if isinstance(error, AccessTokenExpired) and not renewed:
                 renewed = True
                 self.tokens.on_access_token_rejected(token, error)
@@ -169,10 +185,19 @@ class ExactClient:
                 if fresh_token != token:
                     attempt -= 1
                     continue  # Exact refused the token, so the request was not carried out
-            if self.retry.should_retry(method, error, attempt):
-                self.sleep(self.retry.backoff(attempt))
+            if self._may_retry(method, error, attempt):
                 continue
             raise error
+
+    def _may_retry(self, method: str, error: ExactError, attempt: int) -> bool:
+        """Sleep the policy's backoff and say yes, if the policy retries and the wait fits ``max_wait``."""
+        if not self.retry.should_retry(method, error, attempt):
+            return False
+        seconds = self.retry.backoff(attempt)
+        if seconds > self.max_wait:
+            return False
+        self.sleep(seconds)
+        return True
 
     def _log(
         self,
@@ -263,7 +288,7 @@ class ExactClient:
         from .resources import ME_SPEC
 
         for entity in self.iter_entities("current/Me", division=None, spec=ME_SPEC):
-            return entity  # type: ignore[return-value]
+            return cast("Me", entity)
         raise ApiError("current/Me returned no user", status=200)
 
     def division(self, code: int) -> Division:

@@ -2,7 +2,8 @@
 
 ::
 
-    ExactError                      .outcome_unknown: the write may have reached Exact
+    ExactError                      .status (HTTP, None without an answer), .retry_at (when to try again,
+    │                               None: unknown or never), .outcome_unknown (the write may have reached Exact)
     ├── TransportError              no HTTP answer at all
     │   ├── Timeout
     │   └── ConnectionFailed
@@ -15,12 +16,14 @@
     │   ├── InvalidClient               client ID / secret pair rejected
     │   ├── AccessTokenExpired          API answered 401 for the bearer token
     │   └── Forbidden                   403: no rights on this division
-    ├── RateLimited                 .window ("minutely" | "daily" | "token" | "errors"), .reset_at
-    └── ApiError                    .status, .messages (Exact's text, one entry per line)
-        ├── ValidationError             400, and 500 carrying Exact's messages on a write
+    ├── RateLimited                 .window ("minutely" | "daily" | "token" | "errors"); .retry_at = its reset
+    │   └── EndpointBlocked             window "errors": the endpoint's error budget is spent (Exact's block,
+    │                                   or the governor stopping short of it)
+    └── ApiError                    .messages (Exact's text, one entry per line)
+        ├── ValidationError             4xx refusals (400, 405, …)
         ├── NotFound                    404
-        ├── ServerError                 other 5xx
-        └── EndpointBlocked             the error budget (10 4xx per endpoint per hour) is spent
+        └── ServerError                 5xx; on a write the outcome is unknown, even when Exact's
+                                        messages come with it (Exact answers some refusals with 500)
 
 The decision status/body → class lives in :func:`classify`, and only there. Everything else in the
 package raises what that function returns, so the table in the tests is the whole contract.
@@ -49,13 +52,25 @@ class Remedy(enum.Enum):
 class ExactError(Exception):
     """Base of everything this package raises about Exact Online.
 
-    ``outcome_unknown`` is true only when a request that changes data may have been carried out by
-    Exact although we got no usable answer: the caller must look before it writes again.
+    ``status`` is Exact's HTTP status (``None`` when there was no answer). ``retry_at`` is when the same
+    call may succeed (a rate window's reset; ``None`` when unknown). ``outcome_unknown`` is true only when
+    a request that changes data may have been carried out by Exact although we got no usable answer: the
+    caller must look before it writes again.
     """
 
-    def __init__(self, message: str, *, outcome_unknown: bool = False, request_id: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_at: datetime | None = None,
+        outcome_unknown: bool = False,
+        request_id: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.status = status
+        self.retry_at = retry_at
         self.outcome_unknown = outcome_unknown
         self.request_id = request_id
 
@@ -78,10 +93,6 @@ class ConnectionFailed(TransportError):
 
 class AuthError(ExactError):
     remedy: Remedy = Remedy.REAUTHORIZE
-
-    def __init__(self, message: str, *, status: int | None = None, **kwargs: object):
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
-        self.status = status
 
 
 class AuthorizationDenied(AuthError):
@@ -121,16 +132,48 @@ class Forbidden(AuthError):
 
 
 class RateLimited(ExactError):
-    def __init__(self, message: str, *, window: str, reset_at: datetime | None, **kwargs: object):
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        message: str,
+        *,
+        window: str,
+        retry_at: datetime | None = None,
+        status: int | None = 429,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, status=status, retry_at=retry_at, request_id=request_id)
         self.window = window
-        self.reset_at = reset_at
+
+
+class EndpointBlocked(RateLimited):
+    """The endpoint's error budget is spent: Exact blocks it (or would), for about an hour."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_at: datetime | None = None,
+        status: int | None = 403,
+        messages: list[str] | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, window="errors", retry_at=retry_at, status=status, request_id=request_id)
+        self.messages = list(messages or [])
 
 
 class ApiError(ExactError):
-    def __init__(self, message: str, *, status: int, messages: list[str] | None = None, **kwargs: object):
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
-        self.status = status
+    status: int
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        messages: list[str] | None = None,
+        outcome_unknown: bool = False,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, status=status, outcome_unknown=outcome_unknown, request_id=request_id)
         self.messages = list(messages or [])
 
 
@@ -143,10 +186,6 @@ class NotFound(ApiError):
 
 
 class ServerError(ApiError):
-    pass
-
-
-class EndpointBlocked(ApiError):
     pass
 
 
@@ -209,11 +248,13 @@ def classify(
     if status < 400:
         return None
     write = method.upper() in WRITE_METHODS
-    common: dict[str, object] = {"request_id": request_id}
+    rid = request_id
     # Exact puts reasons in several places: the body, a ``Reason`` header, ``WWW-Authenticate``.
     reason = " ".join(unquote(headers.get(h, "")) for h in ("Reason", "WWW-Authenticate") if headers.get(h))
     if status == 429:
         # A 429 carries only the headers of the window that ran out.
+        window: str
+        reset: datetime | None
         if token_endpoint:
             window, reset = "token", None
         elif headers.get("X-RateLimit-Minutely-Reset") is not None:
@@ -222,45 +263,43 @@ def classify(
             window, reset = "daily", _reset_from(headers, "X-RateLimit-Reset")
         else:
             window, reset = "minutely", None
-        return RateLimited(f"rate limit reached ({window} window)", window=window, reset_at=reset, **common)
+        return RateLimited(f"rate limit reached ({window} window)", window=window, retry_at=reset, request_id=rid)
 
     if token_endpoint and status in (400, 401, 403):
         error, description = _oauth_fields(body)
         text = f"{error} {description} {reason}".lower()
         detail = f"{error}: {description}".strip(": ") or f"HTTP {status}"
-        kwargs: dict[str, object] = {"status": status, **common}
+        auth_class: type[AuthError] = InvalidGrant
         if "old refresh token" in text:
-            return OldRefreshTokenUsed(detail, **kwargs)
-        if "not expired" in text:
-            return RefreshTooEarly(detail, **kwargs)
-        if "refresh token expired" in text:
-            return RefreshTokenExpired(detail, **kwargs)
-        if error == "invalid_client" or error == "unauthorized_client":
-            return InvalidClient(detail, **kwargs)
-        if error == "invalid_grant":
-            return InvalidGrant(detail, **kwargs)
-        # A bare ``invalid_request`` was a wrong client id/secret pair in the one public report.
-        if error == "invalid_request" and not description:
-            return InvalidClient(detail, **kwargs)
-        return InvalidGrant(detail, **kwargs)
+            auth_class = OldRefreshTokenUsed
+        elif "not expired" in text:
+            auth_class = RefreshTooEarly
+        elif "refresh token expired" in text:
+            auth_class = RefreshTokenExpired
+        elif error in ("invalid_client", "unauthorized_client"):
+            auth_class = InvalidClient
+        elif error == "invalid_request" and not description:
+            # A bare ``invalid_request`` was a wrong client id/secret pair in the one public report.
+            auth_class = InvalidClient
+        return auth_class(detail, status=status, request_id=rid)
 
     messages = odata_messages(body)
     text = " ".join(messages).lower()
     first = messages[0] if messages else f"HTTP {status}"
     # The error-budget block comes as a refusal of the whole endpoint; "Blocked: G/L account 4990" on a
     # 400 is an ordinary validation message about the data and must stay a ValidationError.
-    if status in (403, 429) and ("blocked" in text or "blocked" in reason.lower()):
-        return EndpointBlocked(first, status=status, messages=messages, **common)
+    if status == 403 and ("blocked" in text or "blocked" in reason.lower()):
+        return EndpointBlocked(first, status=status, messages=messages, request_id=rid)
     if status == 401:
-        return AccessTokenExpired(reason or first, status=status, **common)
+        return AccessTokenExpired(reason or first, status=status, request_id=rid)
     if status == 403:
-        return Forbidden(first, status=status, **common)
+        return Forbidden(first, status=status, request_id=rid)
     if status == 404:
-        return NotFound(first, status=status, messages=messages, **common)
+        return NotFound(first, status=status, messages=messages, request_id=rid)
     if 400 <= status < 500:
-        return ValidationError(first, status=status, messages=messages, **common)
+        return ValidationError(first, status=status, messages=messages, request_id=rid)
     if status == 500 and messages and write:
         # Exact has long reported business validation on writes as a 500 with its messages:
         # the write was refused, so the outcome is known.
-        return ValidationError(first, status=status, messages=messages, **common)
-    return ServerError(first, status=status, messages=messages, outcome_unknown=write, **common)
+        return ValidationError(first, status=status, messages=messages, request_id=rid)
+    return ServerError(first, status=status, messages=messages, outcome_unknown=write, request_id=rid)

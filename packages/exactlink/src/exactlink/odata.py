@@ -182,7 +182,7 @@ class Query:
         self._expand = expand
 
     def _with(self, **changes: Any) -> Query:
-        args = {
+        args: dict[str, Any] = {
             "select": self._select,
             "filter": self._filter,
             "orderby": self._orderby,

@@ -252,7 +252,7 @@ def dumps(value: Any, *, guid_fields: frozenset[str] = frozenset()) -> bytes:
     return "".join(_encode(value, guid_fields, None)).encode("utf-8")
 
 
-_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode_str = json.encoder.encode_basestring
 
 
 def _encode(value: Any, guids: frozenset[str], key: str | None) -> Iterator[str]:
