@@ -5,11 +5,13 @@ counts of the old per-connector error budget go (the exactlink governor keeps th
 """
 
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 import ledgerlink.core.messages
 
 
-def to_messages(apps, schema_editor):
+def to_messages(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Connector = apps.get_model("connectors", "Connector")
     for row in Connector.objects.all().only("pk", "status_reason_text", "last_error_text"):
         Connector.objects.filter(pk=row.pk).update(
@@ -21,7 +23,7 @@ def to_messages(apps, schema_editor):
     apps.get_model("connectors", "UsageCounter").objects.filter(kind="error").delete()
 
 
-def to_text(apps, schema_editor):
+def to_text(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Connector = apps.get_model("connectors", "Connector")
     for row in Connector.objects.all().only("pk", "status_reason", "last_error"):
         texts = []
