@@ -2,7 +2,7 @@
 
 Exact allows 200 token calls per app and user a day (reference §2.8); we stop short of it. The other
 budget, failing answers per endpoint and hour, is the exactlink governor's (see ratelimits.py and
-docs/adr/0007-one-error-budget.md).
+docs/adr/0009-one-error-budget.md).
 """
 
 from __future__ import annotations
