@@ -70,7 +70,7 @@ def rest_calls(control: httpx.Client) -> int:
 
 
 def journal_in(reference: str, connector: int, day):  # type: ignore[no-untyped-def]
-    from ledgerlink.journals.submission import JournalIn, LineIn
+    from ledgerlink.journals.intake import JournalIn, LineIn
 
     return JournalIn(
         reference=reference,
@@ -79,8 +79,8 @@ def journal_in(reference: str, connector: int, day):  # type: ignore[no-untyped-
         date=day,
         description=reference,
         lines=[
-            LineIn("1000", debit=Decimal("121.00")),
-            LineIn("8000", credit=Decimal("100.00"), vat_code="2", vat_amount=Decimal("21.00")),
+            LineIn(ledger_code="1000", debit=Decimal("121.00")),
+            LineIn(ledger_code="8000", credit=Decimal("100.00"), vat_code="2", vat_amount=Decimal("21.00")),
         ],
     )
 

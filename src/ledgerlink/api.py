@@ -1,7 +1,7 @@
 """The one REST API object (django-ninja), mounted at ``/api/v1/`` with its OpenAPI page at ``/api/v1/docs``.
 
-Every error answer has the same shape: ``{"detail": "<for a person>", ...}``; a 422 adds ``problems``, a list
-of ``{field, line, message}``, so a client can show all of them at once.
+Every error answer has the same shape: ``{"detail": "<for a person>", "code": "<for a program>", ...}``; a 422
+adds ``problems``, a list of ``{field, line, message, code}``, so a client can show all of them at once.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from ledgerlink.core.messages import Message
+from ledgerlink.journals import messages as m
 from ledgerlink.journals.api import ApiError, Unauthorized, invalid
 from ledgerlink.journals.api import router as journals_router
-from ledgerlink.journals.submission import Problem
+from ledgerlink.journals.intake import Problem
 
 api = NinjaAPI(
     title="ledgerlink",
@@ -42,5 +44,8 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     problems = []
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
-        problems.append(Problem(location[-1] if location else "request", str(error.get("msg", _("invalid")))))
+        name = location[-1] if location else "request"
+        problems.append(
+            Problem(name, Message.of(m.INVALID_VALUE, field=name, error=str(error.get("msg", _("invalid")))))
+        )
     return _api_error(request, invalid(problems))

@@ -10,8 +10,8 @@ from django.test import override_settings
 
 from exact_sandbox.pytest_plugin import exact_sandbox, exact_sandbox_server  # noqa: F401 - fixtures
 from ledgerlink.journals.actions import submit_journal
+from ledgerlink.journals.intake import JournalIn, LineIn
 from ledgerlink.journals.models import Journal
-from ledgerlink.journals.submission import JournalIn, LineIn
 from tests.connectors.conftest import clocks, connected, sandbox_settings, setup  # noqa: F401 - fixtures
 
 
@@ -31,8 +31,10 @@ def cash_journal(reference: str, day: date, amount: str = "121.00", connector: i
         date=day,
         description=f"Kas {reference}",
         lines=[
-            LineIn("1000", debit=Decimal(amount), description="Contant"),
-            LineIn("8000", credit=net, vat_code="2", vat_amount=Decimal(amount) - net, description="Omzet hoog"),
+            LineIn(ledger_code="1000", debit=Decimal(amount), description="Contant"),
+            LineIn(
+                ledger_code="8000", credit=net, vat_code="2", vat_amount=Decimal(amount) - net, description="Omzet hoog"
+            ),
         ],
     )
 
@@ -46,8 +48,14 @@ def invoice_journal(reference: str, day: date) -> JournalIn:
         description=f"Factuur {reference}",
         relation_code="1000",
         lines=[
-            LineIn("1300", debit=Decimal("242.00")),
-            LineIn("8000", credit=Decimal("200.00"), vat_code="2", vat_amount=Decimal("42.00"), description="Levering"),
+            LineIn(ledger_code="1300", debit=Decimal("242.00")),
+            LineIn(
+                ledger_code="8000",
+                credit=Decimal("200.00"),
+                vat_code="2",
+                vat_amount=Decimal("42.00"),
+                description="Levering",
+            ),
         ],
     )
 

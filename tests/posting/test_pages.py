@@ -46,7 +46,7 @@ def test_fix_the_mapping_then_resend(setup, connected, clocks) -> None:  # type:
     journal = submit(setup.company, cash_journal("M-1", day))
     post_due(clock.now())
     journal.refresh_from_db()
-    assert journal.status == "failed" and "mapped to 8050" in journal.status_message
+    assert journal.status == "failed" and "mapped to 8050" in journal.status_message.text()
     form = setup.client.get("/journals/mapping/1/").content.decode()
     assert "8050 = 8000" not in form and "8000 = 8050" in form
     saved = setup.client.post(
@@ -94,10 +94,10 @@ def test_mapping_page_refuses_bad_override_lines(setup, connected) -> None:  # t
     assert "write “ERP code = Exact code”" in response.content.decode()
 
 
-def test_refresh_from_exact_reads_reference_data(setup, connected) -> None:  # type: ignore[no-untyped-def]
+def test_refresh_from_exact_reads_exact_data(setup, connected) -> None:  # type: ignore[no-untyped-def]
     response = setup.client.post("/journals/mapping/1/", {"refresh": "1"}, follow=True)
     text = response.content.decode()
-    assert "Reference data read from Exact." in text and "GL accounts" in text
+    assert "Exact data read from Exact." in text and "GL accounts" in text
     assert "90 Memoriaal" in text and "1 Kassaklant" in text
     assert "VAT codes in Exact" in text and "Btw hoog 21% excl." in text
 

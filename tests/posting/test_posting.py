@@ -93,11 +93,16 @@ def test_closed_period_fails_with_exacts_message_then_validation_stops_early(set
     post_due(clock.now())
     journal.refresh_from_db()
     assert journal.status == "failed"
-    assert "period is closed" in journal.status_message and "Reopen the period in Exact" in journal.status_message
+    said = journal.status_message
+    assert said.code == "journal.exact_refused_period_closed" and "period is closed" in said.text()
+    assert "Reopen the period in Exact" in said.fix()
+    exacts_words = [m for m in journal.attempts.get().messages if m["code"] == "exact"]
+    assert exacts_words and "period is closed" in exacts_words[0]["params"]["text"]
     other = submit(setup.company, cash_journal("CLOSED-2", day))
     post_due(clock.now())
     other.refresh_from_db()
-    assert other.status == "failed" and f"Financial period {day.year}/{day.month} is closed" in other.status_message
+    assert other.status == "failed"
+    assert f"Financial period {day.year}/{day.month} is closed" in other.status_message.text()
     assert [a.action for a in other.attempts.all()] == ["validate"]  # nothing sent
 
 
@@ -130,19 +135,22 @@ def test_journals_wait_while_the_connector_needs_reauthorization(setup, connecte
 def test_invalid_journal_fails_without_a_call(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
     from decimal import Decimal
 
-    from ledgerlink.journals.submission import JournalIn, LineIn
+    from ledgerlink.journals.intake import JournalIn, LineIn
 
     journal = submit(
         setup.company,
         JournalIn(
-            "BAD",
-            "cash",
-            1,
-            today(clocks),
-            lines=[LineIn("1000", debit=Decimal("10.00")), LineIn("8050", credit=Decimal("10.00"))],
+            reference="BAD",
+            kind="cash",
+            connector=1,
+            date=today(clocks),
+            lines=[
+                LineIn(ledger_code="1000", debit=Decimal("10.00")),
+                LineIn(ledger_code="8050", credit=Decimal("10.00")),
+            ],
         ),
     )
     post_due(clock.now())
     journal.refresh_from_db()
-    assert journal.status == "failed" and "Line 2: ledger 8050 has no GL account" in journal.status_message
+    assert journal.status == "failed" and "Line 2: ledger 8050 has no GL account" in journal.status_message.text()
     assert Journal.objects.get(pk=journal.pk).attempts.get().action == "validate"

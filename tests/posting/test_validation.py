@@ -7,10 +7,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from ledgerlink.journals.references import References
-from ledgerlink.journals.validation import JournalData, LineData, MappingRules, validate
+from ledgerlink.journals.exact_data import ExactData
+from ledgerlink.journals.intake import JournalIn, LineIn
+from ledgerlink.journals.validation import MappingRules, Result, validate
 
-REFS = References(
+EXACT = ExactData(
     fetched_at=datetime(2026, 3, 1, tzinfo=UTC),
     gl={
         code: {
@@ -62,19 +63,44 @@ REFS = References(
 DAY = date(2026, 3, 14)
 
 
-def cash(*lines: LineData, day: date = DAY) -> JournalData:
-    return JournalData("cash", day, "Kas 14-3", "", list(lines))
+def journal(kind: str, *lines: LineIn, day: date = DAY, relation: str = "") -> JournalIn:
+    return JournalIn(
+        reference="T-1",
+        kind=kind,
+        connector=1,
+        date=day,
+        description="Kas 14-3",
+        relation_code=relation,
+        lines=list(lines),
+    )
 
 
-def line(no: int, ledger: str, debit: str = "0", credit: str = "0", vat: str = "", vat_amount: str = "0") -> LineData:
-    return LineData(no, ledger, D(debit), D(credit), vat, D(vat_amount))
+def cash(*lines: LineIn, day: date = DAY) -> JournalIn:
+    return journal("cash", *lines, day=day)
+
+
+def invoice(relation: str, *lines: LineIn) -> JournalIn:
+    return journal("invoice", *lines, relation=relation)
+
+
+def line(no: int, ledger: str, debit: str = "0", credit: str = "0", vat: str = "", vat_amount: str = "0") -> LineIn:
+    # ``no`` documents the position the line takes in the journal.
+    return LineIn(ledger_code=ledger, debit=D(debit), credit=D(credit), vat_code=vat, vat_amount=D(vat_amount))
+
+
+def check(journal_in: JournalIn, rules: MappingRules | None = None, exact: ExactData = EXACT) -> Result:
+    return validate(journal_in, journal_in.lines, exact, rules or MappingRules(), 7001)
+
+
+def words(result: Result) -> list[str]:
+    return [f"{p.message.text()} {p.message.fix()}".strip() for p in result.problems]
 
 
 BALANCED = (line(1, "1000", debit="121.00"), line(2, "8000", credit="100.00", vat="2", vat_amount="21.00"))
 
 
 def test_a_balanced_cash_journal_maps_every_line() -> None:
-    result = validate(cash(*BALANCED), REFS, MappingRules(), 7001)
+    result = check(cash(*BALANCED))
     assert result.ok, result.problems
     assert result.journal_code == "90" and result.period == (2026, 3)
     assert [(m.gl_code, m.amount, m.vat_code, m.vat_amount) for m in result.lines] == [
@@ -85,12 +111,12 @@ def test_a_balanced_cash_journal_maps_every_line() -> None:
 
 def test_including_vat_counts_as_given() -> None:
     journal = cash(line(1, "1000", debit="121.00"), line(2, "8000", credit="121.00", vat="4", vat_amount="21.00"))
-    assert validate(journal, REFS, MappingRules(), 7001).ok
+    assert check(journal).ok
 
 
 def test_a_line_without_vat_on_an_account_with_default_vat_says_no_vat() -> None:
     journal = cash(line(1, "1000", debit="50.00"), line(2, "8000", credit="50.00"))
-    result = validate(journal, REFS, MappingRules(), 7001)
+    result = check(journal)
     assert result.ok and result.lines[1].vat_code == "0"
 
 
@@ -105,7 +131,7 @@ def test_a_line_without_vat_on_an_account_with_default_vat_says_no_vat() -> None
         (
             cash(line(1, "1000", debit="100.00"), line(2, "8000", credit="100.00", vat="2", vat_amount="21.00")),
             MappingRules(),
-            "not in balance: debit 100.00, credit 121.00 (VAT included), difference 21.00",
+            "not in balance: debit 100.00, credit 121.00 (VAT included), difference 21.00.",
         ),
         (
             cash(line(1, "1000", debit="10.00"), line(2, "8050", credit="10.00")),
@@ -133,56 +159,42 @@ def test_a_line_without_vat_on_an_account_with_default_vat_says_no_vat() -> None
             MappingRules(cash_journal_code="91"),
             "Journal 91 does not allow VAT, but line 2 carries a VAT code",
         ),
-        (cash(*BALANCED, day=date(2031, 1, 5)), MappingRules(), "has no financial period for 2031-01-05"),
+        (cash(*BALANCED, day=date(2031, 1, 5)), MappingRules(), "has no financial period for 01/05/2031"),
         (cash(*BALANCED, day=date(2026, 2, 10)), MappingRules(), "Financial period 2026/2 is closed in Exact"),
         (
-            JournalData(
-                "invoice",
-                DAY,
-                "F1",
-                "",
-                [line(1, "1300", debit="121.00"), line(2, "8000", credit="100.00", vat="2", vat_amount="21.00")],
-            ),
+            invoice("", line(1, "1300", debit="121.00"), line(2, "8000", credit="100.00", vat="2", vat_amount="21.00")),
             MappingRules(),
             "no relation and the connector has no walk-in customer",
         ),
         (
-            JournalData(
-                "invoice",
-                DAY,
-                "F1",
-                "77",
-                [line(1, "8000", credit="100.00", vat="2", vat_amount="21.00"), line(2, "1300", debit="121.00")],
+            invoice(
+                "77", line(1, "8000", credit="100.00", vat="2", vat_amount="21.00"), line(2, "1300", debit="121.00")
             ),
             MappingRules(),
             "Customer 77 does not exist in Exact",
         ),
         (
-            JournalData(
-                "invoice",
-                DAY,
-                "F1",
-                "1",
-                [line(1, "1300", debit="121.00"), line(2, "8000", credit="121.00", vat="4", vat_amount="21.00")],
+            invoice(
+                "1", line(1, "1300", debit="121.00"), line(2, "8000", credit="121.00", vat="4", vat_amount="21.00")
             ),
             MappingRules(),
             "VAT code 4 includes VAT, but invoice lines are booked excluding VAT",
         ),
     ],
 )
-def test_each_rule_names_the_line_and_the_fix(journal: JournalData, rules: MappingRules, message: str) -> None:
-    result = validate(journal, REFS, rules, 7001)
+def test_each_rule_names_the_line_and_the_fix(journal: JournalIn, rules: MappingRules, message: str) -> None:
+    result = check(journal, rules)
     assert not result.ok
-    assert any(message in problem for problem in result.problems), result.problems
+    assert any(message in problem for problem in words(result)), words(result)
 
 
 def test_overrides_and_fallbacks() -> None:
     journal = cash(line(1, "1000", debit="121.00"), line(2, "8050", credit="100.00", vat="H", vat_amount="21.00"))
-    assert not validate(journal, REFS, MappingRules(), 7001).ok
+    assert not check(journal).ok
     rules = MappingRules(ledger_overrides={"8050": "8000"}, vat_overrides={"H": "2"})
-    result = validate(journal, REFS, rules, 7001)
+    result = check(journal, rules)
     assert result.ok and result.lines[1].gl_code == "8000" and result.lines[1].vat_code == "2"
-    fallback = validate(journal, REFS, MappingRules(fallback_sales_gl="8999", vat_overrides={"H": "2"}), 7001)
+    fallback = check(journal, MappingRules(fallback_sales_gl="8999", vat_overrides={"H": "2"}))
     assert fallback.ok and fallback.lines[1].gl_code == "8999"
 
 
@@ -190,27 +202,65 @@ def test_the_vat_fallback_only_takes_declared_vat_ledgers() -> None:
     # A payment line on a ledger Exact lacks must fail, not land on the VAT fallback account.
     journal = cash(line(1, "1150", debit="121.00"), line(2, "8000", credit="100.00", vat="2", vat_amount="21.00"))
     rules = MappingRules(fallback_vat_gl="8999")
-    assert any("ledger 1150 has no GL account" in p for p in validate(journal, REFS, rules, 7001).problems)
+    assert any("ledger 1150 has no GL account" in p for p in words(check(journal, rules)))
     declared = MappingRules(fallback_vat_gl="8999", vat_ledgers=("15*",))
-    assert not validate(journal, REFS, declared, 7001).ok
+    assert not check(journal, declared).ok
     vat_line = cash(line(1, "1000", debit="21.00"), line(2, "1530", credit="21.00"))
-    result = validate(vat_line, REFS, declared, 7001)
+    result = check(vat_line, declared)
     assert result.ok and result.lines[1].gl_code == "8999"
 
 
 def test_an_invoice_skips_the_receivable_line_and_uses_the_walk_in_customer() -> None:
-    journal = JournalData(
-        "invoice",
-        DAY,
-        "F1",
-        "",
-        [line(1, "1300", debit="121.00"), line(2, "8000", credit="100.00", vat="2", vat_amount="21.00")],
+    journal = invoice(
+        "", line(1, "1300", debit="121.00"), line(2, "8000", credit="100.00", vat="2", vat_amount="21.00")
     )
-    result = validate(journal, REFS, MappingRules(walk_in_customer_code="1"), 7001)
+    result = check(journal, MappingRules(walk_in_customer_code="1"))
     assert result.ok and result.customer_id == "cust-1" and result.journal_code == "70"
     assert [m.skipped for m in result.lines] == [True, False]
 
 
-def test_an_empty_cache_refuses_everything() -> None:
-    result = validate(cash(*BALANCED), References(fetched_at=None), MappingRules(), 7001)
-    assert result.problems == ["Exact's reference data for Exact division 7001 could not be read; try Resend later."]
+def test_without_exact_data_nothing_is_sent_and_only_a_journal_without_vat_is_weighed() -> None:
+    result = check(cash(*BALANCED), exact=ExactData(fetched_at=None))
+    assert [p.message.code for p in result.problems] == ["journal.exact_data_missing"]
+    assert words(result)[0].startswith("Exact's data for Exact division 7001 could not be read.")
+    assert result.refusals == [] and (result.debit, result.credit) == (None, None)
+    lopsided = check(cash(line(1, "1000", debit="10.00"), line(2, "8050", credit="9.00")), exact=ExactData(None))
+    assert [p.message.code for p in lopsided.refusals] == ["journal.unbalanced"]
+
+
+def test_a_wrong_vat_amount_is_the_lines_one_problem_not_also_an_imbalance() -> None:
+    # 100.00 at 21 % excluding gives 21.00; the ERP says 22.00 and the cash says 122.00.
+    wrong_vat = cash(line(1, "1000", debit="122.00"), line(2, "8000", credit="100.00", vat="2", vat_amount="22.00"))
+    result = check(wrong_vat)
+    assert [(p.message.code, p.line) for p in result.problems] == [("journal.vat_amount_wrong", 2)]
+    assert "difference" not in " ".join(words(result))
+    # When the VAT is right, the difference named is the real one (1.00), not the VAT amount.
+    short = cash(line(1, "1000", debit="120.00"), line(2, "8000", credit="100.00", vat="2", vat_amount="21.00"))
+    assert words(check(short))[0].startswith(
+        "The journal is not in balance: debit 120.00, credit 121.00 (VAT included), difference 1.00."
+    )
+    assert (check(short).debit, check(short).credit) == (D("120.00"), D("121.00"))
+
+
+def test_a_line_reports_its_first_real_problem_only() -> None:
+    # Ledger 8050 is unknown and VAT code 7 as well: the line names the ledger; the balance is unknowable.
+    journal = cash(line(1, "1000", debit="10.90"), line(2, "8050", credit="10.00", vat="7", vat_amount="0.90"))
+    result = check(journal)
+    assert [(p.message.code, p.line) for p in result.problems] == [("journal.gl_missing", 2)]
+
+
+def test_only_the_journals_own_problems_refuse_it_at_intake() -> None:
+    unbalanced = check(
+        cash(line(1, "1000", debit="100.00"), line(2, "8000", credit="100.00", vat="2", vat_amount="21.00"))
+    )
+    assert [p.message.code for p in unbalanced.refusals] == ["journal.unbalanced"]
+    unmapped = check(cash(line(1, "1000", debit="10.00"), line(2, "8050", credit="10.00")))
+    assert not unmapped.ok and unmapped.refusals == []
+    closed = check(cash(*BALANCED, day=date(2026, 2, 10)))
+    assert not closed.ok and closed.refusals == []
+
+
+def test_a_line_without_vat_shows_which_exact_code_says_so() -> None:
+    result = check(cash(line(1, "1000", debit="50.00"), line(2, "8000", credit="50.00")))
+    assert (result.lines[1].vat_code, result.lines[1].vat_description) == ("0", "Geen btw")
+    assert result.lines[1].as_dict()["vat_code_description"] == "Geen btw"

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
+from ledgerlink.journals.admission import Admission
 from ledgerlink.journals.choices import JournalStatus
+from ledgerlink.journals.intake import JournalIn, SubmissionInvalid, content_hash, differences, normalised
 from ledgerlink.journals.models import Journal, JournalLine
-from ledgerlink.journals.submission import (
-    JournalIn,
-    Problem,
-    SubmissionInvalid,
-    check,
-    content_hash,
-    differences,
-    normalised,
-)
 from ledgerlink.tenancy import audit
 from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.models import Company
@@ -45,66 +39,72 @@ def new_marker() -> str:
     return "LL-" + secrets.token_hex(8).upper()
 
 
-def _connector(company: Company, number: int) -> Connector:
-    connector = Connector.objects.for_company(company).filter(number=number).first()
-    if connector is None:
-        raise SubmissionInvalid([Problem("connector", f"company {company.number} has no connector {number}")])
-    return connector
-
-
-def submit_journal(company: Company, journal_in: JournalIn, source: str = "api") -> Submitted:
+def submit_journal(company: Company, data: Any, source: str = "api", admission: Admission | None = None) -> Submitted:
     """Store a journal (queued) before anyone hears "accepted"; idempotent on the company's reference.
 
-    Same reference and same content → the existing journal (``created`` False); other content →
-    ``JournalConflict`` naming the differences; shape problems → ``SubmissionInvalid`` with all of them.
+    ``data`` is the decoded submission (or a ``JournalIn``); it is read and checked once, by the admission
+    (admission.py). Same reference and same content → the existing journal (``created`` False); other
+    content → ``JournalConflict`` naming the differences; anything that refuses it → ``SubmissionInvalid``
+    with every problem.
     """
-    problems = check(journal_in)
-    if problems:
-        raise SubmissionInvalid(problems)
-    connector = _connector(company, journal_in.connector)
+    checked = (admission or Admission(company)).check(data)
+    journal_in = checked.journal
+    if journal_in is None or checked.connector is None:
+        raise SubmissionInvalid(checked.problems)
     content = normalised(journal_in)
     digest = content_hash(content)
     existing = Journal.objects.for_company(company).filter(reference=journal_in.reference).first()
     if existing is not None:
         return _same_or_conflict(existing, content, digest)
+    if checked.problems:
+        raise SubmissionInvalid(checked.problems)
     try:
         with transaction.atomic():
-            journal = Journal.objects.create(
-                company=company,
-                connector=connector,
-                kind=journal_in.kind,
-                reference=journal_in.reference,
-                date=journal_in.date,
-                description=journal_in.description,
-                relation_code=journal_in.relation_code,
-                content_hash=digest,
-                content=content,
-                marker=new_marker(),
-                next_attempt_at=clock.now(),
-                source=source,
-            )
-            JournalLine.objects.bulk_create(
-                [
-                    JournalLine(
-                        journal=journal,
-                        line_no=number,
-                        ledger_code=line.ledger_code.strip(),
-                        debit=line.debit,
-                        credit=line.credit,
-                        vat_code=line.vat_code.strip(),
-                        vat_amount=line.vat_amount,
-                        description=line.description,
-                        relation_code=line.relation_code,
-                        cost_centre=line.cost_centre,
-                    )
-                    for number, line in enumerate(journal_in.lines, start=1)
-                ]
-            )
+            journal = Journal.objects.create(**_journal_fields(company, checked.connector, journal_in, source))
+            lines = JournalLine.objects.bulk_create(_lines(journal, journal_in))
     except IntegrityError:
         # Another request with the same reference won the race: answer as if it had come first.
         existing = Journal.objects.for_company(company).get(reference=journal_in.reference)
         return _same_or_conflict(existing, content, digest)
+    # Just written: whoever answers can read the lines from memory rather than from the database.
+    vars(journal)["_prefetched_objects_cache"] = {"lines": lines, "attempts": []}  # as prefetch_related leaves it
     return Submitted(journal, True)
+
+
+def _journal_fields(company: Company, connector: Connector, journal_in: JournalIn, source: str) -> dict[str, Any]:
+    content = normalised(journal_in)
+    return {
+        "company": company,
+        "connector": connector,
+        "kind": journal_in.kind,
+        "reference": journal_in.reference,
+        "date": journal_in.date,
+        "description": journal_in.description,
+        "relation_code": journal_in.relation_code,
+        "content_hash": content_hash(content),
+        "content": content,
+        "marker": new_marker(),
+        "next_attempt_at": clock.now(),
+        "source": source,
+    }
+
+
+def _lines(journal: Journal, journal_in: JournalIn) -> list[JournalLine]:
+    return [
+        JournalLine(
+            journal=journal,
+            line_no=number,
+            ledger_code=line.ledger_code,
+            debit=line.debit,
+            credit=line.credit,
+            vat_code=line.vat_code,
+            vat_amount=line.vat_amount,
+            description=line.description,
+            relation_code=line.relation_code,
+            cost_centre=line.cost_centre,
+        )
+        for number, line in enumerate(journal_in.lines, start=1)
+    ]
 
 
 def _same_or_conflict(existing: Journal, content: dict, digest: str) -> Submitted:
@@ -120,7 +120,11 @@ def resend(journal: Journal, actor: Actor | None = None) -> bool:
     """Queue a failed journal again (after a mapping was fixed). Posted or in-flight journals are left alone."""
     with transaction.atomic():
         updated = Journal.objects.filter(pk=journal.pk, status__in=RESENDABLE).update(
-            status=JournalStatus.QUEUED, status_message="", next_attempt_at=clock.now(), claimed_by="", claimed_at=None
+            status=JournalStatus.QUEUED,
+            status_message=None,
+            next_attempt_at=clock.now(),
+            claimed_by="",
+            claimed_at=None,
         )
         if updated:
             audit.record(
@@ -140,7 +144,11 @@ def resend_failed(company: Company, journal_ids: list[int] | None = None, actor:
         queryset = queryset.filter(pk__in=journal_ids)
     with transaction.atomic():
         count = queryset.update(
-            status=JournalStatus.QUEUED, status_message="", next_attempt_at=clock.now(), claimed_by="", claimed_at=None
+            status=JournalStatus.QUEUED,
+            status_message=None,
+            next_attempt_at=clock.now(),
+            claimed_by="",
+            claimed_at=None,
         )
         if count:
             audit.record(

@@ -1,9 +1,12 @@
-"""The journals part of the REST API: submit, read, list and resend, all scoped to the API key's company.
+"""The journals part of the REST API: submit, check, read, list and resend, all scoped to the API key's company.
 
-The request body is parsed here with ``json.loads(parse_float=Decimal)``: a JSON number such as ``12.30``
-becomes ``Decimal("12.30")`` exactly, and ``12.345`` is refused for its third decimal instead of being
-rounded through a float. Every problem of a submission (types, unknown fields, shape, connector) is
-answered at once, as a list of ``{field, line, message}``, with status 422.
+The request body is decoded here with ``json.loads(parse_float=Decimal)`` — a JSON number such as ``12.30``
+becomes ``Decimal("12.30")`` exactly, and ``12.345`` is refused for its third decimal instead of being rounded
+through a float — and then read and checked once, by the company's admission (admission.py, which uses the
+one parser in intake.py). Its ``JournalIn`` is also the request body of the OpenAPI document. Every problem is
+answered at once, as a list of ``{field, line, message, code}``, with status 422.
+
+Messages are rendered in the reader's language (``Accept-Language``); each carries its code as well.
 """
 
 from __future__ import annotations
@@ -24,13 +27,13 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security.base import AuthBase
 
-from ledgerlink.connectors.models import Connector
-from ledgerlink.core.numbers import small_int
+from ledgerlink.core.messages import Message
 from ledgerlink.journals import apikeys
+from ledgerlink.journals import messages as m
 from ledgerlink.journals.actions import JournalConflict, resend, submit_journal
-from ledgerlink.journals.choices import JournalStatus, Kind
+from ledgerlink.journals.choices import JournalStatus
+from ledgerlink.journals.intake import JournalIn, Problem, SubmissionInvalid
 from ledgerlink.journals.models import ApiKey, Attempt, Journal, JournalLine
-from ledgerlink.journals.submission import JournalIn, LineIn, Problem, SubmissionInvalid, check, money
 from ledgerlink.tenancy import current
 from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.choices import Module
@@ -40,29 +43,19 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_PAGE = 1_000_000
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-JOURNAL_FIELDS = ("reference", "kind", "connector", "date", "description", "relation_code", "lines")
-LINE_FIELDS = (
-    "ledger_code",
-    "debit",
-    "credit",
-    "vat_code",
-    "vat_amount",
-    "description",
-    "relation_code",
-    "cost_centre",
-)
-CODE_LENGTH = 40  # relation codes and cost centres (the columns' size)
 
 
 class ApiError(HttpError):
-    """An answer other than 2xx with a body richer than ``{"detail": ...}`` (problems, differences)."""
+    """An answer other than 2xx: ``{"detail": <for a person>, "code": <for a program>, ...}``."""
 
-    def __init__(self, status_code: int, message: str, **extra: Any) -> None:
-        super().__init__(status_code, message)
+    def __init__(self, status_code: int, message: Message | str, **extra: Any) -> None:
+        self.coded = message if isinstance(message, Message) else None
+        super().__init__(status_code, str(message))
         self.extra = extra
 
     def payload(self) -> dict[str, Any]:
-        return {"detail": self.message, **self.extra}
+        code = self.coded.code if self.coded else f"http.{self.status_code}"
+        return {"detail": self.message, "code": code, **self.extra}
 
 
 class Unauthorized(ApiError):
@@ -113,11 +106,39 @@ def request_key(request: HttpRequest) -> ApiKey:
 router = Router(auth=CompanyKey(), tags=["journals"])
 
 
-# --- schemas (answers; the request body is parsed by hand, see the module docstring) ----------------------
+# --- schemas ---------------------------------------------------------------------------------------------------
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+class MessageOut(Schema):
+    """A coded message: ``message`` in the reader's language, ``code`` to act on by program."""
+
+    code: str
+    message: str
+    fix: str = ""
+    exact: bool = Field(False, description="Exact Online's own words (never translated)")
+    field: str | None = None
+    line: int | None = None
+
+    @staticmethod
+    def of(value: Any) -> dict[str, Any]:
+        message = Message.from_json(value) or Message.legacy("")
+        extra = value if isinstance(value, dict) else {}
+        return {
+            "code": message.code,
+            "message": message.text(),
+            "fix": message.fix(),
+            "exact": message.is_exact,
+            "field": extra.get("field"),
+            "line": extra.get("line"),
+        }
 
 
 class LineOut(Schema):
-    line: int
+    line: int = Field(alias="line_no")
     ledger_code: str
     debit: str = Field(examples=["12.30"])
     credit: str = Field(examples=["0.00"])
@@ -127,6 +148,18 @@ class LineOut(Schema):
     relation_code: str
     cost_centre: str
 
+    @staticmethod
+    def resolve_debit(obj: JournalLine) -> str:
+        return _amount(obj.debit)
+
+    @staticmethod
+    def resolve_credit(obj: JournalLine) -> str:
+        return _amount(obj.credit)
+
+    @staticmethod
+    def resolve_vat_amount(obj: JournalLine) -> str:
+        return _amount(obj.vat_amount)
+
 
 class AttemptOut(Schema):
     started_at: datetime
@@ -134,8 +167,12 @@ class AttemptOut(Schema):
     action: str
     http_status: int | None
     outcome: str
-    messages: list[Any]
+    messages: list[MessageOut]
     worker: str
+
+    @staticmethod
+    def resolve_messages(obj: Attempt) -> list[dict[str, Any]]:
+        return [MessageOut.of(item) for item in obj.messages or []]
 
 
 class JournalOut(Schema):
@@ -147,13 +184,26 @@ class JournalOut(Schema):
     description: str
     relation_code: str
     status: str
-    status_message: str
+    status_message: str = Field(description="why the journal is in its status, in the reader's language")
+    status_code: str | None = Field(description="the code of status_message")
     exact_entry_id: str
     exact_entry_number: str
     created_at: datetime
     source: str
     lines: list[LineOut]
     attempts: list[AttemptOut]
+
+    @staticmethod
+    def resolve_connector(obj: Journal) -> int:
+        return obj.connector.number
+
+    @staticmethod
+    def resolve_status_message(obj: Journal) -> str:
+        return obj.status_message.text() if obj.status_message else ""
+
+    @staticmethod
+    def resolve_status_code(obj: Journal) -> str | None:
+        return obj.status_message.code if obj.status_message else None
 
 
 class JournalPage(Schema):
@@ -169,46 +219,29 @@ class ProblemOut(Schema):
     field: str
     line: int | None
     message: str
+    code: str
 
 
 class ProblemsOut(Schema):
     detail: str
+    code: str
     problems: list[ProblemOut]
 
 
 class ConflictOut(Schema):
     detail: str
+    code: str
     journal: int
     differences: list[str]
 
 
-class MessageOut(Schema):
+class ErrorOut(Schema):
     detail: str
+    code: str
 
 
 # 401: no key, an unknown or a revoked one; 403: the company lacks the ``api`` licence.
-AUTH_ERRORS: dict[int, type[Schema]] = {401: MessageOut, 403: MessageOut}
-
-
-class LineIn_(Schema):
-    ledger_code: str
-    debit: str | Decimal | None = Field(None, examples=["12.30"], description="string or exact JSON number")
-    credit: str | Decimal | None = Field(None, examples=["0.00"])
-    vat_code: str = ""
-    vat_amount: str | Decimal | None = Field(None, examples=["2.14"])
-    description: str = ""
-    relation_code: str = ""
-    cost_centre: str = ""
-
-
-class JournalSubmission(Schema):
-    reference: str = Field(description="the ERP's own reference; submitting it again is idempotent")
-    kind: Kind
-    connector: int = Field(description="connector number")
-    date: date
-    description: str = ""
-    relation_code: str = ""
-    lines: list[LineIn_]
+AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut}
 
 
 def _inline_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -231,12 +264,12 @@ def _inline_schema(schema: dict[str, Any]) -> dict[str, Any]:
 SUBMISSION_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": _inline_schema(JournalSubmission.model_json_schema())}},
+        "content": {"application/json": {"schema": _inline_schema(JournalIn.model_json_schema())}},
     }
 }
 
 
-# --- parsing a submission ---------------------------------------------------------------------------------
+# --- reading a submission ----------------------------------------------------------------------------------------
 
 
 def read_json(request: HttpRequest) -> Any:
@@ -251,190 +284,19 @@ def read_json(request: HttpRequest) -> Any:
     try:
         return json.loads(raw or b"", parse_float=Decimal)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise ApiError(
-            422,
-            _("The body is not JSON."),
-            problems=[Problem("body", _("The body is not valid JSON: %(error)s") % {"error": exc}).as_dict()],
-        )
-
-
-def _text(data: dict[str, Any], key: str, line: int | None, problems: list[Problem], limit: int = 0) -> str:
-    value = data.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        problems.append(Problem(key, _("%(field)s must be a string") % {"field": key}, line))
-        return ""
-    if limit and len(value) > limit:
-        problems.append(
-            Problem(key, _("%(field)s is longer than %(limit)s characters") % {"field": key, "limit": limit}, line)
-        )
-    return value
-
-
-def _unknown(data: dict[str, Any], known: tuple[str, ...], line: int | None, problems: list[Problem]) -> None:
-    for key in data:
-        if key not in known:
-            problems.append(
-                Problem(
-                    str(key),
-                    _("unknown field %(field)s; known fields: %(known)s") % {"field": key, "known": ", ".join(known)},
-                    line,
-                )
-            )
-
-
-def _line(raw: Any, number: int, problems: list[Problem]) -> LineIn:
-    if not isinstance(raw, dict):
-        problems.append(Problem("lines", _("each line must be a JSON object"), number))
-        return LineIn(ledger_code="x")  # placeholder so that check() does not report it twice
-    _unknown(raw, LINE_FIELDS, number, problems)
-    return LineIn(
-        ledger_code=_text(raw, "ledger_code", number, problems),
-        debit=money(raw.get("debit"), "debit", number, problems),
-        credit=money(raw.get("credit"), "credit", number, problems),
-        vat_code=_text(raw, "vat_code", number, problems),
-        vat_amount=money(raw.get("vat_amount"), "vat_amount", number, problems),
-        description=_text(raw, "description", number, problems),
-        relation_code=_text(raw, "relation_code", number, problems, CODE_LENGTH),
-        cost_centre=_text(raw, "cost_centre", number, problems, CODE_LENGTH),
-    )
-
-
-def parse_submission(data: Any) -> tuple[JournalIn, list[Problem]]:
-    """A ``JournalIn`` from the decoded body, and every problem found on the way (types, unknown fields)."""
-    problems: list[Problem] = []
-    if not isinstance(data, dict):
-        problems.append(Problem("body", _("the body must be a JSON object")))
-        data = {}
-    _unknown(data, JOURNAL_FIELDS, None, problems)
-    connector = data.get("connector")
-    if isinstance(connector, str) and small_int(connector) is not None:
-        connector = small_int(connector)
-    if connector is None:
-        problems.append(Problem("connector", _("connector (the connector's number) is required")))
-        connector = 0
-    elif not isinstance(connector, int) or isinstance(connector, bool) or not 0 < connector < 10**9:
-        problems.append(Problem("connector", _("connector must be a whole number")))
-        connector = 0
-    raw_date, when = data.get("date"), date(1900, 1, 1)
-    if raw_date is None:
-        problems.append(Problem("date", _("date is required (yyyy-mm-dd)")))
-    elif not isinstance(raw_date, str) or not ISO_DATE.match(raw_date):
-        problems.append(Problem("date", _("date must be written yyyy-mm-dd; got %(value)r") % {"value": raw_date}))
-    else:
-        try:
-            when = date.fromisoformat(raw_date)
-        except ValueError:
-            problems.append(Problem("date", _("date %(value)s does not exist") % {"value": raw_date}))
-    raw_lines = data.get("lines")
-    if raw_lines is not None and not isinstance(raw_lines, list):
-        problems.append(Problem("lines", _("lines must be a list")))
-        raw_lines = None
-    journal_in = JournalIn(
-        reference=_text(data, "reference", None, problems),
-        kind=_text(data, "kind", None, problems),
-        connector=connector,
-        date=when,
-        description=_text(data, "description", None, problems),
-        relation_code=_text(data, "relation_code", None, problems, CODE_LENGTH),
-        lines=[_line(raw, number, problems) for number, raw in enumerate(raw_lines or [], start=1)],
-    )
-    return journal_in, problems
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    seen: set[tuple[str, int | None, str]] = set()
-    kept = []
-    for problem in problems:
-        key = (problem.field, problem.line, problem.message)
-        if key not in seen:
-            seen.add(key)
-            kept.append(problem)
-    return kept
+        raise invalid([Problem("body", Message.of(m.BODY_NOT_JSON, error=str(exc)))])
 
 
 def invalid(problems: list[Problem]) -> ApiError:
-    problems = _unique(problems)
+    unique: list[Problem] = []
+    for problem in problems:
+        if problem not in unique:
+            unique.append(problem)
     return ApiError(
         422,
-        _("The journal was not accepted: %(count)s problem(s).") % {"count": len(problems)},
-        problems=[problem.as_dict() for problem in problems],
+        _("The journal was not accepted: %(count)s problem(s).") % {"count": len(unique)},
+        problems=[problem.as_dict() for problem in unique],
     )
-
-
-# --- answers ------------------------------------------------------------------------------------------------
-
-
-def _amount(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
-def journal_json(journal: Journal, new_lines: list[LineIn] | None = None) -> dict[str, Any]:
-    """The journal as the API shows it; ``new_lines``: a journal just stored from these (no attempts yet)."""
-    lines = (
-        journal.lines.all()
-        if new_lines is None
-        else [
-            JournalLine(
-                line_no=number,
-                ledger_code=line.ledger_code.strip(),
-                debit=line.debit,
-                credit=line.credit,
-                vat_code=line.vat_code.strip(),
-                vat_amount=line.vat_amount,
-                description=line.description,
-                relation_code=line.relation_code,
-                cost_centre=line.cost_centre,
-            )
-            for number, line in enumerate(new_lines, start=1)
-        ]
-    )
-    return {
-        "id": journal.pk,
-        "reference": journal.reference,
-        "kind": journal.kind,
-        "connector": journal.connector.number,
-        "date": journal.date,
-        "description": journal.description,
-        "relation_code": journal.relation_code,
-        "status": journal.status,
-        "status_message": journal.status_message,
-        "exact_entry_id": journal.exact_entry_id,
-        "exact_entry_number": journal.exact_entry_number,
-        "created_at": journal.created_at,
-        "source": journal.source,
-        "lines": [
-            {
-                "line": line.line_no,
-                "ledger_code": line.ledger_code,
-                "debit": _amount(line.debit),
-                "credit": _amount(line.credit),
-                "vat_code": line.vat_code,
-                "vat_amount": _amount(line.vat_amount),
-                "description": line.description,
-                "relation_code": line.relation_code,
-                "cost_centre": line.cost_centre,
-            }
-            for line in lines
-        ],
-        "attempts": []
-        if new_lines is not None
-        else [
-            {
-                "started_at": attempt.started_at,
-                "duration_ms": attempt.duration_ms,
-                "action": attempt.action,
-                "http_status": attempt.http_status,
-                "outcome": attempt.outcome,
-                "messages": attempt.messages,
-                "worker": attempt.worker,
-            }
-            for attempt in journal.attempts.all()
-        ],
-    }
 
 
 def _journals(key: ApiKey) -> QuerySet[Journal]:
@@ -468,20 +330,8 @@ def post_journal(request: HttpRequest) -> Status:
     """201: stored as new; 200: this reference was submitted before with the same content (that journal);
     409: the reference is known with other content (the differences are named); 422: every problem."""
     key = request_key(request)
-    journal_in, problems = parse_submission(read_json(request))
-    problems += check(journal_in)
-    if problems:
-        # submit_journal checks the connector only once the shape is right; name it now, with the rest.
-        if (
-            journal_in.connector
-            and not Connector.objects.for_company(key.company).filter(number=journal_in.connector).exists()
-        ):
-            problems.append(
-                Problem("connector", _("this company has no connector %(number)s") % {"number": journal_in.connector})
-            )
-        raise invalid(problems)
     try:
-        submitted = submit_journal(key.company, journal_in, source="api")
+        submitted = submit_journal(key.company, read_json(request), source="api")
     except SubmissionInvalid as exc:
         raise invalid(exc.problems)
     except JournalConflict as exc:
@@ -493,14 +343,13 @@ def post_journal(request: HttpRequest) -> Status:
             differences=exc.differences,
         )
     if submitted.created:
-        # Just written from journal_in: answer from memory rather than reading the rows back.
-        return Status(201, journal_json(submitted.journal, journal_in.lines))
-    return Status(200, journal_json(_journal(key, submitted.journal.pk)))
+        return Status(201, submitted.journal)  # its lines are in memory: nothing is read back
+    return Status(200, _journal(key, submitted.journal.pk))
 
 
-@router.get("/{journal_id}", response={200: JournalOut, 404: MessageOut, **AUTH_ERRORS}, summary="One journal")
-def get_journal(request: HttpRequest, journal_id: int) -> dict[str, Any]:
-    return journal_json(_journal(request_key(request), journal_id))
+@router.get("/{journal_id}", response={200: JournalOut, 404: ErrorOut, **AUTH_ERRORS}, summary="One journal")
+def get_journal(request: HttpRequest, journal_id: int) -> Journal:
+    return _journal(request_key(request), journal_id)
 
 
 def _parse_date(value: str | None, name: str, problems: list[Problem]) -> date | None:
@@ -511,7 +360,7 @@ def _parse_date(value: str | None, name: str, problems: list[Problem]) -> date |
             return date.fromisoformat(value)
         except ValueError:
             pass
-    problems.append(Problem(name, _("%(field)s must be a date written yyyy-mm-dd") % {"field": name}))
+    problems.append(Problem(name, Message.of(m.FILTER_DATE, field=name)))
     return None
 
 
@@ -530,15 +379,13 @@ def list_journals(
     key = request_key(request)
     problems: list[Problem] = []
     if status and status not in JournalStatus.values:
-        problems.append(
-            Problem("status", _("status must be one of %(values)s") % {"values": ", ".join(JournalStatus.values)})
-        )
+        problems.append(Problem("status", Message.of(m.FILTER_STATUS, values=", ".join(JournalStatus.values))))
     start = _parse_date(date_from, "date_from", problems)
     end = _parse_date(date_to, "date_to", problems)
     if not 1 <= page <= MAX_PAGE:
-        problems.append(Problem("page", _("page is between 1 and %(max)s") % {"max": MAX_PAGE}))
+        problems.append(Problem("page", Message.of(m.FILTER_RANGE, field="page", max=MAX_PAGE)))
     if not 1 <= page_size <= MAX_PAGE_SIZE:
-        problems.append(Problem("page_size", _("page_size is between 1 and %(max)s") % {"max": MAX_PAGE_SIZE}))
+        problems.append(Problem("page_size", Message.of(m.FILTER_RANGE, field="page_size", max=MAX_PAGE_SIZE)))
     if problems:
         raise invalid(problems)
     journals = _journals(key)
@@ -555,31 +402,29 @@ def list_journals(
         journals = journals.filter(status=status)
     total = counts[status] if status else sum(counts.values())
     offset = (page - 1) * page_size
-    items = journals.order_by("-date", "-id")[offset : offset + page_size]
     return {
         "count": total,
         "page": page,
         "pages": max(1, math.ceil(total / page_size)),
         "page_size": page_size,
         "counts": counts,
-        "items": [journal_json(journal) for journal in items],
+        "items": list(journals.order_by("-date", "-id")[offset : offset + page_size]),
     }
 
 
 @router.post(
     "/{journal_id}/resend",
-    response={200: JournalOut, 404: MessageOut, 409: MessageOut, **AUTH_ERRORS},
+    response={200: JournalOut, 404: ErrorOut, 409: ErrorOut, **AUTH_ERRORS},
     summary="Queue a failed journal again",
 )
-def resend_journal(request: HttpRequest, journal_id: int) -> dict[str, Any]:
+def resend_journal(request: HttpRequest, journal_id: int) -> Journal:
     key = request_key(request)
     journal = _journal(key, journal_id)
     if journal.status != JournalStatus.FAILED or not resend(journal, Actor(None, f"API key {key.prefix}")):
         journal.refresh_from_db(fields=["status"])
         raise ApiError(
             409,
-            _("Journal %(id)s is %(status)s; only failed journals can be sent again.")
-            % {"id": journal.pk, "status": journal.get_status_display().lower()},
+            Message.of(m.NOT_RESENDABLE, id=journal.pk, status=journal.status),
             status=journal.status,
         )
-    return journal_json(_journal(key, journal_id))
+    return _journal(key, journal_id)

@@ -27,7 +27,7 @@ class AttemptOutcome(models.TextChoices):
     ABSENT = "absent", _("Not in Exact")
 
 
-class ReferenceKind(models.TextChoices):
+class ExactDataKind(models.TextChoices):
     GL_ACCOUNTS = "gl_accounts", _("GL accounts")
     VAT_CODES = "vat_codes", _("VAT codes")
     JOURNALS = "journals", _("Journals")

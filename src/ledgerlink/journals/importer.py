@@ -29,17 +29,10 @@ from django.utils.translation import gettext as _
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.numbers import small_int
 from ledgerlink.journals.actions import JournalConflict, submit_journal
+from ledgerlink.journals.admission import Admission
 from ledgerlink.journals.choices import Kind
+from ledgerlink.journals.intake import LineIn, SubmissionInvalid, content_hash, differences, normalised
 from ledgerlink.journals.models import Journal
-from ledgerlink.journals.submission import (
-    JournalIn,
-    LineIn,
-    SubmissionInvalid,
-    check,
-    content_hash,
-    differences,
-    normalised,
-)
 from ledgerlink.tenancy.models import Company
 
 COLUMNS = (
@@ -94,16 +87,17 @@ class Entry:
     def reference(self) -> str:
         return f"file:{self.journal_code}-{self.year}-{self.entry}"
 
-    def journal_in(self, connector: int) -> JournalIn:
+    def submission(self, connector: int) -> dict[str, object]:
+        """The entry as a submission, read by the same parser as the API's (intake.py)."""
         description = f"RetailVista cash journal {self.journal_code} {self.year}/{self.period:02d} entry {self.entry}"
-        return JournalIn(
-            reference=self.reference,
-            kind=Kind.CASH,
-            connector=connector,
-            date=self.date,
-            description=description,
-            lines=list(self.lines),
-        )
+        return {
+            "reference": self.reference,
+            "kind": Kind.CASH.value,
+            "connector": connector,
+            "date": self.date,
+            "description": description,
+            "lines": [line.model_dump() for line in self.lines],
+        }
 
 
 @dataclass
@@ -407,7 +401,8 @@ def _parse_line(
         return
     entry.rows.append(row)
     entry.lines.append(
-        LineIn(
+        # Not validated here: the whole entry is read by the one parser when it is checked (admission.py).
+        LineIn.model_construct(
             ledger_code=ledger,
             debit=amount if amount > 0 else Decimal("0.00"),
             credit=-amount if amount < 0 else Decimal("0.00"),
@@ -415,6 +410,7 @@ def _parse_line(
             vat_amount=abs(vat_amount),
             description=description,
             relation_code=relation,
+            cost_centre="",
         )
     )
 
@@ -435,7 +431,7 @@ def _result(entry: Entry, journal: Journal | None = None, created: bool = False)
     )
 
 
-def _entry_problems(entry: Entry, connector: int, company: Company) -> list[LineProblem]:
+def _entry_problems(entry: Entry, connector: int, company: Company, admission: Admission) -> list[LineProblem]:
     """Shape problems of the journal the entry becomes (mapped to file lines), and a conflict with an earlier
     import of the same entry."""
     if not entry.lines:
@@ -445,16 +441,17 @@ def _entry_problems(entry: Entry, connector: int, company: Company) -> list[Line
                 _("entry %(entry)s has only zero amounts; there is nothing to book") % {"entry": entry.entry},
             )
         ]
-    journal_in = entry.journal_in(connector)
+    checked = admission.check(entry.submission(connector))
     found = [
         LineProblem(
             entry.rows[p.line - 1] if p.line else entry.rows[0],
             _("entry %(entry)s: %(message)s") % {"entry": entry.entry, "message": p.message},
         )
-        for p in check(journal_in)
+        for p in checked.problems
     ]
-    if found:
+    if found or checked.journal is None:
         return found
+    journal_in = checked.journal
     existing = Journal.objects.for_company(company).filter(reference=entry.reference).first()
     if existing is not None:
         content = normalised(journal_in)
@@ -504,8 +501,9 @@ def import_file(company: Company, connector_number: int, data: bytes) -> ImportR
         result.journals = [_result(entry) for entry in parsed.entries]
         result.problems.sort(key=lambda problem: problem.row or 0)
         return result
+    admission = Admission(company)
     for entry in parsed.entries:
-        result.problems.extend(_entry_problems(entry, connector_number, company))
+        result.problems.extend(_entry_problems(entry, connector_number, company, admission))
     if result.problems:
         result.journals = [_result(entry) for entry in parsed.entries]
         result.problems.sort(key=lambda problem: problem.row or 0)
@@ -513,7 +511,9 @@ def import_file(company: Company, connector_number: int, data: bytes) -> ImportR
     try:
         with transaction.atomic():
             for entry in parsed.entries:
-                submitted = submit_journal(company, entry.journal_in(connector_number), source="import")
+                submitted = submit_journal(
+                    company, entry.submission(connector_number), source="import", admission=admission
+                )
                 result.journals.append(_result(entry, submitted.journal, submitted.created))
     except (JournalConflict, SubmissionInvalid) as exc:
         # Someone else stored one of these references since the check above: nothing of this file was kept.

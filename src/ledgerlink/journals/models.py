@@ -1,4 +1,4 @@
-"""Journals, their lines and posting attempts; per-connector mapping and the cache of Exact's reference data.
+"""Journals, their lines and posting attempts; per-connector mapping and the connector's Exact data.
 
 Money is ``Decimal`` with two decimals (``DecimalField(14, 2)``); nothing here is ever a float.
 """
@@ -9,7 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ledgerlink.connectors.models import Connector
-from ledgerlink.journals.choices import AttemptOutcome, JournalStatus, Kind, ReferenceKind
+from ledgerlink.core.messages import MessageField
+from ledgerlink.journals.choices import AttemptOutcome, ExactDataKind, JournalStatus, Kind
 from ledgerlink.tenancy.models import Company
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -34,7 +35,7 @@ class Journal(models.Model):
     marker = models.CharField(max_length=24, unique=True)
 
     status = models.CharField(max_length=16, choices=JournalStatus.choices, default=JournalStatus.QUEUED, db_index=True)
-    status_message = models.TextField(blank=True)
+    status_message = MessageField()  # why the journal is in its status: a code and parameters (messages.py)
     exact_entry_id = models.CharField(max_length=40, blank=True)
     exact_entry_number = models.CharField(max_length=20, blank=True)
     next_attempt_at = models.DateTimeField(db_index=True)
@@ -89,6 +90,8 @@ class Attempt(models.Model):
     action = models.CharField(max_length=16, default="post")  # post, validate, reconcile
     http_status = models.PositiveIntegerField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=AttemptOutcome.choices)
+    # What the attempt found: coded messages (``Message.to_json()`` plus ``field``/``line``); Exact's own
+    # words as ``Message.exact``.
     messages = models.JSONField(default=list, blank=True)
     worker = models.CharField(max_length=200, blank=True)
 
@@ -113,17 +116,17 @@ class ConnectorMapping(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
 
-class ReferenceSnapshot(models.Model):
-    """Exact's reference data for a connector's division, read once and used for every journal."""
+class ExactDataSnapshot(models.Model):
+    """One kind of Exact data of a connector's division (exact_data.py), read once and used for every journal."""
 
-    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="references")
-    kind = models.CharField(max_length=16, choices=ReferenceKind.choices)
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="exact_data")
+    kind = models.CharField(max_length=16, choices=ExactDataKind.choices)
     division = models.PositiveIntegerField()
     items = models.JSONField(default=list)
     fetched_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["connector", "kind"], name="reference_once_per_kind")]
+        constraints = [models.UniqueConstraint(fields=["connector", "kind"], name="exact_data_once_per_kind")]
 
 
 class ApiKey(models.Model):

@@ -16,10 +16,12 @@ from __future__ import annotations
 import logging
 import os
 import random
+import re
 import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -38,13 +40,15 @@ from ledgerlink.connectors.engine import ConnectorTokens, TokenUnavailable
 from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
+from ledgerlink.core.messages import Message
 from ledgerlink.core.worker import stopping
-from ledgerlink.journals import references
+from ledgerlink.journals import exact_data
+from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import AttemptOutcome, JournalStatus, Kind
 from ledgerlink.journals.mapping import rules_for
 from ledgerlink.journals.models import Attempt, Journal
 from ledgerlink.journals.payload import general_journal_entry, sales_entry
-from ledgerlink.journals.validation import JournalData, LineData, Result, validate
+from ledgerlink.journals.validation import Result, validate
 
 log = logging.getLogger("ledgerlink.journals.posting")
 BATCH = 25
@@ -72,7 +76,7 @@ def release_stuck(now: datetime) -> int:
             claimed_by="",
             claimed_at=None,
             needs_lookup=True,
-            status_message="The worker stopped while sending; looking the journal up in Exact before posting again.",
+            status_message=Message.of(m.WORKER_DIED),
         )
 
 
@@ -111,40 +115,23 @@ def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
 @dataclass
 class Outcome:
     status: str
-    message: str = ""
+    message: Message | None = None  # why the journal is in its new status (None: nothing to say)
     http_status: int | None = None
-    messages: list[str] | None = None
+    messages: list[dict[str, Any]] | None = None  # for the attempt, when it found more than ``message``
     entry_id: str = ""
     entry_number: str = ""
     retry_at: datetime | None = None
 
 
-def journal_data(journal: Journal) -> JournalData:
-    return JournalData(
-        kind=journal.kind,
-        date=journal.date,
-        description=journal.description,
-        relation_code=journal.relation_code,
-        lines=[
-            LineData(
-                line.line_no,
-                line.ledger_code,
-                line.debit,
-                line.credit,
-                line.vat_code,
-                line.vat_amount,
-                line.description,
-                line.relation_code,
-            )
-            for line in journal.lines.all()
-        ],
-    )
-
-
-def check(journal: Journal, client: ExactClient | None = None) -> Result:
+def validate_before_sending(journal: Journal, client: ExactClient | None = None) -> Result:
+    """The stored journal checked against the connector's Exact data (read from Exact when missing or old)."""
     connector = journal.connector
     return validate(
-        journal_data(journal), references.current(connector, client), rules_for(connector), connector.division
+        journal,
+        list(journal.lines.all()),
+        exact_data.current(connector, client),
+        rules_for(connector),
+        connector.division,
     )
 
 
@@ -156,7 +143,7 @@ def _record(journal: Journal, outcome: Outcome, action: str, started: datetime, 
         action=action,
         http_status=outcome.http_status,
         outcome=_attempt_outcome(outcome, action),
-        messages=outcome.messages or ([outcome.message] if outcome.message else []),
+        messages=outcome.messages or ([outcome.message.to_json()] if outcome.message else []),
         worker=WORKER,
     )
 
@@ -168,11 +155,13 @@ def _attempt_outcome(outcome: Outcome, action: str) -> str:
             if outcome.status == JournalStatus.POSTED
             else (AttemptOutcome.ABSENT if outcome.status == JournalStatus.QUEUED else AttemptOutcome.UNKNOWN)
         )
-    return {
+    by_status: dict[str, AttemptOutcome] = {
         JournalStatus.POSTED: AttemptOutcome.POSTED,
         JournalStatus.UNKNOWN: AttemptOutcome.UNKNOWN,
         JournalStatus.QUEUED: AttemptOutcome.RETRY,
-    }.get(outcome.status, AttemptOutcome.INVALID if action == "validate" else AttemptOutcome.REJECTED)
+    }
+    otherwise = AttemptOutcome.INVALID if action == "validate" else AttemptOutcome.REJECTED
+    return by_status.get(outcome.status, otherwise)
 
 
 def _finish(journal: Journal, outcome: Outcome, worker: str) -> bool:
@@ -215,63 +204,69 @@ def _post(journal: Journal, result: Result, client) -> Outcome:  # type: ignore[
                 sales_entry(result, journal.date, journal.description or journal.reference, journal.marker)
             )
     except ValidationError as exc:
-        return Outcome(JournalStatus.FAILED, _exact_says(exc), exc.status, exc.messages)
+        return _refused(exc)
     except (ServerError, TransportError) as exc:
         if exc.outcome_unknown:
             return Outcome(
                 JournalStatus.UNKNOWN,
-                f"No answer from Exact ({exc}); looking it up before posting again.",
+                Message.of(m.NO_ANSWER, error=str(exc)),
                 exc.status,
                 retry_at=clock.now() + LOOK_AGAIN_AFTER,
             )
         return Outcome(
             JournalStatus.QUEUED,
-            f"Exact could not be reached ({exc}); trying again.",
+            Message.of(m.UNREACHABLE, error=str(exc)),
             exc.status,
             retry_at=clock.now() + timedelta(seconds=30),
         )
     except RateLimited as exc:
         # A spent window or error budget: hand the journal back and post for other divisions meanwhile.
         retry = exc.retry_at or clock.now() + timedelta(minutes=5)
-        return Outcome(JournalStatus.QUEUED, f"Waiting for Exact's limits: {exc}", exc.status, retry_at=retry)
+        return Outcome(JournalStatus.QUEUED, Message.of(m.EXACT_LIMITS, error=str(exc)), exc.status, retry_at=retry)
     except ApiError as exc:
-        return Outcome(JournalStatus.FAILED, _exact_says(exc), exc.status, exc.messages)
+        return _refused(exc)
     return Outcome(
         JournalStatus.POSTED,
-        "",
+        None,
         201,
         entry_id=str(created.get("EntryID") or ""),
         entry_number=str(created.get("EntryNumber") or ""),
     )
 
 
-HINTS = (
-    ("period is closed", "Reopen the period in Exact, then press Resend."),
-    ("Financial period does not exist", "Create the financial year in Exact, then press Resend."),
-    ("VAT code", "Check the VAT code mapping on the mapping page, then press Resend."),
-    ("G/L account", "Check the ledger mapping on the mapping page, then press Resend."),
-    ("Customer", "Check the customer in Exact or the walk-in customer on the mapping page."),
+# Which of our codes (with its fix) a refusal gets, by what Exact's words say; the words stay Exact's.
+REFUSALS = (
+    ("period is closed", m.EXACT_REFUSED_PERIOD_CLOSED),
+    ("Financial period does not exist", m.EXACT_REFUSED_PERIOD_MISSING),
+    ("VAT code", m.EXACT_REFUSED_VAT),
+    ("G/L account", m.EXACT_REFUSED_GL),
+    ("Customer", m.EXACT_REFUSED_CUSTOMER),
 )
 
 
-def _exact_says(exc: ApiError) -> str:
-    messages = exc.messages or [str(exc)]
-    hints = [hint for needle, hint in HINTS if any(needle.lower() in m.lower() for m in messages)]
-    return "Exact refused the entry: " + " ".join(messages) + (" " + hints[0] if hints else "")
+def _refused(exc: ApiError) -> Outcome:
+    """Exact said no: its words are kept as Exact's; ours say what to do about them."""
+    words = exc.messages or [str(exc)]
+    code = next((code for needle, code in REFUSALS if any(needle.lower() in w.lower() for w in words)), m.EXACT_REFUSED)
+    ours = Message.of(code, exact=" ".join(words))
+    return Outcome(
+        JournalStatus.FAILED,
+        ours,
+        exc.status,
+        [Message.exact(word).to_json() for word in words] + [ours.to_json()],
+    )
 
 
 def _learn(journal: Journal, outcome: Outcome, client: ExactClient) -> None:
     """A refusal can mean the cache is out of date: refresh it, and remember closed periods."""
-    text = " ".join(outcome.messages or [outcome.message])
+    text = str(outcome.message.params.get("exact", "")) if outcome.message else ""
     if "period is closed" in text:
-        import re
-
         match = re.search(r"(\d{4})/(\d{1,2})", text)
         if match:
-            references.mark_period_closed(journal.connector, int(match.group(1)), int(match.group(2)))
+            exact_data.mark_period_closed(journal.connector, int(match.group(1)), int(match.group(2)))
     elif "Invalid reference" in text or "Blocked" in text:
         try:
-            references.fetch(journal.connector, client)
+            exact_data.fetch(journal.connector, client)
         except (ExactError, TokenUnavailable):
             log.warning("could not refresh reference data after a refusal", extra={"journal": journal.pk})
 
@@ -288,7 +283,7 @@ def reconcile(journal: Journal, client) -> Outcome:  # type: ignore[no-untyped-d
                 Query().select("EntryID", "Notes").filter(F("Notes") == journal.marker).top(1)
             )
             if not lines:
-                return Outcome(JournalStatus.QUEUED, "Not in Exact: posting again.")
+                return Outcome(JournalStatus.QUEUED, Message.of(m.NOT_IN_EXACT))
             entries = division.general_journal_entries.list(
                 Query().select("EntryID", "EntryNumber").filter(F("EntryID") == Guid(str(lines[0]["EntryID"])))
             )
@@ -297,17 +292,16 @@ def reconcile(journal: Journal, client) -> Outcome:  # type: ignore[no-untyped-d
                 Query().select("EntryID", "EntryNumber").filter(F("YourRef") == journal.marker).top(1)
             )
             if not entries:
-                return Outcome(JournalStatus.QUEUED, "Not in Exact: posting again.")
+                return Outcome(JournalStatus.QUEUED, Message.of(m.NOT_IN_EXACT))
     except (ExactError, TokenUnavailable) as exc:
         retry = exc.retry_at or clock.now() + timedelta(seconds=30)
-        return Outcome(
-            JournalStatus.UNKNOWN, f"Could not look the journal up in Exact ({exc}); trying again.", retry_at=retry
-        )
+        return Outcome(JournalStatus.UNKNOWN, Message.of(m.LOOKUP_FAILED, error=str(exc)), retry_at=retry)
     entry = entries[0]
     return Outcome(
         JournalStatus.POSTED,
-        "",
+        None,
         200,
+        [Message.of(m.FOUND_IN_EXACT, number=str(entry.get("EntryNumber") or "")).to_json()],
         entry_id=str(entry.get("EntryID") or ""),
         entry_number=str(entry.get("EntryNumber") or ""),
     )
@@ -331,7 +325,7 @@ def process(journal_id: int, client, worker: str = WORKER) -> str:  # type: igno
         outcome, action = (
             Outcome(
                 JournalStatus.UNKNOWN,
-                f"Unexpected error ({type(exc).__name__}); looking the journal up in Exact before posting again.",
+                Message.of(m.UNEXPECTED_ERROR, error=type(exc).__name__),
                 retry_at=clock.now() + timedelta(minutes=1),
             ),
             "post",
@@ -356,17 +350,19 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, str]:  # type
         journal.needs_lookup = False
         started, began = clock.now(), time.perf_counter()
     try:
-        result = check(journal, client)
+        result = validate_before_sending(journal, client)
     except (ExactError, TokenUnavailable) as exc:
         outcome = Outcome(
             JournalStatus.QUEUED,
-            f"Exact's reference data could not be read ({exc}); trying again.",
+            Message.of(m.EXACT_DATA_UNREADABLE, error=str(exc)),
             retry_at=clock.now() + timedelta(minutes=1),
         )
         _record(journal, outcome, "validate", started, began)
         return outcome, "validate"
     if not result.ok:
-        outcome = Outcome(JournalStatus.FAILED, "\n".join(result.problems), messages=result.problems)
+        outcome = Outcome(
+            JournalStatus.FAILED, result.problems[0].message, messages=[p.to_json() for p in result.problems]
+        )
         _record(journal, outcome, "validate", started, began)
         return outcome, "validate"
     # From here the journal may reach Exact: say where, before sending, so a lookup knows the division.
@@ -377,7 +373,7 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, str]:  # type
     except TokenUnavailable as exc:
         outcome = Outcome(
             JournalStatus.QUEUED,
-            f"Waiting for the connector: {exc.reason}",
+            exc.message,  # the connector's own coded reason
             retry_at=exc.retry_at or clock.now() + timedelta(minutes=5),
         )
     _record(journal, outcome, "post", started, began)

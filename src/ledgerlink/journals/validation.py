@@ -1,28 +1,76 @@
-"""Check a journal against Exact's cached reference data and map it, before anything is sent.
+"""The one check of a journal against Exact data, and its mapping to Exact's accounts and VAT codes.
 
-One pure function, ``validate``. Every problem names the line and the fix, because a person acts on it
-(the journal goes to ``failed``). Mapping is identity by default — the ERP's ledger and VAT codes are
-Exact's, as RetailVista advises — with per-connector overrides and optional fallback accounts.
+One pure function, ``validate``, used at intake (API, file, dry run) and again by the worker right before
+posting. Each problem is a coded message naming the line and the fix, because a person acts on it. A line
+reports its first real problem only, and nothing is computed from a value already known to be wrong: a line
+whose VAT code is unknown or whose VAT amount does not fit makes the balance unknowable, so the balance is
+not reported then.
 
-Amounts: debit positive, credit negative. A line with an excluding (E) VAT code counts with its VAT
-added; with an including (I) code the amount already holds the VAT. That is Exact's own balance rule
+Mapping is identity by default — the ERP's ledger and VAT codes are Exact's, as RetailVista advises — with
+per-connector overrides and optional fallback accounts.
+
+Amounts: debit positive, credit negative. A line with an excluding (E) VAT code counts with its VAT added;
+with an including (I) code the amount already holds the VAT. That is Exact's own balance rule
 (exact_sandbox/FIDELITY.md, reference §5.1).
+
+Some problems are the journal's own (it is not in balance; a VAT amount does not fit its code): those refuse
+the journal at intake (``Result.refusals``). The others depend on Exact's set-up or the mapping, which a
+bookkeeper can fix after the journal was accepted; they fail it when it is sent, and a Resend tries again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Protocol
 
+from ledgerlink.core.messages import Message
+from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import Kind
-from ledgerlink.journals.references import References
+from ledgerlink.journals.exact_data import ExactData
+from ledgerlink.journals.intake import Problem
 
 CENT = Decimal("0.01")
 VAT_TOLERANCE = Decimal("0.02")  # per line: the ERP rounds VAT per item, Exact per line
 RECEIVABLE = 20  # GLAccount.Type of accounts receivable (debtors)
 GENERAL_JOURNAL = 90
 SALES_JOURNAL = 20
+REFUSED_AT_INTAKE = frozenset({m.UNBALANCED, m.VAT_AMOUNT_WRONG})
+VAT_TYPES = {"E": "excluding VAT", "I": "including VAT"}
+
+
+class LineLike(Protocol):
+    """A journal line as submitted (``intake.LineIn``) or as stored (``models.JournalLine``)."""
+
+    @property
+    def ledger_code(self) -> str: ...
+    @property
+    def debit(self) -> Decimal: ...
+    @property
+    def credit(self) -> Decimal: ...
+    @property
+    def vat_code(self) -> str: ...
+    @property
+    def vat_amount(self) -> Decimal: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def relation_code(self) -> str: ...
+
+
+class JournalLike(Protocol):
+    """A journal as submitted (``intake.JournalIn``) or as stored (``models.Journal``); lines are passed apart."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def date(self) -> date: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def relation_code(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -38,53 +86,56 @@ class MappingRules:
 
 
 @dataclass(frozen=True)
-class LineData:
-    line_no: int
-    ledger_code: str
-    debit: Decimal
-    credit: Decimal
-    vat_code: str = ""
-    vat_amount: Decimal = Decimal("0")
-    description: str = ""
-    relation_code: str = ""
-
-
-@dataclass(frozen=True)
-class JournalData:
-    kind: str
-    date: date
-    description: str
-    relation_code: str
-    lines: list[LineData]
-
-
-@dataclass(frozen=True)
 class MappedLine:
+    """A line as it goes to Exact: Exact's GL account and VAT code, a signed amount."""
+
     line_no: int
     gl_id: str
     gl_code: str
     amount: Decimal  # signed: debit positive, credit negative
     vat_code: str
     vat_amount: Decimal  # signed like amount
-    description: str
+    description: str  # the line's own description (may be empty)
     skipped: bool = False  # an invoice's receivable line: Exact makes it itself
+    gl_description: str = ""
+    vat_description: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line_no,
+            "gl_account": self.gl_code,
+            "gl_account_description": self.gl_description,
+            "amount": f"{self.amount:.2f}",
+            "vat_code": self.vat_code,
+            "vat_code_description": self.vat_description,
+            "vat_amount": f"{self.vat_amount:.2f}",
+            "sent": not self.skipped,
+        }
 
 
 @dataclass
 class Result:
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     lines: list[MappedLine] = field(default_factory=list)
     journal_code: str = ""
     customer_id: str = ""
     period: tuple[int, int] | None = None
+    debit: Decimal | None = None  # totals with the VAT Exact adds; None when a line's VAT is unknown
+    credit: Decimal | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def refusals(self) -> list[Problem]:
+        """The journal's own problems, which refuse it at intake whatever Exact's set-up."""
+        return [problem for problem in self.problems if problem.message.code in REFUSED_AT_INTAKE]
 
-def _money(value: Decimal) -> str:
-    return f"{value:.2f}"
+    def add(self, field_name: str, code: str, line: int | None = None, /, **params: Any) -> None:
+        if line is not None:
+            params["line"] = line
+        self.problems.append(Problem(field_name, Message(code, params), line))
 
 
 def expected_vat(amount: Decimal, rate: Decimal, vat_type: str) -> Decimal:
@@ -99,158 +150,168 @@ def is_vat_ledger(code: str, patterns: tuple[str, ...]) -> bool:
     return any(code == p or (p.endswith("*") and code.startswith(p[:-1])) for p in patterns)
 
 
-def _gl_for(line: LineData, refs: References, rules: MappingRules, result: Result) -> dict | None:
+def _gl_for(number: int, line: LineLike, exact: ExactData, rules: MappingRules, result: Result) -> dict | None:
     code = rules.ledger_overrides.get(line.ledger_code, line.ledger_code)
-    account = refs.gl.get(code)
+    account = exact.gl.get(code)
     if account is None:
         # Revenue lines carry a VAT code; a VAT line carries none and is recognised only by its ledger.
         if line.vat_code:
             fallback = rules.fallback_sales_gl
         else:
             fallback = rules.fallback_vat_gl if is_vat_ledger(line.ledger_code, rules.vat_ledgers) else ""
-        account = refs.gl.get(fallback) if fallback else None
+        account = exact.gl.get(fallback) if fallback else None
     if account is None:
-        via = f" (mapped to {code})" if code != line.ledger_code else ""
-        result.problems.append(
-            f"Line {line.line_no}: ledger {line.ledger_code}{via} has no GL account in Exact. Create GL account "
-            f"{code} in Exact, or map ledger {line.ledger_code} to an existing account on the mapping page."
-        )
+        if code != line.ledger_code:
+            result.add("ledger_code", m.GL_MISSING_MAPPED, number, ledger=line.ledger_code, code=code)
+        else:
+            result.add("ledger_code", m.GL_MISSING, number, ledger=line.ledger_code)
         return None
     if account["blocked"]:
-        result.problems.append(
-            f"Line {line.line_no}: GL account {account['code']} ({account['description']}) is blocked in Exact. "
-            f"Unblock it in Exact, or map ledger {line.ledger_code} to another account on the mapping page."
+        result.add(
+            "ledger_code",
+            m.GL_BLOCKED,
+            number,
+            code=account["code"],
+            description=account["description"],
+            ledger=line.ledger_code,
         )
         return None
     return account
 
 
-def _vat_for(line: LineData, refs: References, rules: MappingRules, kind: str, result: Result) -> dict | None:
+def _vat_for(number: int, line: LineLike, exact: ExactData, rules: MappingRules, kind: str, result: Result) -> Any:
+    """The line's Exact VAT code (a dict), None for a line without one, or False when it has a problem."""
     if not line.vat_code:
         return None
     code = rules.vat_overrides.get(line.vat_code, line.vat_code)
-    vat = refs.vat.get(code)
+    vat = exact.vat.get(code)
     if vat is None:
-        result.problems.append(
-            f"Line {line.line_no}: VAT code {line.vat_code} does not exist in Exact. Map it to an Exact VAT code "
-            "on the mapping page."
-        )
-        return None
+        result.add("vat_code", m.VAT_MISSING, number, vat_code=line.vat_code)
+        return False
     if vat["blocked"]:
-        result.problems.append(
-            f"Line {line.line_no}: VAT code {code} is blocked in Exact. Map VAT code "
-            f"{line.vat_code} to another code on the mapping page."
-        )
-        return None
+        result.add("vat_code", m.VAT_BLOCKED, number, code=code, vat_code=line.vat_code)
+        return False
     if kind == Kind.INVOICE and vat["type"] == "I":
-        result.problems.append(
-            f"Line {line.line_no}: VAT code {code} includes VAT, but invoice lines are booked excluding VAT in "
-            "Exact. Map it to the matching excluding-VAT code on the mapping page."
-        )
-        return None
+        result.add("vat_code", m.VAT_INCLUDING_ON_INVOICE, number, code=code)
+        return False
     amount = line.debit or line.credit
     want = expected_vat(amount, Decimal(vat["percentage"]), vat["type"])
     if line.vat_amount and abs(line.vat_amount - want) > VAT_TOLERANCE:
-        kind_text = {"E": "excluding", "I": "including"}.get(vat["type"], "without")
-        result.problems.append(
-            f"Line {line.line_no}: VAT amount {_money(line.vat_amount)} does not fit VAT code {code} "
-            f"({vat['description']}, {kind_text} VAT), which gives {_money(want)} on {_money(amount)}. Use the VAT "
-            "code that matches how the ERP gives amounts (including or excluding VAT), or map it on the mapping page."
+        result.add(
+            "vat_amount",
+            m.VAT_AMOUNT_WRONG,
+            number,
+            vat_amount=line.vat_amount,
+            code=code,
+            description=vat["description"],
+            vat_type=VAT_TYPES.get(vat["type"], "without VAT"),
+            expected=want,
+            amount=amount,
         )
-        return None
+        return False
     return vat
 
 
-def validate(journal: JournalData, refs: References, rules: MappingRules, division: int | None) -> Result:
-    result = Result()
-    where = f"Exact division {division}" if division else "Exact"
-    if refs.fetched_at is None:
-        result.problems.append(f"Exact's reference data for {where} could not be read; try Resend later.")
-        return result
+def _journal_checks(
+    journal: JournalLike, lines: Sequence[LineLike], exact: ExactData, rules: MappingRules, where: str, result: Result
+) -> dict | None:
     code = rules.cash_journal_code if journal.kind == Kind.CASH else rules.invoice_journal_code
     result.journal_code = code
-    exact_journal = refs.journals.get(code)
+    exact_journal = exact.journals.get(code)
     wanted_type = GENERAL_JOURNAL if journal.kind == Kind.CASH else SALES_JOURNAL
     if exact_journal is None:
-        result.problems.append(
-            f"Journal {code} does not exist in {where}. Choose an existing journal on the mapping page."
-        )
+        result.add("kind", m.JOURNAL_MISSING, code=code, where=where)
     elif exact_journal["type"] != wanted_type:
-        want = "a general (memoriaal) journal" if journal.kind == Kind.CASH else "a sales journal"
-        result.problems.append(
-            f"Journal {code} ({exact_journal['description']}) is not {want}. Choose {want} on the mapping page."
-        )
+        wrong = m.JOURNAL_NOT_GENERAL if journal.kind == Kind.CASH else m.JOURNAL_NOT_SALES
+        result.add("kind", wrong, code=code, description=exact_journal["description"])
     elif not exact_journal["allow_vat"]:
-        carrying = [line.line_no for line in journal.lines if line.vat_code]
+        carrying = [number for number, line in enumerate(lines, start=1) if line.vat_code]
         if carrying:
-            result.problems.append(
-                f"Journal {code} does not allow VAT, but line {carrying[0]} carries a VAT code. Choose a journal "
-                "that allows VAT on the mapping page."
-            )
+            result.add("vat_code", m.JOURNAL_NO_VAT, carrying[0], code=code)
 
-    period = refs.period_of(journal.date)
+    period = exact.period_of(journal.date)
     if period is None:
-        result.problems.append(
-            f"{where} has no financial period for {journal.date.isoformat()}. Create the "
-            "financial year in Exact, then press Resend."
-        )
-    elif f"{period[0]}/{period[1]}" in refs.closed:
-        result.problems.append(
-            f"Financial period {period[0]}/{period[1]} is closed in Exact. Reopen it in Exact, then press Resend."
-        )
+        result.add("date", m.PERIOD_MISSING, where=where, date=journal.date)
+    elif f"{period[0]}/{period[1]}" in exact.closed:
+        result.add("date", m.PERIOD_CLOSED, year=period[0], period=period[1])
     result.period = period
 
     if journal.kind == Kind.INVOICE:
-        relation = journal.relation_code or next((ln.relation_code for ln in journal.lines if ln.relation_code), "")
+        relation = journal.relation_code or next((ln.relation_code for ln in lines if ln.relation_code), "")
         customer_code = relation or rules.walk_in_customer_code
-        customer = refs.customers.get(customer_code) if customer_code else None
+        customer = exact.customers.get(customer_code) if customer_code else None
         if not customer_code:
-            result.problems.append(
-                "The invoice has no relation and the connector has no walk-in customer. Set a "
-                "walk-in customer on the mapping page."
-            )
+            result.add("relation_code", m.CUSTOMER_NONE)
         elif customer is None:
-            result.problems.append(
-                f"Customer {customer_code} does not exist in Exact as a customer. Create it in "
-                "Exact or correct the relation in the ERP."
-            )
+            result.add("relation_code", m.CUSTOMER_MISSING, code=customer_code)
         else:
             result.customer_id = customer["id"]
+    return exact_journal
+
+
+def _balance(result: Result, debit: Decimal | None, credit: Decimal | None) -> None:
+    result.debit, result.credit = debit, credit
+    if debit is not None and credit is not None and debit != credit:
+        result.add("lines", m.UNBALANCED, debit=debit, credit=credit, difference=abs(debit - credit))
+
+
+def validate(
+    journal: JournalLike, lines: Sequence[LineLike], exact: ExactData, rules: MappingRules, division: int | None
+) -> Result:
+    result = Result()
+    where = f"Exact division {division}" if division else "Exact"
+    if exact.fetched_at is None:
+        result.add("connector", m.EXACT_DATA_MISSING, where=where)
+        # Without Exact's VAT codes only a journal without VAT can be weighed.
+        if not any(line.vat_code for line in lines):
+            zero = Decimal("0.00")
+            _balance(result, sum((ln.debit for ln in lines), zero), sum((ln.credit for ln in lines), zero))
+        return result
+    exact_journal = _journal_checks(journal, lines, exact, rules, where, result)
 
     # Exact gives a line without a VAT code its GL account's default VAT code when the journal allows VAT;
     # a line the ERP booked without VAT must then say "no VAT" explicitly.
-    no_vat = next((code for code, vat in refs.vat.items() if vat["type"] == "N" and not vat["blocked"]), "")
+    no_vat = next((code for code, vat in exact.vat.items() if vat["type"] == "N" and not vat["blocked"]), "")
     journal_allows_vat = bool(exact_journal and exact_journal["allow_vat"])
-    debit = credit = Decimal("0.00")
-    for line in journal.lines:
-        account = _gl_for(line, refs, rules, result)
-        vat = _vat_for(line, refs, rules, journal.kind, result)
-        sign = Decimal(1) if line.debit else Decimal(-1)
-        amount = (line.debit or line.credit) * sign
-        vat_amount = line.vat_amount * sign
-        added_vat = line.vat_amount if vat is not None and vat["type"] == "E" else Decimal("0.00")
-        if line.debit:
-            debit += line.debit + added_vat
-        else:
-            credit += line.credit + added_vat
+    debit: Decimal | None = Decimal("0.00")
+    credit: Decimal | None = Decimal("0.00")
+    for number, line in enumerate(lines, start=1):
+        account = _gl_for(number, line, exact, rules, result)
+        # The first real problem of a line only: a line without its account is not also weighed for VAT.
         if account is not None:
-            skipped = journal.kind == Kind.INVOICE and account["type"] == RECEIVABLE
-            vat_code = vat["code"] if vat else (no_vat if journal_allows_vat and account["vat_code"] else "")
-            result.lines.append(
-                MappedLine(
-                    line.line_no,
-                    account["id"],
-                    account["code"],
-                    amount,
-                    vat_code,
-                    vat_amount if vat else Decimal("0.00"),
-                    line.description or journal.description,
-                    skipped,
-                )
+            vat = _vat_for(number, line, exact, rules, journal.kind, result)
+        else:
+            vat = exact.vat.get(rules.vat_overrides.get(line.vat_code, line.vat_code)) if line.vat_code else None
+        if vat is False or (line.vat_code and not vat):
+            debit = credit = None  # the VAT Exact would add is unknown: no balance from a wrong value
+        elif debit is not None and credit is not None:
+            added_vat = line.vat_amount if vat and vat["type"] == "E" else Decimal("0.00")
+            if line.debit:
+                debit += line.debit + added_vat
+            else:
+                credit += line.credit + added_vat
+        if account is None or vat is False:
+            continue
+        sign = Decimal(1) if line.debit else Decimal(-1)
+        if vat:
+            vat_code, vat_description = vat["code"], vat["description"]
+        elif journal_allows_vat and account["vat_code"] and no_vat:
+            vat_code, vat_description = no_vat, exact.vat[no_vat]["description"]
+        else:
+            vat_code, vat_description = "", ""
+        result.lines.append(
+            MappedLine(
+                line_no=number,
+                gl_id=account["id"],
+                gl_code=account["code"],
+                amount=(line.debit or line.credit) * sign,
+                vat_code=vat_code,
+                vat_amount=line.vat_amount * sign if vat else Decimal("0.00"),
+                description=line.description,
+                skipped=journal.kind == Kind.INVOICE and account["type"] == RECEIVABLE,
+                gl_description=account["description"],
+                vat_description=vat_description,
             )
-    if debit != credit:
-        result.problems.append(
-            f"The journal is not in balance: debit {_money(debit)}, credit {_money(credit)} (VAT included), "
-            f"difference {_money(abs(debit - credit))}. Correct it in the ERP and submit it under a new reference."
         )
+    _balance(result, debit, credit)
     return result

@@ -14,12 +14,12 @@ from exactlink.errors import ExactError
 from ledgerlink.connectors.choices import Status
 from ledgerlink.connectors.engine import TokenUnavailable
 from ledgerlink.connectors.models import Connector
-from ledgerlink.journals import actions, references
+from ledgerlink.core.messages import Message
+from ledgerlink.journals import actions, exact_data
 from ledgerlink.journals.choices import JournalStatus
 from ledgerlink.journals.forms import JournalFilter, MappingForm, format_pairs
 from ledgerlink.journals.mapping import mapping_of, rules_for, save_mapping
 from ledgerlink.journals.models import Journal, JournalQuerySet
-from ledgerlink.journals.posting import journal_data
 from ledgerlink.journals.validation import validate
 from ledgerlink.tenancy import current
 from ledgerlink.web.access import company_admin_required, signed_in
@@ -82,18 +82,22 @@ def journal_detail(request: HttpRequest, journal_id: int) -> HttpResponse:
     journal = _company_journals(request).select_related("connector").filter(pk=journal_id).first()
     if journal is None:
         raise Http404
-    refs = references.load(journal.connector)
-    result = validate(journal_data(journal), refs, rules_for(journal.connector), journal.connector.division)
+    exact = exact_data.load(journal.connector)
+    stored_lines = list(journal.lines.all())
+    result = validate(journal, stored_lines, exact, rules_for(journal.connector), journal.connector.division)
     mapped = {line.line_no: line for line in result.lines}
-    lines = [(line, mapped.get(line.line_no)) for line in journal.lines.all()]
+    lines = [(line, mapped.get(line.line_no)) for line in stored_lines]
     return render(
         request,
         "journals/detail.html",
         {
             "journal": journal,
             "lines": lines,
-            "attempts": journal.attempts.all(),
-            "cache_ready": refs.fetched_at,
+            "attempts": [
+                (attempt, [Message.from_json(item) for item in attempt.messages or []])
+                for attempt in journal.attempts.all()
+            ],
+            "exact_data_read": exact.fetched_at,
             "problems": result.problems if journal.status != JournalStatus.POSTED else [],
         },
     )
@@ -155,20 +159,20 @@ def mapping_edit(request: HttpRequest, number: int) -> HttpResponse:
         raise Http404
     if request.method == "POST" and "refresh" in request.POST:
         try:
-            references.fetch(connector)
-            references.reopen_periods(connector)
-            messages.success(request, _("Reference data read from Exact."))
+            exact_data.fetch(connector)
+            exact_data.reopen_periods(connector)
+            messages.success(request, _("Exact data read from Exact."))
         except (ExactError, TokenUnavailable, ValueError) as exc:
             messages.error(request, _("Exact's data could not be read: %(e)s") % {"e": exc})
         return redirect("journal-mapping", number=number)
     mapping = mapping_of(connector)
-    refs = references.load(connector)
-    journals = [(code, f"{code} {j['description']}") for code, j in sorted(refs.journals.items())] or [
+    exact = exact_data.load(connector)
+    journals = [(code, f"{code} {j['description']}") for code, j in sorted(exact.journals.items())] or [
         (mapping.cash_journal_code, mapping.cash_journal_code),
         (mapping.invoice_journal_code, mapping.invoice_journal_code),
     ]
-    customers = [(code, f"{code} {c['name']}") for code, c in sorted(refs.customers.items())]
-    accounts = [(code, f"{code} {a['description']}") for code, a in sorted(refs.gl.items()) if not a["blocked"]]
+    customers = [(code, f"{code} {c['name']}") for code, c in sorted(exact.customers.items())]
+    accounts = [(code, f"{code} {a['description']}") for code, a in sorted(exact.gl.items()) if not a["blocked"]]
     form = MappingForm(
         request.POST or None,
         journals=journals,
@@ -189,4 +193,4 @@ def mapping_edit(request: HttpRequest, number: int) -> HttpResponse:
         save_mapping(current.actor(request), connector, form.cleaned_data)
         messages.success(request, _("Mapping saved. Failed journals can now be sent again."))
         return redirect("journal-mapping", number=number)
-    return render(request, "journals/mapping.html", {"connector": connector, "form": form, "refs": refs})
+    return render(request, "journals/mapping.html", {"connector": connector, "form": form, "exact": exact})

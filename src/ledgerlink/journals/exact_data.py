@@ -1,8 +1,11 @@
-"""Exact's reference data for a connector's division, cached so that a journal costs one API call.
+"""Exact data: a connector's division's GL accounts, VAT codes, journals, financial periods and customers.
 
-Read once, then refreshed on demand (mapping page), daily, and whenever Exact rejects a reference.
-Closed periods cannot be read from Exact (FinancialPeriods has no such field); they are learnt from
-Exact's refusals and kept with the periods.
+Kept in the database so that a journal costs one API call: read once, then again on demand (mapping page),
+daily, and whenever Exact refuses an entry over something in it (see ``refresh_after_refusal``). Closed
+periods cannot be read from Exact (FinancialPeriods has no such field); they are learnt from Exact's
+refusals and kept with the periods, until a Resend or the worker's hourly probe finds the period open again.
+
+("Reference" means one thing in ledgerlink: the ERP's own key of a journal. This is Exact data.)
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from ledgerlink.connectors.engine import ConnectorTokens
 from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
-from ledgerlink.journals.choices import ReferenceKind
-from ledgerlink.journals.models import ReferenceSnapshot
+from ledgerlink.journals.choices import ExactDataKind
+from ledgerlink.journals.models import ExactDataSnapshot
 
 MAX_AGE = timedelta(days=1)
 
@@ -98,20 +101,20 @@ def fetch(connector: Connector, client: ExactClient | None = None) -> None:
     closed = load_closed(connector)
     now = clock.now()
     for kind, items in (
-        (ReferenceKind.GL_ACCOUNTS, gl),
-        (ReferenceKind.VAT_CODES, vat),
-        (ReferenceKind.JOURNALS, journals),
-        (ReferenceKind.CUSTOMERS, customers),
-        (ReferenceKind.PERIODS, {"periods": periods, "closed": closed}),
+        (ExactDataKind.GL_ACCOUNTS, gl),
+        (ExactDataKind.VAT_CODES, vat),
+        (ExactDataKind.JOURNALS, journals),
+        (ExactDataKind.CUSTOMERS, customers),
+        (ExactDataKind.PERIODS, {"periods": periods, "closed": closed}),
     ):
         with transaction.atomic():
-            ReferenceSnapshot.objects.update_or_create(
+            ExactDataSnapshot.objects.update_or_create(
                 connector=connector, kind=kind, defaults={"items": items, "fetched_at": now, "division": division}
             )
 
 
 def load_closed(connector: Connector) -> list[str]:
-    snapshot = ReferenceSnapshot.objects.filter(connector=connector, kind=ReferenceKind.PERIODS).first()
+    snapshot = ExactDataSnapshot.objects.filter(connector=connector, kind=ExactDataKind.PERIODS).first()
     if snapshot is None or snapshot.division != connector.division or not isinstance(snapshot.items, dict):
         return []
     return list(snapshot.items.get("closed", []))
@@ -120,8 +123,8 @@ def load_closed(connector: Connector) -> list[str]:
 def mark_period_closed(connector: Connector, year: int, period: int) -> None:
     with transaction.atomic():
         snapshot = (
-            ReferenceSnapshot.objects.select_for_update()
-            .filter(connector=connector, kind=ReferenceKind.PERIODS)
+            ExactDataSnapshot.objects.select_for_update()
+            .filter(connector=connector, kind=ExactDataKind.PERIODS)
             .first()
         )
         if snapshot is None or not isinstance(snapshot.items, dict):
@@ -136,8 +139,8 @@ def reopen_periods(connector: Connector) -> None:
     """Forget the learnt closed periods (the mapping page's refresh: a period may have been reopened)."""
     with transaction.atomic():
         snapshot = (
-            ReferenceSnapshot.objects.select_for_update()
-            .filter(connector=connector, kind=ReferenceKind.PERIODS)
+            ExactDataSnapshot.objects.select_for_update()
+            .filter(connector=connector, kind=ExactDataKind.PERIODS)
             .first()
         )
         if snapshot is not None and isinstance(snapshot.items, dict):
@@ -146,8 +149,8 @@ def reopen_periods(connector: Connector) -> None:
 
 
 @dataclass
-class References:
-    """Lookups over a connector's cached reference data."""
+class ExactData:
+    """Lookups over a connector's Exact data as last read."""
 
     fetched_at: datetime | None
     gl: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -167,25 +170,25 @@ class References:
         return Decimal(self.vat[code]["percentage"])
 
 
-def load(connector: Connector) -> References:
+def load(connector: Connector) -> ExactData:
     snapshots = {
-        s.kind: s for s in ReferenceSnapshot.objects.filter(connector=connector, division=connector.division or -1)
+        s.kind: s for s in ExactDataSnapshot.objects.filter(connector=connector, division=connector.division or -1)
     }
-    if len(snapshots) < len(ReferenceKind.values):
-        return References(fetched_at=None)
-    periods = snapshots[ReferenceKind.PERIODS].items
-    return References(
+    if len(snapshots) < len(ExactDataKind.values):
+        return ExactData(fetched_at=None)
+    periods = snapshots[ExactDataKind.PERIODS].items
+    return ExactData(
         fetched_at=min(s.fetched_at for s in snapshots.values()),
-        gl={a["code"]: a for a in snapshots[ReferenceKind.GL_ACCOUNTS].items},
-        vat={v["code"]: v for v in snapshots[ReferenceKind.VAT_CODES].items},
-        journals={j["code"]: j for j in snapshots[ReferenceKind.JOURNALS].items},
-        customers={c["code"]: c for c in snapshots[ReferenceKind.CUSTOMERS].items},
+        gl={a["code"]: a for a in snapshots[ExactDataKind.GL_ACCOUNTS].items},
+        vat={v["code"]: v for v in snapshots[ExactDataKind.VAT_CODES].items},
+        journals={j["code"]: j for j in snapshots[ExactDataKind.JOURNALS].items},
+        customers={c["code"]: c for c in snapshots[ExactDataKind.CUSTOMERS].items},
         periods=list(periods.get("periods", [])),
         closed=set(periods.get("closed", [])),
     )
 
 
-def current(connector: Connector, client: ExactClient | None = None) -> References:
+def current(connector: Connector, client: ExactClient | None = None) -> ExactData:
     """The cache, fetched first when it is missing, for another division, or older than a day."""
     refs = load(connector)
     if refs.fetched_at is None or clock.now() - refs.fetched_at > MAX_AGE:
