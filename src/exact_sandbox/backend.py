@@ -26,7 +26,7 @@ from .formats import local_date
 from .latency import Latency, LatencySetting
 from .models import App, Division, Entry, User
 from .oauth import TokenAuthority, TokenPair
-from .posting import ValidationError, delete_entry, post_entry
+from .posting import ValidationError, delete_entry, post_entry, post_line
 from .ratelimit import BudgetKey, ErrorBudget, Limits, RateLimiter
 from .seed import build_division, build_divisions, build_users
 
@@ -142,7 +142,9 @@ class Backend:
                     {
                         "code": division.code,
                         "description": division.description,
-                        "entries": {kind: sum(e.kind == kind for e in entries) for kind in ("general", "sales")},
+                        "entries": {
+                            kind: sum(e.kind == kind for e in entries) for kind in ("general", "sales", "purchase")
+                        },
                         "transaction_lines": sum(len(e.transaction_lines) for e in entries),
                         "closed_periods": [
                             f"{y}/{p}" for (y, p), period in sorted(division.periods.items()) if period.closed
@@ -357,8 +359,13 @@ class Backend:
         """Typed rows of a set. A division's rows depend only on its data, so they are cached until the
         division changes (`Division.version`); callers must not mutate them."""
         with self.lock:
-            if eset.build is None:  # rows that depend on the user (the divisions they may see)
-                return E.division_rows_for([self.divisions[c] for c in user.divisions if c in self.divisions], user)
+            if eset.build_many is not None:  # sets about the divisions themselves
+                if eset.all_divisions:
+                    divisions = list(self.divisions.values())
+                else:
+                    divisions = [self.divisions[c] for c in user.divisions if c in self.divisions]
+                return eset.build_many(divisions, user, self.now())
+            assert eset.build is not None
             if self._cache_generation != self.generation:  # tests and add_division bump it
                 self._row_cache, self._cache_generation = {}, self.generation
             key = (division.code, eset.name)
@@ -372,9 +379,13 @@ class Backend:
 
     # -- REST: writing -------------------------------------------------------------------------
     def post(self, division: Division, user: User, eset: E.EntitySet, body: dict[str, object]) -> Row:
-        """Validate and store an entry; its header row. Raises ConversionError / ValidationError."""
-        assert eset.entry_kind is not None
+        """Validate and store an entry (its header row), or one line of an existing entry on a line set
+        that takes them (the line's row). Raises ConversionError / ValidationError."""
         with self.lock:
+            if eset.line_of is not None:
+                entry, line = post_line(eset.line_of, division, user, body, self.now())
+                return E.gje_line_row(division, entry, line)
+            assert eset.entry_kind is not None
             entry = post_entry(eset.entry_kind, division, user, body, self.now())
             return E.entry_row(division, entry)
 

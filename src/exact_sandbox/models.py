@@ -70,11 +70,12 @@ class CrmAccount:
     vat_number: str = ""
     gl_ar: uuid.UUID | None = None
     gl_ap: uuid.UUID | None = None
+    gl_purchase: uuid.UUID | None = None  # a supplier's default cost account (GLAccountPurchase)
 
 
 @dataclass
 class EntryLine:
-    """A line as the client posted it (GeneralJournalEntryLines / SalesEntryLines)."""
+    """A line as the client posted it (GeneralJournalEntryLines / SalesEntryLines / PurchaseEntryLines)."""
 
     id: uuid.UUID
     line_number: int
@@ -88,6 +89,8 @@ class EntryLine:
     description: str | None
     notes: str | None
     quantity: Decimal | None = None
+    account: uuid.UUID | None = None  # a general journal line's relation (Account)
+    extras: dict[str, object] = field(default_factory=dict)  # properties only stored and shown back
 
 
 @dataclass
@@ -96,7 +99,7 @@ class TransactionLine:
 
     id: uuid.UUID
     line_number: int
-    line_type: int  # 1 normal line, 2 VAT line, 3 receivable line (sandbox numbering, see FIDELITY.md)
+    line_type: int  # 1 normal line, 2 VAT line, 3 receivable or payable line (sandbox numbering, FIDELITY.md)
     gl_account: uuid.UUID
     amount: Decimal  # debit positive, credit negative
     vat_code: str | None
@@ -112,7 +115,7 @@ class TransactionLine:
 @dataclass
 class Entry:
     id: uuid.UUID
-    kind: str  # "general" or "sales"
+    kind: str  # "general", "sales" or "purchase"
     division: int
     journal_code: str
     entry_number: int
@@ -125,13 +128,16 @@ class Entry:
     status: int = 20
     lines: list[EntryLine] = field(default_factory=list)
     transaction_lines: list[TransactionLine] = field(default_factory=list)
-    customer: uuid.UUID | None = None
+    relation: uuid.UUID | None = None  # the customer of a sales entry, the supplier of a purchase entry
     description: str | None = None
     your_ref: str | None = None
     payment_reference: str | None = None
     currency: str = "EUR"
     reversal: bool = False
+    due_date: date | None = None
     creator: uuid.UUID | None = None
+    creator_name: str | None = None
+    extras: dict[str, object] = field(default_factory=dict)  # properties only stored and shown back
     row_cache: dict[str, list[dict[str, object]]] = field(default_factory=dict, repr=False, compare=False)
 
 

@@ -52,6 +52,9 @@ VAT_CODES: tuple[tuple[str, str, str, str, str, str | None, str | None], ...] = 
     ("3", "Btw laag 9% incl.", "0.09", "I", "B", "1510", "1520"),
     ("4", "Btw hoog 21% incl.", "0.21", "I", "B", "1500", "1520"),
     ("5", "Btw 0%", "0", "B", "B", "1500", "1520"),
+    ("6", "Voorbelasting hoog 21% (inkoop)", "0.21", "E", "P", "1500", "1520"),
+    ("7", "Voorbelasting laag 9% (inkoop)", "0.09", "E", "P", "1510", "1520"),
+    ("8", "Btw hoog 21% (alleen verkoop)", "0.21", "E", "S", "1500", "1520"),
 )
 
 # code, description, type, type description, allow VAT, GL account code
@@ -70,6 +73,8 @@ CRM_ACCOUNTS: tuple[tuple[str, str, bool, bool, str, str, str, str], ...] = (
     ("1000", "Bakkerij De Korenschoof BV", True, False, "C", "Utrecht", "admin@korenschoof.example", "NL001234567B01"),
     ("1001", "Fietsenwinkel Van Dam", True, False, "C", "Zwolle", "boekhouding@vandam.example", "NL009876543B01"),
     ("2000", "Groothandel Noord BV", False, True, "C", "Groningen", "info@gh-noord.example", "NL005555555B01"),
+    ("2001", "Drukkerij Van Vliet", False, True, "C", "Delft", "facturen@vanvliet.example", "NL006666666B01"),
+    ("2002", "Energie Direct NV", False, True, "C", "Arnhem", "zakelijk@energiedirect.example", "NL007777777B01"),
 )
 
 
@@ -136,6 +141,7 @@ def build_division(code: int, description: str, hid: int, today: date) -> Divisi
     division.periods = _periods(code, today)
     debtors = division.gl_by_code("1300").id
     creditors = division.gl_by_code("1600").id
+    purchases = division.gl_by_code("7000").id
     for acc_code, name, sales, supplier, status, city, email, vat_number in CRM_ACCOUNTS:
         account = CrmAccount(
             sid(code, "account", acc_code),
@@ -150,6 +156,7 @@ def build_division(code: int, description: str, hid: int, today: date) -> Divisi
             vat_number,
             debtors if sales else None,
             creditors if supplier else None,
+            purchases if supplier else None,
         )
         division.accounts[account.id] = account
     return division

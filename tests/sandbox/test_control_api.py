@@ -41,7 +41,7 @@ def test_reset_restores_the_seed_the_clock_and_forgets_everything(
     exact_sandbox.reset()
     state = exact_sandbox.state()
     assert state["apps"] == [] and state["faults"] == [] and state["rate_limits"] == []
-    assert state["divisions"][0]["entries"] == {"general": 0, "sales": 0}
+    assert state["divisions"][0]["entries"] == {"general": 0, "sales": 0, "purchase": 0}
     assert state["divisions"][0]["closed_periods"] == []
     assert state["limits"]["minutely"] == 60 and exact_sandbox.now() == start
     assert state["tokens"] == {

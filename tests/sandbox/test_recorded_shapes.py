@@ -1,8 +1,8 @@
 """Shape check: the sandbox's GLAccounts and crm Accounts against bodies recorded from a real Exact division.
 
 The recorded bodies (Exact's own .NET SDK test data, MIT) are kept with the client's tests; this test
-only reads them. Every property the sandbox renders must exist in Exact's entity, with the same JSON
-kind, the same padding of codes, and the same envelope and metadata shape.
+only reads them. The sandbox renders exactly the properties of Exact's entity, in Exact's order, with
+the same JSON kind, the same padding of codes, and the same envelope and metadata shape.
 """
 
 from __future__ import annotations
@@ -43,8 +43,11 @@ def kind(value: object) -> str:
 
 
 def assert_same_shape(ours: dict[str, Any], theirs: dict[str, Any]) -> None:
-    missing = set(ours) - set(theirs)
-    assert not missing, f"properties Exact does not have: {sorted(missing)}"
+    extra = set(ours) - set(theirs)
+    assert not extra, f"properties Exact does not have: {sorted(extra)}"
+    missing = set(theirs) - set(ours)
+    assert not missing, f"properties of Exact's the sandbox does not render: {sorted(missing)}"
+    assert [k for k in ours if k != "__metadata"] == [k for k in theirs if k != "__metadata"], "Exact's order"
     for name, value in ours.items():
         if name == "__metadata" or value is None or theirs[name] is None:
             continue
@@ -84,3 +87,24 @@ def test_crm_accounts_match_the_recorded_entities(conn: Connection) -> None:
     )
     for row in conn.get("/api/v1/7001/crm/Accounts").json()["d"]["results"]:
         assert_same_shape(row, theirs)
+
+
+def test_every_recorded_property_can_be_selected_and_filtered(conn: Connection) -> None:
+    """`$select` of any property of the recorded bodies works (it answered 400 for most of them before)."""
+    for path, name in (
+        ("/api/v1/7001/financial/GLAccounts", "Response_Json_Object_GLAccount.json"),
+        ("/api/v1/7001/crm/Accounts", "Response_Json_Object_Account.json"),
+    ):
+        theirs = recorded(name)
+        properties = [k for k in theirs.get("d", theirs) if k != "__metadata"]
+        answer = conn.get(path, **{"$select": ",".join(properties), "$top": "1"})
+        assert answer.status_code == 200, answer.text
+        (row,) = answer.json()["d"]["results"]
+        assert set(row) == {"__metadata", *properties}
+    suppliers = conn.get(
+        "/api/v1/7001/crm/Accounts",
+        **{"$select": "Code,GLAccountPurchase,PurchaseCurrency", "$filter": "IsSupplier eq true"},
+    ).json()["d"]["results"]
+    purchases = conn.gl_ids()["7000"]
+    assert {row["Code"].strip() for row in suppliers} == {"2000", "2001", "2002"}
+    assert all(row["GLAccountPurchase"] == purchases and row["PurchaseCurrency"] == "EUR" for row in suppliers)

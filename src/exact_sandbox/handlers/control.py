@@ -217,7 +217,8 @@ def entry_json(division: Division, entry: Entry) -> dict[str, Any]:
         "created": entry.created.isoformat(),
         "type": entry.type,
         "status": entry.status,
-        "customer": str(entry.customer) if entry.customer else None,
+        "customer": str(entry.relation) if entry.relation and entry.kind == "sales" else None,
+        "supplier": str(entry.relation) if entry.relation and entry.kind == "purchase" else None,
         "your_ref": entry.your_ref,
         "description": entry.description,
         "lines": [

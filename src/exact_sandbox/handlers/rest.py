@@ -203,7 +203,8 @@ def _post(backend: Backend, request: Request, admission: Admission, eset: Entity
         raise SandboxError(str(exc)) from None
     except ValidationError as exc:
         raise SandboxError(exc.messages) from None
-    if "return=representation" not in request.headers.get("Prefer", "").replace(" ", "").lower():
+    invoice = eset.entry_kind in ("sales", "purchase")
+    if invoice and "return=representation" not in request.headers.get("Prefer", "").replace(" ", "").lower():
         # Recorded Exact POSTs without the header came back with computed totals 0 / null (§3.1).
         row = {**row, **{name: 0 if name.startswith("Amount") else None for name in COMPUTED_TOTALS if name in row}}
     rendered = render_row(row, eset, base_url(request), str(admission.division.code))
