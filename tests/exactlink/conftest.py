@@ -8,6 +8,7 @@ import pytest
 
 from exact_sandbox.pytest_plugin import exact_sandbox, exact_sandbox_server  # noqa: F401
 
+from .exact_target import ExactTarget, real_exact_requested, real_target, sandbox_target
 from .helpers import FakeClock, FakeExact
 from .sandbox_helpers import Sandbox
 
@@ -28,3 +29,12 @@ def sandbox(exact_sandbox) -> Iterator[Sandbox]:  # noqa: F811 - the plugin fixt
     sb = Sandbox(exact_sandbox.base_url, backend=exact_sandbox.app.backend)
     yield sb
     sb.close()
+
+
+@pytest.fixture
+def exact(request: pytest.FixtureRequest, sandbox: Sandbox) -> ExactTarget:
+    """The sandbox; or, for tests marked `exact_verified` when real Exact is asked for, a real test
+    administration (see exact_target.py)."""
+    if real_exact_requested() and request.node.get_closest_marker("exact_verified") is not None:
+        return real_target()
+    return sandbox_target(sandbox)

@@ -175,6 +175,34 @@ class SalesEntry(TypedDict, total=False):
     SalesEntryLines: list[SalesEntryLine] | Deferred
 
 
+class PurchaseEntryLine(TypedDict, total=False):
+    ID: str
+    EntryID: str
+    GLAccount: str
+    AmountFC: Decimal
+    AmountDC: Decimal
+    VATCode: Code | None
+    VATAmountFC: Decimal
+    Description: str | None
+
+
+class PurchaseEntry(TypedDict, total=False):
+    EntryID: str
+    EntryNumber: int
+    Journal: Code
+    Supplier: str
+    EntryDate: date
+    DueDate: date
+    YourRef: str | None  # the supplier's invoice number
+    Description: str | None
+    AmountDC: Decimal
+    AmountFC: Decimal
+    VATAmountFC: Decimal
+    Type: int  # 30 purchase entry, 31 purchase credit note
+    Status: int
+    PurchaseEntryLines: list[PurchaseEntryLine] | Deferred
+
+
 class TransactionLine(TypedDict, total=False):
     ID: str
     EntryID: str
@@ -212,6 +240,13 @@ SALES_SPEC = FieldSpec(
     decimals=AMOUNTS,
     codes=("Journal",),
     nested={"SalesEntryLines": SALES_LINE_SPEC},
+)
+PURCHASE_LINE_SPEC = FieldSpec(decimals=AMOUNTS, codes=("GLAccountCode", "VATCode"))
+PURCHASE_SPEC = FieldSpec(
+    dates=("EntryDate", "DueDate"),
+    decimals=AMOUNTS,
+    codes=("Journal",),
+    nested={"PurchaseEntryLines": PURCHASE_LINE_SPEC},
 )
 TXN_SPEC = FieldSpec(
     dates=("Date",), decimals=AMOUNTS, int64=("Timestamp",), codes=("GLAccountCode", "JournalCode", "VATCode")
@@ -298,6 +333,29 @@ SALES_ENTRIES = EntitySet(
     guid_fields=frozenset({"Customer", "GLAccount", "EntryID", "Document", "Project"}),
 )
 SALES_ENTRY_LINES = EntitySet("salesentry/SalesEntryLines", "ID", SALES_LINE_SPEC)
+PURCHASE_ENTRIES = EntitySet(
+    "purchaseentry/PurchaseEntries",
+    "EntryID",
+    PURCHASE_SPEC,
+    writable=True,
+    guid_fields=frozenset({"Supplier", "GLAccount", "EntryID", "Document", "Project"}),
+    default_select=(  # Exact insists on a $select here (reference §3.4)
+        "EntryID",
+        "EntryNumber",
+        "Journal",
+        "Supplier",
+        "EntryDate",
+        "DueDate",
+        "YourRef",
+        "Description",
+        "AmountDC",
+        "AmountFC",
+        "VATAmountFC",
+        "Type",
+        "Status",
+    ),
+)
+PURCHASE_ENTRY_LINES = EntitySet("purchaseentry/PurchaseEntryLines", "ID", PURCHASE_LINE_SPEC)
 TRANSACTION_LINES = EntitySet("financialtransaction/TransactionLines", "ID", TXN_SPEC, default_select=TXN_FIELDS)
 
 
@@ -408,6 +466,8 @@ class Division:
         )
         self.sales_entries = WritableResource[SalesEntry](client, self.code, SALES_ENTRIES)
         self.sales_entry_lines = Resource[SalesEntryLine](client, self.code, SALES_ENTRY_LINES)
+        self.purchase_entries = WritableResource[PurchaseEntry](client, self.code, PURCHASE_ENTRIES)
+        self.purchase_entry_lines = Resource[PurchaseEntryLine](client, self.code, PURCHASE_ENTRY_LINES)
         self.transaction_lines = Resource[TransactionLine](client, self.code, TRANSACTION_LINES)
 
     def __repr__(self) -> str:
