@@ -19,10 +19,11 @@ from __future__ import annotations
 import functools
 import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol, cast
 
 from .formats import AMSTERDAM, Int64
 
@@ -315,13 +316,8 @@ def _compare(op: str, left: object, right: object) -> bool:
         return left != right
     if lt in ("Edm.Guid", "Edm.Boolean") and op not in ("eq", "ne"):
         raise ODataError(f"Operator '{op}' is not defined for '{lt}'.")
-    ops: dict[str, Callable[[object, object], bool]] = {
-        "gt": lambda a, b: a > b,
-        "ge": lambda a, b: a >= b,  # type: ignore[operator]
-        "lt": lambda a, b: a < b,
-        "le": lambda a, b: a <= b,  # type: ignore[operator]
-    }
-    return ops[op](left, right)
+    order = _cmp_values(left, right)  # same EDM type, not null: compares like Exact
+    return {"gt": order > 0, "ge": order >= 0, "lt": order < 0, "le": order <= 0}[op]
 
 
 def _string_arg(function: str, value: object) -> str | None:
@@ -458,7 +454,9 @@ def parse_query(args: dict[str, str], fields: Sequence[str], navs: Iterable[str]
 
 def _split_literals(text: str) -> list[str]:
     """Split `datetime'…',guid'…'` on the commas between literals, not inside quotes."""
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for char in text:
         if char == "'":
             quoted = not quoted
@@ -471,12 +469,18 @@ def _split_literals(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+class _Ordered(Protocol):
+    def __lt__(self, other: Any, /) -> bool: ...
+    def __gt__(self, other: Any, /) -> bool: ...
+
+
 def _cmp_values(a: object, b: object) -> int:
     if a is None or b is None:
         return (a is not None) - (b is not None)  # null sorts first
     if edm_type(a) != edm_type(b):
         a, b = str(a), str(b)
-    return (a > b) - (a < b)  # type: ignore[operator]
+    left, right = cast("_Ordered", a), cast("_Ordered", b)  # values of one EDM type order among themselves
+    return int(left > right) - int(left < right)
 
 
 def _key_sort(value: object) -> object:
@@ -508,9 +512,13 @@ def run_query(rows: list[dict[str, object]], query: Query, key: str, page_size: 
         return 0
 
     if query.orderby:
-        rows = sorted(rows, key=functools.cmp_to_key(lambda r1, r2: compare(sort_values(r1), sort_values(r2))))
+
+        def by_order(r1: dict[str, object], r2: dict[str, object]) -> int:
+            return compare(sort_values(r1), sort_values(r2))
+
+        rows = sorted(rows, key=functools.cmp_to_key(by_order))
     else:  # the usual case: key order only, keys are never null
-        rows = sorted(rows, key=lambda row: _key_sort(row[key]))
+        rows = sorted(rows, key=lambda row: cast("_Ordered", _key_sort(row[key])))
     total = len(rows)
     if query.skiptoken is not None:
         if len(query.skiptoken) != len(order):

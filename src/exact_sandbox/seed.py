@@ -143,7 +143,7 @@ def build_division(code: int, description: str, hid: int, today: date) -> Divisi
     creditors = division.gl_by_code("1600").id
     purchases = division.gl_by_code("7000").id
     for acc_code, name, sales, supplier, status, city, email, vat_number in CRM_ACCOUNTS:
-        account = CrmAccount(
+        relation = CrmAccount(
             sid(code, "account", acc_code),
             acc_code,
             name,
@@ -158,7 +158,7 @@ def build_division(code: int, description: str, hid: int, today: date) -> Divisi
             creditors if supplier else None,
             purchases if supplier else None,
         )
-        division.accounts[account.id] = account
+        division.accounts[relation.id] = relation
     return division
 
 
