@@ -136,7 +136,7 @@ def main() -> int:
             callback = f"http://bench.localhost/oauth.ashx?provider={number}"
             app = control.post("/_sandbox/apps", json={"name": f"bench {number}", "redirect_uri": callback}).json()
             connector = connector_actions.create_connector(
-                "bench",
+                Actor.system(),
                 company,
                 number=number,
                 name=f"Winkel {division}",
@@ -148,8 +148,8 @@ def main() -> int:
             code = control.post(
                 "/_sandbox/authorize", json={"client_id": app["client_id"], "user": "demo@exact.example"}
             ).json()["code"]
-            connector = connector_actions.authorize_with_code("bench", connector, code)
-            connector = connector_actions.choose_division("bench", connector, division)
+            connector = connector_actions.authorize_with_code(Actor.system(), connector, code)
+            connector = connector_actions.choose_division(Actor.system(), connector, division)
             connectors.append(connector)
         today = datetime.now(UTC).date()
 

@@ -10,6 +10,7 @@ from django.test import override_settings
 
 from ledgerlink.connectors import engine
 from ledgerlink.connectors.choices import Status
+from ledgerlink.connectors.events import events_of
 from ledgerlink.connectors.models import Connector
 from ledgerlink.connectors.worker import keep_alive_all
 from ledgerlink.core import clock, crypto
@@ -41,7 +42,7 @@ def test_refreshes_in_the_last_30_seconds_and_rotates(connected, clocks) -> None
     assert new_access != old_access
     assert crypto.unseal(connector.refresh_token_sealed) != old_refresh
     assert connector.refresh_count == 1 and connector.status == Status.CONNECTED
-    assert connector.events.filter(kind="refreshed").count() == 1
+    assert events_of(connector).filter(action="connector.refreshed").count() == 1
     assert engine.access_token(connected.pk) == new_access  # no second refresh
 
 

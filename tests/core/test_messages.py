@@ -98,3 +98,12 @@ def test_the_field_stores_json_and_reads_messages() -> None:
     assert field.from_db_value(json.dumps(prepared), None, None) == message
     assert field.get_prep_value("") is None
     assert field.to_python({"code": "test.listed", "params": {}}) == Message(LISTED)
+
+
+def test_a_message_may_carry_another_as_a_parameter_and_both_are_rendered_when_read() -> None:
+    inner = Message.of(CLOSED, period="2026/11", since=dt.date(2026, 12, 1))
+    outer = Message.of(LISTED, codes=inner)
+    assert outer.to_json()["params"]["codes"] == inner.to_json()
+    assert Message.from_json(json.loads(json.dumps(outer.to_json()))) == outer
+    with translation.override("en"):
+        assert outer.text() == f"Unknown codes: {inner.text()}"

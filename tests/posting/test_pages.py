@@ -10,6 +10,7 @@ from ledgerlink.core import clock
 from ledgerlink.journals.actions import resend
 from ledgerlink.journals.models import ConnectorMapping, Journal
 from ledgerlink.journals.posting import post_due
+from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.models import AuditEntry
 from tests import factories
 from tests.posting.conftest import cash_journal, submit
@@ -124,4 +125,6 @@ def test_resend_and_mapping_changes_write_audit_rows(setup, connected, clocks) -
     setup.client.post(f"/journals/{journal.pk}/resend")
     actions = list(AuditEntry.objects.filter(company=setup.company).values_list("action", "actor_label"))
     assert ("mapping.changed", "admin (1001)") in actions and ("journal.resent", "admin (1001)") in actions
-    assert not resend(Journal.objects.get(pk=journal.pk))  # queued now: nothing to resend, nothing recorded
+    assert not resend(
+        Journal.objects.get(pk=journal.pk), Actor.system()
+    )  # queued now: nothing to resend, nothing recorded

@@ -14,6 +14,7 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.journals.models import Journal
 from ledgerlink.journals.posting import claim, post_due, process
+from ledgerlink.tenancy.audit import Actor
 from tests.posting.conftest import cash_journal, submit
 from tests.posting.test_posting import entries_with
 
@@ -37,7 +38,7 @@ def test_an_unknown_journal_is_looked_up_where_it_was_sent(setup, connected, clo
     post_due(clock.now())
     journal.refresh_from_db()
     assert journal.status == "unknown" and journal.exact_division == 7001
-    connector_actions.choose_division("test", Connector.objects.get(pk=connected.pk), 7002)
+    connector_actions.choose_division(Actor.system(), Connector.objects.get(pk=connected.pk), 7002)
     clocks.advance(15)
     post_due(clock.now())
     journal.refresh_from_db()

@@ -14,6 +14,7 @@ from django.db import connection
 
 from ledgerlink.connectors import actions as connector_actions
 from ledgerlink.journals.models import Journal
+from ledgerlink.tenancy.audit import Actor
 from tests.conftest import service_env
 from tests.posting.conftest import cash_journal, submit
 
@@ -101,7 +102,7 @@ def test_two_workers_over_500_journals(setup, connected, clocks, tmp_path: Path)
     callback = "http://demo.localhost/oauth.ashx?provider=2"
     app = setup.sandbox.register_app("Branch", callback)
     second = connector_actions.create_connector(
-        "test",
+        Actor.system(),
         setup.company,
         number=2,
         name="Branch",
@@ -110,8 +111,8 @@ def test_two_workers_over_500_journals(setup, connected, clocks, tmp_path: Path)
         client_secret=app["client_secret"],
         callback_url=callback,
     )
-    second = connector_actions.authorize_with_code("test", second, setup.sandbox.authorize(app["client_id"]))
-    connector_actions.choose_division("test", second, 7002)
+    second = connector_actions.authorize_with_code(Actor.system(), second, setup.sandbox.authorize(app["client_id"]))
+    connector_actions.choose_division(Actor.system(), second, 7002)
     day = clocks.now().date()
     for n in range(500):
         submit(setup.company, cash_journal(f"BULK-{n}", day - timedelta(days=n % 5), connector=1 + n % 2))

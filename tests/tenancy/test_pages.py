@@ -24,7 +24,7 @@ def test_admin_renames_company_and_sees_it_in_the_audit_log(demo) -> None:  # ty
     assert response.status_code == 302
     page = client.get(f"/companies/{company.number}/").content.decode()
     assert "Demo Retail Group" in page
-    assert "company.changed" in page and "Demo Retail BV → Demo Retail Group" in page
+    assert "Company changed" in page and "Demo Retail BV → Demo Retail Group" in page
     assert AuditEntry.objects.filter(action="company.changed", actor=admin).exists()
 
 
@@ -56,7 +56,7 @@ def test_operator_creates_company_and_grants_licences() -> None:
     assert client.post("/companies/2001/licences/exact_online/grant").status_code == 302
     assert Licence.objects.filter(company__number=2001, module="exact_online").exists()
     page = client.get("/companies/2001/").content.decode()
-    assert "licence.granted" in page and "Revoke Exact Online" in page
+    assert "Licence granted · Licence exact_online" in page and "Revoke Exact Online" in page
     assert client.post("/companies/2001/licences/exact_online/revoke").status_code == 302
     assert not Licence.objects.filter(company__number=2001).exists()
     assert "2001" in client.get("/companies/", {"q": "Test"}).content.decode()

@@ -15,14 +15,15 @@ from exactlink import StaticTokenProvider
 from exactlink.errors import ExactError, InvalidClient, InvalidGrant, TransportError
 from ledgerlink.connectors import budgets, exact, messages
 from ledgerlink.connectors.callback import problems
-from ledgerlink.connectors.choices import REGIONS, SANDBOX, EventKind, Status
+from ledgerlink.connectors.choices import REGIONS, SANDBOX, Status
 from ledgerlink.connectors.engine import ConnectorTokens, drop_tokens, store_tokens
 from ledgerlink.connectors.events import record_event
+from ledgerlink.connectors.lock_objects import lock_connector, lock_oauth_state
 from ledgerlink.connectors.models import Connector, OAuthState
 from ledgerlink.core import clock, crypto
-from ledgerlink.core.locks import lock_row
 from ledgerlink.core.messages import Message
 from ledgerlink.core.numbers import small_int
+from ledgerlink.tenancy.audit import Actor, AuditAction
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.licences import has_licence
 from ledgerlink.tenancy.models import Company
@@ -71,7 +72,7 @@ def _check_number(company: Company, number: int, exclude: Connector | None = Non
 
 
 def create_connector(
-    actor: str,
+    actor: Actor,
     company: Company,
     *,
     number: int,
@@ -88,8 +89,7 @@ def create_connector(
         raise ConnectorError(_("Exact Online needs the company to have an alias; set it under Extra → Companies."))
     if not name.strip():
         raise ConnectorError(_("A connector needs a name."))
-    now = clock.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         connector = Connector(
             company=company,
             number=_check_number(company, number),
@@ -105,7 +105,7 @@ def create_connector(
                 connector.save()
         except IntegrityError:
             raise ConnectorError(_("Connector number %(number)s is already in use.") % {"number": number})
-        record_event(connector, EventKind.CREATED, f"Connector {number} created", actor, now)
+        record_event(actor, connector, AuditAction.CONNECTOR_CREATED, Message.of(messages.CREATED, number=number))
     return connector
 
 
@@ -117,7 +117,7 @@ def _disconnect(connector: Connector) -> None:
 
 
 def save_connector(
-    actor: str,
+    actor: Actor,
     connector: Connector,
     *,
     number: int,
@@ -129,9 +129,8 @@ def save_connector(
     clear_api_token: bool,
 ) -> Connector:
     """Save the connector screen. ``client_secret`` None keeps the stored one; clearing the API token disconnects."""
-    now = clock.now()
-    with transaction.atomic():
-        connector = lock_row(Connector, connector.pk)
+    with transaction.atomic(durable=True):
+        connector = lock_connector(connector.pk)
         if number != connector.number:
             if connector.was_authorized:
                 raise ConnectorError(
@@ -154,25 +153,19 @@ def save_connector(
         connector.callback_url = callback_url.strip()
         if client_secret:
             connector.client_secret_sealed = crypto.seal(client_secret.strip()).token
-        changes = []
+        event, words = AuditAction.CONNECTOR_SAVED, messages.SAVED
         if clear_api_token and connector.has_api_token:
             _disconnect(connector)
-            changes.append(_("API token cleared: disconnected; press oAuth to authorize again"))
+            event, words = AuditAction.CONNECTOR_DISCONNECTED, messages.TOKEN_CLEARED
         elif app_changed and connector.status == Status.CONNECTED:
             _disconnect(connector)
-            changes.append(_("the app (client ID, secret or region) changed: disconnected; press oAuth"))
+            event, words = AuditAction.CONNECTOR_DISCONNECTED, messages.APP_CHANGED
         connector.save()
-        record_event(
-            connector,
-            EventKind.DISCONNECTED if changes else EventKind.SAVED,
-            "; ".join(changes) or _("Connector saved"),
-            actor,
-            now,
-        )
+        record_event(actor, connector, event, Message.of(words))
     return connector
 
 
-def start_authorization(actor: str, connector: Connector, session_key: str) -> str:
+def start_authorization(actor: Actor, connector: Connector, session_key: str) -> str:
     """Create a single-use state bound to company, connector and session; return Exact's authorization URL."""
     if not (connector.client_id and connector.has_client_secret and connector.callback_url):
         raise ConnectorError(_("Enter the Client ID, Client secret and Callback URL and save before pressing oAuth."))
@@ -181,18 +174,20 @@ def start_authorization(actor: str, connector: Connector, session_key: str) -> s
         raise ConnectorError(" ".join(trouble))
     now = clock.now()
     state = secrets.token_urlsafe(32)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         OAuthState.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
         OAuthState.objects.create(
             state_hash=_hash(state),
             company=connector.company,
             connector=connector,
             session_hash=_hash(session_key),
-            actor_label=actor,
+            actor_kind=actor.kind,
+            actor_label=actor.label,
+            started_by=actor.user if actor.user is not None and actor.user.pk else None,
             created_at=now,
             expires_at=now + STATE_LIFETIME,
         )
-        record_event(connector, EventKind.AUTHORIZE_STARTED, _("oAuth started"), actor, now)
+        record_event(actor, connector, AuditAction.CONNECTOR_AUTHORIZE_STARTED, Message.of(messages.AUTHORIZE_STARTED))
     return exact.oauth_for(connector).authorization_url(state)
 
 
@@ -208,7 +203,7 @@ class CallbackFailure(Exception):
 
 def _state_row(state: str, company: Company, connector: Connector, session_key: str) -> OAuthState:
     now = clock.now()
-    row = OAuthState.objects.select_for_update().filter(state_hash=_hash(state)).first()
+    row = lock_oauth_state(_hash(state))
     todo = _("Close this window and press oAuth on the connector again.")
     if row is None:
         raise CallbackFailure(
@@ -268,13 +263,17 @@ def complete_authorization(company: Company, number: str, params: dict[str, str]
             404,
         )
     failure: CallbackFailure | None = None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         actor_row = _state_row(params.get("state", ""), company, connector, session_key)
-        actor = actor_row.actor_label
-        now = clock.now()
-        connector = lock_row(Connector, connector.pk)
+        actor = Actor.stored(actor_row.actor_kind, actor_row.actor_label, actor_row.started_by)
+        connector = lock_connector(connector.pk)
         if params.get("error"):
-            record_event(connector, EventKind.FAILED, f"Exact answered {params['error']}", actor, now)
+            record_event(
+                actor,
+                connector,
+                AuditAction.CONNECTOR_FAILED,
+                Message.of(messages.EXACT_ANSWERED, error=params["error"]),
+            )
             failure = CallbackFailure(
                 _("Authorization cancelled") if params["error"] == "access_denied" else _("Exact refused"),
                 _("Exact Online did not give access (%(error)s).") % {"error": params["error"]},
@@ -293,17 +292,17 @@ def complete_authorization(company: Company, number: str, params: dict[str, str]
     return connector
 
 
-def authorize_with_code(actor: str, connector: Connector, code: str) -> Connector:
+def authorize_with_code(actor: Actor, connector: Connector, code: str) -> Connector:
     """Complete an authorization from a code obtained without our callback (the demo's non-interactive consent)."""
-    with transaction.atomic():
-        connector = lock_row(Connector, connector.pk)
+    with transaction.atomic(durable=True):
+        connector = lock_connector(connector.pk)
         failure = _exchange(connector, code, actor)
     if failure is not None:
         raise ConnectorError(f"{failure.title}: {failure.detail}")
     return connector
 
 
-def _exchange(connector: Connector, code: str, actor: str) -> CallbackFailure | None:
+def _exchange(connector: Connector, code: str, actor: Actor) -> CallbackFailure | None:
     """Exchange the code on the locked row; failures are recorded and returned, not raised (to commit them)."""
     now = clock.now()
     budgets.count_token_call(connector, now)
@@ -356,22 +355,26 @@ def _exchange(connector: Connector, code: str, actor: str) -> CallbackFailure | 
         connector.last_error = None
         connector.save()
         record_event(
-            connector,
-            EventKind.REAUTHORIZED if was else EventKind.AUTHORIZED,
-            f"Authorized by {connector.exact_user_name} for division {connector.division} {connector.division_name}",
             actor,
-            now,
+            connector,
+            AuditAction.CONNECTOR_REAUTHORIZED if was else AuditAction.CONNECTOR_AUTHORIZED,
+            Message.of(
+                messages.AUTHORIZED,
+                user=connector.exact_user_name,
+                division=connector.division,
+                division_name=connector.division_name,
+            ),
         )
         return None
     connector.last_error, connector.last_error_at = error, now
     connector.save()
-    record_event(connector, EventKind.FAILED, f"{failure.title}: {failure.detail}", actor, now)
+    record_event(actor, connector, AuditAction.CONNECTOR_FAILED, error)
     return failure
 
 
-def choose_division(actor: str, connector: Connector, division: int) -> Connector:
-    with transaction.atomic():
-        connector = lock_row(Connector, connector.pk)
+def choose_division(actor: Actor, connector: Connector, division: int) -> Connector:
+    with transaction.atomic(durable=True):
+        connector = lock_connector(connector.pk)
         names = {int(code): name for code, name in connector.divisions}
         if division not in names:
             raise ConnectorError(_("Division %(d)s is not one the authorizing Exact user may use.") % {"d": division})
@@ -379,7 +382,10 @@ def choose_division(actor: str, connector: Connector, division: int) -> Connecto
             connector.division, connector.division_name = division, names[division]
             connector.save()
             record_event(
-                connector, EventKind.DIVISION_CHANGED, f"Division {division} {names[division]}", actor, clock.now()
+                actor,
+                connector,
+                AuditAction.CONNECTOR_DIVISION_CHANGED,
+                Message.of(messages.DIVISION_CHANGED, division=division, division_name=names[division]),
             )
     return connector
 
@@ -387,10 +393,10 @@ def choose_division(actor: str, connector: Connector, division: int) -> Connecto
 @dataclass(frozen=True)
 class TestResult:
     ok: bool
-    message: str
+    message: Message
 
 
-def test_connection(actor: str, connector: Connector) -> TestResult:
+def test_connection(actor: Actor, connector: Connector) -> TestResult:
     """Call ``current/Me`` with a valid token (refreshing when needed) and say who and where we are."""
     from ledgerlink.connectors.engine import TokenUnavailable
 
@@ -399,49 +405,47 @@ def test_connection(actor: str, connector: Connector) -> TestResult:
         with exact.client_for(connector, ConnectorTokens(connector.pk)) as client:
             me = client.me()
     except TokenUnavailable as exc:
-        result = TestResult(False, _("No valid token: %(reason)s") % {"reason": exc.reason})
+        result = TestResult(False, Message.of(messages.TEST_NO_TOKEN, reason=exc.message))
     except ExactError as exc:
-        result = TestResult(False, _("Exact Online answered: %(e)s") % {"e": exc})
+        result = TestResult(False, Message.of(messages.TEST_REFUSED, error=str(exc)))
     except DatabaseError as exc:
         return TestResult(False, _database_trouble(exc))
     else:
         result = TestResult(
             True,
-            _("Connected as %(user)s; division %(division)s %(name)s")
-            % {
-                "user": me.get("FullName") or me.get("UserName"),
-                "division": connector.division,
-                "name": connector.division_name,
-            },
+            Message.of(
+                messages.TEST_OK,
+                user=me.get("FullName") or me.get("UserName"),
+                division=connector.division,
+                division_name=connector.division_name,
+            ),
         )
     try:
-        with transaction.atomic():
-            locked = lock_row(Connector, connector.pk)
+        with transaction.atomic(durable=True):
+            locked = lock_connector(connector.pk)
             if result.ok:
                 locked.last_contact_at = now
                 locked.save(update_fields=["last_contact_at", "updated_at"])
-            record_event(locked, EventKind.TESTED, result.message, actor, now)
+            record_event(actor, locked, AuditAction.CONNECTOR_TESTED, result.message)
     except DatabaseError as exc:
-        return TestResult(False, f"{result.message} {_database_trouble(exc)}")
+        return TestResult(False, _database_trouble(exc))
     return result
 
 
-def _database_trouble(exc: DatabaseError) -> str:
+def _database_trouble(exc: DatabaseError) -> Message:
     """Say, without a traceback, that the database failed; drop the broken connection for the next try."""
     if not connection.in_atomic_block:
         connection.close()
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return _("The database could not be reached (%(error)s); the tokens are safe. Try again in a moment.") % {
-        "error": first
-    }
+    return Message.of(messages.TEST_DATABASE_TROUBLE, error=first)
 
 
 def reencrypt_all() -> int:
     """Re-seal every stored secret with the current first key (after a key rotation)."""
     count = 0
     for connector_id in Connector.objects.values_list("pk", flat=True):
-        with transaction.atomic():
-            connector = lock_row(Connector, connector_id)
+        with transaction.atomic(durable=True):
+            connector = lock_connector(connector_id)
             for field in ("client_secret_sealed", "api_token_sealed", "access_token_sealed", "refresh_token_sealed"):
                 value = getattr(connector, field)
                 if value:

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
+from ledgerlink.connectors.choices import UsageKind
 from ledgerlink.connectors.models import Connector, UsageCounter
 
-TOKEN = "token"
+TOKEN = UsageKind.TOKEN
 
 
 def day_start(now: datetime) -> datetime:

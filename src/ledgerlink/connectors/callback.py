@@ -5,18 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from ledgerlink.tenancy.addresses import company_url
 
 CALLBACK_PATH = "/oauth.ashx"
 
 
 def expected_callback_url(alias: str, number: int, port: str | None = None) -> str:
     """``<scheme>://<alias>.<base domain>[:port]/oauth.ashx?provider=<number>``; the path is the seed's."""
-    host = f"{alias}.{settings.LEDGERLINK_BASE_DOMAIN}"
-    if port and port not in ("80", "443"):
-        host = f"{host}:{port}"
-    return f"{settings.LEDGERLINK_PUBLIC_SCHEME}://{host}{CALLBACK_PATH}?provider={number}"
+    return company_url(alias, f"{CALLBACK_PATH}?provider={number}", port)
 
 
 @dataclass(frozen=True)

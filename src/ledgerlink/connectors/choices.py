@@ -10,17 +10,11 @@ class Status(models.TextChoices):
     REAUTH_REQUIRED = "reauth_required", _("Reauthorization required")
 
 
-class EventKind(models.TextChoices):
-    CREATED = "created", _("Created")
-    SAVED = "saved", _("Saved")
-    AUTHORIZE_STARTED = "authorize_started", _("Authorization started")
-    AUTHORIZED = "authorized", _("Authorized")
-    REAUTHORIZED = "reauthorized", _("Reauthorized")
-    REFRESHED = "refreshed", _("Tokens refreshed")
-    FAILED = "failed", _("Failed")
-    DISCONNECTED = "disconnected", _("Disconnected")
-    TESTED = "tested", _("Connection tested")
-    DIVISION_CHANGED = "division_changed", _("Division changed")
+class UsageKind(models.TextChoices):
+    """What a UsageCounter counts against Exact's budgets."""
+
+    TOKEN = "token", _("Token calls per UTC day")
+    ERROR = "error", _("Error answers per endpoint per hour")
 
 
 # Exact's regional sites (reference §1). "sandbox" appears only when LEDGERLINK_EXACT_SANDBOX_URL is set.

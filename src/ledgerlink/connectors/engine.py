@@ -45,7 +45,7 @@ from exactlink.errors import (
     RefreshTooEarly,
 )
 from ledgerlink.connectors import budgets, exact, messages, notify
-from ledgerlink.connectors.choices import EventKind, Status
+from ledgerlink.connectors.choices import Status
 from ledgerlink.connectors.decision import (
     Action,
     Decision,
@@ -56,10 +56,11 @@ from ledgerlink.connectors.decision import (
     refresh_opens_at,
 )
 from ledgerlink.connectors.events import record_event
+from ledgerlink.connectors.lock_objects import lock_connector
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock, crypto, process
-from ledgerlink.core.locks import lock_row
 from ledgerlink.core.messages import Message
+from ledgerlink.tenancy.audit import Actor, AuditAction
 
 log = logging.getLogger("ledgerlink.connectors.engine")
 
@@ -140,7 +141,7 @@ def drop_tokens(connector: Connector) -> None:
     connector.refresh_failures = 0
 
 
-def require_reauthorization(connector: Connector, reason: Message, now: datetime, actor: str = "ledgerlink") -> None:
+def require_reauthorization(connector: Connector, reason: Message, now: datetime, actor: Actor | None = None) -> None:
     """Mark the (locked) row **Reauthorization required**, drop the dead tokens, tell the admins on commit."""
     was = connector.status
     drop_tokens(connector)
@@ -149,7 +150,7 @@ def require_reauthorization(connector: Connector, reason: Message, now: datetime
     connector.last_error = reason
     connector.last_error_at = now
     connector.save()
-    record_event(connector, EventKind.FAILED, f"Reauthorization required: {reason.text()}", actor, now)
+    record_event(actor or Actor.system(), connector, AuditAction.CONNECTOR_REAUTHORIZATION_REQUIRED, reason)
     if was != Status.REAUTH_REQUIRED:
         connector_id = connector.pk
         transaction.on_commit(lambda: notify.reauthorization_required(connector_id))
@@ -165,7 +166,7 @@ class _Claim:
 def _claim(connector_id: int, keep_alive_after: timedelta | None) -> _Claim:
     now = clock.now()
     with transaction.atomic():
-        connector = lock_row(Connector, connector_id)
+        connector = lock_connector(connector_id)
         decision = decide(state_of(connector, now), now, keep_alive_after=keep_alive_after)
         if decision.action is Action.USE:
             return _Claim(decision, token=crypto.unseal(connector.access_token_sealed))
@@ -228,7 +229,7 @@ def _store_refreshed(connector_id: int, claim: str, tokens: TokenSet) -> bool:
         attempt += 1
         try:
             with transaction.atomic():
-                connector = lock_row(Connector, connector_id)
+                connector = lock_connector(connector_id)
                 if connector.refresh_claim != claim:
                     log.error(
                         "refresh claim taken over while storing; the new pair is discarded",
@@ -240,7 +241,7 @@ def _store_refreshed(connector_id: int, claim: str, tokens: TokenSet) -> bool:
                 connector.last_refresh_at = now
                 connector.refresh_count += 1
                 connector.save()
-                record_event(connector, EventKind.REFRESHED, "Tokens refreshed", "ledgerlink", now)
+                record_event(Actor.system(), connector, AuditAction.CONNECTOR_REFRESHED, Message.of(messages.REFRESHED))
             if attempt > 1:
                 log.error("new token pair stored after %d attempts", attempt, extra={"connector": connector_id})
             return True
@@ -262,7 +263,7 @@ def _store_refreshed(connector_id: int, claim: str, tokens: TokenSet) -> bool:
 def _record_failure(connector_id: int, claim: str, why: Why, exc: ExactError) -> TokenUnavailable:
     """Release our claim after Exact refused or failed the refresh; say what the caller should do."""
     with transaction.atomic():
-        connector = lock_row(Connector, connector_id)
+        connector = lock_connector(connector_id)
         now = clock.now()
         if connector.refresh_claim != claim:
             return TokenUnavailable(Message.of(messages.TAKEN_OVER), now)
@@ -283,7 +284,7 @@ def _record_failure(connector_id: int, claim: str, why: Why, exc: ExactError) ->
             connector.refresh_failures += 1
             connector.refresh_not_before = now + backoff(connector.refresh_failures)
             message = Message.of(messages.REFRESH_FAILED, error=type(exc).__name__, at=connector.refresh_not_before)
-            record_event(connector, EventKind.FAILED, message.text(), "ledgerlink", now)
+            record_event(Actor.system(), connector, AuditAction.CONNECTOR_FAILED, message)
         connector.last_error, connector.last_error_at = message, now
         connector.save()
         return TokenUnavailable(message, connector.refresh_not_before)
@@ -393,7 +394,7 @@ def access_token_rejected(connector_id: int, token: str) -> None:
     """
     now = clock.now()
     with transaction.atomic():
-        connector = lock_row(Connector, connector_id)
+        connector = lock_connector(connector_id)
         if not connector.access_token_sealed or crypto.unseal(connector.access_token_sealed) != token:
             return
         opens = refresh_opens_at(connector.access_expires_at or now)

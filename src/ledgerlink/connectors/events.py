@@ -1,13 +1,20 @@
-"""The connector's audit trail."""
+"""A connector's events, written to the one audit trail (tenancy/audit.py) and shown on its page."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from django.db.models import QuerySet
 
-from ledgerlink.connectors.models import Connector, ConnectorEvent
+from ledgerlink.connectors.models import Connector
+from ledgerlink.core.messages import Message
+from ledgerlink.tenancy import audit
+from ledgerlink.tenancy.audit import Actor, AuditAction
+from ledgerlink.tenancy.models import AuditEntry
 
 
-def record_event(connector: Connector, kind: str, message: str, actor_label: str, at: datetime) -> ConnectorEvent:
-    return ConnectorEvent.objects.create(
-        company_id=connector.company_id, connector=connector, kind=kind, message=message, actor_label=actor_label, at=at
-    )
+def record_event(actor: Actor, connector: Connector, action: AuditAction, message: Message) -> AuditEntry:
+    """Inside the action's transaction, like every audit entry."""
+    return audit.record(actor, action, company=connector.company, subject=connector, message=message)
+
+
+def events_of(connector: Connector) -> QuerySet[AuditEntry]:
+    return audit.trail(connector.company, subject=connector)

@@ -1,7 +1,9 @@
-"""Message codes of connectors: why a connector cannot give a token, and what went wrong last.
+"""Message codes of connectors: why a connector cannot give a token, what went wrong last, and the words of a
+connector's audit trail.
 
-Stored on the connector (``status_reason``, ``last_error``) and carried by ``TokenUnavailable``; rendered in
-the reader's language when shown (see ledgerlink.core.messages). Never rename or reuse a code.
+Stored on the connector (``status_reason``, ``last_error``), carried by ``TokenUnavailable`` and kept in the
+audit trail; rendered in the reader's language when shown (see ledgerlink.core.messages). Never rename or
+reuse a code.
 """
 
 from __future__ import annotations
@@ -88,3 +90,23 @@ AUTH_UNREACHABLE = define(
     "connector.auth_unreachable", _("Exact Online could not be reached: {error}"), fix=_("Press oAuth again.")
 )
 AUTH_REFUSED = define("connector.auth_refused", _("Exact Online refused: {exact}"), fix=_("Press oAuth again."))
+
+# The connector's audit trail (tenancy/audit.py; the action says what kind of event, these say what about).
+CREATED = define("connector.created", _("Connector {number} created"))
+SAVED = define("connector.saved", _("Connector saved"))
+TOKEN_CLEARED = define("connector.token_cleared", _("API token cleared: disconnected; press oAuth to authorize again"))
+APP_CHANGED = define(
+    "connector.app_changed", _("The app (client ID, secret or region) changed: disconnected; press oAuth")
+)
+AUTHORIZE_STARTED = define("connector.authorize_started", _("oAuth started"))
+EXACT_ANSWERED = define("connector.exact_answered", _("Exact answered {error}"))
+AUTHORIZED = define("connector.authorized", _("Authorized by {user} for division {division} {division_name}"))
+DIVISION_CHANGED = define("connector.division_changed", _("Division {division} {division_name}"))
+TEST_OK = define("connector.test_ok", _("Connected as {user}; division {division} {division_name}"))
+TEST_NO_TOKEN = define("connector.test_no_token", _("No valid token: {reason}"))
+TEST_REFUSED = define("connector.test_refused", _("Exact Online answered: {error}"))
+TEST_DATABASE_TROUBLE = define(
+    "connector.test_database_trouble",
+    _("The database could not be reached ({error}); the tokens are safe. Try again in a moment."),
+)
+REFRESHED = define("connector.refreshed", _("Tokens refreshed"))

@@ -5,14 +5,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ledgerlink.connectors.choices import EventKind, Status
+from ledgerlink.connectors.choices import Status, UsageKind
 from ledgerlink.core.messages import MessageField
-from ledgerlink.tenancy.models import Company
-
-
-class ConnectorQuerySet(models.QuerySet["Connector"]):
-    def for_company(self, company: Company) -> ConnectorQuerySet:
-        return self.filter(company=company)
+from ledgerlink.tenancy.choices import ActorKind
+from ledgerlink.tenancy.models import Company, User
+from ledgerlink.tenancy.scoping import TenantManager
 
 
 class Connector(models.Model):
@@ -57,7 +54,7 @@ class Connector(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ConnectorQuerySet.as_manager()
+    objects = TenantManager["Connector"]()
 
     class Meta:
         ordering = ["company_id", "number"]
@@ -79,20 +76,6 @@ class Connector(models.Model):
         return self.authorized_at is not None
 
 
-class ConnectorEvent(models.Model):
-    """The connector's audit trail. ``message`` is written for people and never holds a secret."""
-
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
-    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=32, choices=EventKind.choices)
-    message = models.TextField(blank=True)
-    actor_label = models.CharField(max_length=200)
-    at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-
 class OAuthState(models.Model):
     """One authorization attempt: random, single-use, expires, bound to company, connector and session."""
 
@@ -100,17 +83,22 @@ class OAuthState(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="+")
     session_hash = models.CharField(max_length=64)
+    # Who pressed oAuth: the actor of the callback's audit entries (tenancy.actors.Actor, as stored).
+    actor_kind = models.CharField(max_length=16, choices=ActorKind.choices, default=ActorKind.USER)
     actor_label = models.CharField(max_length=200)
+    started_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager["OAuthState"]()
 
 
 class UsageCounter(models.Model):
     """Calls counted against Exact's budgets: token calls per UTC day, 4xx answers per endpoint per hour."""
 
     connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="usage")
-    kind = models.CharField(max_length=16)  # "token" or "error"
+    kind = models.CharField(max_length=16, choices=UsageKind.choices)
     endpoint = models.CharField(max_length=200, blank=True)
     window_start = models.DateTimeField()
     count = models.PositiveIntegerField(default=0)

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from ledgerlink.connectors.models import Connector
+from ledgerlink.tenancy.addresses import company_url
 from ledgerlink.tenancy.choices import Role
+from ledgerlink.tenancy.models import User
 
 log = logging.getLogger("ledgerlink.connectors.notify")
 
@@ -17,17 +19,15 @@ def reauthorization_required(connector_id: int) -> None:
     connector = Connector.objects.select_related("company").get(pk=connector_id)
     company = connector.company
     recipients = list(
-        company.users.filter(role=Role.ADMIN, is_active=True).exclude(email="").values_list("email", flat=True)
+        User.objects.for_company(company)
+        .filter(role=Role.ADMIN, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
     )
     if not recipients:
         log.warning("no admin e-mail address to tell about reauthorization", extra={"connector": connector_id})
         return
-    address = (
-        f"{settings.LEDGERLINK_PUBLIC_SCHEME}://{company.alias}.{settings.LEDGERLINK_BASE_DOMAIN}"
-        f"/connectors/{connector.number}/"
-        if company.alias
-        else "the connectors page"
-    )
+    address = company_url(company.alias, f"/connectors/{connector.number}/") if company.alias else "the connectors page"
     send_mail(
         subject=f"Exact Online connector {connector.number} needs to be authorized again",
         message=(

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from exactlink import ErrorLog, Governor, RateLimitState, Window
+from ledgerlink.connectors.lock_objects import lock_rate_limit_record
 from ledgerlink.connectors.models import Connector, RateLimitRecord
 
 
@@ -52,13 +53,14 @@ class DatabaseStore:
 
     def update(self, key: str, fn: Callable[[RateLimitState | None], RateLimitState]) -> RateLimitState:
         with transaction.atomic():
-            record = RateLimitRecord.objects.select_for_update().filter(key=key).first()
+            record = lock_rate_limit_record(key)
             if record is None:
                 try:
                     with transaction.atomic():
                         record = RateLimitRecord.objects.create(key=key, state={})
-                except IntegrityError:
-                    record = RateLimitRecord.objects.select_for_update().get(key=key)
+                except IntegrityError:  # another process made it first: it exists now
+                    record = lock_rate_limit_record(key)
+                    assert record is not None
             current = to_state(record.state) if record.state else None
             new = fn(current)
             if new != current:

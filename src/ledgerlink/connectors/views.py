@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ledgerlink.connectors import actions, budgets, ratelimits
 from ledgerlink.connectors.callback import difference, expected_callback_url, problems
 from ledgerlink.connectors.choices import Status
+from ledgerlink.connectors.events import events_of
 from ledgerlink.connectors.exact import region_choices
 from ledgerlink.connectors.forms import API_TOKEN_MASK, ConnectorForm
 from ledgerlink.connectors.models import Connector
@@ -21,15 +22,12 @@ from ledgerlink.connectors.worker import workers_alive
 from ledgerlink.core import clock
 from ledgerlink.core.numbers import small_int
 from ledgerlink.tenancy import current
+from ledgerlink.tenancy.addresses import request_port
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.licences import licence_required
 from ledgerlink.web.access import company_admin_required
 
 EXPIRY_WARNING = timedelta(days=20)
-
-
-def _actor(request: HttpRequest) -> str:
-    return str(request.user)
 
 
 def _connector(request: HttpRequest, number: int) -> Connector:
@@ -39,13 +37,8 @@ def _connector(request: HttpRequest, number: int) -> Connector:
     return connector
 
 
-def _port(request: HttpRequest) -> str | None:
-    host = request.META.get("HTTP_HOST", "")
-    return host.rsplit(":", 1)[1] if ":" in host and not host.endswith("]") else None
-
-
 def _expected(request: HttpRequest, number: int) -> str:
-    return expected_callback_url(current.required_company(request).alias, number, _port(request))
+    return expected_callback_url(current.required_company(request).alias or "", number, request_port(request))
 
 
 @company_admin_required
@@ -92,7 +85,7 @@ def connector_add(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             connector = actions.create_connector(
-                _actor(request),
+                current.actor(request),
                 company,
                 number=data["number"],
                 name=data["name"],
@@ -121,7 +114,7 @@ def _screen(request: HttpRequest, form: ConnectorForm, connector: Connector | No
         "can_authorize": bool(
             connector and connector.client_id and connector.has_client_secret and connector.callback_url
         ),
-        "events": connector.events.all()[:30] if connector else [],
+        "events": events_of(connector)[:30] if connector else [],
         "usage": _usage(connector) if connector else None,
     }
 
@@ -159,7 +152,7 @@ def connector_detail(request: HttpRequest, number: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             connector = actions.save_connector(
-                _actor(request),
+                current.actor(request),
                 connector,
                 number=data["number"],
                 name=data["name"],
@@ -192,7 +185,7 @@ def connector_authorize(request: HttpRequest, number: int) -> HttpResponse:
     if not request.session.session_key:
         request.session.save()
     try:
-        url = actions.start_authorization(_actor(request), connector, request.session.session_key or "")
+        url = actions.start_authorization(current.actor(request), connector, request.session.session_key or "")
     except actions.ConnectorError as exc:
         return render(
             request,
@@ -278,8 +271,8 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 @licence_required(Module.EXACT_ONLINE)
 def connector_test(request: HttpRequest, number: int) -> HttpResponse:
     connector = _connector(request, number)
-    result = actions.test_connection(_actor(request), connector)
-    (messages.success if result.ok else messages.error)(request, result.message)
+    result = actions.test_connection(current.actor(request), connector)
+    (messages.success if result.ok else messages.error)(request, result.message.text())
     return redirect("connector-detail", number=number)
 
 
@@ -289,7 +282,7 @@ def connector_test(request: HttpRequest, number: int) -> HttpResponse:
 def connector_division(request: HttpRequest, number: int) -> HttpResponse:
     connector = _connector(request, number)
     try:
-        actions.choose_division(_actor(request), connector, int(request.POST.get("division", "0")))
+        actions.choose_division(current.actor(request), connector, int(request.POST.get("division", "0")))
         messages.success(request, _("Division saved."))
     except (actions.ConnectorError, ValueError) as exc:
         messages.error(request, str(exc))

@@ -1,8 +1,11 @@
-"""Row locks, taken only inside a transaction.
+"""Row locks, taken only inside a transaction, always in primary-key order.
 
 On PostgreSQL ``select_for_update`` is ``SELECT … FOR UPDATE``. SQLite has no row locks; our SQLite
 connections begin every transaction with ``BEGIN IMMEDIATE`` (settings), which takes the database's write
 lock at once, so a transaction that reads a row here holds it against every other writer until commit.
+
+These are the only callers of ``select_for_update``. Each app names what it locks in its own
+``lock_objects.py`` (``lock_connector``, ``lock_api_key``…), built on these three.
 """
 
 from __future__ import annotations
@@ -14,14 +17,27 @@ from django.db import models, transaction
 M = TypeVar("M", bound=models.Model)
 
 
+def _inside_atomic(what: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{what}() must be called inside transaction.atomic()")
+
+
 def lock_row(model: type[M], pk: int) -> M:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("lock_row() must be called inside transaction.atomic()")
-    return model.objects.select_for_update().get(pk=pk)
+    """The row with this primary key, locked (``DoesNotExist`` when there is none)."""
+    _inside_atomic("lock_row")
+    return model._default_manager.select_for_update().get(pk=pk)
 
 
-def lock_rows(queryset: models.QuerySet[M]) -> list[M]:
-    """Lock several rows in primary-key order, so two transactions never wait on each other in a circle."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("lock_rows() must be called inside transaction.atomic()")
-    return list(queryset.select_for_update().order_by("pk"))
+def lock_rows(queryset: models.QuerySet[M], *, skip_locked: bool = False) -> list[M]:
+    """Lock several rows in primary-key order, so two transactions never wait on each other in a circle.
+
+    ``skip_locked``: rows another transaction holds are left out instead of waited for.
+    """
+    _inside_atomic("lock_rows")
+    return list(queryset.select_for_update(skip_locked=skip_locked).order_by("pk"))
+
+
+def lock_first(queryset: models.QuerySet[M], *, skip_locked: bool = False) -> M | None:
+    """The first matching row (by primary key), locked; ``None`` when none matches (or all are taken)."""
+    _inside_atomic("lock_first")
+    return queryset.select_for_update(skip_locked=skip_locked).order_by("pk").first()

@@ -12,7 +12,8 @@ Each app declares its codes in its own ``messages.py`` with :func:`define`, the 
 Django starts, see ``CoreConfig.ready``). A code is never renamed or reused once rows carry it; add a new
 one instead.
 
-Parameters are plain JSON values. Money (``Decimal``) and dates are stored as strings and formatted in the
+Parameters are plain JSON values; a parameter may itself be a :class:`Message` (stored as its code and
+parameters, rendered in the same language). Money (``Decimal``) and dates are stored as strings and formatted in the
 reader's locale when rendered, for the parameters a definition names in ``money=`` / ``dates=`` /
 ``datetimes=`` (``1234.5`` → "1,234.50" in English, "1.234,50" in Dutch).
 
@@ -95,6 +96,8 @@ def _plain(value: Any) -> JSONValue:
         return value.isoformat()
     if isinstance(value, Promise):
         return str(value)
+    if isinstance(value, Message):  # a message inside a message ("No valid token: {reason}"): kept as a code
+        return value.to_json()
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     if isinstance(value, Mapping):
@@ -199,6 +202,9 @@ def _localised(definition: Definition, name: str, value: JSONValue) -> Any:
         return value
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
+    if isinstance(value, Mapping) and isinstance(value.get("code"), str):
+        nested = Message.from_json(value)
+        return nested.text() if nested is not None else ""
     return value
 
 

@@ -12,10 +12,11 @@ from ledgerlink.connectors import actions as connector_actions
 from ledgerlink.connectors.callback import expected_callback_url
 from ledgerlink.connectors.choices import SANDBOX, Status
 from ledgerlink.connectors.models import Connector
+from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.models import Company
 
 DEMO_EXACT_USER = "demo@exact.example"
-ACTOR = "ledgerlink demo"
+ACTOR = Actor.system()
 
 
 def reachable(base_url: str) -> bool:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from ledgerlink.tenancy import actions
 from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.choices import Module, Role
@@ -28,26 +26,26 @@ class SeedResult:
 def seed() -> SeedResult:
     actor = Actor.system()
     created: list[str] = []
-    with transaction.atomic():
-        company = Company.objects.filter(number=COMPANY_NUMBER).first()
-        if company is None:
-            company = actions.create_company(actor, COMPANY_NUMBER, COMPANY_NAME, COMPANY_ALIAS)
-            created.append(f"company {COMPANY_NUMBER}")
-        for module in (Module.EXACT_ONLINE, Module.API):
-            if actions.grant_licence(actor, company, module):
-                created.append(f"licence {module}")
-        if not User.objects.filter(company=company, username=ADMIN[0]).exists():
-            user = actions.create_user(
-                actor, company, ADMIN[0], secrets.token_urlsafe(24), role=Role.ADMIN, full_name="Demo admin"
-            )
-            _set_demo_password(user, ADMIN[1])
-            created.append(f"user {ADMIN[0]}")
-        if not User.objects.filter(company__isnull=True, username=OPERATOR[0]).exists():
-            user = actions.create_user(
-                actor, None, OPERATOR[0], secrets.token_urlsafe(24), role=Role.OPERATOR, full_name="Operator"
-            )
-            _set_demo_password(user, OPERATOR[1])
-            created.append(f"operator {OPERATOR[0]}")
+    # Each action owns its transaction; every step is skipped when its row exists, so a rerun completes.
+    company = Company.objects.filter(number=COMPANY_NUMBER).first()
+    if company is None:
+        company = actions.create_company(actor, COMPANY_NUMBER, COMPANY_NAME, COMPANY_ALIAS)
+        created.append(f"company {COMPANY_NUMBER}")
+    for module in (Module.EXACT_ONLINE, Module.API):
+        if actions.grant_licence(actor, company, module):
+            created.append(f"licence {module}")
+    if not User.objects.for_company(company).filter(username=ADMIN[0]).exists():
+        user = actions.create_user(
+            actor, company, ADMIN[0], secrets.token_urlsafe(24), role=Role.ADMIN, full_name="Demo admin"
+        )
+        _set_demo_password(user, ADMIN[1])
+        created.append(f"user {ADMIN[0]}")
+    if not User.objects.for_company(None).filter(username=OPERATOR[0]).exists():
+        user = actions.create_user(
+            actor, None, OPERATOR[0], secrets.token_urlsafe(24), role=Role.OPERATOR, full_name="Operator"
+        )
+        _set_demo_password(user, OPERATOR[1])
+        created.append(f"operator {OPERATOR[0]}")
     return SeedResult(company=company, created=created)
 
 

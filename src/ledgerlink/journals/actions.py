@@ -10,12 +10,14 @@ from django.db import IntegrityError, transaction
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
+from ledgerlink.core.messages import Message
+from ledgerlink.journals import messages
 from ledgerlink.journals.admission import Admission
 from ledgerlink.journals.choices import JournalStatus
 from ledgerlink.journals.intake import JournalIn, SubmissionInvalid, content_hash, differences, normalised
 from ledgerlink.journals.models import Journal, JournalLine
 from ledgerlink.tenancy import audit
-from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy.audit import Actor, AuditAction
 from ledgerlink.tenancy.models import Company
 
 
@@ -116,9 +118,9 @@ def _same_or_conflict(existing: Journal, content: dict, digest: str) -> Submitte
 RESENDABLE = (JournalStatus.FAILED,)
 
 
-def resend(journal: Journal, actor: Actor | None = None) -> bool:
+def resend(journal: Journal, actor: Actor) -> bool:
     """Queue a failed journal again (after a mapping was fixed). Posted or in-flight journals are left alone."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         updated = Journal.objects.filter(pk=journal.pk, status__in=RESENDABLE).update(
             status=JournalStatus.QUEUED,
             status_message=None,
@@ -128,21 +130,22 @@ def resend(journal: Journal, actor: Actor | None = None) -> bool:
         )
         if updated:
             audit.record(
-                actor or Actor.system(),
-                "journal.resent",
-                f"journal {journal.reference}",
-                journal.company,
-                {"status": [JournalStatus.FAILED, JournalStatus.QUEUED]},
+                actor,
+                AuditAction.JOURNAL_RESENT,
+                company=journal.company,
+                subject=journal,
+                message=Message.of(messages.JOURNAL, reference=journal.reference),
+                changes={"status": [JournalStatus.FAILED, JournalStatus.QUEUED]},
             )
     return bool(updated)
 
 
-def resend_failed(company: Company, journal_ids: list[int] | None = None, actor: Actor | None = None) -> int:
+def resend_failed(company: Company, actor: Actor, journal_ids: list[int] | None = None) -> int:
     """Queue many failed journals of a company again; returns how many."""
     queryset = Journal.objects.for_company(company).filter(status__in=RESENDABLE)
     if journal_ids is not None:
         queryset = queryset.filter(pk__in=journal_ids)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         count = queryset.update(
             status=JournalStatus.QUEUED,
             status_message=None,
@@ -152,10 +155,10 @@ def resend_failed(company: Company, journal_ids: list[int] | None = None, actor:
         )
         if count:
             audit.record(
-                actor or Actor.system(),
-                "journal.resent",
-                f"{count} failed journals",
-                company,
-                {"journals": [None, count]},
+                actor,
+                AuditAction.JOURNALS_RESENT,
+                company=company,
+                message=Message.of(messages.FAILED_JOURNALS, count=count),
+                changes={"journals": [None, count]},
             )
     return count

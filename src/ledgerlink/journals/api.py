@@ -31,7 +31,7 @@ from ledgerlink.core.messages import Message
 from ledgerlink.journals import apikeys
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.actions import JournalConflict, resend, submit_journal
-from ledgerlink.journals.choices import JournalStatus
+from ledgerlink.journals.choices import JournalStatus, Source
 from ledgerlink.journals.intake import JournalIn, Problem, SubmissionInvalid
 from ledgerlink.journals.models import ApiKey, Attempt, Journal, JournalLine
 from ledgerlink.tenancy import current
@@ -331,7 +331,7 @@ def post_journal(request: HttpRequest) -> Status:
     409: the reference is known with other content (the differences are named); 422: every problem."""
     key = request_key(request)
     try:
-        submitted = submit_journal(key.company, read_json(request), source="api")
+        submitted = submit_journal(key.company, read_json(request), source=Source.API)
     except SubmissionInvalid as exc:
         raise invalid(exc.problems)
     except JournalConflict as exc:
@@ -420,7 +420,7 @@ def list_journals(
 def resend_journal(request: HttpRequest, journal_id: int) -> Journal:
     key = request_key(request)
     journal = _journal(key, journal_id)
-    if journal.status != JournalStatus.FAILED or not resend(journal, Actor(None, f"API key {key.prefix}")):
+    if journal.status != JournalStatus.FAILED or not resend(journal, Actor.api_key(key.prefix)):
         journal.refresh_from_db(fields=["status"])
         raise ApiError(
             409,

@@ -18,9 +18,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ledgerlink.core import clock
+from ledgerlink.core.messages import Message
+from ledgerlink.journals import messages
+from ledgerlink.journals.lock_objects import lock_api_key
 from ledgerlink.journals.models import ApiKey
 from ledgerlink.tenancy import audit
-from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy.audit import Actor, AuditAction
 from ledgerlink.tenancy.models import Company
 
 KEY_START = "llk"
@@ -59,16 +62,17 @@ def create_key(actor: Actor, company: Company, name: str = "") -> NewKey:
         prefix = secrets.token_hex(PREFIX_LENGTH // 2)
         plaintext = f"{KEY_START}_{prefix}_{secrets.token_urlsafe(32)}"
         try:
-            with transaction.atomic():
+            with transaction.atomic(durable=True):
                 record = ApiKey.objects.create(
                     company=company, name=name, prefix=prefix, key_hash=hash_key(plaintext), created_by=actor.label
                 )
                 audit.record(
                     actor,
-                    "apikey.created",
-                    f"API key {prefix}",
-                    company,
-                    {"name": [None, name], "prefix": [None, prefix]},
+                    AuditAction.APIKEY_CREATED,
+                    company=company,
+                    subject=record,
+                    message=Message.of(messages.API_KEY, prefix=prefix, name=name),
+                    changes={"name": [None, name], "prefix": [None, prefix]},
                 )
         except IntegrityError:
             continue
@@ -107,13 +111,13 @@ def _touch(record: ApiKey, now: datetime) -> None:
 
 
 def keys_of(company: Company) -> list[ApiKey]:
-    return list(ApiKey.objects.filter(company=company).order_by("-created_at", "-id"))
+    return list(ApiKey.objects.for_company(company).order_by("-created_at", "-id"))
 
 
 def revoke_key(actor: Actor, company: Company, prefix: str) -> ApiKey:
     """Revoke one of the company's keys (by its prefix). Revoking twice is harmless."""
-    with transaction.atomic():
-        record = ApiKey.objects.select_for_update().filter(company=company, prefix=prefix.strip()).first()
+    with transaction.atomic(durable=True):
+        record = lock_api_key(company, prefix.strip())
         if record is None:
             raise ApiKeyError(
                 _("Company %(number)s has no API key %(prefix)s.") % {"number": company.number, "prefix": prefix}
@@ -121,5 +125,12 @@ def revoke_key(actor: Actor, company: Company, prefix: str) -> ApiKey:
         if record.revoked_at is None:
             record.revoked_at = clock.now()
             record.save(update_fields=["revoked_at"])
-            audit.record(actor, "apikey.revoked", f"API key {record.prefix}", company, {"revoked": [False, True]})
+            audit.record(
+                actor,
+                AuditAction.APIKEY_REVOKED,
+                company=company,
+                subject=record,
+                message=Message.of(messages.API_KEY, prefix=record.prefix, name=record.name),
+                changes={"revoked": [False, True]},
+            )
     return record

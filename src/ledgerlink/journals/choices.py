@@ -17,6 +17,21 @@ class JournalStatus(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class Source(models.TextChoices):
+    """How a journal came in."""
+
+    API = "api", _("REST API")
+    IMPORT = "import", _("File import")
+
+
+class AttemptAction(models.TextChoices):
+    """What an attempt did in Exact."""
+
+    POST = "post", _("Post")
+    VALIDATE = "validate", _("Check before sending")
+    RECONCILE = "reconcile", _("Look up by marker")
+
+
 class AttemptOutcome(models.TextChoices):
     POSTED = "posted", _("Posted")
     REJECTED = "rejected", _("Rejected by Exact")

@@ -24,6 +24,7 @@ from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.journals.choices import ExactDataKind
+from ledgerlink.journals.lock_objects import lock_snapshot
 from ledgerlink.journals.models import ExactDataSnapshot
 
 MAX_AGE = timedelta(days=1)
@@ -122,11 +123,7 @@ def load_closed(connector: Connector) -> list[str]:
 
 def mark_period_closed(connector: Connector, year: int, period: int) -> None:
     with transaction.atomic():
-        snapshot = (
-            ExactDataSnapshot.objects.select_for_update()
-            .filter(connector=connector, kind=ExactDataKind.PERIODS)
-            .first()
-        )
+        snapshot = lock_snapshot(connector, ExactDataKind.PERIODS)
         if snapshot is None or not isinstance(snapshot.items, dict):
             return
         closed = set(snapshot.items.get("closed", []))
@@ -138,11 +135,7 @@ def mark_period_closed(connector: Connector, year: int, period: int) -> None:
 def reopen_periods(connector: Connector) -> None:
     """Forget the learnt closed periods (the mapping page's refresh: a period may have been reopened)."""
     with transaction.atomic():
-        snapshot = (
-            ExactDataSnapshot.objects.select_for_update()
-            .filter(connector=connector, kind=ExactDataKind.PERIODS)
-            .first()
-        )
+        snapshot = lock_snapshot(connector, ExactDataKind.PERIODS)
         if snapshot is not None and isinstance(snapshot.items, dict):
             snapshot.items = {**snapshot.items, "closed": []}
             snapshot.save(update_fields=["items"])

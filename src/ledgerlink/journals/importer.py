@@ -30,7 +30,7 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.core.numbers import small_int
 from ledgerlink.journals.actions import JournalConflict, submit_journal
 from ledgerlink.journals.admission import Admission
-from ledgerlink.journals.choices import Kind
+from ledgerlink.journals.choices import Kind, Source
 from ledgerlink.journals.intake import LineIn, SubmissionInvalid, content_hash, differences, normalised
 from ledgerlink.journals.models import Journal
 from ledgerlink.tenancy.models import Company
@@ -512,7 +512,7 @@ def import_file(company: Company, connector_number: int, data: bytes) -> ImportR
         with transaction.atomic():
             for entry in parsed.entries:
                 submitted = submit_journal(
-                    company, entry.submission(connector_number), source="import", admission=admission
+                    company, entry.submission(connector_number), source=Source.IMPORT, admission=admission
                 )
                 result.journals.append(_result(entry, submitted.journal, submitted.created))
     except (JournalConflict, SubmissionInvalid) as exc:

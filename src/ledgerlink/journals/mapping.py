@@ -7,10 +7,13 @@ from typing import Any
 from django.db import transaction
 
 from ledgerlink.connectors.models import Connector
+from ledgerlink.core.messages import Message
+from ledgerlink.journals import messages
+from ledgerlink.journals.lock_objects import lock_mapping
 from ledgerlink.journals.models import ConnectorMapping
 from ledgerlink.journals.validation import MappingRules
 from ledgerlink.tenancy import audit
-from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy.audit import Actor, AuditAction
 
 
 def mapping_of(connector: Connector) -> ConnectorMapping:
@@ -20,8 +23,8 @@ def mapping_of(connector: Connector) -> ConnectorMapping:
 
 def save_mapping(actor: Actor, connector: Connector, values: dict[str, Any]) -> ConnectorMapping:
     """Change the mapping and record who changed what, in one transaction."""
-    with transaction.atomic():
-        mapping, _created = ConnectorMapping.objects.select_for_update().get_or_create(connector=connector)
+    with transaction.atomic(durable=True):
+        mapping = lock_mapping(connector)
         before = {field: getattr(mapping, field) for field in values}
         for field, value in values.items():
             setattr(mapping, field, value)
@@ -29,7 +32,12 @@ def save_mapping(actor: Actor, connector: Connector, values: dict[str, Any]) -> 
         changes = audit.diff(before, values)
         if changes:
             audit.record(
-                actor, "mapping.changed", f"mapping of connector {connector.number}", connector.company, changes
+                actor,
+                AuditAction.MAPPING_CHANGED,
+                company=connector.company,
+                subject=connector,
+                message=Message.of(messages.MAPPING, number=connector.number),
+                changes=changes,
             )
     return mapping
 

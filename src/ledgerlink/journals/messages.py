@@ -203,3 +203,10 @@ FILTER_RANGE = define("journal.filter_range", _("{field} is between 1 and {max}"
 NOT_RESENDABLE = define(
     "journal.not_resendable", _("Journal {id} is {status}; only failed journals can be sent again.")
 )
+
+# --- what audit entries of journals, API keys and mappings are about (tenancy/audit.py) ----------------------
+
+API_KEY = define("journal.audit_api_key", _("API key {prefix} ({name})"))
+JOURNAL = define("journal.audit_journal", _("Journal {reference}"))
+FAILED_JOURNALS = define("journal.audit_failed_journals", _("{count} failed journals"))
+MAPPING = define("journal.audit_mapping", _("Mapping of connector {number}"))

@@ -10,15 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import MessageField
-from ledgerlink.journals.choices import AttemptOutcome, ExactDataKind, JournalStatus, Kind
+from ledgerlink.journals.choices import AttemptAction, AttemptOutcome, ExactDataKind, JournalStatus, Kind, Source
 from ledgerlink.tenancy.models import Company
+from ledgerlink.tenancy.scoping import TenantManager
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-class JournalQuerySet(models.QuerySet["Journal"]):
-    def for_company(self, company: Company) -> JournalQuerySet:
-        return self.filter(company=company)
 
 
 class Journal(models.Model):
@@ -49,11 +45,11 @@ class Journal(models.Model):
     # connector has moved to another division since.
     exact_division = models.PositiveIntegerField(null=True, blank=True)
     posted_at = models.DateTimeField(null=True, blank=True)
-    source = models.CharField(max_length=16, default="api")  # api, import
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.API)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = JournalQuerySet.as_manager()
+    objects = TenantManager["Journal"]()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -87,7 +83,7 @@ class Attempt(models.Model):
     journal = models.ForeignKey(Journal, on_delete=models.CASCADE, related_name="attempts")
     started_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(default=0)
-    action = models.CharField(max_length=16, default="post")  # post, validate, reconcile
+    action = models.CharField(max_length=16, choices=AttemptAction.choices, default=AttemptAction.POST)
     http_status = models.PositiveIntegerField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=AttemptOutcome.choices)
     # What the attempt found: coded messages (``Message.to_json()`` plus ``field``/``line``); Exact's own
@@ -140,6 +136,8 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager["ApiKey"]()
 
     class Meta:
         ordering = ["-created_at"]

@@ -20,7 +20,7 @@ def search_api_keys(request: HttpRequest, query: str) -> Iterable[SearchHit]:
     """Keys by name or by the prefix someone read in a log or a config file (never by the secret)."""
     if not is_company_admin(request):
         return
-    keys = ApiKey.objects.filter(company=current.required_company(request))
+    keys = ApiKey.objects.for_company(current.required_company(request))
     for key in keys.filter(Q(name__icontains=query) | Q(prefix__istartswith=query.removeprefix("llk_")[:8]))[:5]:
         state = _("revoked") if key.revoked_at else _("API key")
         yield SearchHit(kind="apikey", label=f"llk_{key.prefix}_… {key.name}", url=reverse("apikey-list"), detail=state)

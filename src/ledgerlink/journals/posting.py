@@ -38,13 +38,13 @@ from exactlink.errors import (
 from ledgerlink.connectors.choices import Status
 from ledgerlink.connectors.engine import ConnectorTokens, TokenUnavailable
 from ledgerlink.connectors.exact import client_for
-from ledgerlink.connectors.models import Connector
+from ledgerlink.connectors.lock_objects import try_lock_connector
 from ledgerlink.core import clock
 from ledgerlink.core.messages import Message
 from ledgerlink.core.worker import stopping
 from ledgerlink.journals import exact_data
 from ledgerlink.journals import messages as m
-from ledgerlink.journals.choices import AttemptOutcome, JournalStatus, Kind
+from ledgerlink.journals.choices import AttemptAction, AttemptOutcome, JournalStatus, Kind
 from ledgerlink.journals.mapping import rules_for
 from ledgerlink.journals.models import Attempt, Journal
 from ledgerlink.journals.payload import general_journal_entry, sales_entry
@@ -92,12 +92,7 @@ def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
     random.shuffle(candidates)  # every connector gets its turn; none starves behind a busy one
     for connector_id in candidates:
         with transaction.atomic():
-            locked = (
-                Connector.objects.select_for_update(skip_locked=True)
-                .filter(pk=connector_id)
-                .values_list("pk", flat=True)
-            )
-            if not list(locked):
+            if not try_lock_connector(connector_id):
                 continue  # another worker is claiming for it (or its tokens are being refreshed)
             busy = Journal.objects.filter(connector_id=connector_id, status=JournalStatus.SENDING).exists()
             if busy:
@@ -135,7 +130,7 @@ def validate_before_sending(journal: Journal, client: ExactClient | None = None)
     )
 
 
-def _record(journal: Journal, outcome: Outcome, action: str, started: datetime, began: float) -> None:
+def _record(journal: Journal, outcome: Outcome, action: AttemptAction, started: datetime, began: float) -> None:
     Attempt.objects.create(
         journal=journal,
         started_at=started,
@@ -149,7 +144,7 @@ def _record(journal: Journal, outcome: Outcome, action: str, started: datetime, 
 
 
 def _attempt_outcome(outcome: Outcome, action: str) -> str:
-    if action == "reconcile":
+    if action == AttemptAction.RECONCILE:
         return (
             AttemptOutcome.FOUND
             if outcome.status == JournalStatus.POSTED
@@ -160,7 +155,7 @@ def _attempt_outcome(outcome: Outcome, action: str) -> str:
         JournalStatus.UNKNOWN: AttemptOutcome.UNKNOWN,
         JournalStatus.QUEUED: AttemptOutcome.RETRY,
     }
-    otherwise = AttemptOutcome.INVALID if action == "validate" else AttemptOutcome.REJECTED
+    otherwise = AttemptOutcome.INVALID if action == AttemptAction.VALIDATE else AttemptOutcome.REJECTED
     return by_status.get(outcome.status, otherwise)
 
 
@@ -328,23 +323,23 @@ def process(journal_id: int, client, worker: str = WORKER) -> str:  # type: igno
                 Message.of(m.UNEXPECTED_ERROR, error=type(exc).__name__),
                 retry_at=clock.now() + timedelta(minutes=1),
             ),
-            "post",
+            AttemptAction.POST,
         )
         _record(journal, outcome, action, now, time.perf_counter())
     if not _finish(journal, outcome, worker):
         return ""
-    if outcome.status == JournalStatus.FAILED and action == "post":
+    if outcome.status == JournalStatus.FAILED and action == AttemptAction.POST:
         _learn(journal, outcome, client)
     return outcome.status
 
 
-def _work(journal: Journal, client, worker: str) -> tuple[Outcome, str]:  # type: ignore[no-untyped-def]
+def _work(journal: Journal, client, worker: str) -> tuple[Outcome, AttemptAction]:  # type: ignore[no-untyped-def]
     started, began = clock.now(), time.perf_counter()
     if journal.needs_lookup:
         found = reconcile(journal, client)
-        _record(journal, found, "reconcile", started, began)
+        _record(journal, found, AttemptAction.RECONCILE, started, began)
         if found.status != JournalStatus.QUEUED:
-            return found, "reconcile"
+            return found, AttemptAction.RECONCILE
         # Certainly not in Exact: post it now. The flag is cleared with the outcome of that post.
         Journal.objects.filter(pk=journal.pk, claimed_by=worker).update(needs_lookup=False)
         journal.needs_lookup = False
@@ -357,14 +352,14 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, str]:  # type
             Message.of(m.EXACT_DATA_UNREADABLE, error=str(exc)),
             retry_at=clock.now() + timedelta(minutes=1),
         )
-        _record(journal, outcome, "validate", started, began)
-        return outcome, "validate"
+        _record(journal, outcome, AttemptAction.VALIDATE, started, began)
+        return outcome, AttemptAction.VALIDATE
     if not result.ok:
         outcome = Outcome(
             JournalStatus.FAILED, result.problems[0].message, messages=[p.to_json() for p in result.problems]
         )
-        _record(journal, outcome, "validate", started, began)
-        return outcome, "validate"
+        _record(journal, outcome, AttemptAction.VALIDATE, started, began)
+        return outcome, AttemptAction.VALIDATE
     # From here the journal may reach Exact: say where, before sending, so a lookup knows the division.
     journal.exact_division = journal.connector.division
     Journal.objects.filter(pk=journal.pk, claimed_by=worker).update(exact_division=journal.exact_division)
@@ -376,8 +371,8 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, str]:  # type
             exc.message,  # the connector's own coded reason
             retry_at=exc.retry_at or clock.now() + timedelta(minutes=5),
         )
-    _record(journal, outcome, "post", started, began)
-    return outcome, "post"
+    _record(journal, outcome, AttemptAction.POST, started, began)
+    return outcome, AttemptAction.POST
 
 
 def _hand_back(ids: list[int], worker: str) -> None:

@@ -19,20 +19,21 @@ from ledgerlink.journals import actions, exact_data
 from ledgerlink.journals.choices import JournalStatus
 from ledgerlink.journals.forms import JournalFilter, MappingForm, format_pairs
 from ledgerlink.journals.mapping import mapping_of, rules_for, save_mapping
-from ledgerlink.journals.models import Journal, JournalQuerySet
+from ledgerlink.journals.models import Journal
 from ledgerlink.journals.validation import validate
 from ledgerlink.tenancy import current
+from ledgerlink.tenancy.scoping import TenantQuerySet
 from ledgerlink.web.access import company_admin_required, signed_in
 
 PAGE_SIZE = 50
 BATCH_KEY = "journals-resend-batch"
 
 
-def _company_journals(request: HttpRequest) -> JournalQuerySet:
+def _company_journals(request: HttpRequest) -> TenantQuerySet[Journal]:
     return Journal.objects.for_company(current.required_company(request))
 
 
-def _filtered(request: HttpRequest) -> tuple[JournalFilter, JournalQuerySet, JournalQuerySet]:
+def _filtered(request: HttpRequest) -> tuple[JournalFilter, TenantQuerySet[Journal], TenantQuerySet[Journal]]:
     connectors = Connector.objects.for_company(current.required_company(request))
     form = JournalFilter(request.GET or None)
     form.fields["connector"].choices = [("", _("All"))] + [(c.number, f"{c.number} {c.name}") for c in connectors]
@@ -124,7 +125,7 @@ def journal_resend(request: HttpRequest, journal_id: int) -> HttpResponse:
 def journal_resend_failed(request: HttpRequest) -> HttpResponse:
     _form, _journals, base = _filtered(request)
     ids = list(base.filter(status=JournalStatus.FAILED).values_list("pk", flat=True)[:5000])
-    count = actions.resend_failed(current.required_company(request), ids, current.actor(request))
+    count = actions.resend_failed(current.required_company(request), current.actor(request), ids)
     request.session[BATCH_KEY] = ids
     messages.success(request, _("%(n)d failed journals queued again.") % {"n": count})
     return redirect(f"{request.path.rsplit('/', 1)[0]}/?{request.GET.urlencode()}&progress=1")

@@ -11,11 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from ledgerlink.core.messages import Message
 from ledgerlink.core.numbers import small_int
-from ledgerlink.tenancy import audit
+from ledgerlink.tenancy import audit, messages
 from ledgerlink.tenancy.aliases import InvalidAlias, validate_alias
 from ledgerlink.tenancy.audit import Actor
-from ledgerlink.tenancy.choices import Module, Role
+from ledgerlink.tenancy.choices import AuditAction, Module, Role
+from ledgerlink.tenancy.lock_objects import lock_company, lock_user
 from ledgerlink.tenancy.models import Company, Licence, User
 
 
@@ -71,7 +73,7 @@ def create_company(actor: Actor, number: int, name: str, alias: str | None = Non
     if not isinstance(number, int) or number < 1:
         raise TenancyError(_("The company number must be a positive whole number."))
     name = _clean_name(name)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if Company.objects.filter(number=number).exists():
             raise TenancyError(_("Company number %(number)s is already in use.") % {"number": number})
         alias = _clean_alias(alias)
@@ -82,10 +84,11 @@ def create_company(actor: Actor, number: int, name: str, alias: str | None = Non
             raise TenancyError(_("Company number or alias is already in use."))
         audit.record(
             actor,
-            "company.created",
-            f"company {number}",
-            company,
-            {"number": [None, number], "name": [None, name], "alias": [None, alias]},
+            AuditAction.COMPANY_CREATED,
+            company=company,
+            subject=company,
+            message=Message.of(messages.COMPANY, number=number),
+            changes={"number": [None, number], "name": [None, name], "alias": [None, alias]},
         )
     return company
 
@@ -94,8 +97,8 @@ def update_company(
     actor: Actor, company: Company, *, name: str | None = None, alias: str | None = None, set_alias: bool = False
 ) -> Company:
     """Change the name and/or the alias (``set_alias`` distinguishes "clear the alias" from "leave it")."""
-    with transaction.atomic():
-        company = Company.objects.select_for_update().get(pk=company.pk)
+    with transaction.atomic(durable=True):
+        company = lock_company(company)
         before = {"name": company.name, "alias": company.alias}
         if name is not None:
             company.name = _clean_name(name)
@@ -109,7 +112,14 @@ def update_company(
                 company.save(update_fields=["name", "alias", "updated_at"])
         except IntegrityError:
             raise TenancyError(_("The alias “%(alias)s” is already taken by another company.") % {"alias": alias})
-        audit.record(actor, "company.changed", f"company {company.number}", company, changes)
+        audit.record(
+            actor,
+            AuditAction.COMPANY_CHANGED,
+            company=company,
+            subject=company,
+            message=Message.of(messages.COMPANY, number=company.number),
+            changes=changes,
+        )
     return company
 
 
@@ -125,19 +135,33 @@ def _module(module: str) -> str:
 def grant_licence(actor: Actor, company: Company, module: str) -> bool:
     """Grant a module; returns False when the company already had it (nothing changes)."""
     module = _module(module)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         _, created = Licence.objects.get_or_create(company=company, module=module)
         if created:
-            audit.record(actor, "licence.granted", f"licence {module}", company, {"module": [None, module]})
+            audit.record(
+                actor,
+                AuditAction.LICENCE_GRANTED,
+                company=company,
+                subject=company,
+                message=Message.of(messages.LICENCE, module=module),
+                changes={"module": [None, module]},
+            )
     return created
 
 
 def revoke_licence(actor: Actor, company: Company, module: str) -> bool:
     module = _module(module)
-    with transaction.atomic():
-        deleted, _ignored = Licence.objects.filter(company=company, module=module).delete()
+    with transaction.atomic(durable=True):
+        deleted, _ignored = Licence.objects.for_company(company).filter(module=module).delete()
         if deleted:
-            audit.record(actor, "licence.revoked", f"licence {module}", company, {"module": [module, None]})
+            audit.record(
+                actor,
+                AuditAction.LICENCE_REVOKED,
+                company=company,
+                subject=company,
+                message=Message.of(messages.LICENCE, module=module),
+                changes={"module": [module, None]},
+            )
     return bool(deleted)
 
 
@@ -171,14 +195,19 @@ def create_user(
         raise TenancyError(_("Operators belong to no company; every other user belongs to one."))
     # Checked against the new user's own data too (a password like the user name is refused).
     _check_password(password, User(company=company, username=username, full_name=full_name, email=email))
-    with transaction.atomic():
-        if User.objects.filter(company=company, username=username).exists():
+    with transaction.atomic(durable=True):
+        if User.objects.for_company(company).filter(username=username).exists():
             raise TenancyError(_("The user name “%(username)s” is already taken here.") % {"username": username})
         user = User(company=company, username=username, role=role, full_name=full_name, email=email)
         user.set_password(password)
         user.save()
         audit.record(
-            actor, "user.created", f"user {username}", company, {"username": [None, username], "role": [None, role]}
+            actor,
+            AuditAction.USER_CREATED,
+            company=company,
+            subject=user,
+            message=Message.of(messages.USER, username=username),
+            changes={"username": [None, username], "role": [None, role]},
         )
     return user
 
@@ -191,9 +220,11 @@ def update_user(
     is_active: bool | None = None,
     full_name: str | None = None,
     email: str | None = None,
+    new_password: str | None = None,
 ) -> User:
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
+    """Change a user; with ``new_password`` also their password, all of it or nothing."""
+    with transaction.atomic(durable=True):
+        user = lock_user(user)
         before = {"role": user.role, "is_active": user.is_active, "full_name": user.full_name, "email": user.email}
         if role is not None:
             if role not in (Role.ADMIN, Role.USER) or user.is_operator:
@@ -206,26 +237,47 @@ def update_user(
         if email is not None:
             user.email = email.strip()
         after = {"role": user.role, "is_active": user.is_active, "full_name": user.full_name, "email": user.email}
+        if new_password:  # checked against the user as changed (a password like the new e-mail is refused)
+            _check_password(new_password, user)
         changes = audit.diff(before, after)
         if changes:
             _keep_an_admin(user, after)
             user.save()
-            audit.record(actor, "user.changed", f"user {user.username}", user.company, changes)
+            audit.record(
+                actor,
+                AuditAction.USER_CHANGED,
+                company=user.company,
+                subject=user,
+                message=Message.of(messages.USER, username=user.username),
+                changes=changes,
+            )
+        if new_password:
+            _set_password(actor, user, new_password)
     return user
 
 
 def _keep_an_admin(user: User, after: dict[str, object]) -> None:
     if user.company_id is None or (after["role"] == Role.ADMIN and after["is_active"]):
         return
-    others = User.objects.filter(company_id=user.company_id, role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+    others = User.objects.for_company(user.company_id).filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
     if not others.exists():
         raise TenancyError(_("A company keeps at least one active admin."))
 
 
 def set_password(actor: Actor, user: User, password: str) -> None:
     _check_password(password, user)
-    with transaction.atomic():
-        user.set_password(password)
-        user.save(update_fields=["password", "updated_at"])
-        # The password itself is never recorded, only that it changed.
-        audit.record(actor, "user.password_set", f"user {user.username}", user.company, {})
+    with transaction.atomic(durable=True):
+        _set_password(actor, user, password)
+
+
+def _set_password(actor: Actor, user: User, password: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    # The password itself is never recorded, only that it changed.
+    audit.record(
+        actor,
+        AuditAction.USER_PASSWORD_SET,
+        company=user.company,
+        subject=user,
+        message=Message.of(messages.USER, username=user.username),
+    )

@@ -22,9 +22,9 @@ class CompanyUserBackend(BaseBackend):
             return None
         candidate: User | None = None
         if operator:
-            candidate = User.objects.filter(company__isnull=True, role="operator", username=username).first()
+            candidate = User.objects.for_company(None).filter(role="operator", username=username).first()
         elif company is not None:
-            candidate = User.objects.filter(company=company, username=username).first()
+            candidate = User.objects.for_company(company).filter(username=username).first()
         if candidate is None:
             # Spend the same time as a real check so that timing does not reveal which companies and names
             # exist (an unknown company number comes here too).

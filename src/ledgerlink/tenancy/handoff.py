@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 
 from ledgerlink.core import clock
+from ledgerlink.tenancy.lock_objects import lock_open_handoff
 from ledgerlink.tenancy.models import Company, LoginHandoff, User
 
 LIFETIME = timedelta(seconds=60)
@@ -34,12 +35,7 @@ def redeem(nonce: str, company: Company) -> User | None:
     """The user the nonce was issued to, once, on the company's host, within its lifetime."""
     now = clock.now()
     with transaction.atomic():
-        ticket = (
-            LoginHandoff.objects.select_for_update()
-            .select_related("user")
-            .filter(nonce_hash=ticket_hash(nonce), company=company, used_at__isnull=True, expires_at__gt=now)
-            .first()
-        )
+        ticket = lock_open_handoff(ticket_hash(nonce), company, now)
         if ticket is None:
             return None
         ticket.used_at = now

@@ -56,8 +56,3 @@ def resolve_host(host: str, base_domain: str) -> ResolvedHost:
     if "." in label or not ALIAS_PATTERN.match(label):
         return INVALID
     return ResolvedHost(HostKind.ALIAS, label)
-
-
-def company_host(alias: str, base_domain: str, port: str | None = None) -> str:
-    host = f"{alias}.{base_domain}"
-    return f"{host}:{port}" if port else host

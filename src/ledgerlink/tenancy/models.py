@@ -8,7 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ledgerlink.tenancy.choices import Module, Role
+from ledgerlink.core.messages import MessageField
+from ledgerlink.tenancy.actors import Actor
+from ledgerlink.tenancy.choices import ActorKind, AuditAction, Module, Role
+from ledgerlink.tenancy.scoping import TenantManager
 
 
 class CompanyQuerySet(models.QuerySet["Company"]):
@@ -39,13 +42,15 @@ class Company(models.Model):
         return f"{self.number} {self.name}"
 
     def has_licence(self, module: str) -> bool:
-        return self.licences.filter(module=module).exists()
+        return Licence.objects.for_company(self).filter(module=module).exists()
 
 
 class Licence(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="licences")
     module = models.CharField(max_length=32, choices=Module.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager["Licence"]()
 
     class Meta:
         ordering = ["module"]
@@ -55,15 +60,12 @@ class Licence(models.Model):
         return f"{self.company.number}: {self.module}"
 
 
-class UserManager(BaseUserManager):
+class UserManager(TenantManager["User"], BaseUserManager["User"]):
     use_in_migrations = True
 
-    def for_company(self, company: Company) -> models.QuerySet[User]:
-        return self.filter(company=company)
-
-    def get_by_natural_key(self, username):  # type: ignore[no-untyped-def]
+    def get_by_natural_key(self, username: str | None) -> User:
         # Only meaningful for operators; company users are found by (company, username) in the backend.
-        return self.get(company__isnull=True, username=username)
+        return self.for_company(None).get(username=username)
 
 
 class User(AbstractBaseUser):
@@ -113,22 +115,39 @@ class User(AbstractBaseUser):
 
 
 class AuditEntry(models.Model):
-    """Who changed what, when. ``changes`` maps field → [old, new]; it never holds a secret."""
+    """The one audit trail: who did what, to what, when (written only through tenancy/audit.py).
+
+    ``action`` is a closed set (:class:`AuditAction`); ``message`` says what it was about as a code with
+    parameters (ledgerlink.core.messages), never English; ``subject_type``/``subject_id`` name the row it
+    concerns (e.g. ``connectors.connector`` 7) so a page can show that row's trail; ``changes`` maps
+    field → [old, new] and never holds a secret.
+    """
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, null=True, blank=True, related_name="audit")
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_kind = models.CharField(max_length=16, choices=ActorKind.choices, default=ActorKind.USER)
     actor_label = models.CharField(max_length=200)
-    action = models.CharField(max_length=64)
-    target = models.CharField(max_length=200)
+    action = models.CharField(max_length=64, choices=AuditAction.choices)
+    subject_type = models.CharField(max_length=64, blank=True)
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    message = MessageField()
     changes = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(db_index=True)
+
+    objects = TenantManager["AuditEntry"]()
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["subject_type", "subject_id", "at"], name="audit_subject")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.message or ''}"
+
+    @property
+    def actor_text(self) -> str:
+        """Who did it, in the reader's language (without loading the user row)."""
+        return Actor.stored(self.actor_kind, self.actor_label).text()
 
 
 class LoginFailure(models.Model):
@@ -151,3 +170,5 @@ class LoginHandoff(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager["LoginHandoff"]()

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ledgerlink.core.numbers import small_int
-from ledgerlink.tenancy import actions, current, handoff
+from ledgerlink.tenancy import actions, audit, current, handoff
+from ledgerlink.tenancy.addresses import company_url, request_port
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.forms import CompanyCreateForm, CompanyForm
 from ledgerlink.tenancy.models import Company
-from ledgerlink.tenancy.views_login import company_url
 from ledgerlink.web.access import admin_or_operator_required, operator_required
 
 
@@ -90,8 +90,8 @@ def company_detail(request: HttpRequest, number: int) -> HttpResponse:
             "company": company,
             "form": form,
             "modules": [(module, module in licences) for module in Module],
-            "audit": company.audit.all()[:50],
-            "address": company_url(company, request, "/") if company.alias else None,
+            "audit": audit.trail(company)[:50],
+            "address": company_url(company.alias, "/", request_port(request)) if company.alias else None,
         },
     )
 
@@ -100,14 +100,13 @@ def _follow_alias(request: HttpRequest, company: Company) -> HttpResponse:
     """The admin changed the alias of the host they are on: carry their session to the new address."""
     if company.alias is None:
         messages.info(request, _("The alias was removed; sign in on the main address with your company number."))
-        scheme = settings.LEDGERLINK_PUBLIC_SCHEME
-        port = request.get_port()
-        host = settings.LEDGERLINK_BASE_DOMAIN + (f":{port}" if port not in ("80", "443") else "")
-        return HttpResponseRedirect(f"{scheme}://{host}/login")
+        return HttpResponseRedirect(company_url(None, "/login", request.get_port()))
     ticket = handoff.issue(current.required_user(request), company)
     next_path = reverse("company-detail", kwargs={"number": company.number})
     return HttpResponseRedirect(
-        company_url(company, request, "/login/handoff?" + urlencode({"ticket": ticket, "next": next_path}))
+        company_url(
+            company.alias, "/login/handoff?" + urlencode({"ticket": ticket, "next": next_path}), request_port(request)
+        )
     )
 
 

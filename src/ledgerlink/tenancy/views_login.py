@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from ledgerlink.core import clock
 from ledgerlink.tenancy import current, handoff, throttle
+from ledgerlink.tenancy.addresses import company_url, request_port
 from ledgerlink.tenancy.forms import LoginForm
-from ledgerlink.tenancy.hosts import company_host, split_port
 from ledgerlink.tenancy.models import Company
 
 
@@ -25,13 +24,6 @@ def _safe_next(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(target, allowed_hosts=None, require_https=False) and target.startswith("/"):
         return target
     return "/"
-
-
-def company_url(company: Company, request: HttpRequest, path: str) -> str:
-    """An absolute URL on the company's own host, keeping the port the request came in on."""
-    _name, port = split_port(request.META.get("HTTP_HOST", ""))
-    host = company_host(company.alias or "", settings.LEDGERLINK_BASE_DOMAIN, port)
-    return f"{settings.LEDGERLINK_PUBLIC_SCHEME}://{host}{path}"
 
 
 def _throttled_message(until) -> str:  # type: ignore[no-untyped-def]
@@ -86,7 +78,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 if ask_company and company is not None and company.alias:
                     ticket = handoff.issue(user, company)
                     query = urlencode({"ticket": ticket, "next": _safe_next(request)})
-                    return HttpResponseRedirect(company_url(company, request, f"/login/handoff?{query}"))
+                    return HttpResponseRedirect(
+                        company_url(company.alias, f"/login/handoff?{query}", request_port(request))
+                    )
                 login(request, user)
                 return redirect(_safe_next(request))
     return render(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -68,19 +67,16 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actor = current.actor(request)
-        try:
-            with transaction.atomic():  # all of it or nothing: a refused password keeps the other changes out
-                target = actions.update_user(
-                    actor,
-                    target,
-                    role=data["role"],
-                    is_active=data["is_active"],
-                    full_name=data["full_name"],
-                    email=data["email"],
-                )
-                if data["new_password"]:
-                    actions.set_password(actor, target, data["new_password"])
+        try:  # all of it or nothing: a refused password keeps the other changes out
+            target = actions.update_user(
+                current.actor(request),
+                target,
+                role=data["role"],
+                is_active=data["is_active"],
+                full_name=data["full_name"],
+                email=data["email"],
+                new_password=data["new_password"] or None,
+            )
         except actions.TenancyError as exc:
             form.add_error(None, str(exc))
         else:

@@ -10,6 +10,7 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.core.commands import Error, SubcommandCommand
 from ledgerlink.tenancy.actions import TenancyError, get_company_by_alias_or_number
+from ledgerlink.tenancy.audit import Actor
 
 
 class Command(SubcommandCommand):
@@ -64,16 +65,16 @@ class Command(SubcommandCommand):
             self.stdout.write(f"  401s before the refresh window: {connector.early_rejections}")
         if connector.last_error:
             self.stdout.write(f"  last error:    {connector.last_error}")
-        result = actions.test_connection("command line", connector)
+        result = actions.test_connection(Actor.cli(), connector)
         if not result.ok:
-            raise Error(result.message)
-        self.stdout.write(f"  current/Me:    {result.message}")
+            raise Error(result.message.text())
+        self.stdout.write(f"  current/Me:    {result.message.text()}")
 
     def handle_list(self, company: str | None, **_: Any) -> None:
-        connectors = Connector.objects.select_related("company")
+        connectors = Connector.objects.all().select_related("company")
         if company:
             try:
-                connectors = connectors.filter(company=get_company_by_alias_or_number(company))
+                connectors = connectors.for_company(get_company_by_alias_or_number(company))
             except TenancyError as exc:
                 raise Error(str(exc))
         if not connectors:

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 
 from ledgerlink.core.server import serve
 from ledgerlink.demo import sandbox, seed
+from ledgerlink.tenancy.addresses import company_url
 
 
 class Command(BaseCommand):
@@ -58,15 +59,13 @@ class Command(BaseCommand):
                     child.kill()
 
     def _print(self, result: seed.SeedResult, port: int, sandbox_url: str | None, connector_line: str) -> None:
-        scheme = settings.LEDGERLINK_PUBLIC_SCHEME
-        base = settings.LEDGERLINK_BASE_DOMAIN
         seeded = "(seeded: " + ", ".join(result.created) + ")" if result.created else "(already seeded)"
         lines = [
             "",
             f"ledgerlink demo {seeded}",
-            f"  company {seed.COMPANY_NUMBER} {seed.COMPANY_NAME}: {scheme}://{seed.COMPANY_ALIAS}.{base}:{port}/",
+            f"  company {seed.COMPANY_NUMBER} {seed.COMPANY_NAME}: {company_url(seed.COMPANY_ALIAS, '/', port)}",
             f"      sign in as {seed.ADMIN[0]} / {seed.ADMIN[1]}",
-            f"  operators (all companies): {scheme}://{base}:{port}/",
+            f"  operators (all companies): {company_url(None, '/', port)}",
             f"      sign in as {seed.OPERATOR[0]} / {seed.OPERATOR[1]} (leave the company number empty),",
             f"      or with company number {seed.COMPANY_NUMBER} as {seed.ADMIN[0]} / {seed.ADMIN[1]}",
         ]

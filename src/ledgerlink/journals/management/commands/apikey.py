@@ -56,9 +56,9 @@ class Command(SubcommandCommand):
             )
 
     def handle_list(self, company: str | None, **_: Any) -> None:
-        keys = ApiKey.objects.select_related("company").order_by("company__number", "-created_at", "-id")
+        keys = ApiKey.objects.all().select_related("company").order_by("company__number", "-created_at", "-id")
         if company:
-            keys = keys.filter(company=self._company(company))
+            keys = keys.for_company(self._company(company))
         if not keys:
             self.stdout.write("no API keys")
             return

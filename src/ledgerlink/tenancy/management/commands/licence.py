@@ -45,10 +45,10 @@ class Command(SubcommandCommand):
         self.stdout.write(f"company {target.number}: {module} " + ("revoked" if deleted else "was not granted"))
 
     def handle_list(self, company: str | None, **_: Any) -> None:
-        licences = Licence.objects.select_related("company").order_by("company__number", "module")
+        licences = Licence.objects.all().select_related("company").order_by("company__number", "module")
         if company:
             try:
-                licences = licences.filter(company=actions.get_company_by_alias_or_number(company))
+                licences = licences.for_company(actions.get_company_by_alias_or_number(company))
             except actions.TenancyError as exc:
                 raise Error(str(exc))
         if not licences:

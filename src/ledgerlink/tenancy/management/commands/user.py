@@ -95,7 +95,7 @@ class Command(SubcommandCommand):
         self, company: str | None, operator: bool, username: str, password_stdin: bool, **_: Any
     ) -> None:
         target = self._company(company)
-        user = User.objects.filter(company=target, username=username).first()
+        user = User.objects.for_company(target).filter(username=username).first()
         if user is None:
             raise Error(f"unknown user: {username}" + (f" in company {target.number}" if target else " (operator)"))
         try:
@@ -105,9 +105,9 @@ class Command(SubcommandCommand):
         self.stdout.write(f"password set for {user.username}")
 
     def handle_list(self, company: str | None, **_: Any) -> None:
-        users = User.objects.select_related("company")
+        users = User.objects.all().select_related("company")
         if company:
-            users = users.filter(company=self._company(company))
+            users = users.for_company(self._company(company))
         if not users:
             self.stdout.write("no users")
         for user in users:

@@ -1,0 +1,24 @@
+"""What connectors lock, by name (core/locks.py: inside a transaction only, in primary-key order)."""
+
+from __future__ import annotations
+
+from ledgerlink.connectors.models import Connector, OAuthState, RateLimitRecord
+from ledgerlink.core.locks import lock_first, lock_row
+
+
+def lock_connector(connector_id: int) -> Connector:
+    """The connector row, locked: its tokens, status and claims change only under this lock."""
+    return lock_row(Connector, connector_id)
+
+
+def try_lock_connector(connector_id: int) -> bool:
+    """Lock the connector if no other transaction holds it; False (at once) when one does."""
+    return lock_first(Connector.objects.filter(pk=connector_id), skip_locked=True) is not None
+
+
+def lock_oauth_state(state_hash: str) -> OAuthState | None:
+    return lock_first(OAuthState.objects.filter(state_hash=state_hash))
+
+
+def lock_rate_limit_record(key: str) -> RateLimitRecord | None:
+    return lock_first(RateLimitRecord.objects.filter(key=key))
