@@ -18,6 +18,9 @@ from django.conf import settings as django_settings
 
 from tests import settings as test_settings
 
+# Fixtures shared across test packages live in tests/support/ and are registered here, not imported.
+pytest_plugins = ["tests.support.exact"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("LEDGERLINK_CHROMIUM", "/usr/bin/chromium")
 BIN = Path(sys.executable).parent

@@ -15,7 +15,7 @@ from ledgerlink.connectors.worker import keep_alive_all
 from ledgerlink.core import clock
 from ledgerlink.journals.models import Journal
 from ledgerlink.journals.posting import post_due
-from tests.posting.conftest import cash_journal, submit
+from tests.support.journals import cash_journal, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -21,33 +21,9 @@ from ledgerlink.journals.models import Attempt, Journal
 from ledgerlink.tenancy import actions
 from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.choices import Module
-from tests import factories
+from tests.support.api import URL, Api, body, tenant
 
 pytestmark = pytest.mark.django_db
-
-URL = "/api/v1/journals"
-
-
-class Api:
-    """A client that speaks for one API key on one host."""
-
-    def __init__(self, key: str | None, host: str = "localhost") -> None:
-        self.client = Client(HTTP_HOST=host)
-        self.headers = {"Authorization": f"Bearer {key}"} if key else {}
-
-    def post(self, path: str, body: Any = None, raw: str | None = None) -> Any:
-        data = raw if raw is not None else json.dumps(body)
-        return self.client.post(path, data=data, content_type="application/json", headers=self.headers)
-
-    def get(self, path: str, **params: Any) -> Any:
-        return self.client.get(path, params, headers=self.headers)
-
-
-def tenant(number: int, alias: str, api: bool = True, connectors: tuple[int, ...] = (1,)) -> tuple[Any, str]:
-    company = factories.company(number, f"Company {number}", alias, licences=(Module.API,) if api else ())
-    for connector in connectors:
-        Connector.objects.create(company=company, number=connector, name=f"Exact {connector}")
-    return company, apikeys.create_key(Actor.system(), company, "ERP").plaintext
 
 
 @pytest.fixture
@@ -58,23 +34,6 @@ def a() -> tuple[Any, str]:
 @pytest.fixture
 def api(a: tuple[Any, str]) -> Api:
     return Api(a[1])
-
-
-def body(reference: str = "Z-2024-06-10", **changes: Any) -> dict[str, Any]:
-    data = {
-        "reference": reference,
-        "kind": "cash",
-        "connector": 1,
-        "date": "2024-06-10",
-        "description": "Cash closing store 1",
-        "lines": [
-            {"ledger_code": "1000", "debit": "121.00", "description": "Cash"},
-            {"ledger_code": "8000", "credit": "100.00", "vat_code": "2", "vat_amount": "21.00"},
-            {"ledger_code": "1500", "credit": "21.00", "cost_centre": "S1"},
-        ],
-    }
-    data.update(changes)
-    return data
 
 
 # --- idempotency ---------------------------------------------------------------------------------------------
@@ -418,3 +377,18 @@ def test_openapi_document_and_docs_page() -> None:
     assert "lines" in body_schema["properties"] and "$defs" not in json.dumps(body_schema)
     assert schema["components"]["securitySchemes"]["CompanyKey"]["scheme"] == "bearer"
     assert client.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.parametrize("connector", ["²", "9" * 5000, 10**12])
+def test_odd_connector_numbers_are_422(connector: Any) -> None:
+    _company, key = tenant(1001, "alpha")
+    answer = Api(key).post(URL, body(connector=connector))
+    assert answer.status_code == 422
+    assert any(p["field"] == "connector" for p in answer.json()["problems"])
+
+
+def test_deeply_nested_json_and_huge_pages_are_422() -> None:
+    _company, key = tenant(1001, "alpha")
+    api = Api(key)
+    assert api.post(URL, raw="[" * 100_000).status_code == 422
+    assert api.get(URL, page="10000000000000000000").status_code == 422

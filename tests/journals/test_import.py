@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.journals import importer
+from ledgerlink.journals.importer import parse
 from ledgerlink.journals.models import Journal
 from ledgerlink.tenancy.choices import Role
 from tests import factories
@@ -256,3 +257,14 @@ def test_cli_import(company: Any, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="cannot read"):
         call_command("journals", "import", str(tmp_path / "missing.csv"), "--company", "demo", "--connector", "1")
     assert Journal.objects.count() == 2
+
+
+def test_import_refuses_a_hyphen_in_the_journal_code_and_odd_digits() -> None:
+    text = (
+        "regel,boeking,dagboek,jaar,periode,datum,bedrag,btwcode,btwbedrag,relatie,grootboek,omschrijving,product\n"
+        "0,1,90-2024,2026,1,2026-01-05,121.00,,,,1000,Kas,\n"
+        "²,1,90,2026,1,2026-01-05,-121.00,,,,8000,Omzet,\n"
+    )
+    result = parse(text)
+    messages = " ".join(problem.message for problem in result.problems)
+    assert "90-2024" in messages and "line number" in messages

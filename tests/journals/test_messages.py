@@ -16,7 +16,7 @@ from ledgerlink.journals.choices import AttemptOutcome, JournalStatus
 from ledgerlink.journals.intake import JournalIn
 from ledgerlink.journals.models import Attempt, Journal
 from tests import factories
-from tests.journals.test_api import URL, Api, body, tenant
+from tests.support.api import URL, Api, body, tenant
 
 pytestmark = pytest.mark.django_db
 

@@ -178,3 +178,21 @@ def test_user_pages_refuse_weak_passwords(demo, password: str, reason: str) -> N
     assert edited.status_code == 200 and reason in edited.content.decode()
     kassa.refresh_from_db()
     assert kassa.check_password(factories.PASSWORD)
+
+
+def test_a_refused_password_saves_nothing_else_and_an_own_new_password_keeps_the_session() -> None:
+    company = factories.company(1001, "Demo", "demo")
+    admin = factories.user(company, "admin")
+    other = factories.user(company, "kassa", role="user")
+    client = factories.signed_in_client(admin)
+    refused = client.post(
+        f"/users/{other.pk}/", {"full_name": "", "email": "", "role": "user", "new_password": "x"}
+    )  # too short; "active" unticked
+    assert refused.status_code == 200
+    assert User.objects.get(pk=other.pk).is_active
+    own = client.post(
+        f"/users/{admin.pk}/",
+        {"full_name": "", "email": "", "role": "admin", "is_active": "on", "new_password": "a-new-pass-word-5"},
+    )
+    assert own.status_code == 302
+    assert client.get("/users/").status_code == 200  # still signed in

@@ -7,15 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser import sign_in
+
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, username: str, password: str, company_number: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    if company_number is not None:
-        page.get_by_label("Company number").fill(company_number)
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_admin_renames_company_and_quick_searches_users(served_demo, page) -> None:  # type: ignore[no-untyped-def]

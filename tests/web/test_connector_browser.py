@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.test_browser import sign_in
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
 

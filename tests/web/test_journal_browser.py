@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import run_cli
-from tests.web.test_browser import sign_in
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,7 @@
-"""Connector tests run the service in-process (Django's test client) against the sandbox over real HTTP.
+"""Fixtures for tests that run the service in-process (Django's test client) against the sandbox over real HTTP.
+
+Registered for the whole suite in tests/conftest.py (``pytest_plugins``): ``clocks``, ``sandbox_settings``,
+``setup`` (a company, its admin, the app registered at the sandbox) and ``connected`` (connector 1 authorized).
 
 The sandbox's clock is frozen; ``clocks`` moves the service's clock (time-machine) and the sandbox's together.
 """

@@ -1,25 +1,13 @@
-"""Posting tests reuse the connector fixtures: a company, its admin, and connector 1 connected to the sandbox."""
+"""Journals for tests: a cash journal and an invoice that balance, stored as the ERP would submit them."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-import pytest
-from django.test import override_settings
-
-from exact_sandbox.pytest_plugin import exact_sandbox, exact_sandbox_server  # noqa: F401 - fixtures
 from ledgerlink.journals.actions import submit_journal
 from ledgerlink.journals.intake import JournalIn, LineIn
 from ledgerlink.journals.models import Journal
-from tests.connectors.conftest import clocks, connected, sandbox_settings, setup  # noqa: F401 - fixtures
-
-
-@pytest.fixture(autouse=True)
-def _short_exact_timeout():  # type: ignore[no-untyped-def]
-    # A dropped answer shows up as a read timeout; keep it short so the tests stay quick.
-    with override_settings(LEDGERLINK_EXACT_TIMEOUT=2.0):
-        yield
 
 
 def cash_journal(reference: str, day: date, amount: str = "121.00", connector: int = 1) -> JournalIn:
@@ -62,3 +50,13 @@ def invoice_journal(reference: str, day: date) -> JournalIn:
 
 def submit(company, journal_in: JournalIn) -> Journal:  # type: ignore[no-untyped-def]
     return submit_journal(company, journal_in).journal
+
+
+def entries_with(sandbox, marker: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The sandbox's entries in division 7001 that carry this journal marker."""
+    found = []
+    for entry in sandbox.entries(7001):
+        texts = [entry.get("your_ref") or ""] + [line.get("notes") or "" for line in entry.get("lines", [])]
+        if any(marker in text for text in texts):
+            found.append(entry)
+    return found

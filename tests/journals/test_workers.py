@@ -16,7 +16,7 @@ from ledgerlink.connectors import actions as connector_actions
 from ledgerlink.journals.models import Journal
 from ledgerlink.tenancy.audit import Actor
 from tests.conftest import service_env
-from tests.posting.conftest import cash_journal, submit
+from tests.support.journals import cash_journal, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,7 +38,7 @@ def start_worker(clocks, tmp_path: Path, **extra: str) -> subprocess.Popen[str]:
         **extra,
     )
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.posting.worker_child", clocks.now().isoformat()],
+        [sys.executable, "-m", "tests.journals.worker_child", clocks.now().isoformat()],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

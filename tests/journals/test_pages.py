@@ -13,7 +13,7 @@ from ledgerlink.journals.posting import post_due
 from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.models import AuditEntry
 from tests import factories
-from tests.posting.conftest import cash_journal, submit
+from tests.support.journals import cash_journal, submit
 
 pytestmark = pytest.mark.django_db
 

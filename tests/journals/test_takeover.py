@@ -15,8 +15,7 @@ from ledgerlink.core import clock
 from ledgerlink.journals.models import Journal
 from ledgerlink.journals.posting import claim, post_due, process
 from ledgerlink.tenancy.audit import Actor
-from tests.posting.conftest import cash_journal, submit
-from tests.posting.test_posting import entries_with
+from tests.support.journals import cash_journal, entries_with, submit
 
 pytestmark = pytest.mark.django_db
 

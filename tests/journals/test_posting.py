@@ -11,22 +11,13 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.journals.models import Journal
 from ledgerlink.journals.posting import post_due
-from tests.posting.conftest import cash_journal, invoice_journal, submit
+from tests.support.journals import cash_journal, entries_with, invoice_journal, submit
 
 pytestmark = pytest.mark.django_db
 
 
 def today(clocks) -> date:  # type: ignore[no-untyped-def]
     return clocks.now().date()
-
-
-def entries_with(sandbox, marker: str) -> list[dict]:  # type: ignore[no-untyped-def]
-    found = []
-    for entry in sandbox.entries(7001):
-        texts = [entry.get("your_ref") or ""] + [line.get("notes") or "" for line in entry.get("lines", [])]
-        if any(marker in text for text in texts):
-            found.append(entry)
-    return found
 
 
 def test_cash_and_invoice_journals_are_posted_and_visible_in_exact(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
