@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ledgerlink.web.forms import set_choices
+
 API_TOKEN_MASK = "••••••••••••"
 
 
@@ -36,7 +38,7 @@ class ConnectorForm(forms.Form):
         self, *args: object, regions: list[tuple[str, str]], number_locked: bool, secret_set: bool, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["region"].choices = regions
+        set_choices(self, "region", regions)
         if number_locked:
             self.fields["number"].disabled = True
             self.fields["number"].help_text = _("Fixed after the first authorization (it is in the Callback URL).")

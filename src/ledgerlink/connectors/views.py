@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -102,7 +103,7 @@ def connector_add(request: HttpRequest) -> HttpResponse:
     return render(request, "connectors/detail.html", _screen(request, form, None, number))
 
 
-def _screen(request: HttpRequest, form: ConnectorForm, connector: Connector | None, number: int) -> dict:
+def _screen(request: HttpRequest, form: ConnectorForm, connector: Connector | None, number: int) -> dict[str, Any]:
     expected = _expected(request, number)
     saved = connector.callback_url if connector else ""
     return {
@@ -119,7 +120,7 @@ def _screen(request: HttpRequest, form: ConnectorForm, connector: Connector | No
     }
 
 
-def _usage(connector: Connector) -> dict:
+def _usage(connector: Connector) -> dict[str, Any]:
     now = clock.now()
     return {
         "token_calls_today": budgets.token_calls_today(connector, now),

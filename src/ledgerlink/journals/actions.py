@@ -109,7 +109,7 @@ def _lines(journal: Journal, journal_in: JournalIn) -> list[JournalLine]:
     ]
 
 
-def _same_or_conflict(existing: Journal, content: dict, digest: str) -> Submitted:
+def _same_or_conflict(existing: Journal, content: dict[str, Any], digest: str) -> Submitted:
     if existing.content_hash == digest:
         return Submitted(existing, False)
     raise JournalConflict(existing, differences(existing.content, content))

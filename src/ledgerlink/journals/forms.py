@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ledgerlink.journals.choices import JournalStatus
+from ledgerlink.web.forms import set_choices
 
 
 class JournalFilter(forms.Form):
@@ -74,11 +75,11 @@ class MappingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         none = [("", _("(none)"))]
-        self.fields["cash_journal_code"].choices = journals
-        self.fields["invoice_journal_code"].choices = journals
-        self.fields["walk_in_customer_code"].choices = none + customers
-        self.fields["fallback_sales_gl"].choices = none + accounts
-        self.fields["fallback_vat_gl"].choices = none + accounts
+        set_choices(self, "cash_journal_code", journals)
+        set_choices(self, "invoice_journal_code", journals)
+        set_choices(self, "walk_in_customer_code", none + customers)
+        set_choices(self, "fallback_sales_gl", none + accounts)
+        set_choices(self, "fallback_vat_gl", none + accounts)
 
     def clean_vat_ledgers(self) -> list[str]:
         return [part.strip() for part in self.cleaned_data["vat_ledgers"].split(",") if part.strip()]

@@ -14,7 +14,7 @@ from ledgerlink.journals.choices import AttemptAction, AttemptOutcome, ExactData
 from ledgerlink.tenancy.models import Company
 from ledgerlink.tenancy.scoping import TenantManager
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY_DIGITS, MONEY_PLACES = 14, 2  # every amount: DecimalField(14, 2)
 
 
 class Journal(models.Model):
@@ -64,10 +64,10 @@ class JournalLine(models.Model):
     journal = models.ForeignKey(Journal, on_delete=models.CASCADE, related_name="lines")
     line_no = models.PositiveIntegerField()
     ledger_code = models.CharField(max_length=40)
-    debit = models.DecimalField(default=0, **MONEY)
-    credit = models.DecimalField(default=0, **MONEY)
+    debit = models.DecimalField(default=0, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    credit = models.DecimalField(default=0, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
     vat_code = models.CharField(max_length=10, blank=True)
-    vat_amount = models.DecimalField(default=0, **MONEY)
+    vat_amount = models.DecimalField(default=0, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
     description = models.CharField(max_length=200, blank=True)
     relation_code = models.CharField(max_length=40, blank=True)
     cost_centre = models.CharField(max_length=40, blank=True)

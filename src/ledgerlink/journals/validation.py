@@ -150,7 +150,9 @@ def is_vat_ledger(code: str, patterns: tuple[str, ...]) -> bool:
     return any(code == p or (p.endswith("*") and code.startswith(p[:-1])) for p in patterns)
 
 
-def _gl_for(number: int, line: LineLike, exact: ExactData, rules: MappingRules, result: Result) -> dict | None:
+def _gl_for(
+    number: int, line: LineLike, exact: ExactData, rules: MappingRules, result: Result
+) -> dict[str, Any] | None:
     code = rules.ledger_overrides.get(line.ledger_code, line.ledger_code)
     account = exact.gl.get(code)
     if account is None:
@@ -214,7 +216,7 @@ def _vat_for(number: int, line: LineLike, exact: ExactData, rules: MappingRules,
 
 def _journal_checks(
     journal: JournalLike, lines: Sequence[LineLike], exact: ExactData, rules: MappingRules, where: str, result: Result
-) -> dict | None:
+) -> dict[str, Any] | None:
     code = rules.cash_journal_code if journal.kind == Kind.CASH else rules.invoice_journal_code
     result.journal_code = code
     exact_journal = exact.journals.get(code)

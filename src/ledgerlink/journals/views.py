@@ -24,6 +24,7 @@ from ledgerlink.journals.validation import validate
 from ledgerlink.tenancy import current
 from ledgerlink.tenancy.scoping import TenantQuerySet
 from ledgerlink.web.access import company_admin_required, signed_in
+from ledgerlink.web.forms import set_choices
 
 PAGE_SIZE = 50
 BATCH_KEY = "journals-resend-batch"
@@ -36,7 +37,7 @@ def _company_journals(request: HttpRequest) -> TenantQuerySet[Journal]:
 def _filtered(request: HttpRequest) -> tuple[JournalFilter, TenantQuerySet[Journal], TenantQuerySet[Journal]]:
     connectors = Connector.objects.for_company(current.required_company(request))
     form = JournalFilter(request.GET or None)
-    form.fields["connector"].choices = [("", _("All"))] + [(c.number, f"{c.number} {c.name}") for c in connectors]
+    set_choices(form, "connector", [("", _("All")), *((c.number, f"{c.number} {c.name}") for c in connectors)])
     journals = _company_journals(request).select_related("connector")
     if form.is_valid():
         data = form.cleaned_data

@@ -17,6 +17,7 @@ from ledgerlink.tenancy import current
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.licences import explain_missing, has_licence
 from ledgerlink.web.access import company_admin_required
+from ledgerlink.web.forms import set_choices
 
 
 class ApiKeyForm(forms.Form):
@@ -36,7 +37,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: object, connectors: list[Connector], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["connector"].choices = [(c.number, f"{c.number} · {c.name}") for c in connectors]
+        set_choices(self, "connector", [(c.number, f"{c.number} · {c.name}") for c in connectors])
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:

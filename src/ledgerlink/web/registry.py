@@ -8,13 +8,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 
 Visible = Callable[[HttpRequest], bool]
 
 
 @dataclass(frozen=True)
 class MenuItem:
-    menu: str  # top-level menu label, e.g. "Extra"
+    menu: str | Promise  # top-level menu label (lazy translation), e.g. "Extra"
     label: Any  # lazy translation
     url_name: str
     visible: Visible
@@ -54,7 +55,7 @@ class Registry:
         menus: dict[str, list[MenuItem]] = {}
         for item in self.menu_items:
             if item.visible(request):
-                menus.setdefault(item.menu, []).append(item)
+                menus.setdefault(str(item.menu), []).append(item)  # in the reader's language
         return menus
 
 
