@@ -174,17 +174,7 @@ def test_non_https_callback_outside_localhost_is_flagged(setup) -> None:  # type
 
 
 def test_clearing_the_api_token_disconnects_and_oauth_starts_over(setup, connected) -> None:  # type: ignore[no-untyped-def]
-    form = {
-        "number": 1,
-        "name": "Exact Online",
-        "region": "sandbox",
-        "client_id": setup.app["client_id"],
-        "client_secret": "",
-        "callback_url": connected.callback_url,
-        "api_token": "",
-        "api_token_shown": "True",
-    }
-    assert setup.client.post("/connectors/1/", form).status_code == 302
+    assert setup.clear_api_token(connected).status_code == 302
     connector = Connector.objects.get()
     assert connector.status == Status.NOT_AUTHORIZED and not connector.refresh_token_sealed
     assert connector.has_client_secret  # empty secret field keeps the stored secret

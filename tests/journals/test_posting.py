@@ -105,19 +105,7 @@ def test_journals_wait_while_the_connector_needs_reauthorization(setup, connecte
     assert journal.status == "queued"
     assert "1 journal waits for connector 1" in setup.client.get("/journals/").content.decode()
     assert "Waiting: connector 1 is" in setup.client.get(f"/journals/{journal.pk}/").content.decode()
-    setup.client.post(
-        "/connectors/1/",
-        {
-            "number": 1,
-            "name": "Exact Online",
-            "region": "sandbox",
-            "client_id": setup.app["client_id"],
-            "client_secret": "",
-            "callback_url": connected.callback_url,
-            "api_token": "",
-            "api_token_shown": "True",
-        },
-    )
+    setup.clear_api_token(connected)
     assert setup.authorize().status_code == 200
     assert post_due(clock.now()) == {"posted": 1}
     assert engine.access_token(connected.pk)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -72,6 +73,20 @@ class Setup:
         response = self.client.post("/connectors/new", form)
         assert response.status_code == 302, response.content.decode()[:2000]
         return Connector.objects.get(company=self.company, number=form["number"])
+
+    def clear_api_token(self, connector: Connector) -> Any:
+        """Save the connector screen with the API token field emptied: disconnects, oAuth starts over."""
+        form = {
+            "number": connector.number,
+            "name": connector.name,
+            "region": connector.region,
+            "client_id": self.app["client_id"],
+            "client_secret": "",
+            "callback_url": connector.callback_url,
+            "api_token": "",
+            "api_token_shown": "True",
+        }
+        return self.client.post(f"/connectors/{connector.number}/", form)
 
     def start(self, number: int = 1) -> str:
         """Press oAuth: returns the state from the redirect to Exact."""
