@@ -147,4 +147,5 @@ def decide(state: TokenState, now: datetime, *, keep_alive_after: timedelta | No
 
 def backoff(failures: int) -> timedelta:
     """Wait after a failed refresh (network, 5xx): 30 s, 1, 2, 4 … minutes, at most 30 minutes."""
-    return min(timedelta(seconds=30) * (2 ** max(failures - 1, 0)), timedelta(minutes=30))
+    wait: timedelta = timedelta(seconds=30) * (2 ** max(failures - 1, 0))
+    return min(wait, timedelta(minutes=30))

@@ -47,11 +47,11 @@ class ConnectorForm(forms.Form):
             self.fields["client_secret"].widget.attrs["placeholder"] = _("(stored; leave empty to keep)")
 
     def clean_api_token(self) -> str:
-        value = self.cleaned_data["api_token"]
+        value = str(self.cleaned_data["api_token"])
         if value not in ("", API_TOKEN_MASK):
             raise forms.ValidationError(_("The API token is set by the oAuth button; leave it as it is or clear it."))
         return value
 
     def clean_client_id(self) -> str:
-        value = self.cleaned_data["client_id"].strip().strip("{}")
+        value = str(self.cleaned_data["client_id"]).strip().strip("{}")
         return value

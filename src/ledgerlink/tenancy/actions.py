@@ -31,7 +31,10 @@ class NotFound(TenancyError):
 
 def get_company(number: int | str) -> Company:
     try:
-        return Company.objects.get(number=small_int(number))
+        found = small_int(number)
+        if found is None:
+            raise ValueError(number)
+        return Company.objects.get(number=found)
     except (Company.DoesNotExist, ValueError):
         raise NotFound(_("Unknown company: %(number)s") % {"number": number})
 

@@ -12,7 +12,7 @@ class CompanyUserBackend(BaseBackend):
     def authenticate(
         self,
         request: HttpRequest | None,
-        username: str | None = None,  # type: ignore[override]
+        username: str | None = None,
         password: str | None = None,
         company: Company | None = None,
         operator: bool = False,

@@ -99,7 +99,7 @@ class User(AbstractBaseUser):
         ]
 
     def __str__(self) -> str:
-        return self.username if self.company_id is None else f"{self.username} ({self.company.number})"
+        return self.username if self.company is None else f"{self.username} ({self.company.number})"
 
     @property
     def is_operator(self) -> bool:
