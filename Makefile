@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 
-.PHONY: run test lint test-sqlite test-postgres bench clean
+# The Dutch catalogue (src/ledgerlink/locale/nl/LC_MESSAGES/django.po) is compiled here, never committed compiled.
+PO := src/ledgerlink/locale/nl/LC_MESSAGES/django.po
+MO := $(PO:.po=.mo)
+
+.PHONY: run test lint test-sqlite test-postgres bench clean messages
 
 $(STAMP): requirements.lock pyproject.toml packages/exactlink/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +18,16 @@ $(STAMP): requirements.lock pyproject.toml packages/exactlink/pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e packages/exactlink -e .
 	touch $(STAMP)
 
-run: $(STAMP)
+$(MO): $(PO)
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install GNU gettext (Debian: apt-get install gettext)"; exit 1; }
+	msgfmt --check -o $@ $<
+
+# After adding or changing a user-facing string: update the catalogue, translate what it marks new, compile.
+messages: $(STAMP)
+	LEDGERLINK_DEBUG=1 DJANGO_SETTINGS_MODULE=ledgerlink.settings $(BIN)/python -m django makemessages
+	msgfmt --check --statistics -o $(MO) $(PO)
+
+run: $(STAMP) $(MO)
 	LEDGERLINK_DEBUG=1 LEDGERLINK_EXACT_SANDBOX_URL=$${LEDGERLINK_EXACT_SANDBOX_URL:-http://127.0.0.1:8001} $(BIN)/ledgerlink demo
 
 lint: $(STAMP)
@@ -23,11 +36,11 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/mypy_baseline.py
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) $(MO)
 	$(BIN)/pytest
 
 # The database-dependent part of the suite again on PostgreSQL (see tests/conftest.py).
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(MO)
 	LEDGERLINK_TEST_POSTGRES=1 $(BIN)/pytest -m "django_db or postgres"
 
 test: lint test-sqlite test-postgres
@@ -37,4 +50,4 @@ bench: $(STAMP)
 	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3
+	rm -rf $(VENV) var/*.sqlite3 $(MO)

@@ -1,9 +1,11 @@
-"""System checks: secrets fail closed."""
+"""System checks: secrets fail closed; a missing Dutch catalogue is said out loud."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 from ledgerlink.core.crypto import _fernet
 
@@ -14,4 +16,21 @@ def encryption_keys(app_configs, **kwargs):  # type: ignore[no-untyped-def]
         _fernet(tuple(settings.LEDGERLINK_ENCRYPTION_KEYS))
     except Exception as exc:
         return [Error(f"Secrets cannot be encrypted: {exc}", id="ledgerlink.E001")]
+    return []
+
+
+@register()
+def dutch_catalogue(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+    """Without the compiled catalogue every page silently falls back to English."""
+    for locale_path in settings.LOCALE_PATHS:
+        po = Path(locale_path) / "nl" / "LC_MESSAGES" / "django.po"
+        mo = po.with_suffix(".mo")
+        if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+            return [
+                Warning(
+                    "The Dutch catalogue is not compiled or older than its django.po, so Dutch pages show English.",
+                    hint="Run `make messages` in a checkout (GNU gettext's msgfmt), before `pip install .`.",
+                    id="ledgerlink.W010",
+                )
+            ]
     return []
