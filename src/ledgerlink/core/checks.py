@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import CheckMessage, Error, Warning, register
 
 from ledgerlink.core.crypto import _fernet
 
@@ -20,7 +20,7 @@ def encryption_keys(app_configs, **kwargs):  # type: ignore[no-untyped-def]
 
 
 @register()
-def dutch_catalogue(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+def dutch_catalogue(app_configs: object, **kwargs: object) -> list[CheckMessage]:
     """Without the compiled catalogue every page silently falls back to English."""
     for locale_path in settings.LOCALE_PATHS:
         po = Path(locale_path) / "nl" / "LC_MESSAGES" / "django.po"
