@@ -45,9 +45,9 @@ def test_the_api_renders_status_and_attempts_by_accept_language_and_adds_the_cod
     journal = failed_journal(Api(key))
     english = Api(key).client.get(f"{URL}/{journal.pk}", headers={**Api(key).headers, "Accept-Language": "en"})
     dutch = Api(key).client.get(f"{URL}/{journal.pk}", headers={**Api(key).headers, "Accept-Language": "nl"})
-    for answer, amount in ((english.json(), "1,234.50"), (dutch.json(), "1.234,50")):
+    for answer, debit in ((english.json(), "debit 1,234.50"), (dutch.json(), "debet 1.234,50")):
         assert answer["status_code"] == "journal.unbalanced"
-        assert f"debit {amount}" in answer["status_message"]
+        assert debit in answer["status_message"]
     [attempt] = english.json()["attempts"]
     exacts, ours = attempt["messages"]
     assert exacts == {
@@ -79,8 +79,8 @@ def test_the_page_shows_ours_with_the_fix_and_exacts_words_as_exacts() -> None:
     journal = failed_journal(Api(key))
     admin = factories.signed_in_client(factories.user(company, "admin"))
     page = admin.get(f"/journals/{journal.pk}/", headers={"Accept-Language": "nl"}).content.decode()
-    assert "debit 1.234,50" in page and "Correct it in the ERP" in page
-    assert "Exact says:" in page and "<q" in page and "Financial period is closed: 2024/6" in page
+    assert "debet 1.234,50" in page and "Corrigeer het in de ERP" in page
+    assert "Exact meldt:" in page and "<q" in page and "Financial period is closed: 2024/6" in page
     assert "Exact&#x27;s messages" not in page and "Exact's messages" not in page
 
 
