@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import sign_in
+from tests.support.browser import exact_login_and, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,9 @@ def open_connectors(page: Page, served_demo) -> None:  # type: ignore[no-untyped
     expect(page.get_by_role("heading", name="Connectors")).to_be_visible()
 
 
-def add_connector(page: Page, served_demo, callback: str | None = None) -> tuple[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+def add_connector(
+    page: Page, served_demo, callback: str | None = None, registered: str | None = None
+) -> tuple[str, dict[str, str]]:  # type: ignore[no-untyped-def]
     """Add → copy the Callback URL → register the app in the sandbox's App Center (second tab) → paste → Save."""
     page.get_by_role("link", name="Add").click()
     number = page.get_by_label("Number").input_value()
@@ -33,7 +35,7 @@ def add_connector(page: Page, served_demo, callback: str | None = None) -> tuple
     app_center = page.context.new_page()
     app_center.goto(f"{served_demo.sandbox_url}/appcenter")
     app_center.get_by_label("Name").fill(f"RetailVista ERP {number}")
-    app_center.get_by_label("Redirect URI").fill(expected)
+    app_center.get_by_label("Redirect URI").fill(registered or expected)
     app_center.get_by_role("button", name="Register").click()
     app = {
         "client_id": app_center.locator("#client_id").inner_text(),
@@ -49,17 +51,6 @@ def add_connector(page: Page, served_demo, callback: str | None = None) -> tuple
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status").first).to_contain_text(f"Connector {number} saved.")
     return number, app
-
-
-def exact_login_and(popup: Page, button: str) -> None:
-    """Sign in at Exact (unless Exact still knows us from before, as it does) and press Allow or Cancel."""
-    login = popup.get_by_label("Username")
-    expect(login.or_(popup.get_by_role("button", name=button))).to_be_visible()
-    if login.is_visible():
-        login.fill("demo@exact.example")
-        popup.get_by_label("Password").fill("demo")
-        popup.get_by_role("button", name="Log in").click()
-    popup.get_by_role("button", name=button).click()
 
 
 def test_new_connector_through_the_whole_seed_path(served_demo, page) -> None:  # type: ignore[no-untyped-def]
@@ -123,14 +114,34 @@ def test_cancel_at_exact_shows_what_to_do(served_demo, page) -> None:  # type: i
     expect(page.get_by_test_id("connector-status")).to_have_text("Not authorized")
 
 
-def test_callback_mismatch_is_explained_by_exact_and_by_us(served_demo, page) -> None:  # type: ignore[no-untyped-def]
+def test_a_saved_callback_that_cannot_come_back_blocks_oauth_until_fixed(served_demo, page) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15, 2: no oAuth that ends in "Unknown connector"; the one-line fix makes it work."""
     open_connectors(page, served_demo)
     wrong = served_demo.url("testbedrijf", "/oauth.ashx?provider=99")
-    add_connector(page, served_demo, callback=wrong)
+    number, _app = add_connector(page, served_demo, callback=wrong)
+    expected = served_demo.url("demo", f"/oauth.ashx?provider={number}")
     mismatch = page.get_by_test_id("callback-mismatch")
     expect(mismatch).to_be_visible()
     expect(mismatch.locator("mark").first).to_have_text(re.compile(r"^testbedrijf"))
+    expect(page.get_by_role("button", name="oAuth")).to_have_count(0)
+    expect(page.get_by_test_id("oauth-blocked")).to_contain_text(f"Put {expected} in Callback URL")
+    page.get_by_label("Callback URL", exact=True).fill(expected)
+    page.get_by_role("button", name="Save").click()
     with page.expect_popup() as popup_info:
         page.get_by_role("button", name="oAuth").click()
     popup = popup_info.value
-    expect(popup.get_by_text(f"Callback URI '{wrong}' is not valid")).to_be_visible()
+    exact_login_and(popup, "Allow")
+    popup.wait_for_event("close")
+    expect(page.get_by_test_id("connector-status")).to_have_text("Connected")
+
+
+def test_an_app_registered_with_another_callback_is_explained_by_exact(served_demo, page) -> None:  # type: ignore[no-untyped-def]
+    """The article's last notification: the connector is right, the app at Exact has another redirect URL."""
+    open_connectors(page, served_demo)
+    wrong = served_demo.url("testbedrijf", "/oauth.ashx?provider=99")
+    add_connector(page, served_demo, registered=wrong)
+    expect(page.get_by_test_id("callback-mismatch")).to_have_count(0)
+    with page.expect_popup() as popup_info:
+        page.get_by_role("button", name="oAuth").click()
+    popup = popup_info.value
+    expect(popup.get_by_text("is not valid")).to_be_visible()

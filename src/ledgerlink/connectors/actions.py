@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from exactlink import StaticTokenProvider
 from exactlink.errors import ExactError, InvalidClient, InvalidGrant, TransportError
 from ledgerlink.connectors import budgets, exact, messages
-from ledgerlink.connectors.callback import problems
+from ledgerlink.connectors.callback import blocker
 from ledgerlink.connectors.choices import REGIONS, SANDBOX, Status
 from ledgerlink.connectors.engine import ConnectorTokens, drop_tokens, store_tokens
 from ledgerlink.connectors.events import record_event
@@ -165,13 +165,17 @@ def save_connector(
     return connector
 
 
-def start_authorization(actor: Actor, connector: Connector, session_key: str) -> str:
-    """Create a single-use state bound to company, connector and session; return Exact's authorization URL."""
+def start_authorization(actor: Actor, connector: Connector, session_key: str, *, expected_callback: str) -> str:
+    """Create a single-use state bound to company, connector and session; return Exact's authorization URL.
+
+    Refused while the saved Callback URL cannot bring Exact's answer back to this connector on this address
+    (``expected_callback``): the user would sign in at Exact only to land on an error.
+    """
     if not (connector.client_id and connector.has_client_secret and connector.callback_url):
         raise ConnectorError(_("Enter the Client ID, Client secret and Callback URL and save before pressing oAuth."))
-    trouble = problems(connector.callback_url)
+    trouble = blocker(connector.callback_url, expected_callback)
     if trouble:
-        raise ConnectorError(" ".join(trouble))
+        raise ConnectorError(trouble)
     now = clock.now()
     state = secrets.token_urlsafe(32)
     with transaction.atomic(durable=True):
@@ -204,7 +208,7 @@ class CallbackFailure(Exception):
 def _state_row(state: str, company: Company, connector: Connector, session_key: str) -> OAuthState:
     now = clock.now()
     row = lock_oauth_state(_hash(state))
-    todo = _("Close this window and press oAuth on the connector again.")
+    todo = _("Go back to the connector and press oAuth again.")
     if row is None:
         raise CallbackFailure(
             _("Unknown authorization"),
@@ -277,13 +281,13 @@ def complete_authorization(company: Company, number: str, params: dict[str, str]
             failure = CallbackFailure(
                 _("Authorization cancelled") if params["error"] == "access_denied" else _("Exact refused"),
                 _("Exact Online did not give access (%(error)s).") % {"error": params["error"]},
-                _("Close this window. Press oAuth again and choose Allow (in Dutch: Toestaan) at Exact Online."),
+                _("Go back to the connector, press oAuth again and choose Allow (in Dutch: Toestaan) at Exact Online."),
             )
         elif not params.get("code"):
             failure = CallbackFailure(
                 _("No code"),
                 _("Exact's answer carries no authorization code."),
-                _("Close this window and press oAuth again."),
+                _("Go back to the connector and press oAuth again."),
             )
         else:
             failure = _exchange(connector, params["code"], actor)
@@ -306,7 +310,7 @@ def _exchange(connector: Connector, code: str, actor: Actor) -> CallbackFailure 
     """Exchange the code on the locked row; failures are recorded and returned, not raised (to commit them)."""
     now = clock.now()
     budgets.count_token_call(connector, now)
-    again = _("Close this window and press oAuth again.")
+    again = _("Go back to the connector and press oAuth again.")
     try:
         tokens = exact.oauth_for(connector).exchange_code(code)
         client = exact.client_for(connector, StaticTokenProvider(tokens.access_token))

@@ -12,9 +12,20 @@ from ledgerlink.tenancy.addresses import company_url
 CALLBACK_PATH = "/oauth.ashx"
 
 
+def callback_prefix(alias: str, port: str | None = None) -> str:
+    """Every connector's Callback URL up to its number (``…/oauth.ashx?provider=``)."""
+    return company_url(alias, f"{CALLBACK_PATH}?provider=", port)
+
+
 def expected_callback_url(alias: str, number: int, port: str | None = None) -> str:
     """``<scheme>://<alias>.<base domain>[:port]/oauth.ashx?provider=<number>``; the path is the seed's."""
-    return company_url(alias, f"{CALLBACK_PATH}?provider={number}", port)
+    return f"{callback_prefix(alias, port)}{number}"
+
+
+def follow_number(submitted: str, *, suggested: str, expected: str) -> str:
+    """The Callback URL to save: the one expected for the saved number while the screen still showed the
+    suggestion for another number (the user typed a Number, not a Callback URL); what they typed otherwise."""
+    return expected if submitted.strip() == suggested else submitted
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,22 @@ def difference(saved: str, expected: str) -> Difference | None:
             break
         length += 1
     return Difference(common=saved[:length], saved_rest=saved[length:], expected_rest=expected[length:])
+
+
+def blocker(saved: str, expected: str) -> str | None:
+    """Why an authorization with this saved Callback URL cannot come back to this connector, as the one thing
+    to do about it; None when it can."""
+    trouble = problems(saved)
+    if saved and saved != expected:
+        trouble.insert(
+            0,
+            _(
+                "Put %(expected)s in Callback URL, press Save, and register the same address for the app in "
+                "Exact's App Center; until then oAuth cannot come back to this connector."
+            )
+            % {"expected": expected},
+        )
+    return " ".join(trouble) if trouble else None
 
 
 def problems(saved: str) -> list[str]:

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ledgerlink.connectors import actions, budgets, ratelimits
-from ledgerlink.connectors.callback import difference, expected_callback_url, problems
+from ledgerlink.connectors.callback import (
+    blocker,
+    callback_prefix,
+    difference,
+    expected_callback_url,
+    follow_number,
+    problems,
+)
 from ledgerlink.connectors.choices import Status
 from ledgerlink.connectors.events import events_of
 from ledgerlink.connectors.exact import region_choices
@@ -26,6 +33,7 @@ from ledgerlink.tenancy import current
 from ledgerlink.tenancy.addresses import request_port
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.licences import licence_required
+from ledgerlink.tenancy.models import Company
 from ledgerlink.web.access import company_admin_required
 
 EXPIRY_WARNING = timedelta(days=20)
@@ -40,6 +48,20 @@ def _connector(request: HttpRequest, number: int) -> Connector:
 
 def _expected(request: HttpRequest, number: int) -> str:
     return expected_callback_url(current.required_company(request).alias or "", number, request_port(request))
+
+
+def _follow_the_number(form: ConnectorForm, request: HttpRequest, shown_number: int) -> None:
+    """Let a Callback URL still showing the suggestion for ``shown_number`` follow the Number (server side of
+    connectors.js, for a screen saved without script); the browser shows the rule by ``data-callback-prefix``."""
+    form.fields["callback_url"].widget.attrs["data-callback-prefix"] = callback_prefix(
+        current.required_company(request).alias or "", request_port(request)
+    )
+    if form.is_bound and form.is_valid():
+        form.cleaned_data["callback_url"] = follow_number(
+            form.cleaned_data["callback_url"],
+            suggested=_expected(request, shown_number),
+            expected=_expected(request, form.cleaned_data["number"]),
+        )
 
 
 @company_admin_required
@@ -82,6 +104,7 @@ def connector_add(request: HttpRequest) -> HttpResponse:
             "callback_url": _expected(request, number),
         },
     )
+    _follow_the_number(form, request, number)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -106,15 +129,16 @@ def connector_add(request: HttpRequest) -> HttpResponse:
 def _screen(request: HttpRequest, form: ConnectorForm, connector: Connector | None, number: int) -> dict[str, Any]:
     expected = _expected(request, number)
     saved = connector.callback_url if connector else ""
+    complete = bool(connector and connector.client_id and connector.has_client_secret and connector.callback_url)
+    blocked = blocker(saved, expected) if complete else None
     return {
         "form": form,
         "connector": connector,
         "expected_callback": expected,
         "callback_difference": difference(saved, expected) if saved else None,
         "callback_problems": problems(saved) if saved else [],
-        "can_authorize": bool(
-            connector and connector.client_id and connector.has_client_secret and connector.callback_url
-        ),
+        "can_authorize": complete and blocked is None,
+        "oauth_blocked": blocked,
         "events": events_of(connector)[:30] if connector else [],
         "usage": _usage(connector) if connector else None,
     }
@@ -149,6 +173,10 @@ def connector_detail(request: HttpRequest, number: int) -> HttpResponse:
             "api_token_shown": connector.has_api_token,
         },
     )
+    if connector.callback_url == _expected(request, connector.number):
+        _follow_the_number(form, request, connector.number)
+    else:
+        _follow_the_number(form, request, -1)  # a Callback URL the user chose stays theirs
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -186,7 +214,12 @@ def connector_authorize(request: HttpRequest, number: int) -> HttpResponse:
     if not request.session.session_key:
         request.session.save()
     try:
-        url = actions.start_authorization(current.actor(request), connector, request.session.session_key or "")
+        url = actions.start_authorization(
+            current.actor(request),
+            connector,
+            request.session.session_key or "",
+            expected_callback=_expected(request, connector.number),
+        )
     except actions.ConnectorError as exc:
         return render(
             request,
@@ -195,7 +228,8 @@ def connector_authorize(request: HttpRequest, number: int) -> HttpResponse:
                 "ok": False,
                 "title": _("Cannot start oAuth"),
                 "detail": str(exc),
-                "todo": _("Close this window, complete the connector screen and save."),
+                "todo": _("Go back to the connector, complete the screen and save."),
+                "connector_url": reverse("connector-detail", args=[connector.number]),
                 "connector": connector,
             },
             status=400,
@@ -242,9 +276,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
                     "title": failure.title,
                     "detail": failure.detail,
                     "todo": failure.todo,
-                    "connector_url": reverse("connector-detail", args=[number])
-                    if small_int(number) is not None
-                    else None,
+                    **_way_back(company, number),
                     "number": number,
                 },
                 status=failure.status,
@@ -265,6 +297,14 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
             },
         )
     )
+
+
+def _way_back(company: Company, number: str) -> dict[str, str]:
+    """Where the result page links back to: the connector when it exists, else the list (never a 404)."""
+    provider = small_int(number)
+    if provider is not None and Connector.objects.for_company(company).filter(number=provider).exists():
+        return {"connector_url": reverse("connector-detail", args=[provider])}
+    return {"connector_url": reverse("connector-list"), "back_text": _("Back to the connectors")}
 
 
 @require_POST

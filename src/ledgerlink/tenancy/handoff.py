@@ -11,8 +11,10 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
+from django.utils.http import urlencode
 
 from ledgerlink.core import clock
+from ledgerlink.tenancy.addresses import company_url
 from ledgerlink.tenancy.lock_objects import lock_open_handoff
 from ledgerlink.tenancy.models import Company, LoginHandoff, User
 
@@ -29,6 +31,14 @@ def issue(user: User, company: Company) -> str:
         nonce_hash=ticket_hash(nonce), user=user, company=company, expires_at=clock.now() + LIFETIME
     )
     return nonce
+
+
+def carry_over_url(user: User, company: Company, next_path: str, port: str | None) -> str:
+    """The address that signs ``user`` in on the company's own host and opens ``next_path`` there."""
+    if not company.alias:
+        raise ValueError("a company without an alias has no host of its own")
+    query = urlencode({"ticket": issue(user, company), "next": next_path})
+    return company_url(company.alias, f"/login/handoff?{query}", port)
 
 
 def redeem(nonce: str, company: Company) -> User | None:

@@ -8,13 +8,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledgerlink.core.logs import company_var, request_id_var
-from ledgerlink.tenancy import current
+from ledgerlink.tenancy import current, handoff
+from ledgerlink.tenancy.addresses import request_port
 from ledgerlink.tenancy.hosts import HostKind, resolve_host
 from ledgerlink.tenancy.models import Company
 from ledgerlink.web.views import healthz
@@ -111,6 +112,13 @@ class TenantUserMiddleware:
         company = host_company
         if company is None and user is not None and not user.is_operator:
             company = user.company
+            if company is not None and company.alias and request.method in ("GET", "HEAD"):
+                # The company has its own address (its alias was set while this session was on the bare
+                # domain): continue there, signed in. Pages on the bare domain could not complete an oAuth,
+                # whose callback comes back to the alias host (docs/adr/0012-one-address-per-company.md).
+                return HttpResponseRedirect(
+                    handoff.carry_over_url(user, company, request.get_full_path(), request_port(request))
+                )
         current.set_company(request, company)
         if company is not None:
             try:

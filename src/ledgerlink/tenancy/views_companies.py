@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -78,7 +77,11 @@ def company_detail(request: HttpRequest, number: int) -> HttpResponse:
             form.add_error("alias" if "alias" in str(exc).lower() else None, str(exc))
         else:
             messages.success(request, _("Company saved."))
-            moved = current.host_company(request) is not None and company.alias != old_alias
+            # On the company's host the old address stops working; a company user on the bare domain must
+            # continue on the new one, where the oAuth callback comes back to (operators stay where they are).
+            on_host = current.host_company(request) is not None
+            user = current.required_user(request)
+            moved = company.alias != old_alias and (on_host or (company.alias is not None and not user.is_operator))
             if moved:
                 return _follow_alias(request, company)
             return redirect("company-detail", number=company.number)
@@ -101,12 +104,9 @@ def _follow_alias(request: HttpRequest, company: Company) -> HttpResponse:
     if company.alias is None:
         messages.info(request, _("The alias was removed; sign in on the main address with your company number."))
         return HttpResponseRedirect(company_url(None, "/login", request.get_port()))
-    ticket = handoff.issue(current.required_user(request), company)
     next_path = reverse("company-detail", kwargs={"number": company.number})
     return HttpResponseRedirect(
-        company_url(
-            company.alias, "/login/handoff?" + urlencode({"ticket": ticket, "next": next_path}), request_port(request)
-        )
+        handoff.carry_over_url(current.required_user(request), company, next_path, request_port(request))
     )
 
 

@@ -7,14 +7,14 @@ from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ledgerlink.core import clock
 from ledgerlink.tenancy import current, handoff, throttle
-from ledgerlink.tenancy.addresses import company_url, request_port
+from ledgerlink.tenancy.addresses import request_port
 from ledgerlink.tenancy.forms import LoginForm
 from ledgerlink.tenancy.models import Company
 
@@ -76,10 +76,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             else:
                 throttle.succeeded(account, address)
                 if ask_company and company is not None and company.alias:
-                    ticket = handoff.issue(user, company)
-                    query = urlencode({"ticket": ticket, "next": _safe_next(request)})
                     return HttpResponseRedirect(
-                        company_url(company.alias, f"/login/handoff?{query}", request_port(request))
+                        handoff.carry_over_url(user, company, _safe_next(request), request_port(request))
                     )
                 login(request, user)
                 return redirect(_safe_next(request))

@@ -31,6 +31,21 @@
     if (oauthButton) { authorize(oauthButton); }
   });
 
+  // The Callback URL follows the Number while it still shows the suggestion (views._follow_the_number does the
+  // same on Save); once the user types their own Callback URL it stays theirs.
+  document.addEventListener("input", function (event) {
+    const number = event.target.closest("#id_number");
+    if (!number) { return; }
+    const callback = document.querySelector("[data-callback-prefix]");
+    if (!callback) { return; }
+    const prefix = callback.getAttribute("data-callback-prefix");
+    const shown = callback.getAttribute("data-number") || number.defaultValue;
+    if (callback.value === prefix + shown && /^[0-9]+$/.test(number.value)) {
+      callback.value = prefix + number.value;
+      callback.setAttribute("data-number", number.value);
+    }
+  });
+
   // The callback page in the popup reports the outcome: refresh the screen in place, without a reload.
   window.addEventListener("message", function (event) {
     if (event.origin !== window.location.origin) { return; }
