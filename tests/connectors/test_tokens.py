@@ -70,7 +70,7 @@ def test_old_refresh_token_means_reauthorization_with_exacts_reason(  # type: ig
     assert connector.status == Status.REAUTH_REQUIRED and "Old refresh token used" in connector.status_reason.text()
     assert not connector.refresh_token_sealed
     assert len(mail.outbox) == 1 and "admin@demo.example" in mail.outbox[0].to
-    assert "clear the API token" in mail.outbox[0].body
+    assert "Clear the API token" in mail.outbox[0].body
     page = setup.client.get("/connectors/1/").content.decode()
     assert "Reauthorization required" in page and "Old refresh token used" in page
     # Once marked, it stays marked without calling Exact again.

@@ -133,3 +133,12 @@ def test_invalid_journal_fails_without_a_call(setup, connected, clocks) -> None:
     journal.refresh_from_db()
     assert journal.status == "failed" and "Line 2: ledger 8050 has no GL account" in journal.status_message.text()
     assert Journal.objects.get(pk=journal.pk).attempts.get().action == "validate"
+
+
+def test_a_posted_journal_counts_as_contact_with_exact(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15, 7: "Last contact" on the connector pages includes postings, not only tests and refreshes."""
+    clocks.advance(60)
+    Connector.objects.filter(pk=connected.pk).update(last_contact_at=None)
+    submit(setup.company, cash_journal("KAS-1", today(clocks)))
+    assert post_due(clock.now()) == {"posted": 1}
+    assert Connector.objects.get().last_contact_at == clock.now()

@@ -270,6 +270,10 @@ def _record_failure(connector_id: int, claim: str, why: Why, exc: ExactError) ->
         if isinstance(exc, REFUSED):
             if why is Why.CLAIM_ABANDONED:
                 reason = Message.of(messages.REFRESH_INTERRUPTED, exact=str(exc))
+            elif isinstance(exc, InvalidClient):
+                reason = Message.of(messages.REFRESH_CLIENT_REFUSED, exact=str(exc))
+            elif isinstance(exc, RefreshTokenExpired):
+                reason = Message.of(messages.REFRESH_EXPIRED, exact=str(exc))
             else:
                 reason = Message.of(messages.REFRESH_REFUSED, exact=str(exc))
             require_reauthorization(connector, reason, now)

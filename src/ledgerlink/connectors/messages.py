@@ -58,6 +58,30 @@ REFRESH_INTERRUPTED = define(
     fix=REAUTHORIZE_FIX,
 )
 REFRESH_REFUSED = define("connector.refresh_refused", _("Exact refused the refresh: {exact}"), fix=REAUTHORIZE_FIX)
+# invalid_client: Exact no longer knows the app (deleted at Exact, a restarted sandbox): a new oAuth alone would
+# end in "Unknown application", so the fix starts at the App Center.
+REFRESH_CLIENT_REFUSED = define(
+    "connector.refresh_client_refused",
+    _("Exact Online no longer accepts this app's Client ID and Client secret ({exact})."),
+    fix=_(
+        "Copy the Client ID and Client secret again from the app in Exact's App Center (register the app again "
+        "if it is gone), paste them here, press Save, then press oAuth."
+    ),
+)
+# Exact's own text for this carries US-format dates; the reader gets it in our words (Exact's text stays in
+# the parameters, shown under the connector's technical details).
+REFRESH_EXPIRED = define(
+    "connector.refresh_expired",
+    _("Exact Online ended the connection after 30 days without contact (the refresh token expired)."),
+    fix=REAUTHORIZE_FIX,
+)
+# Read from the stored dates (health.py), never stored: no refresh for 30 days and Exact has ended the tokens.
+TOKENS_LAPSED = define(
+    "connector.tokens_lapsed",
+    _("No contact with Exact Online for 30 days (since {since}): Exact has ended this connection."),
+    datetimes=("since",),
+    fix=REAUTHORIZE_FIX,
+)
 REFRESH_TOO_EARLY = define(
     "connector.refresh_too_early",
     _("Exact says the refresh is too early ({exact}); trying again after {at}."),

@@ -25,6 +25,7 @@ from ledgerlink.connectors.choices import Status
 from ledgerlink.connectors.events import events_of
 from ledgerlink.connectors.exact import region_choices
 from ledgerlink.connectors.forms import API_TOKEN_MASK, ConnectorForm
+from ledgerlink.connectors.health import health
 from ledgerlink.connectors.models import Connector
 from ledgerlink.connectors.worker import workers_alive
 from ledgerlink.core import clock
@@ -78,7 +79,10 @@ def connector_list(request: HttpRequest) -> HttpResponse:
         request,
         "connectors/list.html",
         {
-            "connectors": connectors,
+            "rows": [
+                (c, health(c, now), bool(c.callback_url) and c.callback_url != _expected(request, c.number))
+                for c in connectors
+            ],
             "missing": actions.why_not_allowed(company),
             "expiring_without_worker": expiring if not workers_alive(now) else [],
         },
@@ -140,6 +144,7 @@ def _screen(request: HttpRequest, form: ConnectorForm, connector: Connector | No
         "can_authorize": complete and blocked is None,
         "oauth_blocked": blocked,
         "events": events_of(connector)[:30] if connector else [],
+        "health": health(connector, clock.now()) if connector else None,
         "usage": _usage(connector) if connector else None,
     }
 
@@ -203,7 +208,11 @@ def connector_detail(request: HttpRequest, number: int) -> HttpResponse:
 @company_admin_required
 def connector_status(request: HttpRequest, number: int) -> HttpResponse:
     connector = _connector(request, number)
-    return render(request, "connectors/_status.html", {"connector": connector, "usage": _usage(connector)})
+    return render(
+        request,
+        "connectors/_status.html",
+        {"connector": connector, "usage": _usage(connector), "health": health(connector, clock.now())},
+    )
 
 
 @require_GET

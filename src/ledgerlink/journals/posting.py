@@ -36,6 +36,7 @@ from exactlink.errors import (
     ValidationError,
 )
 from ledgerlink.connectors.choices import Status
+from ledgerlink.connectors.contact import note_contact
 from ledgerlink.connectors.engine import ConnectorTokens, TokenUnavailable
 from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.lock_objects import try_lock_connector
@@ -178,8 +179,11 @@ def _finish(journal: Journal, outcome: Outcome, worker: str) -> bool:
         elif outcome.status in (JournalStatus.POSTED, JournalStatus.FAILED):
             fields["needs_lookup"] = False
         mine = Journal.objects.filter(pk=journal.pk, status=JournalStatus.SENDING, claimed_by=worker)
-        if mine.update(**fields):
-            return True
+        stored = bool(mine.update(**fields))
+    if stored:
+        if outcome.status == JournalStatus.POSTED:
+            note_contact(journal.connector_id, now)  # "Last contact" on the connector pages counts postings
+        return True
     log.warning(
         "journal taken over by another worker; outcome recorded as an attempt only",
         extra={"journal": journal.pk, "outcome": outcome.status},
