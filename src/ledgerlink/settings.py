@@ -81,6 +81,11 @@ LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR = env.get_int("LEDGERLINK_EXACT_ERRORS
 # The worker refreshes connected connectors whose tokens are older than this, so the 30-day expiry never bites.
 LEDGERLINK_KEEPALIVE_HOURS = env.get_int("LEDGERLINK_KEEPALIVE_HOURS", 24)
 LEDGERLINK_WORKER_INTERVAL_SECONDS = env.get_int("LEDGERLINK_WORKER_INTERVAL_SECONDS", 5)
+# A worker whose heartbeat is older than this counts as gone (/readyz, the console, the Journals page warning):
+# two worker intervals, at least a minute, since one round may post for 20 s and beats only between jobs.
+LEDGERLINK_WORKER_STALE_SECONDS = env.get_int(
+    "LEDGERLINK_WORKER_STALE_SECONDS", max(2 * LEDGERLINK_WORKER_INTERVAL_SECONDS, 60)
+)
 # A journal left "sending" longer than this belongs to a worker that died; it is looked up in Exact again.
 LEDGERLINK_EXACT_TIMEOUT = float(env.get_int("LEDGERLINK_EXACT_TIMEOUT_SECONDS", 30))  # REST calls to Exact
 LEDGERLINK_SENDING_STUCK_SECONDS = env.get_int("LEDGERLINK_SENDING_STUCK_SECONDS", 300)
@@ -191,15 +196,15 @@ SESSION_COOKIE_AGE = 12 * 3600
 CSRF_TRUSTED_ORIGINS = [f"{LEDGERLINK_PUBLIC_SCHEME}://{LEDGERLINK_BASE_DOMAIN}"]
 X_FRAME_OPTIONS = "DENY"
 # https: browsers come back only over https, to this host and every company's host (they all live under the
-# base domain); plain http is redirected (the proxy example redirects before it gets here). /healthz is
-# probed by address over http.
+# base domain); plain http is redirected (the proxy example redirects before it gets here). /healthz
+# and /readyz are probed by address over http.
 SECURE_HSTS_SECONDS = (
     env.get_int("LEDGERLINK_HSTS_SECONDS", 365 * 24 * 3600) if LEDGERLINK_PUBLIC_SCHEME == "https" else 0
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.get_bool("LEDGERLINK_HSTS_PRELOAD", default=False)
 SECURE_SSL_REDIRECT = LEDGERLINK_PUBLIC_SCHEME == "https"
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if not SECURE_HSTS_PRELOAD:
     # Asking browsers' preload lists to carry the base domain is the domain owner's decision (it binds every
     # host under it, ours or not); LEDGERLINK_HSTS_PRELOAD=1 makes it, until then the check's advice is noted.

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("search", web_views.quick_search, name="quick-search"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("readyz", web_views.readyz, name="readyz"),
     path("", include("ledgerlink.tenancy.urls")),
     path("", include("ledgerlink.connectors.urls")),
     path("", include("ledgerlink.journals.urls")),

@@ -15,14 +15,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import metadata
 
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections
+from django.db.models import F
 
 from ledgerlink.core import clock
 from ledgerlink.core.models import WorkerHeartbeat
 
 log = logging.getLogger("ledgerlink.worker")
-ALIVE_WITHIN = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ def jobs() -> list[Job]:
     return list(_jobs)
 
 
-def run_once(now: datetime | None = None) -> dict[str, object]:
+def run_once(now: datetime | None = None, after_each: Callable[[], object] | None = None) -> dict[str, object]:
+    """Every job once. ``after_each`` runs between jobs (the loop's heartbeat), so a long round stays alive."""
     results: dict[str, object] = {}
     for job in _jobs:
         try:
@@ -57,18 +60,64 @@ def run_once(now: datetime | None = None) -> dict[str, object]:
         except Exception:
             log.exception("worker job failed", extra={"job": job.name})
             results[job.name] = "failed"
+        if after_each is not None:
+            after_each()
     return results
 
 
+def stale_after() -> timedelta:
+    """How long a heartbeat counts: two worker intervals, at least a minute (a round may post for 20 s)."""
+    return timedelta(seconds=settings.LEDGERLINK_WORKER_STALE_SECONDS)
+
+
+def alive_workers(now: datetime) -> list[WorkerHeartbeat]:
+    return list(WorkerHeartbeat.objects.filter(seen_at__gte=now - stale_after(), stopped_at__isnull=True))
+
+
 def workers_alive(now: datetime) -> bool:
-    return WorkerHeartbeat.objects.filter(seen_at__gte=now - ALIVE_WITHIN, stopped_at__isnull=True).exists()
+    return WorkerHeartbeat.objects.filter(seen_at__gte=now - stale_after(), stopped_at__isnull=True).exists()
 
 
-def _beat(name: str, started: datetime, stopped: bool = False) -> None:
+def last_heartbeat() -> datetime | None:
+    """When any worker was last seen (``None``: never), for the heartbeat-age metric and the console."""
+    row = WorkerHeartbeat.objects.order_by("-seen_at").only("seen_at").first()
+    return row.seen_at if row else None
+
+
+def version() -> str:
+    try:
+        return metadata.version("ledgerlink")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _round_summary(results: dict[str, object]) -> dict[str, object]:
+    """What a round did, as JSON: counts stay counts, anything else its text."""
+    summary: dict[str, object] = {}
+    for name, result in results.items():
+        if isinstance(result, dict):
+            summary[name] = {str(k): v if isinstance(v, int | float | str) else str(v) for k, v in result.items()}
+        else:
+            summary[name] = result if isinstance(result, int | float | str) or result is None else str(result)
+    return summary
+
+
+def _beat(name: str, started: datetime, results: dict[str, object] | None = None, stopped: bool = False) -> None:
     now = clock.now()
-    WorkerHeartbeat.objects.update_or_create(
-        name=name, defaults={"started_at": started, "seen_at": now, "stopped_at": now if stopped else None}
-    )
+    defaults: dict[str, object] = {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "version": version(),
+        "started_at": started,
+        "seen_at": now,
+        "stopped_at": now if stopped else None,
+    }
+    if results is not None:
+        defaults["last_round_at"] = now
+        defaults["last_round"] = _round_summary(results)
+    WorkerHeartbeat.objects.update_or_create(name=name, defaults=defaults)
+    if results is not None:
+        WorkerHeartbeat.objects.filter(name=name).update(rounds=F("rounds") + 1)
 
 
 def run_forever(interval: float, stop: threading.Event | None = None) -> None:
@@ -87,7 +136,8 @@ def run_forever(interval: float, stop: threading.Event | None = None) -> None:
         close_old_connections()
         try:
             _beat(name, started)
-            run_once()
+            results = run_once(after_each=lambda: _beat(name, started))
+            _beat(name, started, results)
         except DatabaseError:
             # The database restarted or is unreachable: log, drop the connection, and try again next round.
             log.exception("worker round failed on the database; trying again")

@@ -14,7 +14,9 @@ from exactlink.errors import ExactError
 from ledgerlink.connectors.choices import Status
 from ledgerlink.connectors.engine import TokenUnavailable
 from ledgerlink.connectors.models import Connector
+from ledgerlink.core import clock
 from ledgerlink.core.messages import Message
+from ledgerlink.core.worker import last_heartbeat, workers_alive
 from ledgerlink.journals import actions, exact_data
 from ledgerlink.journals.choices import JournalStatus
 from ledgerlink.journals.forms import JournalFilter, MappingForm, format_pairs
@@ -28,6 +30,14 @@ from ledgerlink.web.forms import set_choices
 
 PAGE_SIZE = 50
 BATCH_KEY = "journals-resend-batch"
+WAITING = (JournalStatus.QUEUED, JournalStatus.SENDING)
+
+
+def _no_worker(waiting: bool) -> dict[str, object] | None:
+    """Journals wait but no worker is alive: what the warning needs (journals/_no_worker.html), else None."""
+    if not waiting or workers_alive(clock.now()):
+        return None
+    return {"last_seen": last_heartbeat()}
 
 
 def _company_journals(request: HttpRequest) -> TenantQuerySet[Journal]:
@@ -70,6 +80,7 @@ def journal_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "counts": [(status, label, counts.get(status, 0)) for status, label in JournalStatus.choices],
+            "no_worker": _no_worker(_company_journals(request).filter(status__in=WAITING).exists()),
             "connectors": Connector.objects.for_company(current.required_company(request)),
             "waiting_connectors": Connector.objects.for_company(current.required_company(request))
             .exclude(status=Status.CONNECTED)
@@ -101,6 +112,7 @@ def journal_detail(request: HttpRequest, journal_id: int) -> HttpResponse:
             ],
             "exact_data_read": exact.fetched_at,
             "problems": result.problems if journal.status != JournalStatus.POSTED else [],
+            "no_worker": _no_worker(journal.status in WAITING),
         },
     )
 

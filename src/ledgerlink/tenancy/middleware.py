@@ -18,10 +18,10 @@ from ledgerlink.tenancy import current, handoff
 from ledgerlink.tenancy.addresses import request_port
 from ledgerlink.tenancy.hosts import HostKind, resolve_host
 from ledgerlink.tenancy.models import Company
-from ledgerlink.web.views import healthz
+from ledgerlink.web.views import healthz, readyz
 
 # Paths answered on any host, for load balancers that probe by IP address.
-HOST_FREE_PATHS = ("/healthz",)
+HOST_FREE_PATHS = {"/healthz": healthz, "/readyz": readyz}
 
 
 class ProxyHeadersMiddleware:
@@ -67,9 +67,10 @@ class CompanyHostMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         current.set_host(request, None, bare=False)
-        if request.path in HOST_FREE_PATHS:
+        probe = HOST_FREE_PATHS.get(request.path)
+        if probe is not None:
             # Answered here, before CommonMiddleware checks ALLOWED_HOSTS: probes come by IP address.
-            return healthz(request)
+            return probe(request)
         resolved = resolve_host(request.META.get("HTTP_HOST", ""), settings.LEDGERLINK_BASE_DOMAIN)
         if resolved.kind is HostKind.INVALID:
             return HttpResponseBadRequest(

@@ -1,0 +1,55 @@
+"""Worker heartbeats: what a round records, and how long a worker counts as alive."""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import override_settings
+
+from ledgerlink.core import clock, worker
+from ledgerlink.core.models import WorkerHeartbeat
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_round_records_host_pid_version_and_what_each_job_did(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(worker, "_jobs", [worker.Job("count", lambda now: {"posted": 3, "failed": 1})])
+    stop = threading.Event()
+    monkeypatch.setattr(stop, "wait", lambda interval: stop.set())  # one round, no waiting
+    monkeypatch.setattr(worker.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # the test's transaction stays open
+    worker.run_forever(0, stop)
+    row = WorkerHeartbeat.objects.get()
+    assert row.pid == os.getpid() and row.host and row.version
+    assert row.rounds == 1 and row.last_round == {"count": {"posted": 3, "failed": 1}}
+    assert row.last_round_at is not None and row.stopped_at is not None  # a clean stop says so
+
+
+def test_alive_within_two_intervals_at_least_a_minute() -> None:
+    start = clock.now()
+    with time_machine.travel(start, tick=False):
+        WorkerHeartbeat.objects.create(name="h:1", started_at=start, seen_at=start)
+        with override_settings(LEDGERLINK_WORKER_STALE_SECONDS=60):
+            assert worker.workers_alive(start + timedelta(seconds=59))
+            assert not worker.workers_alive(start + timedelta(seconds=61))
+    assert worker.last_heartbeat() == start
+
+
+def test_a_stopped_worker_is_not_alive() -> None:
+    now = clock.now()
+    WorkerHeartbeat.objects.create(name="h:2", started_at=now, seen_at=now, stopped_at=now)
+    assert not worker.workers_alive(now)
+
+
+def test_a_failing_job_is_recorded_as_failed_and_the_round_goes_on(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def broken(now):  # type: ignore[no-untyped-def]
+        raise ValueError("boom")
+
+    beats: list[int] = []
+    monkeypatch.setattr(worker, "_jobs", [worker.Job("broken", broken), worker.Job("fine", lambda now: 1)])
+    results = worker.run_once(after_each=lambda: beats.append(1))
+    assert results == {"broken": "failed", "fine": 1} and beats == [1, 1]
