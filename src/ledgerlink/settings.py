@@ -6,6 +6,7 @@ required setting that is missing. Development fallbacks exist only with ``LEDGER
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -93,6 +94,17 @@ LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.get_int("LEDGERLINK_LOGIN_MAX_FA
 LEDGERLINK_LOGIN_MAX_FAILURES_PER_ADDRESS = env.get_int("LEDGERLINK_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
 LEDGERLINK_LOGIN_THROTTLE_MINUTES = env.get_int("LEDGERLINK_LOGIN_THROTTLE_MINUTES", 15)
 
+# The operator console: a connector "needs attention" when journals have been queued longer than this, or
+# its refresh token is within this many days of Exact's 30-day expiry.
+LEDGERLINK_ATTENTION_QUEUED_MINUTES = env.get_int("LEDGERLINK_ATTENTION_QUEUED_MINUTES", 60)
+LEDGERLINK_ATTENTION_TOKEN_DAYS = env.get_int("LEDGERLINK_ATTENTION_TOKEN_DAYS", 7)
+# /metrics: the bearer token Prometheus must send (unset: open, and production start-up warns).
+LEDGERLINK_METRICS_TOKEN = env.get_str("LEDGERLINK_METRICS_TOKEN")
+# prometheus_client's multi-process mode (gunicorn's workers and the worker add up): the directory must exist
+# before the first metric is made; it is set by `make run` and the systemd units, not by this module.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+
 DATABASES = {
     "default": dj_database_url.parse(
         env.get_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ledgerlink.sqlite3'}",
@@ -122,6 +134,7 @@ INSTALLED_APPS = [
     "ledgerlink.tenancy",
     "ledgerlink.connectors",
     "ledgerlink.journals",
+    "ledgerlink.operations",
     "ledgerlink.web",
     "ledgerlink.demo",
 ]

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("ledgerlink.connectors.urls")),
     path("", include("ledgerlink.journals.urls")),
     path("", include("ledgerlink.journals.urls_intake")),
+    path("", include("ledgerlink.operations.urls")),
     path("api/v1/", api.urls),
 ]

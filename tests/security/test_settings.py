@@ -23,6 +23,7 @@ def production_env(tmp: Path, **extra: str) -> dict[str, str]:
         LEDGERLINK_ALLOWED_HOSTS="retailvista.net,.retailvista.net",
         LEDGERLINK_PUBLIC_SCHEME="https",
         LEDGERLINK_TRUSTED_PROXIES="10.0.0.2",
+        LEDGERLINK_METRICS_TOKEN="metrics-" + STRONG_KEY[:32],
     )
     env.pop("LEDGERLINK_ALLOW_HTTP")
     env.update(extra)
@@ -33,6 +34,13 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     result = run_cli("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_metrics_are_open(tmp_path: Path) -> None:
+    env = production_env(tmp_path)
+    env.pop("LEDGERLINK_METRICS_TOKEN")
+    result = run_cli("check", "--deploy", env=env)
+    assert "ledgerlink.W020" in result.stdout + result.stderr
 
 
 def test_weak_settings_are_refused_each_by_name(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from ledgerlink.connectors import budgets
 from ledgerlink.connectors.choices import REGIONS, SANDBOX
 from ledgerlink.connectors.models import Connector
 from ledgerlink.connectors.ratelimits import DatabaseStore, app_of
-from ledgerlink.core import clock, crypto
+from ledgerlink.core import clock, crypto, metrics
 
 TOKEN_TIMEOUT = 15.0  # seconds; below SQLite's lock timeout (settings) and the refresh claim's age (decision.py)
 # The longest a person (a page, a command) waits in one go for Exact's minute window; longer → "try later".
@@ -37,7 +37,7 @@ def config_for(
         region="nl" if base_url else connector.region,
         base_url=base_url,
         timeout=timeout,
-        transport=transport,
+        transport=metrics.counting(transport),  # counts calls per endpoint group and status (/metrics)
         clock=clock.now,
         user_agent="ledgerlink",
     )

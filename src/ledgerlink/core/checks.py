@@ -34,3 +34,16 @@ def dutch_catalogue(app_configs: object, **kwargs: object) -> list[CheckMessage]
                 )
             ]
     return []
+
+
+@register(deploy=True)
+def metrics_token(app_configs: object, **kwargs: object) -> list[CheckMessage]:
+    if settings.LEDGERLINK_METRICS_TOKEN:
+        return []
+    return [
+        Warning(
+            "LEDGERLINK_METRICS_TOKEN is not set: /metrics on the bare domain answers anyone who reaches it.",
+            hint="Set it to a long random value and give Prometheus `authorization: {credentials: …}`.",
+            id="ledgerlink.W020",
+        )
+    ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from typing import Any
 
+from django.conf import settings
 from gunicorn.app.base import BaseApplication
 
 from ledgerlink.core.accesslog import RedactingLogger, drop_server_header
@@ -24,8 +27,23 @@ class _Gunicorn(BaseApplication):
         return application
 
 
+log = logging.getLogger("ledgerlink.serve")
+
+
+def _child_exit(server: object, worker: Any) -> None:
+    """A gunicorn worker ended: its live gauges leave /metrics (its counters stay, as counters must)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
 def serve(bind: str, workers: int = 2, threads: int = 4) -> None:
     drop_server_header()  # before the workers are forked, so each inherits it
+    if not settings.DEBUG and not settings.LEDGERLINK_METRICS_TOKEN:
+        log.warning("LEDGERLINK_METRICS_TOKEN is not set: /metrics on the bare domain is open to anyone who reaches it")
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        log.warning("PROMETHEUS_MULTIPROC_DIR is not set: each scrape of /metrics shows one web process's counters")
     _Gunicorn(
         {
             "bind": bind,
@@ -37,6 +55,7 @@ def serve(bind: str, workers: int = 2, threads: int = 4) -> None:
             "errorlog": "-",
             "graceful_timeout": 20,
             "timeout": 60,
+            "child_exit": _child_exit,
             "forwarded_allow_ips": "",  # proxy headers are judged by our own middleware (trusted proxies setting)
         }
     ).run()

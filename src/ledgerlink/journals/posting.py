@@ -40,7 +40,7 @@ from ledgerlink.connectors.contact import note_contact
 from ledgerlink.connectors.engine import ConnectorTokens, TokenUnavailable
 from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.lock_objects import try_lock_connector
-from ledgerlink.core import clock
+from ledgerlink.core import clock, metrics
 from ledgerlink.core.messages import Message
 from ledgerlink.core.worker import stopping
 from ledgerlink.journals import exact_data
@@ -183,6 +183,7 @@ def _finish(journal: Journal, outcome: Outcome, worker: str) -> bool:
     if stored:
         if outcome.status == JournalStatus.POSTED:
             note_contact(journal.connector_id, now)  # "Last contact" on the connector pages counts postings
+            metrics.journal_posted(journal.created_at, now)
         return True
     log.warning(
         "journal taken over by another worker; outcome recorded as an attempt only",

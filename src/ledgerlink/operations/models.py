@@ -1,0 +1,70 @@
+"""What the operator console reads instead of scanning journals: a summary per connector and its problems.
+
+Both are kept by the worker (``summary.py``): after every round it recounts the connectors whose journals
+changed since its last pass, so a page or a scrape reads 10,000 small rows, never 2,000,000 journals.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from ledgerlink.connectors.models import Connector
+from ledgerlink.core.messages import MessageField
+from ledgerlink.journals.models import Journal
+from ledgerlink.tenancy.models import Company
+from ledgerlink.tenancy.scoping import TenantManager
+
+
+class ConnectorSummary(models.Model):
+    """A connector's journals per status, the oldest one waiting and the last one posted."""
+
+    connector = models.OneToOneField(Connector, on_delete=models.CASCADE, primary_key=True, related_name="summary")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    queued = models.PositiveIntegerField(default=0)
+    sending = models.PositiveIntegerField(default=0)
+    posted = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    unknown = models.PositiveIntegerField(default=0)
+    oldest_queued_at = models.DateTimeField(null=True, blank=True)  # accepted at; its age is the wait
+    last_posted_at = models.DateTimeField(null=True, blank=True)
+    last_posted_journal = models.ForeignKey(Journal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    refreshed_at = models.DateTimeField()
+
+    objects = TenantManager["ConnectorSummary"]()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["failed"], name="summary_failed"),
+            models.Index(fields=["oldest_queued_at"], name="summary_oldest_queued"),
+        ]
+
+
+class Problem(models.Model):
+    """The same failure on many journals of one connector, counted once; resolved when no journal has it."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="problems")
+    key = models.CharField(max_length=64)  # the failure without its per-journal details (summary.problem_key)
+    message = MessageField()  # as the first journal found with it had it
+    journals = models.PositiveIntegerField(default=0)  # journals it holds back now
+    example_journal = models.ForeignKey(Journal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager["Problem"]()
+
+    class Meta:
+        ordering = ["resolved_at", "-journals", "-last_seen_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connector", "key"], condition=models.Q(resolved_at__isnull=True), name="problem_open_once"
+            )
+        ]
+
+
+class SummaryMark(models.Model):
+    """How far the summary has read journal changes (one row, name ``journals``)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField(null=True, blank=True)  # empty: never summarized, the first pass counts all

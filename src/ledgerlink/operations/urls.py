@@ -1,0 +1,15 @@
+from django.urls import path
+
+from ledgerlink.operations import views, views_metrics
+
+urlpatterns = [
+    path("operations/", views.console, name="operations-console"),
+    path("operations/connectors/<int:connector_id>/", views.connector_detail, name="operations-connector"),
+    path(
+        "operations/connectors/<int:connector_id>/resend-failed",
+        views.connector_resend_failed,
+        name="operations-resend-failed",
+    ),
+    path("operations/workers/", views.workers, name="operations-workers"),
+    path("metrics", views_metrics.metrics, name="metrics"),
+]
