@@ -27,7 +27,7 @@ from ledgerlink.tenancy.models import User
 REFRESH_TOKEN_DAYS = 30  # an unused refresh token dies after 30 days (Exact)
 
 SORTS: dict[str, tuple[str, ...]] = {
-    "attention": ("-attention", "company__number", "number"),
+    "attention": ("-attention", "company__number", "number"),  # the worst first
     "company": ("company__number", "number"),
     "status": ("status", "company__number", "number"),
     "failed": ("-summary__failed", "company__number", "number"),
@@ -51,17 +51,25 @@ def admins_without_email() -> Exists:
     return Exists(User.objects.filter(company__pk=OuterRef("company"), role=Role.ADMIN, email=""))
 
 
-def attention_q(now: datetime) -> Q:
+def severity(now: datetime) -> Case:
+    """How badly a connector needs someone: 0 not at all; the console sorts the worst first.
+
+    4: Exact refused it (nothing is sent until someone reauthorizes); 3: its refresh token is running out;
+    2: journals failed, have an unknown outcome or wait too long; 1: an admin who never hears of it, or a
+    token budget nearly spent."""
     connected = Q(status=Status.CONNECTED)
-    return (
-        Q(status=Status.REAUTH_REQUIRED)
-        | (connected & Q(refresh_failures__gt=0))
-        | (connected & Q(tokens_issued_at__lt=now - token_warning()))
-        | Q(summary__failed__gt=0)
-        | Q(summary__unknown__gt=0)
-        | Q(summary__oldest_queued_at__lt=now - queued_threshold())
-        | Q(admin_without_email=True)
-        | Q(token_calls_high=True)
+    return Case(
+        When(Q(status=Status.REAUTH_REQUIRED), then=Value(4)),
+        When(connected & (Q(refresh_failures__gt=0) | Q(tokens_issued_at__lt=now - token_warning())), then=Value(3)),
+        When(
+            Q(summary__failed__gt=0)
+            | Q(summary__unknown__gt=0)
+            | Q(summary__oldest_queued_at__lt=now - queued_threshold()),
+            then=Value(2),
+        ),
+        When(Q(admin_without_email=True) | Q(token_calls_high=True), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
     )
 
 
@@ -82,12 +90,12 @@ def connectors(
         Connector.objects.all()
         .select_related("company", "summary", "summary__last_posted_journal")
         .annotate(admin_without_email=admins_without_email(), token_calls_high=token_calls_high(now))
-        .annotate(attention=Case(When(attention_q(now), then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .annotate(attention=severity(now))
     )
     if status in Status.values:
         rows = rows.filter(status=status)
     if attention:
-        rows = rows.filter(attention=1)
+        rows = rows.filter(attention__gt=0)
     words = search.strip()
     if words:
         match = Q(company__name__icontains=words) | Q(company__alias__icontains=words) | Q(name__icontains=words)
