@@ -28,7 +28,8 @@ messages: $(STAMP)
 	msgfmt --check --statistics -o $(MO) $(PO)
 
 run: $(STAMP) $(MO)
-	LEDGERLINK_DEBUG=1 LEDGERLINK_EXACT_SANDBOX_URL=$${LEDGERLINK_EXACT_SANDBOX_URL:-http://127.0.0.1:8001} $(BIN)/ledgerlink demo
+	LEDGERLINK_DEBUG=1 LEDGERLINK_EXACT_SANDBOX_URL=$${LEDGERLINK_EXACT_SANDBOX_URL:-http://127.0.0.1:8001} \
+	PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/var/metrics} $(BIN)/ledgerlink demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src packages tests bench scripts

@@ -8,7 +8,12 @@ class OperationsConfig(AppConfig):
     def ready(self) -> None:
         from ledgerlink.core.worker import register_job
         from ledgerlink.operations import navigation
+        from ledgerlink.operations.panels import company_problems, operator_attention
         from ledgerlink.operations.summary import summarize
+        from ledgerlink.web.registry import registry
 
         navigation.register()
+        registry.add_panel("home", operator_attention)
+        registry.add_panel("home", company_problems)
+        registry.add_panel("journals", company_problems)
         register_job("summarize", summarize)

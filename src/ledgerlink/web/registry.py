@@ -35,12 +35,20 @@ class SearchHit:
 
 
 SearchProvider = Callable[[HttpRequest, str], Iterable[SearchHit]]
+# A block another app adds to a page of a lower app (``{% panels "journals" %}``): HTML, or "" for nothing.
+Panel = Callable[[HttpRequest], str]
 
 
 @dataclass
 class Registry:
     menu_items: list[MenuItem] = field(default_factory=list)
     providers: list[SearchProvider] = field(default_factory=list)
+    panels: dict[str, list[Panel]] = field(default_factory=dict)
+
+    def add_panel(self, where: str, panel: Panel) -> None:
+        """Show ``panel`` on the pages that render ``{% panels where %}`` (``home``, ``journals``)."""
+        if panel not in self.panels.setdefault(where, []):
+            self.panels[where].append(panel)
 
     def add_menu_item(self, item: MenuItem) -> None:
         if all(existing.url_name != item.url_name for existing in self.menu_items):

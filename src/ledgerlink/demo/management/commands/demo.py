@@ -6,8 +6,10 @@ Used by `make run`. Everything it starts stops with it.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +19,14 @@ from django.core.management.base import BaseCommand
 from ledgerlink.core.server import serve
 from ledgerlink.demo import sandbox, seed
 from ledgerlink.tenancy.addresses import company_url
+
+
+def fresh_metrics_dir() -> None:
+    """The demo starts its processes anew: counters of earlier runs' processes are not this run's."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        for stale in Path(directory).glob("*.db"):
+            stale.unlink(missing_ok=True)
 
 
 class Command(BaseCommand):
@@ -46,6 +56,7 @@ class Command(BaseCommand):
             self._print(result, port, sandbox_url, connector_line)
             if seed_only:
                 return
+            fresh_metrics_dir()
             if not no_worker:
                 children.append(subprocess.Popen([sys.executable, "-m", "ledgerlink.cli", "worker", "--interval", "2"]))
             serve(bind=f"127.0.0.1:{port}", workers=2, threads=4)
@@ -68,6 +79,8 @@ class Command(BaseCommand):
             f"  operators (all companies): {company_url(None, '/', port)}",
             f"      sign in as {seed.OPERATOR[0]} / {seed.OPERATOR[1]} (leave the company number empty),",
             f"      or with company number {seed.COMPANY_NUMBER} as {seed.ADMIN[0]} / {seed.ADMIN[1]}",
+            f"  operator console (who needs help): {company_url(None, '/operations/', port)}",
+            f"  health: {company_url(None, '/readyz', port)}   Prometheus: {company_url(None, '/metrics', port)}",
         ]
         if sandbox_url:
             lines += [
