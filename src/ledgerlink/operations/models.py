@@ -68,3 +68,15 @@ class SummaryMark(models.Model):
 
     name = models.CharField(max_length=40, unique=True)
     at = models.DateTimeField(null=True, blank=True)  # empty: never summarized, the first pass counts all
+
+
+class NoticeSent(models.Model):
+    """One e-mail notice of one kind, about one thing, on one UTC day: sent once, whichever worker runs."""
+
+    kind = models.CharField(max_length=32)
+    about = models.CharField(max_length=64)  # "connector:12", "company:3", "operators"
+    day = models.DateField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "about", "day"], name="notice_once_a_day")]
