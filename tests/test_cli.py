@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -188,3 +191,25 @@ def test_genkey_prints_a_usable_key(tmp_path: Path) -> None:
         run_cli("migrate", "--verbosity", "0", env=service_env(tmp_path, LEDGERLINK_ENCRYPTION_KEYS=key)).returncode
         == 0
     )
+
+
+def test_help_works_without_any_settings() -> None:
+    """Issue 15, 9: `ledgerlink <command> --help` explains the command, also before anything is configured."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEDGERLINK_", "DJANGO_"))}
+    for command in ("connector", "company", "demo"):
+        done = run_cli(command, "--help", env=env)
+        assert done.returncode == 0, done.stderr
+        assert "usage:" in done.stdout and "cannot start" not in done.stderr
+
+
+def test_development_settings_include_the_demo_sandbox(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15, 9: `ledgerlink connector check demo 1` in a second terminal next to `make run` finds the sandbox."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEDGERLINK_", "DJANGO_"))}
+    env.update(
+        {"LEDGERLINK_DEBUG": "1", "LEDGERLINK_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "ledgerlink.settings"}
+    )
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.LEDGERLINK_EXACT_SANDBOX_URL)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "http://127.0.0.1:8001", done.stderr

@@ -63,8 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         django.setup()
     except ImproperlyConfigured as exc:
-        print(f"ledgerlink: cannot start: {exc}", file=sys.stderr)
-        return 2
+        if not any(arg in ("-h", "--help") for arg in rest):
+            print(f"ledgerlink: cannot start: {exc}", file=sys.stderr)
+            return 2
+        # Help needs no configured service: explain the command with throw-away development values.
+        from ledgerlink.core.crypto import new_key
+
+        os.environ["LEDGERLINK_DEBUG"] = "1"
+        os.environ.setdefault("LEDGERLINK_ENCRYPTION_KEYS", new_key())  # nothing written under var/
+        django.setup()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["ledgerlink", command, *rest])

@@ -75,7 +75,10 @@ LEDGERLINK_PUBLIC_SCHEME = env.get_choice("LEDGERLINK_PUBLIC_SCHEME", ("http", "
 LEDGERLINK_ALLOW_HTTP = env.get_bool("LEDGERLINK_ALLOW_HTTP", default=False)
 # Addresses (exact IPs) of reverse proxies whose X-Forwarded-Host/-Proto/-For headers are believed.
 LEDGERLINK_TRUSTED_PROXIES = env.get_list("LEDGERLINK_TRUSTED_PROXIES")
-LEDGERLINK_EXACT_SANDBOX_URL = env.get_str("LEDGERLINK_EXACT_SANDBOX_URL")
+# Development: the demo's sandbox (`make run` starts it there), so commands in a second terminal find it too.
+LEDGERLINK_EXACT_SANDBOX_URL = env.get_str("LEDGERLINK_EXACT_SANDBOX_URL") or (
+    "http://127.0.0.1:8001" if DEBUG else None
+)
 # Exact's budgets: 200 token calls per app and user a day, 10 error answers per endpoint an hour; stop short.
 LEDGERLINK_EXACT_TOKEN_CALLS_PER_DAY = env.get_int("LEDGERLINK_EXACT_TOKEN_CALLS_PER_DAY", 190)
 LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR = env.get_int("LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR", 9)

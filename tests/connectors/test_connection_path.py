@@ -133,3 +133,34 @@ def test_result_page_hides_close_until_it_knows_it_is_a_popup(setup) -> None:  #
     assert "Close this window" not in page.replace(">Close this window</button>", "")
     css = setup.client.get("/static/ledgerlink/app.css").getvalue().decode()
     assert "[hidden]" in css
+
+
+# 4. Changing the alias: warned before, shown as needing attention after.
+
+
+def test_changing_the_alias_warns_what_must_change_before_saving(setup, connected) -> None:  # type: ignore[no-untyped-def]
+    from ledgerlink.tenancy.models import Company
+
+    response = setup.client.post("/companies/1001/", {"name": "Demo Retail BV", "alias": "demo2"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="alias-warning"' in page
+    assert "Connector 1" in page and "http://demo2.localhost/oauth.ashx?provider=1" in page
+    assert "http://demo2.localhost/api/v1/" in page
+    assert Company.objects.get(number=1001).alias == "demo"  # nothing saved yet
+
+    confirmed = setup.client.post(
+        "/companies/1001/", {"name": "Demo Retail BV", "alias": "demo2", "confirm_alias": "demo2"}
+    )
+    host, _next = _handoff_target(confirmed)
+    assert host == "demo2.localhost" and Company.objects.get(number=1001).alias == "demo2"
+
+    moved = factories.signed_in_client(setup.admin, on_host="demo2.localhost")
+    listing = moved.get("/connectors/").content.decode()
+    assert "Needs attention" in listing
+    detail = moved.get("/connectors/1/").content.decode()
+    assert "Put http://demo2.localhost/oauth.ashx?provider=1 in Callback URL" in detail
+
+
+def test_an_alias_without_connectors_is_saved_at_once(setup) -> None:  # type: ignore[no-untyped-def]
+    response = setup.client.post("/companies/1001/", {"name": "Demo Retail BV", "alias": "demo2"})
+    _handoff_target(response)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ledgerlink.connectors.alias_change import alias_change_notes
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.numbers import small_int
 from ledgerlink.tenancy import current
@@ -44,3 +45,4 @@ def register() -> None:
         )
     )
     registry.add_search_provider(search_connectors)
+    registry.add_alias_notes(alias_change_notes)

@@ -18,6 +18,7 @@ from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.forms import CompanyCreateForm, CompanyForm
 from ledgerlink.tenancy.models import Company
 from ledgerlink.web.access import admin_or_operator_required, operator_required
+from ledgerlink.web.registry import registry
 
 
 def _visible_company(request: HttpRequest, number: int) -> Company:
@@ -63,7 +64,13 @@ def company_detail(request: HttpRequest, number: int) -> HttpResponse:
     company = _visible_company(request, number)
     form = CompanyForm(request.POST or None, initial={"name": company.name, "alias": company.alias or ""})
     form.fields["alias"].help_text = form.fields["alias"].help_text % {"domain": settings.LEDGERLINK_BASE_DOMAIN}
+    warning: list[str] = []
     if request.method == "POST" and form.is_valid():
+        old_alias = company.alias
+        new_alias = form.cleaned_data["alias"] or None
+        if new_alias != old_alias and request.POST.get("confirm_alias", "") != (new_alias or ""):
+            warning = _alias_warning(company, new_alias, request_port(request))
+    if request.method == "POST" and form.is_valid() and not warning:
         old_alias = company.alias
         try:
             company = actions.update_company(
@@ -95,8 +102,25 @@ def company_detail(request: HttpRequest, number: int) -> HttpResponse:
             "modules": [(module, module in licences) for module in Module],
             "audit": audit.trail(company)[:50],
             "address": company_url(company.alias, "/", request_port(request)) if company.alias else None,
+            "alias_warning": warning,
+            "new_alias": form.cleaned_data.get("alias", "") if warning else "",
         },
     )
+
+
+def _alias_warning(company: Company, new_alias: str | None, port: str | None) -> list[str]:
+    """What must change outside ledgerlink if the alias changes; empty when nothing registered elsewhere
+    depends on the old address (then the alias is saved at once)."""
+    notes = registry.alias_change_notes(company, new_alias, port)
+    if not notes or company.alias is None:
+        return notes
+    old = company_url(company.alias, "/", port)
+    if new_alias is None:
+        return [*notes, _("%(old)s stops answering; the company signs in on the main address.") % {"old": old}]
+    moved = _(
+        "%(old)s stops answering: bookmarks, and the ERP's calls to the REST API, must use %(api)s from then on."
+    ) % {"old": old, "api": company_url(new_alias, "/api/v1/", port)}
+    return [*notes, moved]
 
 
 def _follow_alias(request: HttpRequest, company: Company) -> HttpResponse:

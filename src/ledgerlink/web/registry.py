@@ -37,6 +37,9 @@ class SearchHit:
 SearchProvider = Callable[[HttpRequest, str], Iterable[SearchHit]]
 # A block another app adds to a page of a lower app (``{% panels "journals" %}``): HTML, or "" for nothing.
 Panel = Callable[[HttpRequest], str]
+# What breaks when a company's alias (its address) changes: (company, new alias or None, port) -> sentences.
+# Apps register one each (connectors: Callback URLs registered at Exact; journals: the ERP's API address).
+AliasChangeNotes = Callable[[Any, str | None, str | None], list[str]]
 
 
 @dataclass
@@ -44,11 +47,20 @@ class Registry:
     menu_items: list[MenuItem] = field(default_factory=list)
     providers: list[SearchProvider] = field(default_factory=list)
     panels: dict[str, list[Panel]] = field(default_factory=dict)
+    alias_notes: list[AliasChangeNotes] = field(default_factory=list)
 
     def add_panel(self, where: str, panel: Panel) -> None:
         """Show ``panel`` on the pages that render ``{% panels where %}`` (``home``, ``journals``)."""
         if panel not in self.panels.setdefault(where, []):
             self.panels[where].append(panel)
+
+    def add_alias_notes(self, notes: AliasChangeNotes) -> None:
+        if notes not in self.alias_notes:
+            self.alias_notes.append(notes)
+
+    def alias_change_notes(self, company: Any, new_alias: str | None, port: str | None) -> list[str]:
+        """Everything the apps say must change outside ledgerlink when the company's address changes."""
+        return [note for notes in self.alias_notes for note in notes(company, new_alias, port)]
 
     def add_menu_item(self, item: MenuItem) -> None:
         if all(existing.url_name != item.url_name for existing in self.menu_items):
