@@ -113,7 +113,7 @@ def test_operator_sees_who_needs_help_and_a_stopped_worker(stack: Stack, page: P
     page.get_by_label("Status").select_option(label="Reauthorization required")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_test_id("console-row")).to_have_count(1)
-    first.get_by_role("link").click()
+    first.get_by_role("link", name="4 Exact").click()
     expect(page.get_by_test_id("connector-status")).to_have_text("Reauthorization required")
     expect(page.get_by_test_id("connector-reasons")).to_contain_text("invalid_grant")
 

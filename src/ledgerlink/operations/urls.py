@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ledgerlink.operations import views, views_metrics
+from ledgerlink.operations import views, views_companies, views_metrics
 
 urlpatterns = [
     path("operations/", views.console, name="operations-console"),
@@ -11,5 +11,11 @@ urlpatterns = [
         name="operations-resend-failed",
     ),
     path("operations/workers/", views.workers, name="operations-workers"),
+    path("operations/companies/<int:number>/", views_companies.company, name="operations-company"),
+    path(
+        "operations/companies/<int:number>/keys/<str:prefix>/revoke",
+        views_companies.revoke_key,
+        name="operations-revoke-key",
+    ),
     path("metrics", views_metrics.metrics, name="metrics"),
 ]
