@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -213,3 +214,20 @@ def test_development_settings_include_the_demo_sandbox(tmp_path) -> None:  # typ
     )
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "http://127.0.0.1:8001", done.stderr
+
+
+def test_a_demo_restart_keeps_the_sandbox_and_its_connectors(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15, 9: the demo's sandbox keeps its state under var/, so connectors still work after a restart."""
+    from tests.conftest import free_port
+
+    sandbox_url = f"http://127.0.0.1:{free_port()}"
+    demo_env = service_env(tmp_path, LEDGERLINK_EXACT_SANDBOX_URL=sandbox_url)
+    first = ok("demo", "--seed-only", env=demo_env)
+    assert "is Connected to the sandbox" in first
+    assert (tmp_path / "sandbox-state.pickle").exists()
+    listed = ok("connector", "list", "--company", "demo", env=demo_env)
+    second = ok("demo", "--seed-only", env=demo_env)  # a new sandbox process, from the kept state
+    assert "is Connected to the sandbox" in second
+    assert ok("connector", "list", "--company", "demo", env=demo_env) == listed
+    kept = pickle.loads((tmp_path / "sandbox-state.pickle").read_bytes())
+    assert len(kept["apps"]) == 1  # the same app, not registered anew

@@ -12,12 +12,18 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .app import SandboxApp
 from .backend import Backend
 from .clock import SandboxClock, parse_instant
 from .oauth import POLICIES
+from .persistence import Persisting, load
 from .server import build_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 logger = logging.getLogger("exact_sandbox")
 
@@ -62,6 +68,13 @@ def parser() -> argparse.ArgumentParser:
         help="strict: a rotated-out or too-early refresh token is dead (default); grace: the previous refresh "
         "token is honoured until the new pair is used (see FIDELITY.md)",
     )
+    p.add_argument(
+        "--state-file",
+        metavar="PATH",
+        default=None,
+        help="keep apps, tokens and data in this file across restarts (the demo's var/; POST /_sandbox/reset "
+        "empties it); default: in memory only",
+    )
     p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return p
 
@@ -78,7 +91,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         parser().error(f"--latency-ms/--latency-jitter-ms: {exc}")
     backend.set_token_policy(args.token_policy)
-    server = build_server(SandboxApp(backend), args.host, args.port)
+    app: WSGIApplication = SandboxApp(backend)
+    if args.state_file:
+        state_file = Path(args.state_file)
+        if load(backend, state_file):
+            logger.info("state restored from %s", state_file)
+        app = Persisting(app, backend, state_file)
+    server = build_server(app, args.host, args.port)
     base_url = f"http://{args.host}:{server.server_port}"
     # Readiness line: printed once the socket is listening; process supervisors and tests wait for it.
     sys.stdout.write(f"Exact Online sandbox listening on {base_url} (App Center: {base_url}/appcenter)\n")

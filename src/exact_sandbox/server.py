@@ -12,9 +12,12 @@ import io
 import logging
 import threading
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 from .app import SandboxApp
 from .backend import Backend
@@ -112,7 +115,7 @@ class SandboxRequestHandler(WSGIRequestHandler):
 
 
 def build_server(
-    app: SandboxApp,
+    app: WSGIApplication,
     host: str = "127.0.0.1",
     port: int = 8001,
     request_handler: type[WSGIRequestHandler] = SandboxRequestHandler,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -12,6 +14,7 @@ from ledgerlink.connectors import actions as connector_actions
 from ledgerlink.connectors.callback import expected_callback_url
 from ledgerlink.connectors.choices import SANDBOX, Status
 from ledgerlink.connectors.models import Connector
+from ledgerlink.core import clock
 from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.models import Company
 
@@ -26,11 +29,16 @@ def reachable(base_url: str) -> bool:
         return False
 
 
-def start(base_url: str) -> subprocess.Popen[str] | None:
-    """Start ``python -m exact_sandbox`` on the URL's port unless something already answers there."""
+def start(base_url: str, state_file: Path | None = None) -> subprocess.Popen[str] | None:
+    """Start ``python -m exact_sandbox`` on the URL's port unless something already answers there.
+
+    With ``state_file`` the sandbox keeps its apps and tokens there, so connectors added by hand in the demo
+    still work after `make run` starts again (``POST /_sandbox/reset`` starts it afresh).
+    """
     if reachable(base_url):
         return None
     parts = urlsplit(base_url)
+    keep = ["--state-file", str(state_file)] if state_file is not None else []
     process = subprocess.Popen(
         [
             sys.executable,
@@ -42,6 +50,7 @@ def start(base_url: str) -> subprocess.Popen[str] | None:
             str(parts.port),
             "--log-level",
             "WARNING",
+            *keep,
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -53,13 +62,25 @@ def start(base_url: str) -> subprocess.Popen[str] | None:
     return process
 
 
+def _still_connected(control: httpx.Client, connector: Connector, callback: str) -> bool:
+    fresh = connector.tokens_issued_at is not None and clock.now() - connector.tokens_issued_at < timedelta(days=25)
+    if not (connector.status == Status.CONNECTED and connector.callback_url == callback and fresh):
+        return False
+    known = {app["client_id"] for app in control.get("/_sandbox/state").json().get("apps", [])}
+    return connector.client_id in known
+
+
 def authorize_demo_connector(company: Company, base_url: str, port: str | None) -> Connector:
     """Connector 1, registered as an app in the sandbox and authorized through its non-interactive consent.
 
-    The sandbox keeps its state in memory, so each start registers the app again and re-authorizes.
+    A sandbox that kept its state (``--state-file``) still knows a connected connector 1: it is left as it is.
+    Otherwise (a fresh or reset sandbox) the app is registered again and connector 1 re-authorized.
     """
     callback = expected_callback_url(company.alias or "", 1, port)
     control = httpx.Client(base_url=base_url, timeout=10)
+    kept = Connector.objects.for_company(company).filter(number=1).first()
+    if kept is not None and _still_connected(control, kept, callback):
+        return kept
     app = control.post("/_sandbox/apps", json={"name": "RetailVista ERP (demo)", "redirect_uri": callback})
     app.raise_for_status()
     registered = app.json()

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from ledgerlink.core.files import private_dir
 from ledgerlink.core.server import serve
 from ledgerlink.demo import sandbox, seed
 from ledgerlink.tenancy.addresses import company_url
@@ -45,7 +46,8 @@ class Command(BaseCommand):
         connector_line = ""
         try:
             if sandbox_url:
-                started = sandbox.start(sandbox_url)
+                private_dir(settings.VAR_DIR)
+                started = sandbox.start(sandbox_url, Path(settings.VAR_DIR) / "sandbox-state.pickle")
                 if started is not None:
                     children.append(started)
                 connector = sandbox.authorize_demo_connector(result.company, sandbox_url, str(port))
