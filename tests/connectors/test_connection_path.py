@@ -164,3 +164,27 @@ def test_changing_the_alias_warns_what_must_change_before_saving(setup, connecte
 def test_an_alias_without_connectors_is_saved_at_once(setup) -> None:  # type: ignore[no-untyped-def]
     response = setup.client.post("/companies/1001/", {"name": "Demo Retail BV", "alias": "demo2"})
     _handoff_target(response)
+
+
+# 10. Reconnecting with a login of another administration asks before switching.
+
+
+def test_reconnecting_to_another_administration_asks_before_switching(setup, connected) -> None:  # type: ignore[no-untyped-def]
+    from ledgerlink.connectors.choices import Status
+
+    assert connected.division == 7001
+    setup.clear_api_token(connected)
+    response = setup.authorize(user="filiaal@exact.example")  # Exact login of the branch only (7002)
+    page = response.content.decode()
+    assert response.status_code == 409 and "Another Exact administration" in page
+    assert "not administration 7001 Demo Retail BV" in page and "7002" in page
+    assert 'href="/connectors/1/authorize?switch=1"' in page
+    connector = Connector.objects.get()
+    assert connector.division == 7001 and connector.status != Status.CONNECTED
+
+    started = setup.client.get("/connectors/1/authorize?switch=1")
+    state = parse_qs(urlsplit(started["Location"]).query)["state"][0]
+    code = setup.sandbox.authorize(setup.app["client_id"], user="filiaal@exact.example", state=state)
+    assert setup.callback({"code": code, "state": state}).status_code == 200
+    connector = Connector.objects.get()
+    assert connector.division == 7002 and connector.status == Status.CONNECTED

@@ -203,6 +203,7 @@ class CallbackFailure(Exception):
     detail: str
     todo: str
     status: int = 400
+    switch: bool = False  # the page offers to start again, allowing another Exact administration
 
 
 def _state_row(state: str, company: Company, connector: Connector, session_key: str) -> OAuthState:
@@ -248,7 +249,9 @@ def _state_row(state: str, company: Company, connector: Connector, session_key: 
     return row
 
 
-def complete_authorization(company: Company, number: str, params: dict[str, str], session_key: str) -> Connector:
+def complete_authorization(
+    company: Company, number: str, params: dict[str, str], session_key: str, *, allow_switch: bool = False
+) -> Connector:
     """The callback: check everything, exchange the code, read the user and divisions, pin the division."""
     provider = small_int(number)
     if provider is None:
@@ -290,7 +293,7 @@ def complete_authorization(company: Company, number: str, params: dict[str, str]
                 _("Go back to the connector and press oAuth again."),
             )
         else:
-            failure = _exchange(connector, params["code"], actor)
+            failure = _exchange(connector, params["code"], actor, allow_switch=allow_switch)
     if failure is not None:
         raise failure
     return connector
@@ -306,7 +309,7 @@ def authorize_with_code(actor: Actor, connector: Connector, code: str) -> Connec
     return connector
 
 
-def _exchange(connector: Connector, code: str, actor: Actor) -> CallbackFailure | None:
+def _exchange(connector: Connector, code: str, actor: Actor, *, allow_switch: bool = False) -> CallbackFailure | None:
     """Exchange the code on the locked row; failures are recorded and returned, not raised (to commit them)."""
     now = clock.now()
     budgets.count_token_call(connector, now)
@@ -343,6 +346,21 @@ def _exchange(connector: Connector, code: str, actor: Actor) -> CallbackFailure 
         error = Message.of(messages.AUTH_REFUSED, exact=str(exc))
         failure = CallbackFailure(_("Exact Online refused"), str(exc), again, 502)
     else:
+        reachable = {code_ for code_, _name in divisions}
+        if connector.was_authorized and connector.division and connector.division not in reachable and not allow_switch:
+            # Journals went to another administration: switching is the user's decision, not this login's.
+            offered = ", ".join(f"{code_} {name}" for code_, name in divisions)
+            error = Message.of(
+                messages.OTHER_ADMINISTRATION,
+                offered=offered,
+                division=connector.division,
+                division_name=connector.division_name,
+            )
+            failure = CallbackFailure(_("Another Exact administration"), error.text(), error.fix(), 409, switch=True)
+            connector.last_error, connector.last_error_at = error, now
+            connector.save()
+            record_event(actor, connector, AuditAction.CONNECTOR_FAILED, error)
+            return failure
         was = connector.was_authorized
         connector.api_token_sealed = crypto.seal(code).token  # only a code Exact accepted replaces the old one
         store_tokens(connector, tokens, now)

@@ -113,6 +113,17 @@ AUTH_CODE_REFUSED = define(
 AUTH_UNREACHABLE = define(
     "connector.auth_unreachable", _("Exact Online could not be reached: {error}"), fix=_("Press oAuth again.")
 )
+OTHER_ADMINISTRATION = define(
+    "connector.other_administration",
+    _(
+        "This Exact Online login reaches {offered}, not administration {division} {division_name} where this "
+        "connector's journals went. Nothing was changed."
+    ),
+    fix=_(
+        "Press oAuth and sign in at Exact Online as a user of administration {division}; or, to send journals to "
+        "the other administration from now on, switch the connector."
+    ),
+)
 AUTH_REFUSED = define("connector.auth_refused", _("Exact Online refused: {exact}"), fix=_("Press oAuth again."))
 
 # The connector's audit trail (tenancy/audit.py; the action says what kind of event, these say what about).

@@ -220,6 +220,8 @@ def connector_status(request: HttpRequest, number: int) -> HttpResponse:
 @licence_required(Module.EXACT_ONLINE)
 def connector_authorize(request: HttpRequest, number: int) -> HttpResponse:
     connector = _connector(request, number)
+    if request.GET.get("switch") == "1":  # asked on the result page: another administration may follow
+        request.session[_switch_key(connector.number)] = True
     if not request.session.session_key:
         request.session.save()
     try:
@@ -244,6 +246,10 @@ def connector_authorize(request: HttpRequest, number: int) -> HttpResponse:
             status=400,
         )
     return _popup_page(redirect(url))
+
+
+def _switch_key(number: object) -> str:
+    return f"oauth-allow-switch-{number}"
 
 
 def _popup_page(response: HttpResponse) -> HttpResponse:
@@ -274,7 +280,13 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("provider", "")
     params = {key: request.GET.get(key, "") for key in ("code", "state", "error", "error_description")}
     try:
-        connector = actions.complete_authorization(company, number, params, request.session.session_key or "")
+        connector = actions.complete_authorization(
+            company,
+            number,
+            params,
+            request.session.session_key or "",
+            allow_switch=bool(request.session.pop(_switch_key(number), False)),
+        )
     except actions.CallbackFailure as failure:
         return _popup_page(
             render(
@@ -286,6 +298,9 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
                     "detail": failure.detail,
                     "todo": failure.todo,
                     **_way_back(company, number),
+                    "switch_url": reverse("connector-authorize", args=[number]) + "?switch=1"
+                    if failure.switch
+                    else None,
                     "number": number,
                 },
                 status=failure.status,
