@@ -71,6 +71,9 @@ class SandboxApp:
         if fault is not None and fault.kind == "drop_after_commit":
             logger.info("sandbox fault %s: dropping the connection after %s %s", fault.id, request.method, request.path)
             raise DropConnection(f"injected fault {fault.id}: drop after commit")
+        if fault is not None and fault.kind == "status_after_commit":
+            logger.info("sandbox fault %s: HTTP %s after %s %s", fault.id, fault.status, request.method, request.path)
+            return odata_error(fault.status, fault.text().splitlines())
         return response
 
     def _call(
@@ -108,7 +111,7 @@ class SandboxApp:
         if fault.kind == "status":
             if fault.status == 429 and request.path.startswith("/api/v1/"):
                 return empty(429, self.backend.exhausted_window_headers(fault.window))
-            return odata_error(fault.status, f"Injected fault {fault.id}: HTTP {fault.status} from the sandbox.")
+            return odata_error(fault.status, fault.text().splitlines())
         if fault.kind in ("timeout", "latency") and fault.delay_ms:
             self.sleep(fault.delay_ms / 1000)
         if fault.kind == "timeout":

@@ -7,7 +7,12 @@ Kinds:
   timeout            hold the request for `delay_ms`, then close the connection without answering
                      (nothing is done, so the client's read timeout should fire first)
   drop_after_commit  do the work (a POST is stored), then close the connection without answering
+  status_after_commit  do the work (a POST is stored, a token pair rotated), then answer `status` (500 by
+                     default) with an OData error body: Exact's real server errors after the write
   latency            wait `delay_ms`, then answer normally
+
+`status` and `status_after_commit` answer with `message` when given (Exact's words, one per line), else
+with a text naming the fault.
 
 Delays are real time (they are what a client's timeout measures), capped at MAX_DELAY_MS.
 """
@@ -19,7 +24,8 @@ import re
 import threading
 from dataclasses import dataclass
 
-KINDS = ("status", "timeout", "drop_after_commit", "latency")
+KINDS = ("status", "timeout", "drop_after_commit", "status_after_commit", "latency")
+AFTER_COMMIT = ("drop_after_commit", "status_after_commit")
 WINDOWS = ("minutely", "daily")
 MAX_DELAY_MS = 10_000
 
@@ -47,6 +53,10 @@ class Fault:
     delay_ms: int
     _pattern: re.Pattern[str]
     window: str = "minutely"
+    message: str = ""
+
+    def text(self) -> str:
+        return self.message or f"Injected fault {self.id}: HTTP {self.status} from the sandbox."
 
     def matches(self, method: str, path: str) -> bool:
         if self.method is not None and self.method != method.upper():
@@ -63,6 +73,7 @@ class Fault:
             "count": self.count,
             "delay_ms": self.delay_ms,
             "window": self.window,
+            "message": self.message,
         }
 
 
@@ -88,8 +99,8 @@ class FaultRegistry:
             raise FaultError("method must be an HTTP method name")
         if method in ("*", "ANY"):
             method = None
-        status = _int(spec, "status", 503 if kind == "status" else 0)
-        if kind == "status" and not 400 <= status <= 599:
+        status = _int(spec, "status", {"status": 503, "status_after_commit": 500}.get(str(kind), 0))
+        if kind in ("status", "status_after_commit") and not 400 <= status <= 599:
             raise FaultError("status must be between 400 and 599")
         count = _int(spec, "count", 1)
         if count < 1:
@@ -100,6 +111,9 @@ class FaultRegistry:
         window = spec.get("window", "minutely")
         if window not in WINDOWS:
             raise FaultError(f"window must be one of {', '.join(WINDOWS)}")
+        message = spec.get("message", "")
+        if not isinstance(message, str):
+            raise FaultError("message must be a string")
         with self._lock:
             fault = Fault(
                 next(self._ids),
@@ -111,6 +125,7 @@ class FaultRegistry:
                 delay_ms,
                 pattern,
                 str(window),
+                message,
             )
             self._faults.append(fault)
         return fault

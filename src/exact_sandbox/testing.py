@@ -103,8 +103,11 @@ class SandboxHandle:
         count: int = 1,
         delay_ms: int | None = None,
         window: str | None = None,
+        message: str | None = None,
     ) -> dict[str, Any]:
         spec: dict[str, Any] = {"kind": kind, "path": path, "count": count}
+        if message is not None:
+            spec["message"] = message
         if window is not None:
             spec["window"] = window
         if method is not None:

@@ -157,3 +157,20 @@ def test_in_process_transport_turns_a_drop_into_a_protocol_error(exact_sandbox_i
         with pytest.raises(httpx.RemoteProtocolError):
             http.get(GL, headers=headers)
         assert http.get(GL, headers=headers).status_code == 200
+
+
+def test_status_after_commit_stores_the_entry_then_answers_500(exact_sandbox: SandboxHandle, conn: Connection) -> None:
+    before = len(exact_sandbox.entries(7001))
+    exact_sandbox.add_fault("status_after_commit", method="POST", path="GeneralJournalEntries$")
+    answer = conn.post(GJE, entry_body(conn))
+    assert answer.status_code == 500
+    assert "Injected fault" in answer.json()["error"]["message"]["value"]
+    assert len(exact_sandbox.entries(7001)) == before + 1  # the write happened; only the answer says otherwise
+
+
+def test_a_status_fault_can_say_exacts_words(exact_sandbox: SandboxHandle, conn: Connection) -> None:
+    exact_sandbox.add_fault("status", method="POST", path="GeneralJournalEntries$", status=500, message="Verplicht: X")
+    before = len(exact_sandbox.entries(7001))
+    answer = conn.post(GJE, entry_body(conn))
+    assert answer.status_code == 500 and answer.json()["error"]["message"]["value"] == "Verplicht: X"
+    assert len(exact_sandbox.entries(7001)) == before  # a plain status fault does nothing
