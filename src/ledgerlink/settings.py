@@ -90,9 +90,11 @@ LEDGERLINK_WORKER_INTERVAL_SECONDS = env.get_int("LEDGERLINK_WORKER_INTERVAL_SEC
 LEDGERLINK_WORKER_STALE_SECONDS = env.get_int(
     "LEDGERLINK_WORKER_STALE_SECONDS", max(2 * LEDGERLINK_WORKER_INTERVAL_SECONDS, 60)
 )
-# A journal left "sending" longer than this belongs to a worker that died; it is looked up in Exact again.
 LEDGERLINK_EXACT_TIMEOUT = float(env.get_int("LEDGERLINK_EXACT_TIMEOUT_SECONDS", 30))  # REST calls to Exact
-LEDGERLINK_SENDING_STUCK_SECONDS = env.get_int("LEDGERLINK_SENDING_STUCK_SECONDS", 300)
+# A journal left "sending" longer than this belongs to a worker that died; it is looked up in Exact again.
+# 0 (the default): the shortest safe time, derived from the Exact timeout; a shorter value stops start-up
+# (journals/posting.py stuck_minimum, journals/checks.py).
+LEDGERLINK_SENDING_STUCK_SECONDS = env.get_int("LEDGERLINK_SENDING_STUCK_SECONDS", 0)
 LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.get_int("LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
 LEDGERLINK_LOGIN_MAX_FAILURES_PER_ADDRESS = env.get_int("LEDGERLINK_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
 LEDGERLINK_LOGIN_THROTTLE_MINUTES = env.get_int("LEDGERLINK_LOGIN_THROTTLE_MINUTES", 15)

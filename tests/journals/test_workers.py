@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from ledgerlink.connectors import actions as connector_actions
 from ledgerlink.journals.models import Journal
+from ledgerlink.journals.posting import stuck_after
 from ledgerlink.tenancy.audit import Actor
 from tests.conftest import service_env
 from tests.support.journals import cash_journal, submit
@@ -72,6 +74,7 @@ def test_a_worker_killed_mid_post_then_restarted_posts_each_journal_once(
     day = clocks.now().date()
     journals = [submit(setup.company, cash_journal(f"KILL-{n}", day)) for n in range(30)]
     setup.sandbox.add_fault("latency", method="POST", path="GeneralJournalEntries", count=1000, delay_ms=150)
+    began = time.monotonic()
     worker = start_worker(clocks, tmp_path)
     try:
         assert wait_until(lambda: Journal.objects.filter(status="posted").count() >= 5), "nothing was posted"
@@ -83,7 +86,12 @@ def test_a_worker_killed_mid_post_then_restarted_posts_each_journal_once(
     left = Journal.objects.exclude(status="posted").count()
     assert left > 0, "the kill came too late to test anything"
     setup.sandbox.clear_faults()
-    restarted = start_worker(clocks, tmp_path, LEDGERLINK_SENDING_STUCK_SECONDS="1")
+    # The killed worker's claims run out after the lease (derived from the Exact timeout, 30 s in the child):
+    # the restarted worker starts that much later by the clock, counted from the killed one's last moment.
+    with override_settings(LEDGERLINK_EXACT_TIMEOUT=30.0, LEDGERLINK_SENDING_STUCK_SECONDS=0):
+        lease = stuck_after().total_seconds()
+    clocks.advance(lease + (time.monotonic() - began) + 1)
+    restarted = start_worker(clocks, tmp_path)
     try:
         assert wait_until(lambda: Journal.objects.filter(status="posted").count() == len(journals)), list(
             Journal.objects.exclude(status="posted").values_list("reference", "status", "status_message")

@@ -7,7 +7,7 @@ class JournalsConfig(AppConfig):
 
     def ready(self) -> None:
         from ledgerlink.core.worker import register_job
-        from ledgerlink.journals import navigation
+        from ledgerlink.journals import checks, navigation  # noqa: F401  (checks registers the system checks)
         from ledgerlink.journals.posting import post_due
 
         navigation.register()

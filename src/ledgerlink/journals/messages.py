@@ -148,6 +148,15 @@ WORKER_DIED = define(
     "journal.worker_died", _("The worker stopped while sending; looking the journal up in Exact before posting again.")
 )
 NO_ANSWER = define("journal.no_answer", _("No answer from Exact ({error}); looking it up before posting again."))
+SERVER_ERROR = define(
+    "journal.server_error",
+    _("Exact answered HTTP {status} ({error}); it may have stored the entry, so it is looked up before posting again."),
+)
+SERVER_ERRORS_REPEATED = define(
+    "journal.server_errors_repeated",
+    _("Exact answered HTTP {status} {count} times in a row (last: {error}); the journal waits for you."),
+    fix=_("Check Exact's status page or try the entry in Exact, then press Resend: it looks the journal up first."),
+)
 UNREACHABLE = define("journal.unreachable", _("Exact could not be reached ({error}); trying again."))
 EXACT_LIMITS = define("journal.exact_limits", _("Waiting for Exact's limits: {error}"))
 EXACT_REFUSED = define(

@@ -5,10 +5,20 @@
 - Validation runs against the cached reference data first: a journal that cannot be right is ``failed``
   without costing an API call.
 - One POST per journal. Exact's answer decides: 2xx → ``posted``; a validation refusal → ``failed`` with
-  Exact's messages; no answer after the request left (timeout, dropped connection, 5xx) → ``unknown``.
+  Exact's messages; no answer after the request left (timeout, dropped connection) or a 5xx → ``unknown``.
+  A 5xx is ambiguous even with Exact's messages (Exact answers some refusals with a 500, and its real
+  server errors after a write too): it is looked up and posted again with a growing pause, and called a
+  refusal only when a 500 says the same words again; after ``SERVER_ERRORS_IN_A_ROW`` 5xx answers it waits
+  for a person. A journal failed after any 5xx keeps ``needs_lookup``, so a Resend looks before posting.
 - An ``unknown`` journal is looked up in Exact by its marker before anything else. Found → ``posted``
   with Exact's numbers; certainly absent → posted again. Never two Exact entries for one journal.
-- A journal left in ``sending`` by a worker that died is treated as ``unknown``.
+- A journal left in ``sending`` by a worker that died is treated as ``unknown``. A claim is a lease: the
+  worker renews it for its whole batch at every journal, and once more right before each POST, after the
+  access token is in hand. From that renewal to Exact's answer takes at most ``stuck_minimum()`` (derived
+  from the Exact timeout), so a claim older than that belongs to a worker that is gone, and another takes
+  the journal over (looking it up first). A worker whose heartbeat says it stopped loses its claims at once.
+  A shorter ``LEDGERLINK_SENDING_STUCK_SECONDS`` could take over a POST still in flight: start-up refuses it
+  (journals/checks.py).
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, Subquery
 
 from exactlink import ExactClient, F, Guid, Query
 from exactlink.errors import (
@@ -37,11 +48,13 @@ from exactlink.errors import (
 )
 from ledgerlink.connectors.choices import Status
 from ledgerlink.connectors.contact import note_contact
+from ledgerlink.connectors.decision import TOKEN_CALL_TIMEOUT
 from ledgerlink.connectors.engine import ConnectorTokens, TokenUnavailable
 from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.lock_objects import try_lock_connector
 from ledgerlink.core import clock, metrics
-from ledgerlink.core.messages import Message
+from ledgerlink.core.messages import EXACT, Message
+from ledgerlink.core.models import WorkerHeartbeat
 from ledgerlink.core.worker import stopping
 from ledgerlink.journals import exact_data
 from ledgerlink.journals import messages as m
@@ -54,6 +67,7 @@ from ledgerlink.journals.validation import Result, validate
 log = logging.getLogger("ledgerlink.journals.posting")
 BATCH = 25
 LOOK_AGAIN_AFTER = timedelta(seconds=15)  # after no answer, give Exact a moment before looking the entry up
+SERVER_ERRORS_IN_A_ROW = 5  # 5xx answers to one journal's POSTs (15 s, 30 s, 1, 2 min apart) before a person
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -64,14 +78,39 @@ MAX_IDLE_WAIT = 1.0
 TOKEN_WAIT = 5.0
 
 
+# What Exact may still do with a request we gave up on (it may finish writing after our read timeout).
+STUCK_MARGIN = timedelta(seconds=30)
+
+
+def stuck_minimum() -> timedelta:
+    """The longest a live worker holds a claim between its last renewal and Exact's answer to the POST.
+
+    httpx's connect, write and read timeouts in a row; the governor's waits for a 429'd window; a 401
+    answered by a token refresh (two token calls) or a wait for another process's refresh, then the POST once
+    more; and a margin for Exact finishing a request after we stopped listening.
+    """
+    timeout = float(settings.LEDGERLINK_EXACT_TIMEOUT)
+    post = 3 * timeout
+    limits = 2 * MAX_IDLE_WAIT  # exactlink's max_rate_limit_waits (2) of at most MAX_IDLE_WAIT each
+    token = max(2 * TOKEN_CALL_TIMEOUT.total_seconds(), TOKEN_WAIT)
+    return timedelta(seconds=2 * post + limits + token) + STUCK_MARGIN
+
+
 def stuck_after() -> timedelta:
-    return timedelta(seconds=settings.LEDGERLINK_SENDING_STUCK_SECONDS)
+    """``LEDGERLINK_SENDING_STUCK_SECONDS`` when set (never below ``stuck_minimum()``: a system check), else that."""
+    configured = settings.LEDGERLINK_SENDING_STUCK_SECONDS
+    return max(timedelta(seconds=configured), stuck_minimum()) if configured else stuck_minimum()
 
 
 def release_stuck(now: datetime) -> int:
-    """Journals whose worker died while sending: we cannot know whether Exact has them → unknown."""
+    """Journals whose worker died while sending: we cannot know whether Exact has them → unknown.
+
+    Died means: its lease ran out (``stuck_after()``), or its heartbeat says it stopped.
+    """
+    stopped = WorkerHeartbeat.objects.filter(stopped_at__isnull=False).values("name")
+    gone = Q(claimed_at__lt=now - stuck_after()) | Q(claimed_by__in=Subquery(stopped))
     with transaction.atomic():
-        return Journal.objects.filter(status=JournalStatus.SENDING, claimed_at__lt=now - stuck_after()).update(
+        return Journal.objects.filter(gone, status=JournalStatus.SENDING).update(
             status=JournalStatus.UNKNOWN,
             next_attempt_at=now,
             claimed_by="",
@@ -117,6 +156,7 @@ class Outcome:
     entry_id: str = ""
     entry_number: str = ""
     retry_at: datetime | None = None
+    needs_lookup: bool | None = None  # None: as the status implies (unknown → look; posted, failed → not)
 
 
 def validate_before_sending(journal: Journal, client: ExactClient | None = None) -> Result:
@@ -174,7 +214,9 @@ def _finish(journal: Journal, outcome: Outcome, worker: str) -> bool:
         }
         if outcome.status == JournalStatus.POSTED:
             fields.update(exact_entry_id=outcome.entry_id, exact_entry_number=outcome.entry_number, posted_at=now)
-        if outcome.status == JournalStatus.UNKNOWN:
+        if outcome.needs_lookup is not None:
+            fields["needs_lookup"] = outcome.needs_lookup
+        elif outcome.status == JournalStatus.UNKNOWN:
             fields["needs_lookup"] = True
         elif outcome.status in (JournalStatus.POSTED, JournalStatus.FAILED):
             fields["needs_lookup"] = False
@@ -205,7 +247,16 @@ def _post(journal: Journal, result: Result, client) -> Outcome:  # type: ignore[
             )
     except ValidationError as exc:
         return _refused(exc)
-    except (ServerError, TransportError) as exc:
+    except ServerError as exc:
+        if exc.outcome_unknown:
+            return _server_error(journal, exc)
+        return Outcome(
+            JournalStatus.QUEUED,
+            Message.of(m.UNREACHABLE, error=str(exc)),
+            exc.status,
+            retry_at=clock.now() + timedelta(seconds=30),
+        )
+    except TransportError as exc:
         if exc.outcome_unknown:
             return Outcome(
                 JournalStatus.UNKNOWN,
@@ -255,6 +306,45 @@ def _refused(exc: ApiError) -> Outcome:
         exc.status,
         [Message.exact(word).to_json() for word in words] + [ours.to_json()],
     )
+
+
+def _server_error(journal: Journal, exc: ServerError) -> Outcome:
+    """A 5xx to our POST: Exact may have stored the entry. Look it up before posting again, with a growing pause.
+
+    A 500 with the same words as the last one, after a lookup found nothing, is a refusal; too many 5xx in a
+    row wait for a person. Either way the journal keeps ``needs_lookup``: the last answer may have come after
+    Exact wrote the entry.
+    """
+    earlier = list(
+        Attempt.objects.filter(journal=journal, action=AttemptAction.POST)
+        .order_by("-started_at", "-id")
+        .values("http_status", "outcome", "messages")[:SERVER_ERRORS_IN_A_ROW]
+    )
+    in_a_row = 1
+    for attempt in earlier:
+        if attempt["outcome"] != AttemptOutcome.UNKNOWN or (attempt["http_status"] or 0) < 500:
+            break
+        in_a_row += 1
+    words = exc.messages
+    said = [Message.exact(word).to_json() for word in words]
+    last = earlier[0] if earlier else None
+    if (
+        exc.status == 500  # Exact's refusals come as 500; a 502, 503 or 504 is never one
+        and words
+        and last is not None
+        and last["outcome"] == AttemptOutcome.UNKNOWN
+        and last["http_status"] == exc.status
+        and [w["params"]["text"] for w in last["messages"] if w.get("code") == EXACT] == words
+    ):
+        refused = _refused(exc)
+        refused.needs_lookup = True
+        return refused
+    if in_a_row >= SERVER_ERRORS_IN_A_ROW:
+        ours = Message.of(m.SERVER_ERRORS_REPEATED, status=exc.status, count=in_a_row, error=exc.message)
+        return Outcome(JournalStatus.FAILED, ours, exc.status, [*said, ours.to_json()], needs_lookup=True)
+    ours = Message.of(m.SERVER_ERROR, status=exc.status, error=exc.message)
+    pause = LOOK_AGAIN_AFTER * 2 ** (in_a_row - 1)
+    return Outcome(JournalStatus.UNKNOWN, ours, exc.status, [*said, ours.to_json()], retry_at=clock.now() + pause)
 
 
 def _learn(journal: Journal, outcome: Outcome, client: ExactClient) -> None:
@@ -310,15 +400,19 @@ def reconcile(journal: Journal, client) -> Outcome:  # type: ignore[no-untyped-d
 def process(journal_id: int, client, worker: str = WORKER) -> str:  # type: ignore[no-untyped-def]
     """Take one claimed journal as far as it goes now; returns its new status ("" if it is no longer ours).
 
-    The claim is renewed first, so a batch that runs long is never released as stuck while it is worked on.
+    The claims of the whole batch are renewed first (the worker's heartbeat on its claims), so a batch that
+    runs long is never released as stuck while it is worked on.
     """
     now = clock.now()
-    ours = Journal.objects.filter(pk=journal_id, status=JournalStatus.SENDING, claimed_by=worker)
-    if not ours.update(claimed_at=now):
-        return ""
+    Journal.objects.filter(status=JournalStatus.SENDING, claimed_by=worker).update(claimed_at=now)
     journal = Journal.objects.select_related("connector").get(pk=journal_id)
+    if journal.status != JournalStatus.SENDING or journal.claimed_by != worker:
+        return ""
     try:
         outcome, action = _work(journal, client, worker)
+    except TakenOver:
+        log.warning("journal taken over by another worker before it was sent", extra={"journal": journal.pk})
+        return ""
     except Exception as exc:
         # Whatever happened, the journal may have reached Exact: keep it, and look before posting again.
         log.exception("posting a journal failed unexpectedly", extra={"journal": journal.pk})
@@ -365,10 +459,15 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, AttemptAction
         )
         _record(journal, outcome, AttemptAction.VALIDATE, started, began)
         return outcome, AttemptAction.VALIDATE
-    # From here the journal may reach Exact: say where, before sending, so a lookup knows the division.
-    journal.exact_division = journal.connector.division
-    Journal.objects.filter(pk=journal.pk, claimed_by=worker).update(exact_division=journal.exact_division)
     try:
+        # The token first (it may wait for a refresh); then renew the claim, and send only if it is still
+        # ours: from here to Exact's answer takes at most stuck_minimum(), so nobody takes the journal over
+        # while the POST is in flight. Say where it goes, so a lookup knows the division.
+        client.tokens.access_token()
+        journal.exact_division = journal.connector.division
+        ours = Journal.objects.filter(pk=journal.pk, status=JournalStatus.SENDING, claimed_by=worker)
+        if not ours.update(exact_division=journal.exact_division, claimed_at=clock.now()):
+            raise TakenOver
         outcome = _post(journal, result, client)
     except TokenUnavailable as exc:
         outcome = Outcome(
@@ -378,6 +477,10 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, AttemptAction
         )
     _record(journal, outcome, AttemptAction.POST, started, began)
     return outcome, AttemptAction.POST
+
+
+class TakenOver(Exception):
+    """Another worker took the journal over before it was sent: nothing was sent, nothing is recorded."""
 
 
 def _hand_back(ids: list[int], worker: str) -> None:

@@ -298,8 +298,7 @@ def classify(
         return NotFound(first, status=status, messages=messages, request_id=rid)
     if 400 <= status < 500:
         return ValidationError(first, status=status, messages=messages, request_id=rid)
-    if status == 500 and messages and write:
-        # Exact has long reported business validation on writes as a 500 with its messages:
-        # the write was refused, so the outcome is known.
-        return ValidationError(first, status=status, messages=messages, request_id=rid)
+    # Exact answers some refusals of a write with a 500 and its messages, but its real server errors come
+    # with messages too: after any 5xx a write may have been carried out. The caller looks it up, and calls
+    # it a refusal only when the same words come back again (``messages`` keeps them for that).
     return ServerError(first, status=status, messages=messages, outcome_unknown=write, request_id=rid)
