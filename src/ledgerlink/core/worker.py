@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from importlib import metadata
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from django.db.models import F
 
 from ledgerlink.core import clock
@@ -57,6 +57,8 @@ def run_once(now: datetime | None = None, after_each: Callable[[], object] | Non
     for job in _jobs:
         try:
             results[job.name] = job.run(now or clock.now())
+        except DatabaseError:
+            raise  # the database is gone for every job: run_forever says so once and tries again
         except Exception:
             log.exception("worker job failed", extra={"job": job.name})
             results[job.name] = "failed"
@@ -120,6 +122,11 @@ def _beat(name: str, started: datetime, results: dict[str, object] | None = None
         WorkerHeartbeat.objects.filter(name=name).update(rounds=F("rounds") + 1)
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def run_forever(interval: float, stop: threading.Event | None = None) -> None:
     stop = stop or _stop_event
 
@@ -132,16 +139,35 @@ def run_forever(interval: float, stop: threading.Event | None = None) -> None:
     name = f"{socket.gethostname()}:{os.getpid()}"
     started = clock.now()
     log.info("worker started", extra={"worker": name, "jobs": [job.name for job in _jobs]})
+    lost_at: datetime | None = None
     while not stop.is_set():
         close_old_connections()
         try:
             _beat(name, started)
             results = run_once(after_each=lambda: _beat(name, started))
             _beat(name, started, results)
-        except DatabaseError:
-            # The database restarted or is unreachable: log, drop the connection, and try again next round.
-            log.exception("worker round failed on the database; trying again")
-            close_old_connections()
+        except DatabaseError as exc:
+            # Unreachable, restarted, or not there at all: say it once, in one line, and keep trying quietly.
+            if lost_at is None:
+                lost_at = clock.now()
+                log.error(
+                    "database unavailable: %s; retrying every %g s, quietly until it is back",
+                    _first_line(exc),
+                    interval,
+                )
+            else:
+                log.debug("database still unavailable: %s", _first_line(exc))
+            try:
+                connection.close()
+            except DatabaseError:
+                pass  # nothing left to close
+        else:
+            if lost_at is not None:
+                log.warning("database back after %s", clock.now() - lost_at)
+                lost_at = None
         stop.wait(interval)
-    _beat(name, started, stopped=True)
+    try:
+        _beat(name, started, stopped=True)
+    except DatabaseError:
+        pass  # the database is still gone: said above, once
     log.info("worker stopped", extra={"worker": name})
