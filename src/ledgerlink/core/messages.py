@@ -36,6 +36,8 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 
+from ledgerlink.core.numbers import money_text
+
 JSONValue = str | int | float | bool | None | list[Any] | dict[str, Any]
 
 
@@ -192,7 +194,7 @@ def _format(template: str, message: Message) -> str:
 def _localised(definition: Definition, name: str, value: JSONValue) -> Any:
     try:
         if name in definition.money and value is not None:
-            return formats.number_format(Decimal(str(value)), decimal_pos=2, use_l10n=True, force_grouping=True)
+            return money_text(Decimal(str(value)))
         if name in definition.dates and isinstance(value, str):
             return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT", use_l10n=True)
         if name in definition.datetimes and isinstance(value, str):

@@ -6,15 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ledgerlink.journals.choices import JournalStatus
-from ledgerlink.web.forms import set_choices
+from ledgerlink.web.forms import DateInput, set_choices
 
 
 class JournalFilter(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *list(JournalStatus.choices)]
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     connector = forms.TypedChoiceField(label=_("Connector"), required=False, coerce=int, empty_value=None)
 
 
