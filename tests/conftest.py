@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from tests import settings as test_settings
 
@@ -58,6 +59,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(only_pg)
+
+
+@pytest.fixture(autouse=True)
+def _language_of_its_own() -> Iterator[None]:
+    """A request leaves its reader's language active on the thread (Django's LocaleMiddleware does not undo
+    it): each test starts and ends in the default language, whatever the test before it read."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def free_port() -> int:

@@ -6,16 +6,21 @@ from django.test import Client
 
 from ledgerlink.tenancy import actions
 from ledgerlink.tenancy.audit import Actor
-from ledgerlink.tenancy.choices import Role
+from ledgerlink.tenancy.choices import Language, Role
 from ledgerlink.tenancy.models import Company, User
 
 PASSWORD = "long-pass-word-1"
 
 
 def company(
-    number: int = 1001, name: str = "Demo Retail BV", alias: str | None = "demo", licences: tuple[str, ...] = ()
+    number: int = 1001,
+    name: str = "Demo Retail BV",
+    alias: str | None = "demo",
+    licences: tuple[str, ...] = (),
+    language: str = Language.EN,
 ) -> Company:
-    made = actions.create_company(Actor.system(), number, name, alias)
+    """A company; English unless the test says otherwise (new companies are Dutch, see test_language.py)."""
+    made = actions.create_company(Actor.system(), number, name, alias, language=language)
     for module in licences:
         actions.grant_licence(Actor.system(), made, module)
     return made

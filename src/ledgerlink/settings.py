@@ -156,6 +156,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ledgerlink.tenancy.middleware.TenantUserMiddleware",
+    "ledgerlink.tenancy.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -191,6 +192,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ledgerlink.web.context.navigation",
@@ -209,6 +211,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = LEDGERLINK_PUBLIC_SCHEME == "https"
 CSRF_COOKIE_SECURE = LEDGERLINK_PUBLIC_SCHEME == "https"
 SESSION_COOKIE_AGE = 12 * 3600
+# The language chosen before signing in (tenancy/views_language.py); signed in, the user's setting decides.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = LEDGERLINK_PUBLIC_SCHEME == "https"
 # Django always trusts a form posted from the request's own host; besides that only the bare domain is
 # trusted, never every company's host (one company's page must not post into another's).
 CSRF_TRUSTED_ORIGINS = [f"{LEDGERLINK_PUBLIC_SCHEME}://{LEDGERLINK_BASE_DOMAIN}"]
@@ -258,6 +265,7 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Amsterdam"  # display default; storage is UTC
 LOCALE_PATHS = [Path(__file__).parent / "locale"]
+FORMAT_MODULE_PATH = ["ledgerlink.formats"]  # 30-11-2026 and 1.234,56 in Dutch; ISO dates in English
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.get_str("LEDGERLINK_STATIC_ROOT")  # only for `collectstatic` behind a proxy

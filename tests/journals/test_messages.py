@@ -15,6 +15,9 @@ from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import AttemptOutcome, JournalStatus
 from ledgerlink.journals.intake import JournalIn
 from ledgerlink.journals.models import Attempt, Journal
+from ledgerlink.tenancy import actions
+from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy.choices import Language
 from tests import factories
 from tests.support.api import URL, Api, body, tenant
 
@@ -77,8 +80,8 @@ def test_every_problem_and_every_error_carries_a_code() -> None:
 def test_the_page_shows_ours_with_the_fix_and_exacts_words_as_exacts() -> None:
     company, key = tenant(1001, "alpha")
     journal = failed_journal(Api(key))
-    admin = factories.signed_in_client(factories.user(company, "admin"))
-    page = admin.get(f"/journals/{journal.pk}/", headers={"Accept-Language": "nl"}).content.decode()
+    dutch = actions.update_user(Actor.system(), factories.user(company, "admin"), language=Language.NL)
+    page = factories.signed_in_client(dutch).get(f"/journals/{journal.pk}/").content.decode()
     assert "debet 1.234,50" in page and "Corrigeer het in de ERP" in page
     assert "Exact meldt:" in page and "<q" in page and "Financial period is closed: 2024/6" in page
     assert "Exact&#x27;s messages" not in page and "Exact's messages" not in page

@@ -12,7 +12,12 @@ def test_create_company_writes_an_audit_entry() -> None:
     company = factories.company(1001, "Demo Retail BV", "demo")
     entry = AuditEntry.objects.get(company=company)
     assert entry.action == "company.created"
-    assert entry.changes == {"number": [None, 1001], "name": [None, "Demo Retail BV"], "alias": [None, "demo"]}
+    assert entry.changes == {
+        "number": [None, 1001],
+        "name": [None, "Demo Retail BV"],
+        "alias": [None, "demo"],
+        "language": [None, "en"],
+    }
     assert entry.actor_label == "ledgerlink"
 
 

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 from ledgerlink.tenancy import actions
 from ledgerlink.tenancy.audit import Actor
-from ledgerlink.tenancy.choices import Module, Role
+from ledgerlink.tenancy.choices import Language, Module, Role
 from ledgerlink.tenancy.models import Company, User
 
 COMPANY_NUMBER = 1001
 COMPANY_NAME = "Demo Retail BV"
 COMPANY_ALIAS = "demo"
-ADMIN = ("admin", "demo")
+ADMIN = ("admin", "demo")  # reads English (their own setting)
+DUTCH_ADMIN = ("beheerder", "demo")  # reads the company's language: Dutch
 OPERATOR = ("operator", "operator")
 
 
@@ -36,10 +37,22 @@ def seed() -> SeedResult:
             created.append(f"licence {module}")
     if not User.objects.for_company(company).filter(username=ADMIN[0]).exists():
         user = actions.create_user(
-            actor, company, ADMIN[0], secrets.token_urlsafe(24), role=Role.ADMIN, full_name="Demo admin"
+            actor,
+            company,
+            ADMIN[0],
+            secrets.token_urlsafe(24),
+            role=Role.ADMIN,
+            full_name="Demo admin",
+            language=Language.EN,
         )
         _set_demo_password(user, ADMIN[1])
         created.append(f"user {ADMIN[0]}")
+    if not User.objects.for_company(company).filter(username=DUTCH_ADMIN[0]).exists():
+        user = actions.create_user(
+            actor, company, DUTCH_ADMIN[0], secrets.token_urlsafe(24), role=Role.ADMIN, full_name="Demobeheerder"
+        )
+        _set_demo_password(user, DUTCH_ADMIN[1])
+        created.append(f"user {DUTCH_ADMIN[0]}")
     if not User.objects.for_company(None).filter(username=OPERATOR[0]).exists():
         user = actions.create_user(
             actor, None, OPERATOR[0], secrets.token_urlsafe(24), role=Role.OPERATOR, full_name="Operator"

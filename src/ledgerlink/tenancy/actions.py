@@ -16,7 +16,7 @@ from ledgerlink.core.numbers import small_int
 from ledgerlink.tenancy import audit, messages
 from ledgerlink.tenancy.aliases import InvalidAlias, validate_alias
 from ledgerlink.tenancy.audit import Actor
-from ledgerlink.tenancy.choices import AuditAction, Module, Role
+from ledgerlink.tenancy.choices import AuditAction, Language, Module, Role
 from ledgerlink.tenancy.lock_objects import lock_company, lock_user
 from ledgerlink.tenancy.models import Company, Licence, User
 
@@ -72,17 +72,26 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def create_company(actor: Actor, number: int, name: str, alias: str | None = None) -> Company:
+def _clean_language(language: str, *, blank: bool = False) -> str:
+    if language in Language.values or (blank and language == ""):
+        return language
+    raise TenancyError(_("Unknown language “%(language)s”.") % {"language": language})
+
+
+def create_company(
+    actor: Actor, number: int, name: str, alias: str | None = None, language: str = Language.NL
+) -> Company:
     if not isinstance(number, int) or number < 1:
         raise TenancyError(_("The company number must be a positive whole number."))
     name = _clean_name(name)
+    language = _clean_language(language)
     with transaction.atomic(durable=True):
         if Company.objects.filter(number=number).exists():
             raise TenancyError(_("Company number %(number)s is already in use.") % {"number": number})
         alias = _clean_alias(alias)
         try:
             with transaction.atomic():
-                company = Company.objects.create(number=number, name=name, alias=alias)
+                company = Company.objects.create(number=number, name=name, alias=alias, language=language)
         except IntegrityError:
             raise TenancyError(_("Company number or alias is already in use."))
         audit.record(
@@ -91,28 +100,42 @@ def create_company(actor: Actor, number: int, name: str, alias: str | None = Non
             company=company,
             subject=company,
             message=Message.of(messages.COMPANY, number=number),
-            changes={"number": [None, number], "name": [None, name], "alias": [None, alias]},
+            changes={
+                "number": [None, number],
+                "name": [None, name],
+                "alias": [None, alias],
+                "language": [None, language],
+            },
         )
     return company
 
 
 def update_company(
-    actor: Actor, company: Company, *, name: str | None = None, alias: str | None = None, set_alias: bool = False
+    actor: Actor,
+    company: Company,
+    *,
+    name: str | None = None,
+    alias: str | None = None,
+    set_alias: bool = False,
+    language: str | None = None,
 ) -> Company:
-    """Change the name and/or the alias (``set_alias`` distinguishes "clear the alias" from "leave it")."""
+    """Change the name, the alias and/or the language (``set_alias`` distinguishes "clear the alias" from
+    "leave it")."""
     with transaction.atomic(durable=True):
         company = lock_company(company)
-        before = {"name": company.name, "alias": company.alias}
+        before = {"name": company.name, "alias": company.alias, "language": company.language}
         if name is not None:
             company.name = _clean_name(name)
         if set_alias:
             company.alias = _clean_alias(alias, company)
-        changes = audit.diff(before, {"name": company.name, "alias": company.alias})
+        if language is not None:
+            company.language = _clean_language(language)
+        changes = audit.diff(before, {"name": company.name, "alias": company.alias, "language": company.language})
         if not changes:
             return company
         try:
             with transaction.atomic():
-                company.save(update_fields=["name", "alias", "updated_at"])
+                company.save(update_fields=["name", "alias", "language", "updated_at"])
         except IntegrityError:
             raise TenancyError(_("The alias “%(alias)s” is already taken by another company.") % {"alias": alias})
         audit.record(
@@ -190,8 +213,10 @@ def create_user(
     role: str = Role.USER,
     full_name: str = "",
     email: str = "",
+    language: str = "",
 ) -> User:
     username = _clean_username(username)
+    language = _clean_language(language, blank=True)
     if role not in Role.values:
         raise TenancyError(_("Unknown role “%(role)s”.") % {"role": role})
     if (company is None) != (role == Role.OPERATOR):
@@ -201,7 +226,7 @@ def create_user(
     with transaction.atomic(durable=True):
         if User.objects.for_company(company).filter(username=username).exists():
             raise TenancyError(_("The user name “%(username)s” is already taken here.") % {"username": username})
-        user = User(company=company, username=username, role=role, full_name=full_name, email=email)
+        user = User(company=company, username=username, role=role, full_name=full_name, email=email, language=language)
         user.set_password(password)
         user.save()
         audit.record(
@@ -224,11 +249,19 @@ def update_user(
     full_name: str | None = None,
     email: str | None = None,
     new_password: str | None = None,
+    language: str | None = None,
 ) -> User:
-    """Change a user; with ``new_password`` also their password, all of it or nothing."""
+    """Change a user; with ``new_password`` also their password, all of it or nothing. ``language`` "" is
+    the company's language."""
     with transaction.atomic(durable=True):
         user = lock_user(user)
-        before = {"role": user.role, "is_active": user.is_active, "full_name": user.full_name, "email": user.email}
+        before = {
+            "role": user.role,
+            "is_active": user.is_active,
+            "full_name": user.full_name,
+            "email": user.email,
+            "language": user.language,
+        }
         if role is not None:
             if role not in (Role.ADMIN, Role.USER) or user.is_operator:
                 raise TenancyError(_("A company user is an admin or a user."))
@@ -239,7 +272,15 @@ def update_user(
             user.full_name = full_name.strip()
         if email is not None:
             user.email = email.strip()
-        after = {"role": user.role, "is_active": user.is_active, "full_name": user.full_name, "email": user.email}
+        if language is not None:
+            user.language = _clean_language(language, blank=True)
+        after = {
+            "role": user.role,
+            "is_active": user.is_active,
+            "full_name": user.full_name,
+            "email": user.email,
+            "language": user.language,
+        }
         if new_password:  # checked against the user as changed (a password like the new e-mail is refused)
             _check_password(new_password, user)
         changes = audit.diff(before, after)

@@ -15,6 +15,14 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Operator")
 
 
+class Language(models.TextChoices):
+    """The languages of the interface, each named in itself (a Dutch reader looking for "Nederlands" on an
+    English page finds it). Values are Django's language codes (settings.LANGUAGES)."""
+
+    NL = "nl", "Nederlands"
+    EN = "en", "English"
+
+
 class ActorKind(models.TextChoices):
     """Who did something: a signed-in user, the command line, the service itself, or an API key."""
 

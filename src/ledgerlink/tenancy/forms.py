@@ -8,7 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ledgerlink.tenancy.choices import Role
+from ledgerlink.tenancy.choices import Language, Role
 
 
 def _password_rules(prefix: str = "") -> str:
@@ -35,6 +35,24 @@ class LoginForm(forms.Form):
             del self.fields["company_number"]
 
 
+def _company_language() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Language"),
+        choices=Language.choices,
+        initial=Language.NL,
+        required=False,  # left out: as it was (a new company: Dutch)
+        help_text=_("The language of the company's users who have not chosen one themselves."),
+    )
+
+
+def _user_language() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("The company's language")), *Language.choices],
+        required=False,
+    )
+
+
 class CompanyCreateForm(forms.Form):
     number = forms.IntegerField(label=_("Company number"), min_value=1)
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -44,6 +62,7 @@ class CompanyCreateForm(forms.Form):
         required=False,
         help_text=_("Lower case letters, digits and hyphens; 3 to 40 characters."),
     )
+    language = _company_language()
 
 
 class CompanyForm(forms.Form):
@@ -54,6 +73,7 @@ class CompanyForm(forms.Form):
         required=False,
         help_text=_("The company's own address becomes [alias].%(domain)s. Lower case letters, digits and hyphens."),
     )
+    language = _company_language()
 
 
 class UserCreateForm(forms.Form):
@@ -61,6 +81,7 @@ class UserCreateForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[(Role.USER, Role.USER.label), (Role.ADMIN, Role.ADMIN.label)])
+    language = _user_language()
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False, help_text=_lazy_rules())
 
 
@@ -69,6 +90,7 @@ class UserEditForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[(Role.USER, Role.USER.label), (Role.ADMIN, Role.ADMIN.label)])
     is_active = forms.BooleanField(label=_("Active"), required=False)
+    language = _user_language()
     new_password = forms.CharField(
         label=_("New password"),
         widget=forms.PasswordInput,

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ledgerlink.core.logs import company_var, request_id_var
@@ -128,4 +128,23 @@ class TenantUserMiddleware:
                 timezone.activate(zoneinfo.ZoneInfo(settings.TIME_ZONE))
         else:
             timezone.activate(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Speak the signed-in user's language: their own choice, else their company's (Django's LocaleMiddleware
+    has already chosen from the language cookie or the browser's Accept-Language, which is what an anonymous
+    visitor, and an operator who has not chosen, get). The REST API keeps to Accept-Language: its caller
+    is a machine, whatever session cookie the browser may carry along."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = current.user(request)
+        if user is not None and not request.path.startswith("/api/"):
+            language = user.preferred_language(current.company(request))
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
         return self.get_response(request)

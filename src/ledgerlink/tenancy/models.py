@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ledgerlink.core.messages import MessageField
 from ledgerlink.tenancy.actors import Actor
-from ledgerlink.tenancy.choices import ActorKind, AuditAction, Module, Role
+from ledgerlink.tenancy.choices import ActorKind, AuditAction, Language, Module, Role
 from ledgerlink.tenancy.scoping import TenantManager
 
 
@@ -29,6 +29,8 @@ class Company(models.Model):
     name = models.CharField(_("name"), max_length=200)
     alias = models.CharField(_("alias"), max_length=40, unique=True, null=True, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam")
+    # The language of its users who have not chosen one themselves (User.language); Dutch for new companies.
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.NL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -77,6 +79,8 @@ class User(AbstractBaseUser):
     email = models.EmailField(_("e-mail"), blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.USER)
     is_active = models.BooleanField(_("active"), default=True)
+    # Empty: the company's language (operators, who have none: the browser's).
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -108,6 +112,16 @@ class User(AbstractBaseUser):
     @property
     def is_company_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    def preferred_language(self, company: Company | None = None) -> str:
+        """The language this person reads: their own choice, else their company's; empty for an operator who
+        has not chosen (the browser's language then). ``company`` saves loading the row when it is at hand."""
+        if self.language:
+            return self.language
+        if self.company_id is None:
+            return ""
+        owner = company if company is not None and company.pk == self.company_id else self.company
+        return owner.language if owner is not None else ""
 
     @property
     def is_staff(self) -> bool:  # Django's templates and tools ask for it; we have no Django admin.

@@ -59,7 +59,7 @@ def register() -> None:
             label=gettext_lazy("Companies"),
             url_name="company-list",
             visible=_admin_or_operator,
-            keywords=("company", "alias", "licence"),
+            keywords=("company", "alias", "licence", "bedrijf", "licentie"),
             order=10,
         )
     )
@@ -69,7 +69,7 @@ def register() -> None:
             label=gettext_lazy("Users"),
             url_name="user-list",
             visible=_admin_or_operator,
-            keywords=("user", "password"),
+            keywords=("user", "password", "gebruiker", "wachtwoord", "beheerder"),
             order=20,
         )
     )

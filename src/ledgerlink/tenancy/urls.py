@@ -1,11 +1,12 @@
 from django.urls import path
 
-from ledgerlink.tenancy import views_companies, views_login, views_users
+from ledgerlink.tenancy import views_companies, views_language, views_login, views_users
 
 urlpatterns = [
     path("login", views_login.login_view, name="login"),
     path("login/handoff", views_login.handoff_view, name="login-handoff"),
     path("logout", views_login.logout_view, name="logout"),
+    path("language", views_language.set_language, name="set-language"),
     path("companies/", views_companies.company_list, name="company-list"),
     path("companies/new", views_companies.company_create, name="company-create"),
     path("companies/<int:number>/", views_companies.company_detail, name="company-detail"),

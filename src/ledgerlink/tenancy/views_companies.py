@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from ledgerlink.core.numbers import small_int
 from ledgerlink.tenancy import actions, audit, current, handoff
 from ledgerlink.tenancy.addresses import company_url, request_port
-from ledgerlink.tenancy.choices import Module
+from ledgerlink.tenancy.choices import Language, Module
 from ledgerlink.tenancy.forms import CompanyCreateForm, CompanyForm
 from ledgerlink.tenancy.models import Company
 from ledgerlink.web.access import admin_or_operator_required, operator_required
@@ -50,6 +50,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["number"],
                 form.cleaned_data["name"],
                 form.cleaned_data["alias"] or None,
+                language=form.cleaned_data["language"] or Language.NL,
             )
         except actions.TenancyError as exc:
             form.add_error(None, str(exc))
@@ -62,7 +63,9 @@ def company_create(request: HttpRequest) -> HttpResponse:
 @admin_or_operator_required
 def company_detail(request: HttpRequest, number: int) -> HttpResponse:
     company = _visible_company(request, number)
-    form = CompanyForm(request.POST or None, initial={"name": company.name, "alias": company.alias or ""})
+    form = CompanyForm(
+        request.POST or None, initial={"name": company.name, "alias": company.alias or "", "language": company.language}
+    )
     form.fields["alias"].help_text = form.fields["alias"].help_text % {"domain": settings.LEDGERLINK_BASE_DOMAIN}
     warning: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -79,6 +82,7 @@ def company_detail(request: HttpRequest, number: int) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 alias=form.cleaned_data["alias"] or None,
                 set_alias=True,
+                language=form.cleaned_data["language"] or None,
             )
         except actions.TenancyError as exc:
             form.add_error("alias" if "alias" in str(exc).lower() else None, str(exc))

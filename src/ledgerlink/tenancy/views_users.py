@@ -42,6 +42,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 role=data["role"],
                 full_name=data["full_name"],
                 email=data["email"],
+                language=data["language"],
             )
         except actions.TenancyError as exc:
             form.add_error(None, str(exc))
@@ -63,6 +64,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             "email": target.email,
             "role": target.role,
             "is_active": target.is_active,
+            "language": target.language,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -76,6 +78,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
                 full_name=data["full_name"],
                 email=data["email"],
                 new_password=data["new_password"] or None,
+                language=data["language"] if "language" in request.POST else None,
             )
         except actions.TenancyError as exc:
             form.add_error(None, str(exc))

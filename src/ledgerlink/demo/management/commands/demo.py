@@ -77,7 +77,8 @@ class Command(BaseCommand):
             "",
             f"ledgerlink demo {seeded}",
             f"  company {seed.COMPANY_NUMBER} {seed.COMPANY_NAME}: {company_url(seed.COMPANY_ALIAS, '/', port)}",
-            f"      sign in as {seed.ADMIN[0]} / {seed.ADMIN[1]}",
+            f"      sign in as {seed.ADMIN[0]} / {seed.ADMIN[1]} (in English), "
+            f"or {seed.DUTCH_ADMIN[0]} / {seed.DUTCH_ADMIN[1]} (in Dutch: the company's language)",
             f"  operators (all companies): {company_url(None, '/', port)}",
             f"      sign in as {seed.OPERATOR[0]} / {seed.OPERATOR[1]} (leave the company number empty),",
             f"      or with company number {seed.COMPANY_NUMBER} as {seed.ADMIN[0]} / {seed.ADMIN[1]}",

@@ -1,0 +1,34 @@
+"""The interface language: a company default and a user's own choice.
+
+Companies that exist already keep English, the language they have been shown until now; companies made
+from now on are Dutch (the model's default). Users start without a choice of their own (the company's).
+"""
+
+from django.db import migrations, models
+
+CHOICES = [("nl", "Nederlands"), ("en", "English")]
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("tenancy", "0003_one_audit_trail"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="company",
+            name="language",
+            field=models.CharField(choices=CHOICES, default="en", max_length=8, verbose_name="language"),
+            preserve_default=False,
+        ),
+        migrations.AlterField(
+            model_name="company",
+            name="language",
+            field=models.CharField(choices=CHOICES, default="nl", max_length=8, verbose_name="language"),
+        ),
+        migrations.AddField(
+            model_name="user",
+            name="language",
+            field=models.CharField(blank=True, choices=CHOICES, max_length=8, verbose_name="language"),
+        ),
+    ]
