@@ -1,14 +1,19 @@
-"""Telling company admins that a connector needs them."""
+"""Telling company admins that a connector needs them, each in the language they read ledgerlink in."""
 
 from __future__ import annotations
 
 import logging
+import zoneinfo
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from ledgerlink.connectors import messages
 from ledgerlink.connectors.models import Connector
+from ledgerlink.core import clock
 from ledgerlink.tenancy.addresses import company_url
 from ledgerlink.tenancy.choices import Role
 from ledgerlink.tenancy.models import User
@@ -25,24 +30,48 @@ def _next_step(connector: Connector) -> str:
 def reauthorization_required(connector_id: int) -> None:
     connector = Connector.objects.select_related("company").get(pk=connector_id)
     company = connector.company
-    recipients = list(
-        User.objects.for_company(company)
-        .filter(role=Role.ADMIN, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if not recipients:
+    admins = User.objects.for_company(company).filter(role=Role.ADMIN, is_active=True).exclude(email="")
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for admin in admins:
+        by_language[admin.preferred_language(company) or settings.LANGUAGE_CODE].append(admin.email)
+    if not by_language:
         log.warning("no admin e-mail address to tell about reauthorization", extra={"connector": connector_id})
         return
-    address = company_url(company.alias, f"/connectors/{connector.number}/") if company.alias else "the connectors page"
-    send_mail(
-        subject=f"Exact Online connector {connector.number} needs to be authorized again",
-        message=(
-            f"The Exact Online connector {connector.number} ({connector.name}) of {company.name} can no longer "
-            f"talk to Exact Online.\n\nReason: {connector.status_reason}\n\n"
-            f"Journals wait and nothing is lost. To reconnect, open {address}: {_next_step(connector)}\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-        fail_silently=True,
-    )
+    try:
+        zone = zoneinfo.ZoneInfo(company.time_zone)
+    except zoneinfo.ZoneInfoNotFoundError:
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    when = timezone.localtime(clock.now(), zone)
+    for language, recipients in sorted(by_language.items()):
+        with translation.override(language):
+            address = (
+                company_url(company.alias, f"/connectors/{connector.number}/")
+                if company.alias
+                else _("the connectors page")
+            )
+            words = {
+                "number": connector.number,
+                "name": connector.name,
+                "company": company.name,
+                "when": formats.date_format(when, "SHORT_DATETIME_FORMAT"),
+                "reason": connector.status_reason.text() if connector.status_reason else "—",
+                "address": address,
+                "next_step": _next_step(connector),
+            }
+            send_mail(
+                subject=_("Exact Online connector %(number)s needs to be authorized again") % words,
+                message=_(
+                    "The Exact Online connector %(number)s (%(name)s) of %(company)s can no longer talk to "
+                    "Exact Online (since %(when)s)."
+                )
+                % words
+                + "\n\n"
+                + _("Reason: %(reason)s") % words
+                + "\n\n"
+                + _("Journals wait and nothing is lost. To reconnect, open %(address)s: %(next_step)s")
+                % words
+                + "\n",
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+                fail_silently=True,
+            )
