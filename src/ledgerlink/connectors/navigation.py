@@ -15,14 +15,15 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.core.numbers import small_int
 from ledgerlink.tenancy import current
 from ledgerlink.web.access import is_company_admin
-from ledgerlink.web.registry import MenuItem, SearchHit, registry
+from ledgerlink.web.registry import MenuItem, SearchHit, registry, without_kind
 
 
 def search_connectors(request: HttpRequest, query: str) -> Iterable[SearchHit]:
     if not is_company_admin(request):
         return
-    match = Q(name__icontains=query)
-    if (number := small_int(query)) is not None:
+    named = without_kind(query, gettext_lazy("Connector"))  # "koppeling 2", "connector 2"
+    match = Q(name__icontains=query) | Q(name__icontains=named)
+    if (number := small_int(named)) is not None:
         match |= Q(number=number)
     for connector in Connector.objects.for_company(current.required_company(request)).filter(match)[:8]:
         yield SearchHit(
@@ -40,7 +41,7 @@ def register() -> None:
             label=gettext_lazy("Connectors"),
             url_name="connector-list",
             visible=is_company_admin,
-            keywords=("connector", "exact", "oauth"),
+            keywords=("connector", "exact", "oauth", "koppeling", "autoriseren", "administratie"),
             order=30,
         )
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ledgerlink.journals.choices import JournalStatus
 from ledgerlink.journals.models import Journal
 from ledgerlink.tenancy import current
-from ledgerlink.web.registry import MenuItem, SearchHit, registry
+from ledgerlink.web.registry import MenuItem, SearchHit, in_every_language, registry, without_kind
 
 
 def _company_user(request: HttpRequest) -> bool:
@@ -21,11 +23,18 @@ def _company_user(request: HttpRequest) -> bool:
 def search_journals(request: HttpRequest, query: str) -> Iterable[SearchHit]:
     if not _company_user(request):
         return
-    for journal in (
-        Journal.objects.for_company(current.required_company(request))
-        .filter(reference__icontains=query)
-        .order_by("-date")[:8]
-    ):
+    reference = without_kind(query, gettext_lazy("Journal"))  # "boeking Z-2026-1", "journal Z-2026-1"
+    match = Q(reference__icontains=query) | Q(reference__icontains=reference)
+    # A status by its name in either language ("mislukt", "failed") lists the journals in it.
+    wanted = reference.lower()
+    statuses = [
+        status
+        for status in JournalStatus
+        if len(wanted) >= 3 and any(wanted in name for name in in_every_language(status.label))
+    ]
+    if statuses:
+        match |= Q(status__in=statuses)
+    for journal in Journal.objects.for_company(current.required_company(request)).filter(match).order_by("-date")[:8]:
         yield SearchHit(
             kind="journal",
             label=journal.reference,
@@ -41,7 +50,7 @@ def register() -> None:
             label=gettext_lazy("Journals"),
             url_name="journal-list",
             visible=_company_user,
-            keywords=("journal", "posting", "resend"),
+            keywords=("journal", "posting", "resend", "boeking", "dagboek", "memoriaal", "opnieuw versturen"),
             order=10,
         )
     )

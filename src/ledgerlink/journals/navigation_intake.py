@@ -33,7 +33,7 @@ def register() -> None:
             label=gettext_lazy("API keys"),
             url_name="apikey-list",
             visible=is_company_admin,
-            keywords=("api", "key", "token", "rest", "bearer"),
+            keywords=("api", "key", "token", "rest", "bearer", "sleutel"),
             order=40,
         )
     )
@@ -43,7 +43,17 @@ def register() -> None:
             label=gettext_lazy("Import"),
             url_name="journal-import",
             visible=is_company_admin,
-            keywords=("import", "file", "csv", "retailvista", "journal"),
+            keywords=(
+                "import",
+                "file",
+                "csv",
+                "retailvista",
+                "journal",
+                "importeren",
+                "bestand",
+                "kasjournaal",
+                "boeking",
+            ),
             order=50,
         )
     )

@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import Promise
 
 Visible = Callable[[HttpRequest], bool]
@@ -19,11 +21,37 @@ class MenuItem:
     label: Any  # lazy translation
     url_name: str
     visible: Visible
-    keywords: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # lower case, in English and in Dutch ("dagboek", "koppeling")
     order: int = 100
 
     def url(self) -> str:
         return reverse(self.url_name)
+
+    def names(self) -> list[str]:
+        """What Quick search matches: the label in every language (a Dutch word typed on an English page
+        finds the page too) and the keywords."""
+        return [*in_every_language(self.label), *self.keywords]
+
+
+def in_every_language(text: Any) -> list[str]:
+    """A lazy translation in each of settings.LANGUAGES, lower case."""
+    words = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            words.append(str(text).lower())
+    return words
+
+
+def without_kind(query: str, *kinds: Any) -> str:
+    """The query without a leading kind word ("koppeling 2" → "2"), the kinds given as lazy translations
+    and/or plain words; the query as it was when it starts with none of them."""
+    words = query.strip()
+    lowered = words.lower()
+    names = sorted({name for kind in kinds for name in in_every_language(kind)}, key=len, reverse=True)
+    for name in names:
+        if lowered.startswith(name + " "):
+            return words[len(name) :].strip()
+    return words
 
 
 @dataclass(frozen=True)
@@ -90,8 +118,7 @@ def search(request: HttpRequest, query: str, limit: int = 12) -> list[SearchHit]
     hits: list[SearchHit] = []
     for items in registry.menus_for(request).values():
         for item in items:
-            names = [str(item.label).lower(), *item.keywords]
-            if any(words in name for name in names):
+            if any(words in name for name in item.names()):
                 hits.append(SearchHit(kind=str(item.menu), label=str(item.label), url=item.url()))
     for provider in registry.providers:
         hits.extend(provider(request, query.strip()))
