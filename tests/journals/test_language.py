@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 
 import pytest
 
 from ledgerlink.core import clock
+from ledgerlink.core.messages import Message
 from ledgerlink.journals.posting import post_due
 from ledgerlink.tenancy import actions
 from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.choices import Language
 from tests import factories
+from tests.support.api import tenant
 from tests.support.journals import cash_journal, submit
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +60,38 @@ def test_date_filters_keep_iso_in_the_field_and_read_both_ways() -> None:
     english = factories.signed_in_client(piet)
     shown = english.get("/journals/", {"date_from": "30-11-2026", "date_to": str(date(2026, 12, 1))}).content.decode()
     assert 'value="2026-11-30"' in shown and 'value="2026-12-01"' in shown
+
+
+def test_old_vat_type_words_become_codes_that_read_in_dutch() -> None:
+    from django.apps import apps
+    from django.utils import translation
+
+    from ledgerlink.journals.models import Attempt, Journal
+
+    migration = importlib.import_module("ledgerlink.journals.migrations.0007_vat_type_as_code")
+    company, _key = tenant(1001, "alpha")
+    journal = submit(company, cash_journal("OLD-VAT", date(2026, 11, 30)))
+    old = {
+        "code": "journal.vat_amount_wrong",
+        "params": {
+            "line": 2,
+            "code": "2",
+            "description": "Btw hoog",
+            "vat_type": "excluding VAT",
+            "vat_amount": "1",
+            "expected": "21.00",
+            "amount": "100.00",
+        },
+    }
+    Journal.objects.filter(pk=journal.pk).update(status_message=old)
+    Attempt.objects.create(journal=journal, started_at=clock.now(), outcome="rejected", messages=[old])
+    migration.forwards(apps, None)
+    journal.refresh_from_db()
+    with translation.override("nl"):
+        assert "exclusief btw" in journal.status_message.text()
+        assert "exclusief btw" in Message.from_json(journal.attempts.get().messages[0]).text()
+    with translation.override("en"):
+        assert "(Btw hoog, excluding VAT)" in journal.status_message.text()
+    migration.backwards(apps, None)
+    journal.refresh_from_db()
+    assert journal.status_message.params["vat_type"] == "excluding VAT"

@@ -123,6 +123,10 @@ VAT_INCLUDING_ON_INVOICE = define(
     _("Line {line}: VAT code {code} includes VAT, but invoice lines are booked excluding VAT in Exact."),
     fix=_("Map it to the matching excluding-VAT code on the mapping page."),
 )
+# How an Exact VAT code counts, a parameter of VAT_AMOUNT_WRONG (stored as a code, so it reads in Dutch too).
+VAT_TYPE_EXCLUDING = define("journal.vat_type.excluding", _("excluding VAT"))
+VAT_TYPE_INCLUDING = define("journal.vat_type.including", _("including VAT"))
+VAT_TYPE_NONE = define("journal.vat_type.none", _("without VAT"))
 VAT_AMOUNT_WRONG = define(
     "journal.vat_amount_wrong",
     _(

@@ -38,7 +38,7 @@ RECEIVABLE = 20  # GLAccount.Type of accounts receivable (debtors)
 GENERAL_JOURNAL = 90
 SALES_JOURNAL = 20
 REFUSED_AT_INTAKE = frozenset({m.UNBALANCED, m.VAT_AMOUNT_WRONG})
-VAT_TYPES = {"E": "excluding VAT", "I": "including VAT"}
+VAT_TYPES = {"E": m.VAT_TYPE_EXCLUDING, "I": m.VAT_TYPE_INCLUDING}  # Exact's VATCodes.Type
 
 
 class LineLike(Protocol):
@@ -206,7 +206,7 @@ def _vat_for(number: int, line: LineLike, exact: ExactData, rules: MappingRules,
             vat_amount=line.vat_amount,
             code=code,
             description=vat["description"],
-            vat_type=VAT_TYPES.get(vat["type"], "without VAT"),
+            vat_type=Message.of(VAT_TYPES.get(vat["type"], m.VAT_TYPE_NONE)),
             expected=want,
             amount=amount,
         )
