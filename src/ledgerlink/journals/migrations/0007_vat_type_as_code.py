@@ -20,6 +20,7 @@ def _swap(message: Any, table: dict[str, str], forwards: bool) -> Any:
     if not isinstance(message, dict) or message.get("code") != CODE or not isinstance(message.get("params"), dict):
         return message
     vat_type = message["params"].get("vat_type")
+    replaced: Any
     if forwards and isinstance(vat_type, str) and vat_type in table:
         replaced = {"code": table[vat_type], "params": {}}
     elif not forwards and isinstance(vat_type, dict) and vat_type.get("code") in table:
