@@ -25,7 +25,7 @@ def new_company(served_demo) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     """An operator's fresh company: licence granted, an admin, no alias."""
     number = next(_numbers)
     for args in (
-        ("company", "create", "--number", str(number), "--name", f"Shop {number} BV"),
+        ("company", "create", "--number", str(number), "--name", f"Shop {number} BV", "--language", "en"),
         ("licence", "grant", str(number), "exact_online"),
     ):
         done = run_cli(*args, env=served_demo.env)

@@ -30,7 +30,9 @@ class Company(models.Model):
     alias = models.CharField(_("alias"), max_length=40, unique=True, null=True, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam")
     # The language of its users who have not chosen one themselves (User.language); Dutch for new companies.
-    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.NL)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.NL, db_default=Language.NL
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -80,7 +82,7 @@ class User(AbstractBaseUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.USER)
     is_active = models.BooleanField(_("active"), default=True)
     # Empty: the company's language (operators, who have none: the browser's).
-    language = models.CharField(_("language"), max_length=8, choices=Language.choices, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,6 +6,7 @@ from typing import Any
 from ledgerlink.core.commands import Error, SubcommandCommand
 from ledgerlink.tenancy import actions
 from ledgerlink.tenancy.audit import Actor
+from ledgerlink.tenancy.choices import Language
 from ledgerlink.tenancy.models import Company
 
 
@@ -31,6 +32,12 @@ class Command(SubcommandCommand):
         parser.add_argument("--number", type=_positive_int, required=True, help="company number (unique)")
         parser.add_argument("--name", required=True, help="company name")
         parser.add_argument("--alias", help="lower-case DNS label, 3-40 characters (optional)")
+        parser.add_argument(
+            "--language",
+            choices=Language.values,
+            default=Language.NL,
+            help="its users' language unless they choose (nl)",
+        )
 
     def arguments_list(self, parser: argparse.ArgumentParser) -> None:
         pass
@@ -39,9 +46,9 @@ class Command(SubcommandCommand):
         parser.add_argument("company", help="company number or current alias")
         parser.add_argument("alias", help="new alias; an empty string '' clears it")
 
-    def handle_create(self, number: int, name: str, alias: str | None, **_: Any) -> None:
+    def handle_create(self, number: int, name: str, alias: str | None, language: str, **_: Any) -> None:
         try:
-            company = actions.create_company(Actor.cli(), number, name, alias)
+            company = actions.create_company(Actor.cli(), number, name, alias, language=language)
         except actions.TenancyError as exc:
             raise Error(str(exc))
         self.stdout.write(
