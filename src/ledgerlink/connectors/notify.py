@@ -68,8 +68,7 @@ def reauthorization_required(connector_id: int) -> None:
                 + "\n\n"
                 + _("Reason: %(reason)s") % words
                 + "\n\n"
-                + _("Journals wait and nothing is lost. To reconnect, open %(address)s: %(next_step)s")
-                % words
+                + _("Journals wait and nothing is lost. To reconnect, open %(address)s: %(next_step)s") % words
                 + "\n",
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=recipients,
