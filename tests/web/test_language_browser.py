@@ -20,7 +20,8 @@ from tests.conftest import ServedDemo, run_cli
 pytestmark = pytest.mark.browser
 
 # Words that appear on our pages only when a string was not translated (none is also a Dutch word; Exact's
-# own terms such as Client ID, Callback URL, API token and oAuth stay English in Dutch and are not here).
+# own terms such as Client ID, Callback URL, API token, refresh token and oAuth stay English in Dutch and are not
+# here).
 ENGLISH_ONLY = [
     "Save",
     "Name",
@@ -77,7 +78,6 @@ ENGLISH_ONLY = [
     "Revoke",
     "Grant",
     "Audit",
-    "Refresh",
     "Waiting",
     "Keys",
     "Revoked",
