@@ -33,7 +33,7 @@ def test_each_admin_is_told_in_their_own_language(clocks) -> None:  # type: igno
     by_recipient = {tuple(sent.to): sent for sent in mail.outbox}
     dutch, english = by_recipient[("jan@demo.example",)], by_recipient[("ann@demo.example",)]
     assert dutch.subject == "Exact Online-koppeling 3 moet opnieuw worden geautoriseerd"
-    assert "wis het API-token" in dutch.body and "Reden: revoked" in dutch.body
+    assert "Wis het API-token" in dutch.body and "Reden: revoked" in dutch.body
     assert english.subject == "Exact Online connector 3 needs to be authorized again"
     assert "Clear the API token" in english.body and "Reason: revoked" in english.body
     when = clocks.now().astimezone(ZoneInfo(company.time_zone))
