@@ -6,8 +6,12 @@ adds ``problems``, a list of ``{field, line, message, code}``, so a client can s
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import logging
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -16,6 +20,8 @@ from ledgerlink.journals import messages as m
 from ledgerlink.journals.api import ApiError, Unauthorized, invalid
 from ledgerlink.journals.api import router as journals_router
 from ledgerlink.journals.intake import Problem
+
+log = logging.getLogger("ledgerlink.api")
 
 api = NinjaAPI(
     title="ledgerlink",
@@ -49,3 +55,39 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
             Problem(name, Message.of(m.INVALID_VALUE, field=name, error=str(error.get("msg", _("invalid")))))
         )
     return _api_error(request, invalid(problems))
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A fault of ours: logged with its traceback, answered in the documented shape (never an HTML page)."""
+    log.error("API request failed", exc_info=exc, extra={"path": request.path})
+    return server_error_json()
+
+
+def server_error_json() -> JsonResponse:
+    message = _("Something went wrong on our side; nothing was stored. Try again, or tell us the X-Request-ID.")
+    return JsonResponse({"detail": message, "code": "http.500"}, status=500)
+
+
+def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Every address under /api/ that is no endpoint: the documented JSON, not Django's HTML page."""
+    return JsonResponse(
+        {"detail": _("There is no such API address: %(path)s") % {"path": request.path[:200]}, "code": "http.404"},
+        status=404,
+    )
+
+
+def _api_aware(page: Callable[..., HttpResponse], status: int) -> Callable[..., HttpResponse]:
+    def handler(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            if status == 404:
+                return not_found(request)
+            return server_error_json()
+        return page(request, *args, **kwargs)
+
+    return handler
+
+
+# Django's handlers for what happens outside the API's own views (a middleware's failure, say).
+handler404 = _api_aware(defaults.page_not_found, 404)
+handler500 = _api_aware(defaults.server_error, 500)

@@ -152,6 +152,7 @@ MIDDLEWARE = [
     "ledgerlink.tenancy.middleware.CompanyHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "ledgerlink.core.text.RefuseBadCharacters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

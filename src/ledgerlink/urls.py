@@ -1,5 +1,6 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from ledgerlink import api as api_module
 from ledgerlink.api import api
 from ledgerlink.web import views as web_views
 
@@ -14,4 +15,8 @@ urlpatterns = [
     path("", include("ledgerlink.journals.urls_intake")),
     path("", include("ledgerlink.operations.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", api_module.not_found),
 ]
+
+handler404 = api_module.handler404
+handler500 = api_module.handler500

@@ -16,8 +16,6 @@ Two promises:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.numbers import small_int
+from ledgerlink.core.text import bad_character
 from ledgerlink.journals.actions import JournalConflict, submit_journal
 from ledgerlink.journals.admission import Admission
 from ledgerlink.journals.choices import Kind, Source
@@ -82,6 +81,8 @@ class Entry:
     rows: list[int] = field(default_factory=list)  # file line of each journal line
     line_numbers: dict[str, int] = field(default_factory=dict)  # the file's line number → file line
     lines: list[LineIn] = field(default_factory=list)
+    # Totals as the check weighs them, with the VAT Exact adds for an excluding VAT code (None: not weighed).
+    weighed: tuple[Decimal, Decimal] | None = None
 
     @property
     def reference(self) -> str:
@@ -236,6 +237,86 @@ def _is_title(cells: list[str]) -> bool:
     return not (cells and cells[0].strip().isdigit())
 
 
+class LineUnreadable(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _physical_lines(text: str) -> list[str]:
+    """The file's lines as a text editor numbers them (``\\n`` or ``\\r\\n``), so every problem names the line
+    a person sees. A value never spans lines: a quote left open is that line's problem, not the next lines'."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def split_line(line: str) -> list[str]:
+    """One line's values, read strictly: a value is either plain (no quote in it) or wholly quoted (``""``
+    for a quote inside), and a quote opened on a line is closed on it. Python's csv module instead lets an
+    open quote run on into the next lines, which once stored half a journal with CSV text as its description.
+    """
+    found = bad_character(line)
+    if found is not None:
+        raise LineUnreadable(
+            _("column %(column)s holds %(character)s, which cannot be stored or sent to Exact; remove it")
+            % {"column": found[0], "character": found[1]}
+        )
+    cells: list[str] = []
+    at, end = 0, len(line)
+    while True:
+        if at < end and line[at] == '"':
+            opened = at + 1
+            parts: list[str] = []
+            at += 1
+            while True:
+                close = line.find('"', at)
+                if close < 0:
+                    raise LineUnreadable(
+                        _(
+                            "the quote opened at column %(column)s is not closed on this line; close it (a value "
+                            "cannot span lines), or write a quote inside a value as two quotes"
+                        )
+                        % {"column": opened}
+                    )
+                parts.append(line[at:close])
+                if line.startswith('""', close):
+                    parts.append('"')
+                    at = close + 2
+                    continue
+                at = close + 1
+                break
+            cells.append("".join(parts))
+            if at == end:
+                return cells
+            if line[at] != ",":
+                raise LineUnreadable(
+                    _(
+                        "after the quoted value that ends at column %(column)s comes text before the next comma; "
+                        "put the whole value in quotes"
+                    )
+                    % {"column": at}
+                )
+            at += 1
+            continue
+        comma = line.find(",", at)
+        stop = end if comma < 0 else comma
+        cell = line[at:stop]
+        if '"' in cell:
+            raise LineUnreadable(
+                _(
+                    "column %(column)s has a quote inside a value that is not quoted; put the value in quotes and "
+                    "write the quote as two quotes"
+                )
+                % {"column": at + cell.index('"') + 1}
+            )
+        cells.append(cell)
+        if comma < 0:
+            return cells
+        at = comma + 1
+
+
 def parse(text: str) -> Parsed:
     """Every entry of the file and every problem of every line; nothing is looked up in the database."""
     problems: list[LineProblem] = []
@@ -256,23 +337,13 @@ def parse(text: str) -> Parsed:
             ],
             [],
         )
-    reader = csv.reader(io.StringIO(text, newline=""))
     seen_first = False
-    while True:
+    for row, line in enumerate(_physical_lines(text), start=1):
         try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(
-                LineProblem(
-                    reader.line_num,
-                    _("this line cannot be read as comma-separated values (%(error)s); repair or remove it")
-                    % {"error": exc},
-                )
-            )
+            cells = split_line(line)
+        except LineUnreadable as exc:
+            problems.append(LineProblem(row, exc.message))
             continue
-        row = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
         if not seen_first:
@@ -419,13 +490,17 @@ def _parse_line(
 
 
 def _result(entry: Entry, journal: Journal | None = None, created: bool = False) -> JournalResult:
+    debit, credit = entry.weighed or (
+        sum((line.debit for line in entry.lines), Decimal("0.00")),
+        sum((line.credit for line in entry.lines), Decimal("0.00")),
+    )
     return JournalResult(
         reference=entry.reference,
         entry=entry.entry,
         date=entry.date,
         lines=len(entry.lines),
-        debit=sum((line.debit for line in entry.lines), Decimal("0.00")),
-        credit=sum((line.credit for line in entry.lines), Decimal("0.00")),
+        debit=debit,
+        credit=credit,
         journal_id=journal.pk if journal else None,
         created=created,
     )
@@ -442,6 +517,8 @@ def _entry_problems(entry: Entry, connector: int, company: Company, admission: A
             )
         ]
     checked = admission.check(entry.submission(connector))
+    if checked.result is not None and checked.result.debit is not None and checked.result.credit is not None:
+        entry.weighed = (checked.result.debit, checked.result.credit)
     found = [
         LineProblem(
             entry.rows[p.line - 1] if p.line else entry.rows[0],

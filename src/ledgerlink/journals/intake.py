@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -29,6 +28,7 @@ from pydantic_core import PydanticCustomError
 
 from ledgerlink.core.messages import Message
 from ledgerlink.core.numbers import small_int
+from ledgerlink.core.text import bad_character, shown
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import Kind
 
@@ -65,28 +65,6 @@ class SubmissionInvalid(Exception):
 
 
 # --- reading one value ------------------------------------------------------------------------------------------
-
-_CONTROL_NAMES = {0: "NUL", 9: "a tab", 10: "a line break", 13: "a carriage return"}
-
-
-def bad_character(text: str) -> tuple[int, str] | None:
-    """The first character that may not be stored or sent (control characters, unpaired surrogates), or None."""
-    for position, char in enumerate(text, start=1):
-        category = unicodedata.category(char)
-        if category == "Cc":
-            return position, f"{_CONTROL_NAMES.get(ord(char), 'a control character')} (U+{ord(char):04X})"
-        if category == "Cs":
-            return position, f"an unpaired surrogate (U+{ord(char):04X})"
-    return None
-
-
-def shown(value: Any, limit: int = 40) -> str:
-    """A value as it may be echoed in a message: short, and with unsafe characters written as escapes."""
-    text = value if isinstance(value, str) else str(value)
-    text = "".join(
-        f"\\u{ord(char):04x}" if unicodedata.category(char) in ("Cc", "Cs") else char for char in text[: limit + 1]
-    )
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _error(code: str, **params: Any) -> PydanticCustomError:
