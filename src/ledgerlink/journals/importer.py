@@ -20,13 +20,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from ledgerlink.connectors.models import Connector
+from ledgerlink.core.messages import Message
 from ledgerlink.core.numbers import small_int
 from ledgerlink.core.text import bad_character
+from ledgerlink.journals import messages as m
 from ledgerlink.journals.actions import JournalConflict, submit_journal
 from ledgerlink.journals.admission import Admission
 from ledgerlink.journals.choices import Kind, Source
@@ -60,10 +62,25 @@ MAX_BYTES = 10 * 1024 * 1024
 
 @dataclass(frozen=True)
 class LineProblem:
-    """A bad line of the file (``row`` is its 1-based line number in the file; None: the whole file)."""
+    """A bad line of the file (``row`` is its 1-based line number in the file; None: the whole file).
+
+    What is wrong (and how to fix it) is a coded message: an import's problems are stored with its job and
+    read later, in the reader's language.
+    """
 
     row: int | None
-    message: str  # what is wrong, and how to fix it
+    coded: Message
+
+    @property
+    def message(self) -> str:
+        return self.coded.text()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"row": self.row, **self.coded.to_json()}
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> LineProblem:
+        return cls(value.get("row"), Message.from_json(value) or Message.legacy(""))
 
     def __str__(self) -> str:
         return f"line {self.row}: {self.message}" if self.row is not None else self.message
@@ -158,16 +175,13 @@ def decode(data: bytes) -> str:
             [
                 LineProblem(
                     row,
-                    _(
-                        "the file is not UTF-8 text here; save it as UTF-8 (or plain "
-                        "ASCII, as RetailVista exports it) and import it again"
-                    ),
+                    Message.of(m.IMPORT_NOT_UTF8),
                 )
             ]
         )
 
 
-def _amount(text: str, name: str, row: int, problems: list[LineProblem]) -> Decimal | None:
+def _amount(text: str, name: Message, row: int, problems: list[LineProblem]) -> Decimal | None:
     text = text.strip()
     if not text:
         return Decimal("0.00")
@@ -175,8 +189,7 @@ def _amount(text: str, name: str, row: int, problems: list[LineProblem]) -> Deci
         problems.append(
             LineProblem(
                 row,
-                _("the %(column)s %(value)s has a decimal comma; write it with a decimal point, like 12.30")
-                % {"column": name, "value": text},
+                Message.of(m.IMPORT_DECIMAL_COMMA, column=name, value=text),
             )
         )
         return None
@@ -184,36 +197,33 @@ def _amount(text: str, name: str, row: int, problems: list[LineProblem]) -> Deci
         problems.append(
             LineProblem(
                 row,
-                _("the %(column)s %(value)r is not an amount; write it like 12.30 or -12.30")
-                % {"column": name, "value": text},
+                Message.of(m.IMPORT_NOT_AMOUNT, column=name, value=text),
             )
         )
         return None
     if len(text.lstrip("+-").split(".")[0]) > 12:
-        problems.append(LineProblem(row, _("the %(column)s %(value)s is too large") % {"column": name, "value": text}))
+        problems.append(LineProblem(row, Message.of(m.IMPORT_AMOUNT_TOO_LARGE, column=name, value=text)))
         return None
     amount = Decimal(text)
     if amount != amount.quantize(Decimal("0.01")):
         problems.append(
             LineProblem(
                 row,
-                _("the %(column)s %(value)s has more than two decimals; round it to cents")
-                % {"column": name, "value": text},
+                Message.of(m.IMPORT_AMOUNT_DECIMALS, column=name, value=text),
             )
         )
         return None
     return amount.quantize(Decimal("0.01"))
 
 
-def _whole(text: str, name: str, row: int, problems: list[LineProblem], low: int, high: int) -> int | None:
+def _whole(text: str, name: Message, row: int, problems: list[LineProblem], low: int, high: int) -> int | None:
     text = text.strip()
     number = small_int(text)
     if number is None or not low <= number <= high:
         problems.append(
             LineProblem(
                 row,
-                _("the %(column)s %(value)r must be a whole number from %(low)s to %(high)s")
-                % {"column": name, "value": text, "low": low, "high": high},
+                Message.of(m.IMPORT_NOT_WHOLE, column=name, value=text, low=low, high=high),
             )
         )
         return None
@@ -227,9 +237,7 @@ def _date(text: str, row: int, problems: list[LineProblem]) -> date | None:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    problems.append(
-        LineProblem(row, _("the date %(value)r is not a date written yyyy-mm-dd, like 2024-06-10") % {"value": text})
-    )
+    problems.append(LineProblem(row, Message.of(m.IMPORT_DATE_FORMAT, value=text)))
     return None
 
 
@@ -238,8 +246,8 @@ def _is_title(cells: list[str]) -> bool:
 
 
 class LineUnreadable(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.code)
         self.message = message
 
 
@@ -259,10 +267,7 @@ def split_line(line: str) -> list[str]:
     """
     found = bad_character(line)
     if found is not None:
-        raise LineUnreadable(
-            _("column %(column)s holds %(character)s, which cannot be stored or sent to Exact; remove it")
-            % {"column": found[0], "character": found[1]}
-        )
+        raise LineUnreadable(Message.of(m.IMPORT_BAD_CHARACTER, column=found[0], character=found[1]))
     cells: list[str] = []
     at, end = 0, len(line)
     while True:
@@ -273,13 +278,7 @@ def split_line(line: str) -> list[str]:
             while True:
                 close = line.find('"', at)
                 if close < 0:
-                    raise LineUnreadable(
-                        _(
-                            "the quote opened at column %(column)s is not closed on this line; close it (a value "
-                            "cannot span lines), or write a quote inside a value as two quotes"
-                        )
-                        % {"column": opened}
-                    )
+                    raise LineUnreadable(Message.of(m.IMPORT_QUOTE_NOT_CLOSED, column=opened))
                 parts.append(line[at:close])
                 if line.startswith('""', close):
                     parts.append('"')
@@ -291,26 +290,14 @@ def split_line(line: str) -> list[str]:
             if at == end:
                 return cells
             if line[at] != ",":
-                raise LineUnreadable(
-                    _(
-                        "after the quoted value that ends at column %(column)s comes text before the next comma; "
-                        "put the whole value in quotes"
-                    )
-                    % {"column": at}
-                )
+                raise LineUnreadable(Message.of(m.IMPORT_TEXT_AFTER_QUOTE, column=at))
             at += 1
             continue
         comma = line.find(",", at)
         stop = end if comma < 0 else comma
         cell = line[at:stop]
         if '"' in cell:
-            raise LineUnreadable(
-                _(
-                    "column %(column)s has a quote inside a value that is not quoted; put the value in quotes and "
-                    "write the quote as two quotes"
-                )
-                % {"column": at + cell.index('"') + 1}
-            )
+            raise LineUnreadable(Message.of(m.IMPORT_STRAY_QUOTE, column=at + cell.index('"') + 1))
         cells.append(cell)
         if comma < 0:
             return cells
@@ -329,10 +316,7 @@ def parse(text: str) -> Parsed:
             [
                 LineProblem(
                     None,
-                    _(
-                        "the file is separated by semicolons, like RetailVista's Multivers export; "
-                        "choose the Exact Online cash-journal export, which is separated by commas"
-                    ),
+                    Message.of(m.IMPORT_SEMICOLONS),
                 )
             ],
             [],
@@ -356,16 +340,13 @@ def parse(text: str) -> Parsed:
             problems.append(
                 LineProblem(
                     row,
-                    _("this line has %(found)s columns; it needs %(needed)s: %(names)s")
-                    % {"found": len(cells), "needed": len(COLUMNS), "names": ", ".join(COLUMNS)},
+                    Message.of(m.IMPORT_COLUMN_COUNT, found=len(cells), needed=len(COLUMNS), names=", ".join(COLUMNS)),
                 )
             )
             continue
         _parse_line(cells, row, entries, problems, skipped)
     if not entries and not problems:
-        problems.append(
-            LineProblem(None, _("the file has no journal lines; choose RetailVista's Exact Online cash-journal export"))
-        )
+        problems.append(LineProblem(None, Message.of(m.IMPORT_NO_LINES)))
     return Parsed(list(entries.values()), problems, skipped)
 
 
@@ -377,53 +358,47 @@ def _parse_line(
     skipped: list[int],
 ) -> None:
     found: list[LineProblem] = []
-    line_number = _whole(cells[0], _("line number"), row, found, 0, 999999)
+    line_number = _whole(cells[0], Message.of(m.IMPORT_COLUMN_LINE_NUMBER), row, found, 0, 999999)
     entry_number, journal_code = cells[1].strip(), cells[2].strip()
     if not CODE.match(entry_number):
-        found.append(
-            LineProblem(
-                row, _("the journal entry %(value)r must be a number (up to 20 characters)") % {"value": entry_number}
-            )
-        )
+        found.append(LineProblem(row, Message.of(m.IMPORT_ENTRY_NUMBER, value=entry_number)))
     if not CODE.match(journal_code):
         found.append(
             LineProblem(
                 row,
-                _("the journal %(value)r must be the journal code set in RetailVista, like 90")
-                % {"value": journal_code},
+                Message.of(m.IMPORT_JOURNAL_CODE, value=journal_code),
             )
         )
-    year = _whole(cells[3], _("year"), row, found, 1900, 2999)
-    period = _whole(cells[4], _("period"), row, found, 1, 99)
+    year = _whole(cells[3], Message.of(m.IMPORT_COLUMN_YEAR), row, found, 1900, 2999)
+    period = _whole(cells[4], Message.of(m.IMPORT_COLUMN_PERIOD), row, found, 1, 99)
     when = _date(cells[5], row, found)
-    amount = _amount(cells[6], _("amount"), row, found)
+    amount = _amount(cells[6], Message.of(m.IMPORT_COLUMN_AMOUNT), row, found)
     vat_code = cells[7].strip()
-    vat_amount = _amount(cells[8], _("VAT amount"), row, found)
+    vat_amount = _amount(cells[8], Message.of(m.IMPORT_COLUMN_VAT_AMOUNT), row, found)
     relation, ledger = cells[9].strip(), cells[10].strip()
     description = cells[11].strip()
     if not ledger:
-        found.append(LineProblem(row, _("the GL number is empty; give the general ledger account of this line")))
+        found.append(LineProblem(row, Message.of(m.IMPORT_GL_EMPTY)))
     elif len(ledger) > CODE_LENGTH:
-        found.append(LineProblem(row, _("the GL number is longer than %(n)s characters") % {"n": CODE_LENGTH}))
+        found.append(LineProblem(row, Message.of(m.IMPORT_GL_TOO_LONG, n=CODE_LENGTH)))
     if len(relation) > CODE_LENGTH:
-        found.append(LineProblem(row, _("the relation is longer than %(n)s characters") % {"n": CODE_LENGTH}))
+        found.append(LineProblem(row, Message.of(m.IMPORT_RELATION_TOO_LONG, n=CODE_LENGTH)))
     if len(vat_code) > 10:
-        found.append(LineProblem(row, _("the VAT code is longer than 10 characters")))
+        found.append(LineProblem(row, Message.of(m.IMPORT_VAT_CODE_TOO_LONG)))
     if len(description) > 200:
-        found.append(LineProblem(row, _("the description is longer than 200 characters; shorten it")))
+        found.append(LineProblem(row, Message.of(m.IMPORT_DESCRIPTION_TOO_LONG)))
     if amount is not None and vat_amount is not None:
         if vat_amount and amount and (vat_amount < 0) != (amount < 0):
             found.append(
                 LineProblem(
                     row,
-                    _("the VAT amount %(vat)s has the opposite sign of the amount %(amount)s; give both the same sign")
-                    % {"vat": vat_amount, "amount": amount},
+                    Message.of(m.IMPORT_VAT_SIGN, vat=vat_amount, amount=amount),
                 )
             )
         if vat_amount and not vat_code:
-            found.append(LineProblem(row, _("the line has a VAT amount but no VAT code; add the VAT code")))
+            found.append(LineProblem(row, Message.of(m.IMPORT_VAT_WITHOUT_CODE)))
         if not amount and vat_amount:
-            found.append(LineProblem(row, _("the line has a VAT amount but an amount of 0; give the amount")))
+            found.append(LineProblem(row, Message.of(m.IMPORT_VAT_WITHOUT_AMOUNT)))
     if found:
         problems.extend(found)
         return
@@ -438,19 +413,15 @@ def _parse_line(
         problems.append(
             LineProblem(
                 row,
-                _(
-                    "entry %(entry)s has date %(date)s, period %(period)s on line "
-                    "%(first)s but %(here)s, period %(here_period)s here; one entry is one "
-                    "day's journal, so give all its lines the same date and period"
-                )
-                % {
-                    "entry": entry_number,
-                    "date": entry.date,
-                    "period": entry.period,
-                    "first": first,
-                    "here": when,
-                    "here_period": period,
-                },
+                Message.of(
+                    m.IMPORT_ENTRY_DATES_DIFFER,
+                    entry=entry_number,
+                    date=entry.date,
+                    period=entry.period,
+                    first=first,
+                    here=when,
+                    here_period=period,
+                ),
             )
         )
         return
@@ -458,11 +429,12 @@ def _parse_line(
         problems.append(
             LineProblem(
                 row,
-                _(
-                    "line number %(number)s of entry %(entry)s appears twice (also on line "
-                    "%(other)s); number the entry's lines 0, 1, 2, …"
-                )
-                % {"number": line_number, "entry": entry_number, "other": entry.line_numbers[str(line_number)]},
+                Message.of(
+                    m.IMPORT_LINE_NUMBER_TWICE,
+                    number=line_number,
+                    entry=entry_number,
+                    other=entry.line_numbers[str(line_number)],
+                ),
             )
         )
         return
@@ -513,7 +485,7 @@ def _entry_problems(entry: Entry, connector: int, company: Company, admission: A
         return [
             LineProblem(
                 next(iter(entry.line_numbers.values()), None),
-                _("entry %(entry)s has only zero amounts; there is nothing to book") % {"entry": entry.entry},
+                Message.of(m.IMPORT_ENTRY_ZERO, entry=entry.entry),
             )
         ]
     checked = admission.check(entry.submission(connector))
@@ -522,7 +494,7 @@ def _entry_problems(entry: Entry, connector: int, company: Company, admission: A
     found = [
         LineProblem(
             entry.rows[p.line - 1] if p.line else entry.rows[0],
-            _("entry %(entry)s: %(message)s") % {"entry": entry.entry, "message": p.message},
+            Message.of(m.IMPORT_ENTRY_PROBLEM, entry=entry.entry, message=p.message),
         )
         for p in checked.problems
     ]
@@ -537,12 +509,7 @@ def _entry_problems(entry: Entry, connector: int, company: Company, admission: A
             found.append(
                 LineProblem(
                     entry.rows[0],
-                    _(
-                        "entry %(entry)s was imported before (journal %(id)s) with other content (%(changes)s); a "
-                        "journal that was accepted is not changed: correct it in Exact or in RetailVista with a new "
-                        "entry"
-                    )
-                    % {"entry": entry.entry, "id": existing.pk, "changes": changes},
+                    Message.of(m.IMPORT_ENTRY_CHANGED, entry=entry.entry, id=existing.pk, changes=changes),
                 )
             )
     return found
@@ -555,8 +522,7 @@ def import_file(company: Company, connector_number: int, data: bytes) -> ImportR
             problems=[
                 LineProblem(
                     None,
-                    _("the file is larger than %(mb)s MB; split the export into smaller periods")
-                    % {"mb": MAX_BYTES // 2**20},
+                    Message.of(m.IMPORT_FILE_TOO_LARGE, mb=MAX_BYTES // 2**20),
                 )
             ]
         )
@@ -570,8 +536,7 @@ def import_file(company: Company, connector_number: int, data: bytes) -> ImportR
             0,
             LineProblem(
                 None,
-                _("company %(company)s has no connector %(number)s; choose one of its connectors")
-                % {"company": company.number, "number": connector_number},
+                Message.of(m.IMPORT_CONNECTOR_UNKNOWN, company=company.number, number=connector_number),
             ),
         )
     if result.problems:
@@ -595,7 +560,5 @@ def import_file(company: Company, connector_number: int, data: bytes) -> ImportR
     except (JournalConflict, SubmissionInvalid) as exc:
         # Someone else stored one of these references since the check above: nothing of this file was kept.
         result.journals = [_result(entry) for entry in parsed.entries]
-        result.problems = [
-            LineProblem(None, _("the import was undone because %(reason)s; import the file again") % {"reason": exc})
-        ]
+        result.problems = [LineProblem(None, Message.of(m.IMPORT_CONFLICT, reason=str(exc)))]
     return result

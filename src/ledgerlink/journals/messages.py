@@ -223,3 +223,179 @@ API_KEY = define("journal.audit_api_key", _("API key {prefix} ({name})"))
 JOURNAL = define("journal.audit_journal", _("Journal {reference}"))
 FAILED_JOURNALS = define("journal.audit_failed_journals", _("{count} failed journals"))
 MAPPING = define("journal.audit_mapping", _("Mapping of connector {number}"))
+
+# --- RetailVista's cash-journal file (importer.py): a line's problems, named by the file's line number ----------
+
+IMPORT_NOT_UTF8 = define(
+    "journal.import.not_utf8",
+    _(
+        "the file is not UTF-8 text here; save it as UTF-8 (or plain ASCII, as RetailVista exports it) "
+        "and import it again"
+    ),
+)
+IMPORT_DECIMAL_COMMA = define(
+    "journal.import.decimal_comma",
+    _("the {column} {value} has a decimal comma; write it with a decimal point, like 12.30"),
+)
+IMPORT_NOT_AMOUNT = define(
+    "journal.import.not_amount",
+    _("the {column} {value!r} is not an amount; write it like 12.30 or -12.30"),
+)
+IMPORT_AMOUNT_TOO_LARGE = define(
+    "journal.import.amount_too_large",
+    _("the {column} {value} is too large"),
+)
+IMPORT_AMOUNT_DECIMALS = define(
+    "journal.import.amount_decimals",
+    _("the {column} {value} has more than two decimals; round it to cents"),
+)
+IMPORT_NOT_WHOLE = define(
+    "journal.import.not_whole",
+    _("the {column} {value!r} must be a whole number from {low} to {high}"),
+)
+IMPORT_DATE_FORMAT = define(
+    "journal.import.date_format",
+    _("the date {value!r} is not a date written yyyy-mm-dd, like 2024-06-10"),
+)
+IMPORT_BAD_CHARACTER = define(
+    "journal.import.bad_character",
+    _("column {column} holds {character}, which cannot be stored or sent to Exact; remove it"),
+)
+IMPORT_QUOTE_NOT_CLOSED = define(
+    "journal.import.quote_not_closed",
+    _(
+        "the quote opened at column {column} is not closed on this line; close it (a value cannot span "
+        "lines), or write a quote inside a value as two quotes"
+    ),
+)
+IMPORT_TEXT_AFTER_QUOTE = define(
+    "journal.import.text_after_quote",
+    _(
+        "after the quoted value that ends at column {column} comes text before the next comma; put the "
+        "whole value in quotes"
+    ),
+)
+IMPORT_STRAY_QUOTE = define(
+    "journal.import.stray_quote",
+    _(
+        "column {column} has a quote inside a value that is not quoted; put the value in quotes and "
+        "write the quote as two quotes"
+    ),
+)
+IMPORT_SEMICOLONS = define(
+    "journal.import.semicolons",
+    _(
+        "the file is separated by semicolons, like RetailVista's Multivers export; choose the Exact "
+        "Online cash-journal export, which is separated by commas"
+    ),
+)
+IMPORT_COLUMN_COUNT = define(
+    "journal.import.column_count",
+    _("this line has {found} columns; it needs {needed}: {names}"),
+)
+IMPORT_NO_LINES = define(
+    "journal.import.no_lines",
+    _("the file has no journal lines; choose RetailVista's Exact Online cash-journal export"),
+)
+IMPORT_COLUMN_LINE_NUMBER = define(
+    "journal.import.column_line_number",
+    _("line number"),
+)
+IMPORT_ENTRY_NUMBER = define(
+    "journal.import.entry_number",
+    _("the journal entry {value!r} must be a number (up to 20 characters)"),
+)
+IMPORT_JOURNAL_CODE = define(
+    "journal.import.journal_code",
+    _("the journal {value!r} must be the journal code set in RetailVista, like 90"),
+)
+IMPORT_COLUMN_YEAR = define(
+    "journal.import.column_year",
+    _("year"),
+)
+IMPORT_COLUMN_PERIOD = define(
+    "journal.import.column_period",
+    _("period"),
+)
+IMPORT_COLUMN_AMOUNT = define(
+    "journal.import.column_amount",
+    _("amount"),
+)
+IMPORT_COLUMN_VAT_AMOUNT = define(
+    "journal.import.column_vat_amount",
+    _("VAT amount"),
+)
+IMPORT_GL_EMPTY = define(
+    "journal.import.gl_empty",
+    _("the GL number is empty; give the general ledger account of this line"),
+)
+IMPORT_GL_TOO_LONG = define(
+    "journal.import.gl_too_long",
+    _("the GL number is longer than {n} characters"),
+)
+IMPORT_RELATION_TOO_LONG = define(
+    "journal.import.relation_too_long",
+    _("the relation is longer than {n} characters"),
+)
+IMPORT_VAT_CODE_TOO_LONG = define(
+    "journal.import.vat_code_too_long",
+    _("the VAT code is longer than 10 characters"),
+)
+IMPORT_DESCRIPTION_TOO_LONG = define(
+    "journal.import.description_too_long",
+    _("the description is longer than 200 characters; shorten it"),
+)
+IMPORT_VAT_SIGN = define(
+    "journal.import.vat_sign",
+    _("the VAT amount {vat} has the opposite sign of the amount {amount}; give both the same sign"),
+)
+IMPORT_VAT_WITHOUT_CODE = define(
+    "journal.import.vat_without_code",
+    _("the line has a VAT amount but no VAT code; add the VAT code"),
+)
+IMPORT_VAT_WITHOUT_AMOUNT = define(
+    "journal.import.vat_without_amount",
+    _("the line has a VAT amount but an amount of 0; give the amount"),
+)
+IMPORT_ENTRY_DATES_DIFFER = define(
+    "journal.import.entry_dates_differ",
+    _(
+        "entry {entry} has date {date}, period {period} on line {first} but {here}, period "
+        "{here_period} here; one entry is one day's journal, so give all its lines the same date and "
+        "period"
+    ),
+)
+IMPORT_LINE_NUMBER_TWICE = define(
+    "journal.import.line_number_twice",
+    _(
+        "line number {number} of entry {entry} appears twice (also on line {other}); number the entry's "
+        "lines 0, 1, 2, …"
+    ),
+)
+IMPORT_ENTRY_ZERO = define(
+    "journal.import.entry_zero",
+    _("entry {entry} has only zero amounts; there is nothing to book"),
+)
+IMPORT_ENTRY_PROBLEM = define(
+    "journal.import.entry_problem",
+    _("entry {entry}: {message}"),
+)
+IMPORT_ENTRY_CHANGED = define(
+    "journal.import.entry_changed",
+    _(
+        "entry {entry} was imported before (journal {id}) with other content ({changes}); a journal "
+        "that was accepted is not changed: correct it in Exact or in RetailVista with a new entry"
+    ),
+)
+IMPORT_FILE_TOO_LARGE = define(
+    "journal.import.file_too_large",
+    _("the file is larger than {mb} MB; split the export into smaller periods"),
+)
+IMPORT_CONNECTOR_UNKNOWN = define(
+    "journal.import.connector_unknown",
+    _("company {company} has no connector {number}; choose one of its connectors"),
+)
+IMPORT_CONFLICT = define(
+    "journal.import.conflict",
+    _("the import was undone because {reason}; import the file again"),
+)
