@@ -17,6 +17,7 @@ from ledgerlink.journals.importer import parse
 from ledgerlink.journals.models import Journal
 from ledgerlink.tenancy.choices import Role
 from tests import factories
+from tests.support.journals import run_imports
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = (FIXTURES / "cash_journal.csv").read_bytes()
@@ -181,25 +182,31 @@ def test_unknown_connector_and_empty_file(company: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_page_upload_shows_per_journal_results(company: Any) -> None:
+def test_page_upload_is_stored_then_imported_by_the_worker(company: Any) -> None:
     client = factories.signed_in_client(factories.user(company))
     page = client.get("/journals/import")
     assert page.status_code == 200
     html = page.content.decode()
     assert '<label for="id_connector">Connector</label>' in html and '<label for="id_file">File</label>' in html
-    assert 'enctype="multipart/form-data"' in html
+    assert 'enctype="multipart/form-data"' in html and "data-disable-on-submit" in html
 
     response = client.post(
         "/journals/import", {"connector": 1, "file": SimpleUploadedFile("kas.csv", GOOD, "text/csv")}
     )
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "kas.csv: Imported" in html and "2 new journals" in html
-    assert "file:90-2024-1001" in html and "file:90-2024-1002" in html and "371.00" in html
+    assert response.status_code == 302
+    job_page = response["Location"]
+    waiting = client.get(job_page).content.decode()
+    assert "Waiting for the worker" in waiting and 'hx-trigger="every 1s"' in waiting
+    assert Journal.objects.count() == 0
+
+    assert run_imports() == 1
+    done = client.get(job_page).content.decode()
+    assert "Imported" in done and "2 new journals" in done and "every 1s" not in done
     assert Journal.objects.count() == 2
 
     again = client.post("/journals/import", {"connector": 1, "file": SimpleUploadedFile("kas.csv", GOOD)})
-    assert "Imported before, unchanged" in again.content.decode()
+    assert again["Location"] == job_page  # the same file is recognised at once
+    assert "uploaded before" in client.get(job_page).content.decode()
     assert Journal.objects.count() == 2
 
 
@@ -207,9 +214,9 @@ def test_page_upload_shows_per_journal_results(company: Any) -> None:
 def test_page_upload_of_a_bad_file_lists_every_problem(company: Any) -> None:
     client = factories.signed_in_client(factories.user(company))
     response = client.post("/journals/import", {"connector": 1, "file": SimpleUploadedFile("bad.csv", BAD)})
-    assert response.status_code == 422
-    html = response.content.decode()
-    assert "Nothing was imported" in html and "The file has 6 problems" in html
+    run_imports()
+    html = client.get(response["Location"]).content.decode()
+    assert "Nothing imported" in html and "The file has 6 problems" in html
     for row in (2, 3, 4, 5, 6, 7):
         assert f"Line {row}: " in html
     assert Journal.objects.count() == 0
@@ -227,7 +234,11 @@ def test_import_page_is_for_company_admins(company: Any) -> None:
     posted = factories.signed_in_client(admin_other).post(
         "/journals/import", {"connector": 1, "file": SimpleUploadedFile("kas.csv", GOOD)}
     )
-    assert posted.status_code == 200 and Journal.objects.count() == 0
+    assert posted.status_code == 422 and Journal.objects.count() == 0
+    mine = factories.signed_in_client(factories.user(company)).post(
+        "/journals/import", {"connector": 1, "file": SimpleUploadedFile("kas.csv", GOOD)}
+    )
+    assert factories.signed_in_client(admin_other).get(mine["Location"]).status_code == 404
 
 
 # --- the command ------------------------------------------------------------------------------------------------
@@ -239,11 +250,10 @@ def test_cli_import(company: Any, tmp_path: Path) -> None:
     path.write_bytes(bom_crlf(GOOD))
     out = io.StringIO()
     call_command("journals", "import", str(path), "--company", "demo", "--connector", "1", stdout=out)
-    text = out.getvalue()
-    assert "file:90-2024-1001" in text and "new" in text and "kas.csv: 2 new, 0 unchanged" in text
+    assert "kas.csv: 2 new, 0 unchanged" in out.getvalue()
     out = io.StringIO()
     call_command("journals", "import", str(path), "--company", "1001", "--connector", "1", stdout=out)
-    assert "kas.csv: 0 new, 2 unchanged" in out.getvalue()
+    assert "uploaded before" in out.getvalue() and "kas.csv: 2 new, 0 unchanged" in out.getvalue()
 
     bad = tmp_path / "bad.csv"
     bad.write_bytes(BAD)

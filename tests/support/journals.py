@@ -60,3 +60,11 @@ def entries_with(sandbox, marker: str) -> list[dict]:  # type: ignore[no-untyped
         if any(marker in text for text in texts):
             found.append(entry)
     return found
+
+
+def run_imports() -> int:
+    """What the worker's ``import-files`` job does in a round: import every waiting file."""
+    from ledgerlink.core import clock
+    from ledgerlink.journals import import_jobs
+
+    return import_jobs.run_due(clock.now())

@@ -12,7 +12,7 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.core.messages import Message
 from ledgerlink.journals import messages
-from ledgerlink.journals.admission import Admission
+from ledgerlink.journals.admission import Admission, Checked
 from ledgerlink.journals.choices import JournalStatus
 from ledgerlink.journals.intake import JournalIn, SubmissionInvalid, content_hash, differences, normalised
 from ledgerlink.journals.models import Journal, JournalLine
@@ -41,15 +41,22 @@ def new_marker() -> str:
     return "LL-" + secrets.token_hex(8).upper()
 
 
-def submit_journal(company: Company, data: Any, source: str = "api", admission: Admission | None = None) -> Submitted:
+def submit_journal(
+    company: Company,
+    data: Any,
+    source: str = "api",
+    admission: Admission | None = None,
+    checked: Checked | None = None,
+) -> Submitted:
     """Store a journal (queued) before anyone hears "accepted"; idempotent on the company's reference.
 
     ``data`` is the decoded submission (or a ``JournalIn``); it is read and checked once, by the admission
     (admission.py). Same reference and same content → the existing journal (``created`` False); other
     content → ``JournalConflict`` naming the differences; anything that refuses it → ``SubmissionInvalid``
-    with every problem.
+    with every problem. ``checked``: the admission's answer when the caller already has it (a file's entries are
+    all checked before the first is stored).
     """
-    checked = (admission or Admission(company)).check(data)
+    checked = checked or (admission or Admission(company)).check(data)
     journal_in = checked.journal
     if journal_in is None or checked.connector is None:
         raise SubmissionInvalid(checked.problems)

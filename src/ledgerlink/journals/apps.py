@@ -8,10 +8,12 @@ class JournalsConfig(AppConfig):
     def ready(self) -> None:
         from ledgerlink.core.worker import register_job
         from ledgerlink.journals import checks, navigation  # noqa: F401  (checks registers the system checks)
+        from ledgerlink.journals.import_jobs import run_due as import_due
         from ledgerlink.journals.posting import post_due
 
         navigation.register()
         register_job("post-journals", post_due)
+        register_job("import-files", import_due)
 
         from ledgerlink.journals import navigation_intake
 

@@ -48,3 +48,15 @@ class ExactDataKind(models.TextChoices):
     JOURNALS = "journals", _("Journals")
     PERIODS = "periods", _("Financial periods")
     CUSTOMERS = "customers", _("Customers")
+
+
+class ImportStatus(models.TextChoices):
+    """Where an uploaded file is (import_jobs.py): waiting for the worker, being read and checked, being written,
+    or finished one way or the other."""
+
+    PENDING = "pending", _("Waiting for the worker")
+    CHECKING = "checking", _("Checking")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    REFUSED = "refused", _("Nothing imported")
+    FAILED = "failed", _("Stopped by an error")

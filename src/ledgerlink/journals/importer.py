@@ -17,9 +17,12 @@ Two promises:
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
@@ -30,9 +33,9 @@ from ledgerlink.core.numbers import small_int
 from ledgerlink.core.text import bad_character
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.actions import JournalConflict, submit_journal
-from ledgerlink.journals.admission import Admission
+from ledgerlink.journals.admission import Admission, Checked
 from ledgerlink.journals.choices import Kind, Source
-from ledgerlink.journals.intake import LineIn, SubmissionInvalid, content_hash, differences, normalised
+from ledgerlink.journals.intake import JournalIn, LineIn, SubmissionInvalid, content_hash, differences, normalised
 from ledgerlink.journals.models import Journal
 from ledgerlink.tenancy.models import Company
 
@@ -58,6 +61,7 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CODE = re.compile(r"^[0-9A-Za-z._/]{1,20}$")  # journal code and entry number
 CODE_LENGTH = 40
 MAX_BYTES = 10 * 1024 * 1024
+CHUNK = 200  # entries checked between progress reports, and written per transaction
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ class Entry:
     lines: list[LineIn] = field(default_factory=list)
     # Totals as the check weighs them, with the VAT Exact adds for an excluding VAT code (None: not weighed).
     weighed: tuple[Decimal, Decimal] | None = None
+    checked: JournalIn | None = None  # the journal the entry becomes, once checked
 
     @property
     def reference(self) -> str:
@@ -123,6 +128,27 @@ class Parsed:
     entries: list[Entry]
     problems: list[LineProblem]
     skipped: list[int]  # file lines with a zero amount and no VAT: nothing to book
+    lines: int = 0  # lines in the file
+
+
+class ImportStage(StrEnum):
+    CHECKING = "checking"
+    IMPORTING = "importing"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an import is: ``done`` of ``entries`` checked (or written), of a file of ``lines`` lines."""
+
+    stage: ImportStage
+    lines: int
+    entries: int
+    done: int
+    created: int
+    unchanged: int
+
+
+ProgressCallback = Callable[[Progress], None]
 
 
 @dataclass(frozen=True)
@@ -142,6 +168,8 @@ class ImportResult:
     journals: list[JournalResult] = field(default_factory=list)
     problems: list[LineProblem] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
+    lines: int = 0
+    lock_seconds: list[float] = field(default_factory=list)  # how long each written chunk's transaction took
 
     @property
     def ok(self) -> bool:
@@ -153,7 +181,7 @@ class ImportResult:
 
     @property
     def unchanged(self) -> int:
-        return sum(1 for journal in self.journals if not journal.created)
+        return sum(1 for journal in self.journals if journal.journal_id is not None and not journal.created)
 
 
 class ImportRefused(Exception):
@@ -322,7 +350,8 @@ def parse(text: str) -> Parsed:
             [],
         )
     seen_first = False
-    for row, line in enumerate(_physical_lines(text), start=1):
+    physical = _physical_lines(text)
+    for row, line in enumerate(physical, start=1):
         try:
             cells = split_line(line)
         except LineUnreadable as exc:
@@ -347,7 +376,7 @@ def parse(text: str) -> Parsed:
         _parse_line(cells, row, entries, problems, skipped)
     if not entries and not problems:
         problems.append(LineProblem(None, Message.of(m.IMPORT_NO_LINES)))
-    return Parsed(list(entries.values()), problems, skipped)
+    return Parsed(list(entries.values()), problems, skipped, len(physical))
 
 
 def _parse_line(
@@ -478,9 +507,23 @@ def _result(entry: Entry, journal: Journal | None = None, created: bool = False)
     )
 
 
-def _entry_problems(entry: Entry, connector: int, company: Company, admission: Admission) -> list[LineProblem]:
-    """Shape problems of the journal the entry becomes (mapped to file lines), and a conflict with an earlier
-    import of the same entry."""
+def _existing(company: Company, references: list[str]) -> dict[str, Journal]:
+    """The company's journals with these references, read in batches (a file of 50,000 entries: 100 queries)."""
+    found: dict[str, Journal] = {}
+    for start in range(0, len(references), 500):
+        batch = references[start : start + 500]
+        rows = Journal.objects.for_company(company).filter(reference__in=batch)
+        found.update(
+            (journal.reference, journal) for journal in rows.only("pk", "reference", "content_hash", "content")
+        )
+    return found
+
+
+def _entry_problems(
+    entry: Entry, connector: int, admission: Admission, existing: dict[str, Journal]
+) -> list[LineProblem]:
+    """Shape problems of the journal the entry becomes (mapped to file lines), its balance as Exact weighs it,
+    and a conflict with an earlier import of the same entry. Keeps the checked journal on the entry."""
     if not entry.lines:
         return [
             LineProblem(
@@ -500,65 +543,101 @@ def _entry_problems(entry: Entry, connector: int, company: Company, admission: A
     ]
     if found or checked.journal is None:
         return found
-    journal_in = checked.journal
-    existing = Journal.objects.for_company(company).filter(reference=entry.reference).first()
-    if existing is not None:
-        content = normalised(journal_in)
-        if existing.content_hash != content_hash(content):
-            changes = "; ".join(differences(existing.content, content)[:10])
+    entry.checked = checked.journal
+    earlier = existing.get(entry.reference)
+    if earlier is not None:
+        content = normalised(checked.journal)
+        if earlier.content_hash != content_hash(content):
+            changes = "; ".join(differences(earlier.content, content)[:10])
             found.append(
                 LineProblem(
                     entry.rows[0],
-                    Message.of(m.IMPORT_ENTRY_CHANGED, entry=entry.entry, id=existing.pk, changes=changes),
+                    Message.of(m.IMPORT_ENTRY_CHANGED, entry=entry.entry, id=earlier.pk, changes=changes),
                 )
             )
     return found
 
 
-def import_file(company: Company, connector_number: int, data: bytes) -> ImportResult:
-    """Read, check and store every journal of the file, all or nothing (see the module docstring)."""
+def _refused(result: ImportResult, entries: list[Entry]) -> ImportResult:
+    result.journals = [_result(entry) for entry in entries]
+    result.problems.sort(key=lambda problem: problem.row or 0)
+    return result
+
+
+def import_file(
+    company: Company, connector_number: int, data: bytes, progress: ProgressCallback | None = None
+) -> ImportResult:
+    """Read and check every entry of the file, then store them in chunks (see the module docstring).
+
+    ``progress`` is called after each chunk checked (outside any transaction) and each chunk written (inside
+    that chunk's transaction, so a job's counters commit with its journals).
+    """
+    report = progress or (lambda _progress: None)
     if len(data) > MAX_BYTES:
-        return ImportResult(
-            problems=[
-                LineProblem(
-                    None,
-                    Message.of(m.IMPORT_FILE_TOO_LARGE, mb=MAX_BYTES // 2**20),
-                )
-            ]
-        )
+        return ImportResult(problems=[LineProblem(None, Message.of(m.IMPORT_FILE_TOO_LARGE, mb=MAX_BYTES // 2**20))])
     try:
-        parsed = parse(decode(data))
+        text = decode(data)
     except ImportRefused as exc:
         return ImportResult(problems=exc.problems)
+    parsed = parse(text)
     result = ImportResult(skipped=parsed.skipped, problems=list(parsed.problems))
-    if not Connector.objects.for_company(company).filter(number=connector_number).exists():
+    result.lines = parsed.lines
+    connector = Connector.objects.for_company(company).filter(number=connector_number).first()
+    if connector is None:
         result.problems.insert(
             0,
-            LineProblem(
-                None,
-                Message.of(m.IMPORT_CONNECTOR_UNKNOWN, company=company.number, number=connector_number),
-            ),
+            LineProblem(None, Message.of(m.IMPORT_CONNECTOR_UNKNOWN, company=company.number, number=connector_number)),
         )
-    if result.problems:
-        result.journals = [_result(entry) for entry in parsed.entries]
-        result.problems.sort(key=lambda problem: problem.row or 0)
-        return result
+    entries = parsed.entries
+    report(Progress(ImportStage.CHECKING, parsed.lines, len(entries), 0, 0, 0))
+    if result.problems or connector is None:
+        return _refused(result, entries)
     admission = Admission(company)
-    for entry in parsed.entries:
-        result.problems.extend(_entry_problems(entry, connector_number, company, admission))
+    existing = _existing(company, [entry.reference for entry in entries])
+    for start in range(0, len(entries), CHUNK):
+        for entry in entries[start : start + CHUNK]:
+            result.problems.extend(_entry_problems(entry, connector_number, admission, existing))
+        report(Progress(ImportStage.CHECKING, parsed.lines, len(entries), min(start + CHUNK, len(entries)), 0, 0))
     if result.problems:
-        result.journals = [_result(entry) for entry in parsed.entries]
-        result.problems.sort(key=lambda problem: problem.row or 0)
-        return result
-    try:
-        with transaction.atomic():
-            for entry in parsed.entries:
-                submitted = submit_journal(
-                    company, entry.submission(connector_number), source=Source.IMPORT, admission=admission
-                )
-                result.journals.append(_result(entry, submitted.journal, submitted.created))
-    except (JournalConflict, SubmissionInvalid) as exc:
-        # Someone else stored one of these references since the check above: nothing of this file was kept.
-        result.journals = [_result(entry) for entry in parsed.entries]
-        result.problems = [LineProblem(None, Message.of(m.IMPORT_CONFLICT, reason=str(exc)))]
+        return _refused(result, entries)
+    _write(company, connector, entries, admission, result, report, parsed.lines)
+    result.problems.sort(key=lambda problem: problem.row or 0)
     return result
+
+
+def _write(
+    company: Company,
+    connector: Connector,
+    entries: list[Entry],
+    admission: Admission,
+    result: ImportResult,
+    report: ProgressCallback,
+    lines: int,
+) -> None:
+    """Store the checked entries, ``CHUNK`` to a transaction: on SQLite each holds the write lock that long only.
+
+    Every entry was checked before the first is written; an entry someone else stored with other content in
+    the meantime is reported and the rest is kept (submit_journal is idempotent, so importing the file again
+    after fixing that entry completes it).
+    """
+    for start in range(0, len(entries), CHUNK):
+        began = time.perf_counter()
+        with transaction.atomic():
+            for entry in entries[start : start + CHUNK]:
+                assert entry.checked is not None  # set by _entry_problems for every entry without problems
+                try:
+                    submitted = submit_journal(
+                        company,
+                        entry.checked,
+                        source=Source.IMPORT,
+                        admission=admission,
+                        checked=Checked(entry.checked, connector),
+                    )
+                except (JournalConflict, SubmissionInvalid) as exc:
+                    result.journals.append(_result(entry))
+                    result.problems.append(LineProblem(entry.rows[0], Message.of(m.IMPORT_CONFLICT, reason=str(exc))))
+                    continue
+                result.journals.append(_result(entry, submitted.journal, submitted.created))
+            done = min(start + CHUNK, len(entries))
+            report(Progress(ImportStage.IMPORTING, lines, len(entries), done, result.created, result.unchanged))
+        result.lock_seconds.append(time.perf_counter() - began)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.locks import lock_first
 from ledgerlink.journals.choices import ExactDataKind
-from ledgerlink.journals.models import ApiKey, ConnectorMapping, ExactDataSnapshot
+from ledgerlink.journals.models import ApiKey, ConnectorMapping, ExactDataSnapshot, ImportJob
 from ledgerlink.tenancy.models import Company
 
 
@@ -23,3 +25,8 @@ def lock_mapping(connector: Connector) -> ConnectorMapping:
 
 def lock_snapshot(connector: Connector, kind: ExactDataKind) -> ExactDataSnapshot | None:
     return lock_first(ExactDataSnapshot.objects.filter(connector=connector, kind=kind))
+
+
+def lock_import_job(due: QuerySet[ImportJob]) -> ImportJob | None:
+    """The first due import no other worker holds (an import runs for minutes: nobody waits for it)."""
+    return lock_first(due, skip_locked=True)

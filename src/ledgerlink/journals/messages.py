@@ -399,3 +399,7 @@ IMPORT_CONFLICT = define(
     "journal.import.conflict",
     _("the import was undone because {reason}; import the file again"),
 )
+IMPORT_STOPPED = define(
+    "journal.import.stopped",
+    _("the import stopped on an error of ours; the entries stored so far stay, upload the file again to finish it"),
+)

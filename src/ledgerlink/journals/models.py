@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import MessageField
-from ledgerlink.journals.choices import AttemptAction, AttemptOutcome, ExactDataKind, JournalStatus, Kind, Source
+from ledgerlink.journals.choices import (
+    AttemptAction,
+    AttemptOutcome,
+    ExactDataKind,
+    ImportStatus,
+    JournalStatus,
+    Kind,
+    Source,
+)
 from ledgerlink.tenancy.models import Company
 from ledgerlink.tenancy.scoping import TenantManager
 
@@ -141,3 +149,46 @@ class ApiKey(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class ImportJob(models.Model):
+    """An uploaded RetailVista file, imported by the worker in short transactions (import_jobs.py, ADR 0012).
+
+    The file itself is kept here, in the database every web and worker process shares, so any worker on any
+    machine can import it. Counters are what the job page shows while it runs; ``problems`` keeps the first
+    ``MAX_STORED_PROBLEMS`` as coded messages (``problem_count`` counts them all).
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="import_jobs")
+    connector = models.ForeignKey(Connector, on_delete=models.PROTECT, related_name="import_jobs")
+    file_name = models.CharField(max_length=255)
+    digest = models.CharField(max_length=64)  # sha256 of the file: the same file again is recognised at once
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    lines_total = models.PositiveIntegerField(default=0)
+    entries_total = models.PositiveIntegerField(default=0)
+    entries_checked = models.PositiveIntegerField(default=0)
+    journals_created = models.PositiveIntegerField(default=0)
+    journals_unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=list, blank=True)  # file lines with a zero amount
+    problem_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    created_by = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # a running job that stops beating is taken over
+
+    objects = TenantManager["ImportJob"]()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "heartbeat_at"], name="import_job_due"),
+            models.Index(fields=["company", "connector", "digest"], name="import_job_file"),
+        ]
+
+    def __str__(self) -> str:
+        return f"import {self.file_name}"

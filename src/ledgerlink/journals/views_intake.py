@@ -6,18 +6,15 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ledgerlink.connectors.models import Connector
-from ledgerlink.journals import apikeys, importer
+from ledgerlink.journals import apikeys
 from ledgerlink.tenancy import current
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.licences import explain_missing, has_licence
 from ledgerlink.web.access import company_admin_required
-from ledgerlink.web.forms import set_choices
 
 
 class ApiKeyForm(forms.Form):
@@ -27,17 +24,6 @@ class ApiKeyForm(forms.Form):
         required=False,
         help_text=gettext_lazy("What uses the key, e.g. “RetailVista shop 1”."),
     )
-
-
-class ImportForm(forms.Form):
-    connector = forms.TypedChoiceField(label=gettext_lazy("Connector"), coerce=int)
-    file = forms.FileField(
-        label=gettext_lazy("File"), help_text=gettext_lazy("RetailVista's Exact Online cash-journal export (.csv).")
-    )
-
-    def __init__(self, *args: object, connectors: list[Connector], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        set_choices(self, "connector", [(c.number, f"{c.number} · {c.name}") for c in connectors])
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -93,45 +79,3 @@ def apikey_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
             % {"prefix": record.prefix, "name": record.name},
         )
     return redirect("apikey-list")
-
-
-def _detail_url(journal_id: int | None) -> str | None:
-    """The journal's page, once the Journals pages exist (they are built beside this module)."""
-    if journal_id is None:
-        return None
-    try:
-        return reverse("journal-detail", args=[journal_id])
-    except NoReverseMatch:
-        return None
-
-
-@company_admin_required
-def journal_import(request: HttpRequest) -> HttpResponse:
-    company = current.required_company(request)
-    connectors = list(Connector.objects.for_company(company))
-    form = ImportForm(request.POST or None, request.FILES or None, connectors=connectors)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > importer.MAX_BYTES:
-            form.add_error(
-                "file",
-                _("The file is larger than %(mb)s MB; split the export into smaller periods.")
-                % {"mb": importer.MAX_BYTES // 2**20},
-            )
-        else:
-            result = importer.import_file(company, form.cleaned_data["connector"], upload.read())
-    rows = [(journal, _detail_url(journal.journal_id)) for journal in result.journals] if result else []
-    status = 422 if result is not None and not result.ok else 200
-    return render(
-        request,
-        "journals/import.html",
-        {
-            "form": form,
-            "connectors": connectors,
-            "result": result,
-            "rows": rows,
-            "file_name": request.FILES["file"].name if result is not None and "file" in request.FILES else "",
-        },
-        status=status,
-    )

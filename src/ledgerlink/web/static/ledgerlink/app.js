@@ -47,3 +47,18 @@
     });
   });
 })();
+
+// A form marked data-disable-on-submit disables its button once sent (an upload can take a while): no second
+// submission, and the button says what is happening.
+document.addEventListener("submit", function (event) {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-disable-on-submit")) { return; }
+  form.setAttribute("aria-busy", "true");
+  form.querySelectorAll("button[type=submit]").forEach(function (button) {
+    // After the event, so the button's own name/value is still sent with the form.
+    window.setTimeout(function () {
+      button.disabled = true;
+      if (button.dataset.busyLabel) { button.textContent = button.dataset.busyLabel; }
+    }, 0);
+  });
+});

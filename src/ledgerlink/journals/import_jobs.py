@@ -1,0 +1,166 @@
+"""Imports as background jobs: the page stores the upload, the worker imports it, the page shows how far it is.
+
+A file of 50,000 entries takes minutes to check and store. Inside the web request that held a gunicorn thread
+for all of it and, on SQLite, the database's write lock for one long transaction, so the worker and every other
+company's requests failed with "database is locked". Now:
+
+* the page stores the file (:func:`start`) and answers at once with the job's page, which polls its progress;
+* the worker's ``import-files`` job claims a waiting import (``FOR UPDATE SKIP LOCKED``, so two workers never
+  take the same one) and runs :func:`importer.import_file`, which checks everything first (reading only) and
+  then writes ``importer.CHUNK`` entries per short transaction, the job's counters committed with them;
+* a job whose worker died (no heartbeat for ``STALE_AFTER``) is taken over and simply run again: storing an
+  entry is idempotent on its reference, so nothing is stored twice;
+* the same file uploaded again for the same connector is recognised by its digest and answered with the
+  earlier job at once (unless that one was refused or stopped: then the file is checked again).
+
+The CLI runs a job in its own process (:func:`run`), printing its progress. ADR 0012 says why this is the
+existing worker, not a task queue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import socket
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+
+from ledgerlink.connectors.models import Connector
+from ledgerlink.core import clock
+from ledgerlink.core.messages import Message
+from ledgerlink.core.worker import stopping
+from ledgerlink.journals import importer
+from ledgerlink.journals import messages as m
+from ledgerlink.journals.choices import ImportStatus
+from ledgerlink.journals.lock_objects import lock_import_job
+from ledgerlink.journals.models import ImportJob
+from ledgerlink.tenancy.actors import Actor
+from ledgerlink.tenancy.models import Company
+
+log = logging.getLogger("ledgerlink.journals.imports")
+STALE_AFTER = timedelta(minutes=5)
+MAX_STORED_PROBLEMS = 1000
+FINISHED = (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)
+RUNNING = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+
+def start(actor: Actor, company: Company, connector: Connector, file_name: str, data: bytes) -> tuple[ImportJob, bool]:
+    """Store an upload as a waiting import; ``(job, False)``, or ``(earlier job, True)`` for the same file again."""
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = (
+        ImportJob.objects.for_company(company)
+        .filter(connector=connector, digest=digest)
+        .exclude(status__in=(ImportStatus.REFUSED, ImportStatus.FAILED))
+        .defer("data")
+        .order_by("-pk")
+        .first()
+    )
+    if earlier is not None:
+        return earlier, True
+    with transaction.atomic(durable=True):
+        job = ImportJob.objects.create(
+            company=company,
+            connector=connector,
+            file_name=file_name[:255],
+            digest=digest,
+            size=len(data),
+            data=data,
+            created_by=actor.label,
+            created_at=clock.now(),
+        )
+    return job, False
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim(now: datetime, job_id: int | None = None) -> ImportJob | None:
+    """Take the oldest waiting import (or one whose worker stopped beating), or the given one."""
+    due = Q(status=ImportStatus.PENDING) | Q(status__in=RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    queryset = ImportJob.objects.filter(due)
+    if job_id is not None:
+        queryset = queryset.filter(pk=job_id)
+    with transaction.atomic():
+        job = lock_import_job(queryset)
+        if job is None:
+            return None
+        job.status = ImportStatus.CHECKING
+        job.claimed_by = _worker_name()
+        job.started_at = job.started_at or now
+        job.heartbeat_at = now
+        job.save(update_fields=["status", "claimed_by", "started_at", "heartbeat_at"])
+    return job
+
+
+def run(job: ImportJob, on_progress: Callable[[importer.Progress], None] | None = None) -> ImportJob:
+    """Import a claimed job's file; its row says how far it is after every chunk, and how it ended."""
+    connector = Connector.objects.get(pk=job.connector_id)
+
+    def progress(step: importer.Progress) -> None:
+        status = ImportStatus.CHECKING if step.stage == importer.ImportStage.CHECKING else ImportStatus.IMPORTING
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=status,
+            lines_total=step.lines,
+            entries_total=step.entries,
+            entries_checked=step.done if status == ImportStatus.CHECKING else step.entries,
+            journals_created=step.created,
+            journals_unchanged=step.unchanged,
+            heartbeat_at=clock.now(),
+        )
+        if on_progress is not None:
+            on_progress(step)
+
+    try:
+        result = importer.import_file(job.company, connector.number, bytes(job.data), progress)
+    except Exception:
+        log.exception("import failed", extra={"import_job": job.pk})
+        problem = importer.LineProblem(None, Message.of(m.IMPORT_STOPPED))
+        _finish(job, ImportStatus.FAILED, [problem], None)
+        job.refresh_from_db()
+        return job
+    status = ImportStatus.DONE if result.created + result.unchanged else ImportStatus.REFUSED
+    _finish(job, status, result.problems, result)
+    job.refresh_from_db()
+    return job
+
+
+def _finish(
+    job: ImportJob, status: ImportStatus, problems: list[importer.LineProblem], result: importer.ImportResult | None
+) -> None:
+    fields: dict[str, object] = {
+        "status": status,
+        "problem_count": len(problems),
+        "problems": [problem.to_json() for problem in problems[:MAX_STORED_PROBLEMS]],
+        "finished_at": clock.now(),
+        "heartbeat_at": clock.now(),
+    }
+    if result is not None:
+        fields.update(
+            lines_total=result.lines,
+            skipped=result.skipped[:MAX_STORED_PROBLEMS],
+            journals_created=result.created,
+            journals_unchanged=result.unchanged,
+        )
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def run_due(now: datetime) -> int:
+    """The worker's ``import-files`` job: import every waiting file, one after the other."""
+    count = 0
+    while not stopping():
+        job = claim(now)
+        if job is None:
+            break
+        run(job)  # an error is recorded on the job; the next file still gets its turn
+        count += 1
+        now = clock.now()
+    return count
+
+
+def problems_of(job: ImportJob) -> list[importer.LineProblem]:
+    return [importer.LineProblem.from_json(item) for item in job.problems or []]
