@@ -15,14 +15,25 @@ def _text(value: str, limit: int = DESCRIPTION_MAX) -> str:
     return value[:limit]
 
 
-def general_journal_entry(result: Result, day: date, description: str, marker: str) -> dict[str, Any]:
+def traced(reference: str, text: str) -> str:
+    """A description a bookkeeper can trace: the ERP's reference first (so it survives Exact's 60 characters and
+    sorts and searches by it), then the text. The lookup marker is not here: it stays in Notes / YourRef."""
+    text = text.strip()
+    if not text or text == reference:
+        return _text(reference)
+    return _text(f"{reference} {text}")
+
+
+def general_journal_entry(
+    result: Result, day: date, description: str, marker: str, reference: str = ""
+) -> dict[str, Any]:
     lines = []
     for line in result.lines:
         item: dict[str, Any] = {
             "GLAccount": line.gl_id,
             "AmountFC": line.amount,
             "Date": day,
-            "Description": _text(line.description or description),
+            "Description": traced(reference, line.description or description),
             "Notes": marker,
         }
         if line.vat_code:
@@ -33,7 +44,7 @@ def general_journal_entry(result: Result, day: date, description: str, marker: s
     return {"JournalCode": result.journal_code, "Currency": "EUR", "GeneralJournalEntryLines": lines}
 
 
-def sales_entry(result: Result, day: date, description: str, marker: str) -> dict[str, Any]:
+def sales_entry(result: Result, day: date, description: str, marker: str, reference: str = "") -> dict[str, Any]:
     lines = []
     for line in result.lines:
         if line.skipped:
@@ -42,7 +53,7 @@ def sales_entry(result: Result, day: date, description: str, marker: str) -> dic
         item: dict[str, Any] = {
             "GLAccount": line.gl_id,
             "AmountFC": -line.amount,
-            "Description": _text(line.description or description),
+            "Description": traced(reference, line.description or description),
         }
         if line.vat_code:
             item["VATCode"] = line.vat_code
@@ -54,7 +65,7 @@ def sales_entry(result: Result, day: date, description: str, marker: str) -> dic
         "EntryDate": day,
         "Currency": "EUR",
         "YourRef": marker,
-        "Description": _text(description or marker),
+        "Description": traced(reference, description) if reference else _text(description or marker),
         "SalesEntryLines": lines,
     }
 

@@ -239,11 +239,13 @@ def _post(journal: Journal, result: Result, client) -> Outcome:  # type: ignore[
     try:
         if journal.kind == Kind.CASH:
             created = division.general_journal_entries.create(
-                general_journal_entry(result, journal.date, journal.description or journal.reference, journal.marker)
+                general_journal_entry(
+                    result, journal.date, journal.description, journal.marker, reference=journal.reference
+                )
             )
         else:
             created = division.sales_entries.create(
-                sales_entry(result, journal.date, journal.description or journal.reference, journal.marker)
+                sales_entry(result, journal.date, journal.description, journal.marker, reference=journal.reference)
             )
     except ValidationError as exc:
         return _refused(exc)
