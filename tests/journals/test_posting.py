@@ -142,3 +142,35 @@ def test_a_posted_journal_counts_as_contact_with_exact(setup, connected, clocks)
     submit(setup.company, cash_journal("KAS-1", today(clocks)))
     assert post_due(clock.now()) == {"posted": 1}
     assert Connector.objects.get().last_contact_at == clock.now()
+
+
+def test_a_closed_period_reopened_in_exact_is_posted_on_resend(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    # "Reopen it in Exact, then press Resend" looped: Resend failed again on the remembered closed period.
+    from ledgerlink.journals import actions
+    from ledgerlink.tenancy.audit import Actor
+
+    day = today(clocks)
+    setup.sandbox.close_period(7001, day.year, day.month)
+    journal = submit(setup.company, cash_journal("REOPEN", day))
+    post_due(clock.now())
+    journal.refresh_from_db()
+    assert journal.status == "failed"
+    setup.sandbox.open_period(7001, day.year, day.month)
+    assert actions.resend(journal, Actor.system())
+    post_due(clock.now())
+    journal.refresh_from_db()
+    assert journal.status == "posted", journal.status_message
+
+
+def test_resend_failed_also_asks_exact_again_about_a_reopened_period(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    from ledgerlink.journals import actions
+    from ledgerlink.tenancy.audit import Actor
+
+    day = today(clocks)
+    setup.sandbox.close_period(7001, day.year, day.month)
+    journals = [submit(setup.company, cash_journal(f"REOPEN-{n}", day)) for n in (1, 2)]
+    post_due(clock.now())
+    setup.sandbox.open_period(7001, day.year, day.month)
+    assert actions.resend_failed(setup.company, Actor.system()) == 2
+    post_due(clock.now())
+    assert [Journal.objects.get(pk=j.pk).status for j in journals] == ["posted", "posted"]

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.core.messages import Message
-from ledgerlink.journals import messages
+from ledgerlink.journals import exact_data, messages
 from ledgerlink.journals.admission import Admission, Checked
 from ledgerlink.journals.choices import JournalStatus
 from ledgerlink.journals.intake import JournalIn, SubmissionInvalid, content_hash, differences, normalised
@@ -123,11 +123,23 @@ def _same_or_conflict(existing: Journal, content: dict[str, Any], digest: str) -
 
 
 RESENDABLE = (JournalStatus.FAILED,)
+# Failed on a period Exact said was closed: a Resend means "it was reopened", so what was learnt is forgotten.
+CLOSED_PERIOD = (messages.PERIOD_CLOSED, messages.EXACT_REFUSED_PERIOD_CLOSED)
+
+
+def _forget_closed_periods(journals: list[Journal]) -> None:
+    for journal in journals:
+        if journal.status_message is not None and journal.status_message.code in CLOSED_PERIOD:
+            exact_data.forget_closed_period(journal.connector, journal.date)
 
 
 def resend(journal: Journal, actor: Actor) -> bool:
-    """Queue a failed journal again (after a mapping was fixed). Posted or in-flight journals are left alone."""
+    """Queue a failed journal again (after a mapping was fixed, a period reopened). Posted or in-flight journals
+    are left alone."""
     with transaction.atomic(durable=True):
+        current = Journal.objects.filter(pk=journal.pk, status__in=RESENDABLE).select_related("connector").first()
+        if current is not None:
+            _forget_closed_periods([current])
         updated = Journal.objects.filter(pk=journal.pk, status__in=RESENDABLE).update(
             status=JournalStatus.QUEUED,
             status_message=None,
@@ -153,6 +165,9 @@ def resend_failed(company: Company, actor: Actor, journal_ids: list[int] | None 
     if journal_ids is not None:
         queryset = queryset.filter(pk__in=journal_ids)
     with transaction.atomic(durable=True):
+        held = queryset.filter(status_message__code__in=CLOSED_PERIOD).values_list("connector", flat=True)
+        for connector in Connector.objects.filter(pk__in=held.order_by().distinct()).order_by("pk"):
+            exact_data.reopen_periods(connector)
         count = queryset.update(
             status=JournalStatus.QUEUED,
             status_message=None,

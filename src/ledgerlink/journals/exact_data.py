@@ -132,6 +132,22 @@ def mark_period_closed(connector: Connector, year: int, period: int) -> None:
         snapshot.save(update_fields=["items"])
 
 
+def forget_closed_period(connector: Connector, day: date) -> None:
+    """Forget that the period holding ``day`` was closed: a person says it was reopened (Resend), so the next
+    attempt asks Exact again instead of failing on what was learnt from an earlier refusal."""
+    with transaction.atomic():
+        snapshot = lock_snapshot(connector, ExactDataKind.PERIODS)
+        if snapshot is None or not isinstance(snapshot.items, dict):
+            return
+        period = ExactData(fetched_at=None, periods=list(snapshot.items.get("periods", []))).period_of(day)
+        closed = list(snapshot.items.get("closed", []))
+        if period is None or f"{period[0]}/{period[1]}" not in closed:
+            return
+        closed.remove(f"{period[0]}/{period[1]}")
+        snapshot.items = {**snapshot.items, "closed": closed}
+        snapshot.save(update_fields=["items"])
+
+
 def reopen_periods(connector: Connector) -> None:
     """Forget the learnt closed periods (the mapping page's refresh: a period may have been reopened)."""
     with transaction.atomic():
