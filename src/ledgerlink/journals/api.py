@@ -31,6 +31,7 @@ from ledgerlink.core.messages import Message
 from ledgerlink.journals import apikeys
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.actions import JournalConflict, resend, submit_journal
+from ledgerlink.journals.admission import Admission
 from ledgerlink.journals.choices import JournalStatus, Source
 from ledgerlink.journals.intake import JournalIn, Problem, SubmissionInvalid
 from ledgerlink.journals.models import ApiKey, Attempt, Journal, JournalLine
@@ -345,6 +346,39 @@ def post_journal(request: HttpRequest) -> Status:
     if submitted.created:
         return Status(201, submitted.journal)  # its lines are in memory: nothing is read back
     return Status(200, _journal(key, submitted.journal.pk))
+
+
+class DryRunOut(Schema):
+    ok: bool = Field(
+        description="nothing found: the journal would be accepted and, as far as Exact's data goes, posted"
+    )
+    accepted: bool = Field(description="POST /api/v1/journals would accept it (the rest can be fixed afterwards)")
+    problems: list[ProblemOut]
+    lines: list[dict[str, Any]] = Field(
+        description="each line as it would be sent: Exact's GL account and VAT code, the signed amount"
+    )
+
+
+@router.post(
+    "/validate",
+    response={200: DryRunOut, **AUTH_ERRORS},
+    openapi_extra=SUBMISSION_BODY,
+    summary="Check a journal without storing it (dry run)",
+)
+def validate_journal(request: HttpRequest) -> dict[str, Any]:
+    """The same body as ``POST /api/v1/journals``, read by the same parser and checked by the same check against
+    the connector's Exact data as last read; nothing is stored and nothing is sent to Exact."""
+    key = request_key(request)
+    checked = Admission(key.company).check(read_json(request))
+    problems = list(checked.problems)
+    if checked.result is not None:
+        problems += [problem for problem in checked.result.problems if problem not in problems]
+    return {
+        "ok": checked.ok and not problems,
+        "accepted": checked.ok,
+        "problems": [problem.as_dict() for problem in problems],
+        "lines": [line.as_dict() for line in checked.result.lines] if checked.result is not None else [],
+    }
 
 
 @router.get("/{journal_id}", response={200: JournalOut, 404: ErrorOut, **AUTH_ERRORS}, summary="One journal")
