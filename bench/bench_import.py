@@ -54,10 +54,10 @@ def entries_file(count: int, seed: str) -> bytes:
     for entry in range(1, count + 1):
         day = f"2024-06-{(entry % 28) + 1:02d}"
         number = f"{seed}{entry}"
-        rows.append(f"0,{number},90,2024,6,{day},100.00,,0.00,,1000,Cash register 1,\n")
-        rows.append(f"1,{number},90,2024,6,{day},21.00,,0.00,,1100,PIN payments,\n")
-        rows.append(f"2,{number},90,2024,6,{day},-100.00,,0.00,,8000,Sales,\n")
-        rows.append(f"3,{number},90,2024,6,{day},-21.00,,0.00,,1500,VAT,\n")
+        rows.append(f"0,{number},90,2024,6,{day},100.00,,,,1000,Cash\n")
+        rows.append(f"1,{number},90,2024,6,{day},21.00,,,,1100,PIN\n")
+        rows.append(f"2,{number},90,2024,6,{day},-100.00,,,,8000,Sales\n")
+        rows.append(f"3,{number},90,2024,6,{day},-21.00,,,,1500,VAT\n")
     return "".join(rows).encode()
 
 
@@ -233,11 +233,11 @@ def main() -> int:
             f"{database}: other company without an import: {len(quiet.latencies)} posts, "
             f"p95 {p95(quiet.latencies) * 1000:.0f} ms, {len(quiet.errors)} non-2xx"
         )
-        for size in (int(part) for part in args.sizes.split(",")):
+        for index, size in enumerate((int(part) for part in args.sizes.split(",")), start=1):
             poster = Poster(port, api_key, f"DURING{size}")
             poster.start()
             done = subprocess.run(
-                [sys.executable, __file__, "--child", str(size), "--seed", f"{size}0"],
+                [sys.executable, __file__, "--child", str(size), "--seed", str(index)],
                 env=env,
                 capture_output=True,
                 text=True,

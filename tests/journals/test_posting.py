@@ -174,3 +174,25 @@ def test_resend_failed_also_asks_exact_again_about_a_reopened_period(setup, conn
     assert actions.resend_failed(setup.company, Actor.system()) == 2
     post_due(clock.now())
     assert [Journal.objects.get(pk=j.pk).status for j in journals] == ["posted", "posted"]
+
+
+def test_waiting_journals_are_due_at_once_when_the_connector_is_reauthorized(  # type: ignore[no-untyped-def]
+    setup, connected, clocks, monkeypatch
+) -> None:
+    # They sat ~4 minutes after the reauthorization: the refused attempt had put them off by 5 minutes.
+    from ledgerlink.connectors.choices import Status
+    from ledgerlink.core.messages import Message
+
+    def revoked(connector_id: int, wait: float = 0.0) -> str:
+        Connector.objects.filter(pk=connector_id).update(status=Status.REAUTH_REQUIRED)
+        raise engine.ReauthorizationRequired(Message.legacy("revoked in Exact"))
+
+    journal = submit(setup.company, cash_journal("AFTER-REAUTH", today(clocks)))
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "access_token", revoked)
+        post_due(clock.now())
+    journal.refresh_from_db()
+    assert journal.status == "queued"
+    setup.clear_api_token(connected)
+    assert setup.authorize().status_code == 200
+    assert post_due(clock.now()) == {"posted": 1}

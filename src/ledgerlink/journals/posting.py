@@ -52,6 +52,7 @@ from ledgerlink.connectors.decision import TOKEN_CALL_TIMEOUT
 from ledgerlink.connectors.engine import ConnectorTokens, TokenUnavailable
 from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.lock_objects import try_lock_connector
+from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock, metrics
 from ledgerlink.core.messages import EXACT, Message
 from ledgerlink.core.models import WorkerHeartbeat
@@ -451,7 +452,7 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, AttemptAction
         outcome = Outcome(
             JournalStatus.QUEUED,
             Message.of(m.EXACT_DATA_UNREADABLE, error=str(exc)),
-            retry_at=clock.now() + timedelta(minutes=1),
+            retry_at=_retry_at(journal, exc, timedelta(minutes=1)),
         )
         _record(journal, outcome, AttemptAction.VALIDATE, started, began)
         return outcome, AttemptAction.VALIDATE
@@ -475,10 +476,20 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, AttemptAction
         outcome = Outcome(
             JournalStatus.QUEUED,
             exc.message,  # the connector's own coded reason
-            retry_at=exc.retry_at or clock.now() + timedelta(minutes=5),
+            retry_at=_retry_at(journal, exc, timedelta(minutes=5)),
         )
     _record(journal, outcome, AttemptAction.POST, started, began)
     return outcome, AttemptAction.POST
+
+
+def _retry_at(journal: Journal, exc: Exception, later: timedelta) -> datetime:
+    """When to try again after the token or Exact's data could not be had. A connector that now needs a person
+    (reauthorization) is not claimed until it is connected again, so its journals are due at once: they go the
+    moment the connector is reauthorized, not minutes later."""
+    if isinstance(exc, TokenUnavailable) and exc.retry_at is not None:
+        return exc.retry_at
+    status = Connector.objects.filter(pk=journal.connector_id).values_list("status", flat=True).first()
+    return clock.now() if status != Status.CONNECTED else clock.now() + later
 
 
 class TakenOver(Exception):
