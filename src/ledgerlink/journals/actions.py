@@ -184,3 +184,15 @@ def resend_failed(company: Company, actor: Actor, journal_ids: list[int] | None 
                 changes={"journals": [None, count]},
             )
     return count
+
+
+def send_now(journal: Journal) -> bool:
+    """A queued journal put off until later (after a retryable answer) is due at once; False for any other.
+
+    Nothing about the journal changes but when the worker looks at it, so no audit entry is written."""
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        updated = Journal.objects.filter(pk=journal.pk, status=JournalStatus.QUEUED, next_attempt_at__gt=now).update(
+            next_attempt_at=now
+        )
+    return bool(updated)

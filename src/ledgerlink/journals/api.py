@@ -30,7 +30,7 @@ from ninja.security.base import AuthBase
 from ledgerlink.core.messages import Message
 from ledgerlink.journals import apikeys
 from ledgerlink.journals import messages as m
-from ledgerlink.journals.actions import JournalConflict, resend, submit_journal
+from ledgerlink.journals.actions import JournalConflict, resend, send_now, submit_journal
 from ledgerlink.journals.admission import Admission
 from ledgerlink.journals.choices import JournalStatus, Source
 from ledgerlink.journals.intake import JournalIn, Problem, SubmissionInvalid
@@ -461,4 +461,20 @@ def resend_journal(request: HttpRequest, journal_id: int) -> Journal:
             Message.of(m.NOT_RESENDABLE, id=journal.pk, status=journal.status),
             status=journal.status,
         )
+    return _journal(key, journal_id)
+
+
+@router.post(
+    "/{journal_id}/send-now",
+    response={200: JournalOut, 404: ErrorOut, 409: ErrorOut, **AUTH_ERRORS},
+    summary="Send a waiting journal with the worker's next round",
+)
+def send_journal_now(request: HttpRequest, journal_id: int) -> Journal:
+    """A queued journal put off until later (Exact asked to wait, a rate limit, a token) is due at once; 409 for
+    any journal that is not waiting."""
+    key = request_key(request)
+    journal = _journal(key, journal_id)
+    if not send_now(journal):
+        journal.refresh_from_db(fields=["status"])
+        raise ApiError(409, Message.of(m.NOT_WAITING, id=journal.pk, status=journal.status), status=journal.status)
     return _journal(key, journal_id)

@@ -217,6 +217,10 @@ NOT_RESENDABLE = define(
     "journal.not_resendable", _("Journal {id} is {status}; only failed journals can be sent again.")
 )
 
+NOT_WAITING = define(
+    "journal.not_waiting", _("Journal {id} is not waiting to be sent ({status}); nothing to send now.")
+)
+
 # --- what audit entries of journals, API keys and mappings are about (tenancy/audit.py) ----------------------
 
 API_KEY = define("journal.audit_api_key", _("API key {prefix} ({name})"))

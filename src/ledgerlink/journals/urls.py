@@ -8,5 +8,6 @@ urlpatterns = [
     path("journals/resend-failed", views.journal_resend_failed, name="journal-resend-failed"),
     path("journals/<int:journal_id>/", views.journal_detail, name="journal-detail"),
     path("journals/<int:journal_id>/resend", views.journal_resend, name="journal-resend"),
+    path("journals/<int:journal_id>/send-now", views.journal_send_now, name="journal-send-now"),
     path("journals/mapping/<int:number>/", views.mapping_edit, name="journal-mapping"),
 ]

@@ -113,6 +113,7 @@ def journal_detail(request: HttpRequest, journal_id: int) -> HttpResponse:
             "exact_data_read": exact.fetched_at,
             "problems": result.problems if journal.status != JournalStatus.POSTED else [],
             "no_worker": _no_worker(journal.status in WAITING),
+            "waiting": journal.status == JournalStatus.QUEUED and journal.next_attempt_at > clock.now(),
         },
     )
 
@@ -130,6 +131,21 @@ def journal_resend(request: HttpRequest, journal_id: int) -> HttpResponse:
             request,
             _("Only failed journals can be sent again; this one is %(s)s.") % {"s": journal.get_status_display()},
         )
+    return redirect("journal-detail", journal_id=journal.pk)
+
+
+@require_POST
+@company_admin_required
+def journal_send_now(request: HttpRequest, journal_id: int) -> HttpResponse:
+    journal = _company_journals(request).filter(pk=journal_id).first()
+    if journal is None:
+        raise Http404
+    if actions.send_now(journal):
+        messages.success(
+            request, _("Journal %(ref)s is sent with the worker's next round.") % {"ref": journal.reference}
+        )
+    else:
+        messages.error(request, _("Journal %(ref)s is not waiting to be sent.") % {"ref": journal.reference})
     return redirect("journal-detail", journal_id=journal.pk)
 
 
