@@ -196,3 +196,65 @@ def send_now(journal: Journal) -> bool:
             next_attempt_at=now
         )
     return bool(updated)
+
+
+# Certainly not in Exact: never sent, or refused by it. A journal that may be there (sending, unknown, or
+# waiting for a lookup) and a posted one (correct it instead) are left alone.
+CANCELLABLE = (JournalStatus.QUEUED, JournalStatus.FAILED)
+
+
+def _not_in_exact(journal: Journal) -> Any:
+    return Journal.objects.filter(pk=journal.pk, status__in=CANCELLABLE, needs_lookup=False)
+
+
+def cancel(journal: Journal, actor: Actor) -> bool:
+    """Cancel a journal imported or submitted by mistake: it stays (with its reference) but is never sent."""
+    with transaction.atomic(durable=True):
+        before = _not_in_exact(journal).values_list("status", flat=True).first()
+        updated = _not_in_exact(journal).update(
+            status=JournalStatus.CANCELLED, next_attempt_at=clock.now(), claimed_by="", claimed_at=None
+        )
+        if updated:
+            audit.record(
+                actor,
+                AuditAction.JOURNAL_CANCELLED,
+                company=journal.company,
+                subject=journal,
+                message=Message.of(messages.JOURNAL, reference=journal.reference),
+                changes={"status": [before, JournalStatus.CANCELLED]},
+            )
+    return bool(updated)
+
+
+def move(journal: Journal, connector: Connector, actor: Actor) -> bool:
+    """Send a journal through another connector of its company (the right Exact division) instead.
+
+    Its stored content names the new connector, so the ERP submitting the old body again hears a 409 saying
+    the connector differs, never a second journal."""
+    if connector.company_id != journal.company_id or connector.pk == journal.connector_id:
+        return False
+    with transaction.atomic(durable=True):
+        row = _not_in_exact(journal).select_related("connector").first()
+        if row is None:
+            return False
+        content = {**row.content, "connector": connector.number}
+        _not_in_exact(journal).update(
+            connector=connector,
+            content=content,
+            content_hash=content_hash(content),
+            status=JournalStatus.QUEUED,
+            status_message=None,
+            exact_division=None,
+            next_attempt_at=clock.now(),
+            claimed_by="",
+            claimed_at=None,
+        )
+        audit.record(
+            actor,
+            AuditAction.JOURNAL_MOVED,
+            company=journal.company,
+            subject=journal,
+            message=Message.of(messages.JOURNAL, reference=journal.reference),
+            changes={"connector": [row.connector.number, connector.number]},
+        )
+    return True

@@ -27,10 +27,11 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security.base import AuthBase
 
+from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import Message
 from ledgerlink.journals import apikeys
 from ledgerlink.journals import messages as m
-from ledgerlink.journals.actions import JournalConflict, resend, send_now, submit_journal
+from ledgerlink.journals.actions import JournalConflict, cancel, move, resend, send_now, submit_journal
 from ledgerlink.journals.admission import Admission
 from ledgerlink.journals.choices import JournalStatus, Source
 from ledgerlink.journals.intake import JournalIn, Problem, SubmissionInvalid
@@ -477,4 +478,45 @@ def send_journal_now(request: HttpRequest, journal_id: int) -> Journal:
     if not send_now(journal):
         journal.refresh_from_db(fields=["status"])
         raise ApiError(409, Message.of(m.NOT_WAITING, id=journal.pk, status=journal.status), status=journal.status)
+    return _journal(key, journal_id)
+
+
+def _not_cancellable(journal: Journal) -> ApiError:
+    journal.refresh_from_db(fields=["status"])
+    return ApiError(409, Message.of(m.NOT_CANCELLABLE, id=journal.pk, status=journal.status), status=journal.status)
+
+
+@router.post(
+    "/{journal_id}/cancel",
+    response={200: JournalOut, 404: ErrorOut, 409: ErrorOut, **AUTH_ERRORS},
+    summary="Cancel a journal that is not in Exact",
+)
+def cancel_journal(request: HttpRequest, journal_id: int) -> Journal:
+    """A queued or failed journal is never sent (it keeps its reference); 409 for one that is or may be in Exact."""
+    key = request_key(request)
+    journal = _journal(key, journal_id)
+    if not cancel(journal, Actor.api_key(key.prefix)):
+        raise _not_cancellable(journal)
+    return _journal(key, journal_id)
+
+
+class MoveIn(Schema):
+    connector: int = Field(description="number of the company's connector to send the journal through")
+
+
+@router.post(
+    "/{journal_id}/move",
+    response={200: JournalOut, 404: ErrorOut, 409: ErrorOut, 422: ProblemsOut, **AUTH_ERRORS},
+    summary="Send a journal that is not in Exact through another connector",
+)
+def move_journal(request: HttpRequest, journal_id: int, body: MoveIn) -> Journal:
+    key = request_key(request)
+    journal = _journal(key, journal_id)
+    target = Connector.objects.for_company(key.company).filter(number=body.connector).first()
+    if target is None:
+        raise invalid([Problem("connector", Message.of(m.CONNECTOR_UNKNOWN, number=body.connector))])
+    if target.pk == journal.connector_id:
+        raise ApiError(409, Message.of(m.MOVE_SAME_CONNECTOR, id=journal.pk, number=target.number))
+    if not move(journal, target, Actor.api_key(key.prefix)):
+        raise _not_cancellable(journal)
     return _journal(key, journal_id)

@@ -15,6 +15,7 @@ class JournalStatus(models.TextChoices):
     POSTED = "posted", _("Posted")
     FAILED = "failed", _("Failed")
     UNKNOWN = "unknown", _("Unknown")
+    CANCELLED = "cancelled", _("Cancelled")  # never sent, and never will be (actions.cancel)
 
 
 class Source(models.TextChoices):

@@ -217,6 +217,11 @@ NOT_RESENDABLE = define(
     "journal.not_resendable", _("Journal {id} is {status}; only failed journals can be sent again.")
 )
 
+NOT_CANCELLABLE = define(
+    "journal.not_cancellable",
+    _("Journal {id} is {status}; only a journal that is not in Exact (queued or failed) can be cancelled or moved."),
+)
+MOVE_SAME_CONNECTOR = define("journal.move_same_connector", _("Journal {id} already goes through connector {number}."))
 NOT_WAITING = define(
     "journal.not_waiting", _("Journal {id} is not waiting to be sent ({status}); nothing to send now.")
 )

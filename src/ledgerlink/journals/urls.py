@@ -9,5 +9,7 @@ urlpatterns = [
     path("journals/<int:journal_id>/", views.journal_detail, name="journal-detail"),
     path("journals/<int:journal_id>/resend", views.journal_resend, name="journal-resend"),
     path("journals/<int:journal_id>/send-now", views.journal_send_now, name="journal-send-now"),
+    path("journals/<int:journal_id>/cancel", views.journal_cancel, name="journal-cancel"),
+    path("journals/<int:journal_id>/move", views.journal_move, name="journal-move"),
     path("journals/mapping/<int:number>/", views.mapping_edit, name="journal-mapping"),
 ]

@@ -18,6 +18,7 @@ from ledgerlink.core import clock
 from ledgerlink.core.messages import Message
 from ledgerlink.core.worker import last_heartbeat, workers_alive
 from ledgerlink.journals import actions, exact_data
+from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import JournalStatus
 from ledgerlink.journals.forms import JournalFilter, MappingForm, format_pairs
 from ledgerlink.journals.mapping import mapping_of, rules_for, save_mapping
@@ -114,6 +115,12 @@ def journal_detail(request: HttpRequest, journal_id: int) -> HttpResponse:
             "problems": result.problems if journal.status != JournalStatus.POSTED else [],
             "no_worker": _no_worker(journal.status in WAITING),
             "waiting": journal.status == JournalStatus.QUEUED and journal.next_attempt_at > clock.now(),
+            "cancellable": journal.status in actions.CANCELLABLE and not journal.needs_lookup,
+            "other_connectors": [
+                c
+                for c in Connector.objects.for_company(current.required_company(request)).order_by("number")
+                if c.pk != journal.connector_id
+            ],
         },
     )
 
@@ -146,6 +153,40 @@ def journal_send_now(request: HttpRequest, journal_id: int) -> HttpResponse:
         )
     else:
         messages.error(request, _("Journal %(ref)s is not waiting to be sent.") % {"ref": journal.reference})
+    return redirect("journal-detail", journal_id=journal.pk)
+
+
+@require_POST
+@company_admin_required
+def journal_cancel(request: HttpRequest, journal_id: int) -> HttpResponse:
+    journal = _company_journals(request).filter(pk=journal_id).first()
+    if journal is None:
+        raise Http404
+    if actions.cancel(journal, current.actor(request)):
+        messages.success(request, _("Journal %(ref)s is cancelled; it will not be sent.") % {"ref": journal.reference})
+    else:
+        messages.error(request, Message.of(m.NOT_CANCELLABLE, id=journal.pk, status=journal.status).text())
+    return redirect("journal-detail", journal_id=journal.pk)
+
+
+@require_POST
+@company_admin_required
+def journal_move(request: HttpRequest, journal_id: int) -> HttpResponse:
+    journal = _company_journals(request).filter(pk=journal_id).first()
+    if journal is None:
+        raise Http404
+    number = request.POST.get("connector", "")
+    connectors = Connector.objects.for_company(current.required_company(request))
+    target = connectors.filter(number=int(number)).first() if number.isdigit() and len(number) < 10 else None
+    if target is None:
+        messages.error(request, _("Choose one of the company's connectors."))
+    elif actions.move(journal, target, current.actor(request)):
+        messages.success(
+            request,
+            _("Journal %(ref)s now goes through connector %(n)s.") % {"ref": journal.reference, "n": target.number},
+        )
+    else:
+        messages.error(request, Message.of(m.NOT_CANCELLABLE, id=journal.pk, status=journal.status).text())
     return redirect("journal-detail", journal_id=journal.pk)
 
 

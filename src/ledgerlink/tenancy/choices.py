@@ -58,3 +58,5 @@ class AuditAction(models.TextChoices):
     MAPPING_CHANGED = "mapping.changed", _("Mapping changed")
     JOURNAL_RESENT = "journal.resent", _("Journal queued again")
     JOURNALS_RESENT = "journals.resent", _("Failed journals queued again")
+    JOURNAL_CANCELLED = "journal.cancelled", _("Journal cancelled")
+    JOURNAL_MOVED = "journal.moved", _("Journal moved to another connector")
