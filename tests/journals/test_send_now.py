@@ -47,3 +47,17 @@ def test_send_now_through_the_api() -> None:
     assert refused.status_code == 409 and refused.json()["code"] == "journal.not_waiting"
     _other, other_key = tenant(1002, "other")
     assert Api(other_key).post(f"{URL}/{journal.pk}/send-now").status_code == 404
+
+
+def test_the_journals_list_shows_why_a_journal_is_not_posted() -> None:
+    from ledgerlink.core.messages import Message
+    from ledgerlink.journals import messages as m
+
+    company = factories.company(1001, "Demo Retail BV", "demo")
+    Connector.objects.create(company=company, number=1, name="Exact Online")
+    journal = submit(company, cash_journal("WHY", date(2024, 6, 10)))
+    Journal.objects.filter(pk=journal.pk).update(
+        status="failed", status_message=Message.of(m.PERIOD_CLOSED, year=2024, period=6)
+    )
+    page = factories.signed_in_client(factories.user(company)).get("/journals/").content.decode()
+    assert "<th>Reason</th>" in page and "Financial period 2024/6 is closed in Exact." in page
