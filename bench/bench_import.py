@@ -215,7 +215,7 @@ def main() -> int:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
@@ -223,6 +223,8 @@ def main() -> int:
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
+        else:
+            raise SystemExit("ledgerlink serve did not answer /healthz")
         database = "PostgreSQL" if args.postgres else "SQLite"
         quiet = Poster(port, api_key, "BASE")
         quiet.start()
@@ -231,7 +233,7 @@ def main() -> int:
         quiet.join()
         print(
             f"{database}: other company without an import: {len(quiet.latencies)} posts, "
-            f"p95 {p95(quiet.latencies) * 1000:.0f} ms, {len(quiet.errors)} non-2xx"
+            f"p95 {p95(quiet.latencies) * 1000:.0f} ms, non-2xx {quiet.errors[:5] or 0}"
         )
         for index, size in enumerate((int(part) for part in args.sizes.split(",")), start=1):
             poster = Poster(port, api_key, f"DURING{size}")
