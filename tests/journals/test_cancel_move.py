@@ -70,3 +70,19 @@ def test_cancel_and_move_on_the_page() -> None:
     client.post(f"/journals/{journal.pk}/cancel")
     assert Journal.objects.get(pk=journal.pk).status == "cancelled"
     assert "Cancel journal" not in client.get(f"/journals/{journal.pk}/").content.decode()
+
+
+def test_correct_through_the_api_refuses_a_journal_not_posted_and_answers_the_pair() -> None:
+    _company, key = tenant(1001, "demo")
+    api = Api(key)
+    created = api.post(URL, body()).json()
+    refused = api.post(f"{URL}/{created['id']}/correct", body("Z-fix"))
+    assert refused.status_code == 409 and refused.json()["code"] == "journal.not_correctable"
+    Journal.objects.filter(pk=created["id"]).update(status="posted")
+    made = api.post(f"{URL}/{created['id']}/correct", body("Z-fix"))
+    assert made.status_code == 201, made.content
+    pair = made.json()
+    assert pair["reversal"]["reference"] == "Z-2024-06-10~reversal" and pair["corrected"]["reference"] == "Z-fix"
+    assert api.post(f"{URL}/{created['id']}/correct", body("Z-fix")).status_code == 200
+    same = api.post(f"{URL}/{created['id']}/correct", body(created["reference"]))
+    assert same.status_code == 409 and same.json()["code"] == "journal.correction_same_reference"

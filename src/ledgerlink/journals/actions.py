@@ -13,8 +13,8 @@ from ledgerlink.core import clock
 from ledgerlink.core.messages import Message
 from ledgerlink.journals import exact_data, messages
 from ledgerlink.journals.admission import Admission, Checked
-from ledgerlink.journals.choices import JournalStatus
-from ledgerlink.journals.intake import JournalIn, SubmissionInvalid, content_hash, differences, normalised
+from ledgerlink.journals.choices import JournalStatus, Source
+from ledgerlink.journals.intake import JournalIn, LineIn, SubmissionInvalid, content_hash, differences, normalised
 from ledgerlink.journals.models import Journal, JournalLine
 from ledgerlink.tenancy import audit
 from ledgerlink.tenancy.audit import Actor, AuditAction
@@ -258,3 +258,83 @@ def move(journal: Journal, connector: Connector, actor: Actor) -> bool:
             changes={"connector": [row.connector.number, connector.number]},
         )
     return True
+
+
+class NotCorrectable(Exception):
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.code)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Correction:
+    reversal: Journal
+    corrected: Journal
+    created: bool
+
+
+REVERSAL_SUFFIX = "~reversal"
+
+
+def _reversal_of(original: Journal) -> JournalIn:
+    """The original's lines on the other side, same date (its period), same connector: it cancels the entry."""
+    lines = [
+        LineIn(
+            ledger_code=line.ledger_code,
+            debit=line.credit,
+            credit=line.debit,
+            vat_code=line.vat_code,
+            vat_amount=line.vat_amount,
+            description=line.description,
+            relation_code=line.relation_code,
+            cost_centre=line.cost_centre,
+        )
+        for line in JournalLine.objects.filter(journal=original).order_by("line_no")
+    ]
+    return JournalIn(
+        reference=(original.reference[: 100 - len(REVERSAL_SUFFIX)] + REVERSAL_SUFFIX),
+        kind=original.kind,
+        connector=original.connector.number,
+        date=original.date,
+        # Fixed words, never translated: the description goes to Exact and is part of the content's hash.
+        description=f"Reversal of {original.reference}"[:200],
+        relation_code=original.relation_code,
+        lines=lines,
+    )
+
+
+def correct(original: Journal, data: Any, actor: Actor, admission: Admission | None = None) -> Correction:
+    """Correct a posted journal: store the reversal of the original and the corrected journal, both queued, each
+    posted exactly once by the worker like any journal. Idempotent: the same correction again answers the same
+    pair. The corrected journal has its own reference; ``SubmissionInvalid``/``JournalConflict`` as for submit.
+    """
+    company = original.company
+    if original.status != JournalStatus.POSTED or original.reverses_id is not None:
+        raise NotCorrectable(Message.of(messages.NOT_CORRECTABLE, id=original.pk, status=original.status))
+    admission = admission or Admission(company)
+    checked = admission.check(data)
+    if checked.journal is None or checked.connector is None or checked.problems:
+        raise SubmissionInvalid(checked.problems)
+    if checked.journal.reference == original.reference:
+        raise NotCorrectable(Message.of(messages.CORRECTION_SAME_REFERENCE, reference=original.reference))
+    earlier = original.replacements.first()
+    if earlier is not None and earlier.reference != checked.journal.reference:
+        raise NotCorrectable(
+            Message.of(messages.ALREADY_CORRECTED, id=original.pk, reference=earlier.reference, other=earlier.pk)
+        )
+    with transaction.atomic(durable=True):
+        reversal = submit_journal(company, _reversal_of(original), source=original.source, admission=admission)
+        corrected = submit_journal(company, checked.journal, source=Source.API, admission=admission, checked=checked)
+        created = reversal.created or corrected.created
+        Journal.objects.filter(pk=reversal.journal.pk).update(reverses=original)
+        Journal.objects.filter(pk=corrected.journal.pk).update(replaces=original)
+        if created:
+            audit.record(
+                actor,
+                AuditAction.JOURNAL_CORRECTED,
+                company=company,
+                subject=original,
+                message=Message.of(messages.JOURNAL, reference=original.reference),
+                changes={"journals": [None, [reversal.journal.reference, corrected.journal.reference]]},
+            )
+    return Correction(reversal.journal, corrected.journal, created)

@@ -31,7 +31,16 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import Message
 from ledgerlink.journals import apikeys
 from ledgerlink.journals import messages as m
-from ledgerlink.journals.actions import JournalConflict, cancel, move, resend, send_now, submit_journal
+from ledgerlink.journals.actions import (
+    JournalConflict,
+    NotCorrectable,
+    cancel,
+    correct,
+    move,
+    resend,
+    send_now,
+    submit_journal,
+)
 from ledgerlink.journals.admission import Admission
 from ledgerlink.journals.choices import JournalStatus, Source
 from ledgerlink.journals.intake import JournalIn, Problem, SubmissionInvalid
@@ -520,3 +529,45 @@ def move_journal(request: HttpRequest, journal_id: int, body: MoveIn) -> Journal
     if not move(journal, target, Actor.api_key(key.prefix)):
         raise _not_cancellable(journal)
     return _journal(key, journal_id)
+
+
+class CorrectionOut(Schema):
+    reversal: JournalOut = Field(description="the original's lines on the other side, same date and connector")
+    corrected: JournalOut
+
+
+@router.post(
+    "/{journal_id}/correct",
+    response={
+        200: CorrectionOut,
+        201: CorrectionOut,
+        404: ErrorOut,
+        409: ErrorOut | ConflictOut,
+        422: ProblemsOut,
+        **AUTH_ERRORS,
+    },
+    openapi_extra=SUBMISSION_BODY,
+    summary="Correct a posted journal: its reversal and the corrected journal, each posted once",
+)
+def correct_journal(request: HttpRequest, journal_id: int) -> Status:
+    """The body is the corrected journal, as for ``POST /api/v1/journals``, with a reference of its own. 201: the
+    reversal (reference ``<original>~reversal``) and the corrected journal are stored, queued; 200: this
+    correction was made before (the same pair); 409: the journal is not posted, or was corrected by another."""
+    key = request_key(request)
+    original = _journal(key, journal_id)
+    try:
+        made = correct(original, read_json(request), Actor.api_key(key.prefix))
+    except SubmissionInvalid as exc:
+        raise invalid(exc.problems)
+    except NotCorrectable as exc:
+        raise ApiError(409, exc.message)
+    except JournalConflict as exc:
+        raise ApiError(
+            409,
+            _("Reference %(reference)s was submitted before with other content.")
+            % {"reference": exc.journal.reference},
+            journal=exc.journal.pk,
+            differences=exc.differences,
+        )
+    pair = {"reversal": _journal(key, made.reversal.pk), "corrected": _journal(key, made.corrected.pk)}
+    return Status(201 if made.created else 200, pair)

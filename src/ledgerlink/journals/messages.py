@@ -222,6 +222,18 @@ NOT_CANCELLABLE = define(
     _("Journal {id} is {status}; only a journal that is not in Exact (queued or failed) can be cancelled or moved."),
 )
 MOVE_SAME_CONNECTOR = define("journal.move_same_connector", _("Journal {id} already goes through connector {number}."))
+NOT_CORRECTABLE = define(
+    "journal.not_correctable",
+    _("Journal {id} is {status}; only a posted journal is corrected (one not in Exact can be cancelled or moved)."),
+)
+CORRECTION_SAME_REFERENCE = define(
+    "journal.correction_same_reference",
+    _("The corrected journal needs a reference of its own, not {reference}."),
+)
+ALREADY_CORRECTED = define(
+    "journal.already_corrected",
+    _("Journal {id} was corrected before by {reference} (journal {other}); correct that one instead."),
+)
 NOT_WAITING = define(
     "journal.not_waiting", _("Journal {id} is not waiting to be sent ({status}); nothing to send now.")
 )

@@ -60,3 +60,4 @@ class AuditAction(models.TextChoices):
     JOURNALS_RESENT = "journals.resent", _("Failed journals queued again")
     JOURNAL_CANCELLED = "journal.cancelled", _("Journal cancelled")
     JOURNAL_MOVED = "journal.moved", _("Journal moved to another connector")
+    JOURNAL_CORRECTED = "journal.corrected", _("Posted journal corrected")
