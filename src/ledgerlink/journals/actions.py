@@ -13,7 +13,7 @@ from ledgerlink.core import clock
 from ledgerlink.core.messages import Message
 from ledgerlink.journals import exact_data, messages
 from ledgerlink.journals.admission import Admission, Checked
-from ledgerlink.journals.choices import JournalStatus, Source
+from ledgerlink.journals.choices import JournalStatus, Kind, Source
 from ledgerlink.journals.intake import JournalIn, LineIn, SubmissionInvalid, content_hash, differences, normalised
 from ledgerlink.journals.models import Journal, JournalLine
 from ledgerlink.tenancy import audit
@@ -293,7 +293,7 @@ def _reversal_of(original: Journal) -> JournalIn:
     ]
     return JournalIn(
         reference=(original.reference[: 100 - len(REVERSAL_SUFFIX)] + REVERSAL_SUFFIX),
-        kind=original.kind,
+        kind=Kind(original.kind),
         connector=original.connector.number,
         date=original.date,
         # Fixed words, never translated: the description goes to Exact and is part of the content's hash.

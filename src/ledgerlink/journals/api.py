@@ -549,7 +549,7 @@ class CorrectionOut(Schema):
     openapi_extra=SUBMISSION_BODY,
     summary="Correct a posted journal: its reversal and the corrected journal, each posted once",
 )
-def correct_journal(request: HttpRequest, journal_id: int) -> Status:
+def correct_journal(request: HttpRequest, journal_id: int) -> Status[Any]:
     """The body is the corrected journal, as for ``POST /api/v1/journals``, with a reference of its own. 201: the
     reversal (reference ``<original>~reversal``) and the corrected journal are stored, queued; 200: this
     correction was made before (the same pair); 409: the journal is not posted, or was corrected by another."""
