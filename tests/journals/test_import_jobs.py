@@ -176,3 +176,22 @@ def test_the_status_fragment_polls_until_the_job_is_finished(company: Any) -> No
     run_imports()
     finished = client.get(status_url).content.decode()
     assert "every 1s" not in finished and "3 new journals" in finished
+
+
+@pytest.mark.django_db
+def test_a_database_error_leaves_the_job_for_the_next_round(company: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import OperationalError
+
+    job, _earlier = upload(company, entries_file(3))
+
+    def locked(*args: object, **kwargs: object) -> None:
+        raise OperationalError("database is locked")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(importer, "import_file", locked)
+        assert run_imports() == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PENDING
+    assert run_imports() == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.journals_created == 3

@@ -26,7 +26,7 @@ import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 
 from ledgerlink.connectors.models import Connector
@@ -117,6 +117,13 @@ def run(job: ImportJob, on_progress: Callable[[importer.Progress], None] | None 
 
     try:
         result = importer.import_file(job.company, connector.number, bytes(job.data), progress)
+    except DatabaseError:
+        # "database is locked" on a busy SQLite, a restarted PostgreSQL: nothing half-written stays wrong
+        # (each chunk is one transaction, storing is idempotent), so the job waits for the next round.
+        log.warning("import interrupted by the database; it runs again", extra={"import_job": job.pk}, exc_info=True)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.PENDING, claimed_by="")
+        job.refresh_from_db()
+        return job
     except Exception:
         log.exception("import failed", extra={"import_job": job.pk})
         problem = importer.LineProblem(None, Message.of(m.IMPORT_STOPPED))
@@ -152,10 +159,15 @@ def _finish(
 def run_due(now: datetime) -> int:
     """The worker's ``import-files`` job: import every waiting file, one after the other."""
     count = 0
+    tried: set[int] = set()
     while not stopping():
         job = claim(now)
         if job is None:
             break
+        if job.pk in tried:  # put back after a database error: its next turn is the next round
+            ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.PENDING, claimed_by="")
+            break
+        tried.add(job.pk)
         run(job)  # an error is recorded on the job; the next file still gets its turn
         count += 1
         now = clock.now()
