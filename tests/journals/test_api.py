@@ -332,7 +332,7 @@ def test_list_is_paged_filtered_and_counted(a: tuple[Any, str]) -> None:
     first = api.get(URL, page_size=3).json()
     assert (first["count"], first["pages"], first["page"], first["page_size"]) == (7, 3, 1, 3)
     assert [item["reference"] for item in first["items"]] == ["D-7", "D-6", "D-5"]
-    assert first["counts"] == {"queued": 4, "sending": 0, "posted": 1, "failed": 2, "unknown": 0}
+    assert first["counts"] == {"queued": 4, "sending": 0, "posted": 1, "failed": 2, "unknown": 0, "cancelled": 0}
     last = api.get(URL, page_size=3, page=3).json()
     assert [item["reference"] for item in last["items"]] == ["D-1"]
     assert api.get(URL, page_size=3, page=4).json()["items"] == []
