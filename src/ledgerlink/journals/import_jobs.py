@@ -13,7 +13,7 @@ company's requests failed with "database is locked". Now:
 * the same file uploaded again for the same connector is recognised by its digest and answered with the
   earlier job at once (unless that one was refused or stopped: then the file is checked again).
 
-The CLI runs a job in its own process (:func:`run`), printing its progress. ADR 0016 says why this is the
+The CLI runs a job in its own process (:func:`run`), printing its progress. ADR 0017 says why this is the
 existing worker, not a task queue.
 """
 

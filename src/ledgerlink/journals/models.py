@@ -156,7 +156,7 @@ class ApiKey(models.Model):
 
 
 class ImportJob(models.Model):
-    """An uploaded RetailVista file, imported by the worker in short transactions (import_jobs.py, ADR 0016).
+    """An uploaded RetailVista file, imported by the worker in short transactions (import_jobs.py, ADR 0017).
 
     The file itself is kept here, in the database every web and worker process shares, so any worker on any
     machine can import it. Counters are what the job page shows while it runs; ``problems`` keeps the first
