@@ -140,6 +140,12 @@ class Entry:
     extras: dict[str, object] = field(default_factory=dict)  # properties only stored and shown back
     row_cache: dict[str, list[dict[str, object]]] = field(default_factory=dict, repr=False, compare=False)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (the demo's state file) without the row cache: it is rebuilt on demand and holds closures."""
+        state = self.__dict__.copy()
+        state["row_cache"] = {}
+        return state
+
 
 @dataclass
 class Division:

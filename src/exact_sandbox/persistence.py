@@ -8,11 +8,14 @@ convenience, never a way to exchange state. A file from another sandbox version 
 
 from __future__ import annotations
 
+import copyreg
+import io
 import logging
 import os
 import pickle
 from collections.abc import Iterable
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .backend import Backend
@@ -25,9 +28,31 @@ VERSION = 1
 KEPT = ("users", "divisions", "apps", "tokens")
 
 
+def read_only(values: dict[str, Any]) -> MappingProxyType[str, Any]:
+    return MappingProxyType(values)
+
+
+def _mapping_proxy(proxy: MappingProxyType[str, Any]) -> tuple[Any, tuple[dict[str, Any]]]:
+    return read_only, (dict(proxy),)
+
+
+# Stored entries point at their entity's read-only property table (schema.Table), which pickle cannot
+# write by itself; this table of reducers is the state file's own, so no other pickling changes.
+_REDUCERS = copyreg.dispatch_table.copy()
+_REDUCERS[MappingProxyType] = _mapping_proxy
+
+
+def _dumps(state: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer)
+    pickler.dispatch_table = _REDUCERS
+    pickler.dump(state)
+    return buffer.getvalue()
+
+
 def save(backend: Backend, path: Path) -> None:
     with backend.lock:
-        data = pickle.dumps({"version": VERSION, **{name: getattr(backend, name) for name in KEPT}})
+        data = _dumps({"version": VERSION, **{name: getattr(backend, name) for name in KEPT}})
     temporary = path.with_name(path.name + ".tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
@@ -63,5 +88,10 @@ class Persisting:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         result = self.app(environ, start_response)
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
-            save(self.backend, self.path)
+            try:
+                save(self.backend, self.path)
+            except Exception:
+                # The request's change has happened; a state file that could not be written must not turn
+                # its answer into a 500 (the client would think, for an entry, that it may not be stored).
+                logger.exception("could not save the sandbox state to %s", self.path)
         return result

@@ -61,6 +61,26 @@ def test_apps_and_tokens_survive_a_restart_until_reset(tmp_path: Path) -> None:
             },
         ).json()
     assert state_file.exists() and oct(state_file.stat().st_mode & 0o777) == "0o600"
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}", "Accept": "application/json"}
+    with sandbox(state_file) as base:
+        accounts = httpx.get(
+            f"{base}/api/v1/7001/financial/GLAccounts", params={"$select": "ID,Code"}, headers=bearer
+        ).json()["d"]["results"]
+        ids = {a["Code"].strip(): a["ID"] for a in accounts}
+        posted = httpx.post(
+            f"{base}/api/v1/7001/generaljournalentry/GeneralJournalEntries",
+            headers=bearer,
+            json={
+                "JournalCode": "90",
+                "GeneralJournalEntryLines": [
+                    {"GLAccount": ids["1000"], "AmountFC": 30, "Description": "kas"},
+                    {"GLAccount": ids["1700"], "AmountFC": -30, "Description": "cadeaubon"},
+                ],
+            },
+        )
+        # Saving the state after a stored entry used to fail (a read-only mapping in the entry), so the
+        # sandbox answered 500 for an entry it had stored.
+        assert posted.status_code == 201, posted.text
 
     with sandbox(state_file) as base:
         apps = [a["client_id"] for a in httpx.get(f"{base}/_sandbox/state").json()["apps"]]
@@ -70,6 +90,8 @@ def test_apps_and_tokens_survive_a_restart_until_reset(tmp_path: Path) -> None:
             headers={"Authorization": f"Bearer {tokens['access_token']}", "Accept": "application/json"},
         )
         assert me.status_code == 200, me.text
+        entries = httpx.get(f"{base}/_sandbox/entries/7001").json()["entries"]
+        assert [e["entry_number"] for e in entries] == [posted.json()["d"]["EntryNumber"]]
         assert httpx.post(f"{base}/_sandbox/reset", json={}).status_code < 300
 
     with sandbox(state_file) as base:
