@@ -25,6 +25,7 @@ class ConnectorSummary(models.Model):
     posted = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     unknown = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
     oldest_queued_at = models.DateTimeField(null=True, blank=True)  # accepted at; its age is the wait
     last_posted_at = models.DateTimeField(null=True, blank=True)
     last_posted_journal = models.ForeignKey(Journal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
