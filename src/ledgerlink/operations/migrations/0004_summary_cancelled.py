@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('operations', '0003_notices_once_a_day'),
+        ("operations", "0003_notices_once_a_day"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connectorsummary',
-            name='cancelled',
+            model_name="connectorsummary",
+            name="cancelled",
             field=models.PositiveIntegerField(default=0),
         ),
     ]
