@@ -274,3 +274,22 @@ def test_the_import_page_shows_the_totals_the_check_weighs(exact_known: Any) -> 
     page = client.get(response["Location"]).content.decode()
     assert "Nothing imported" in page
     assert "debit 371.00, credit 440.39" in page  # as posting would weigh it, never "371.00 / 371.00"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["\ud800", "\x01"])
+def test_a_bad_character_is_named_in_no_language(bad: str) -> None:
+    """The problem is read in the reader's language: the character is named by its code point only (an English
+    "an unpaired surrogate" inside a Dutch sentence was the bug)."""
+    _company, key = tenant(1001, "demo")
+    data = body()
+    data["reference"] = "Z" + bad
+    api = Api(key)
+    api.headers["Accept-Language"] = "nl"
+    response = api.post(URL, raw=_raw(data))
+    assert response.status_code == 422, response.content
+    [problem] = [p for p in response.json()["problems"] if p["field"] == "reference"]
+    assert f"U+{ord(bad):04X}" in problem["message"]
+    assert "bevat" in problem["message"]
+    for english in ("unpaired", "surrogate", "control character"):
+        assert english not in problem["message"], problem["message"]

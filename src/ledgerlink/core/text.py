@@ -22,7 +22,9 @@ BAD_CHARACTER = define(
     _("{field} contains {character}; remove it and try again"),
 )
 
-_CONTROL_NAMES = {0: "NUL", 9: "a tab", 10: "a line break", 13: "a carriage return"}
+# Characters are named by their code point (and the control characters people know by their Unicode
+# abbreviation), which read the same in every language the message is shown in.
+_CONTROL_NAMES = {0: "NUL", 9: "TAB", 10: "LF", 13: "CR"}
 
 
 def bad_character(text: str, allowed: str = "") -> tuple[int, str] | None:
@@ -35,9 +37,10 @@ def bad_character(text: str, allowed: str = "") -> tuple[int, str] | None:
             continue
         category = unicodedata.category(char)
         if category == "Cc":
-            return position, f"{_CONTROL_NAMES.get(ord(char), 'a control character')} (U+{ord(char):04X})"
+            name = _CONTROL_NAMES.get(ord(char))
+            return position, f"{name} (U+{ord(char):04X})" if name else f"U+{ord(char):04X}"
         if category == "Cs":
-            return position, f"an unpaired surrogate (U+{ord(char):04X})"
+            return position, f"U+{ord(char):04X}"
     return None
 
 
