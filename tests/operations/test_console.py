@@ -128,3 +128,41 @@ def test_operator_resends_a_connectors_failed_journals(setup, connected, clocks)
     assert response.status_code == 302
     journal.refresh_from_db()
     assert journal.status == JournalStatus.QUEUED
+
+
+def test_an_error_budget_nearly_spent_needs_attention() -> None:
+    """Exact blocks an endpoint for an hour after its error budget (ADR 0009): a connector close to that is in
+    the "needs attention" filter and ranked above the quiet ones, once the worker has read the governor's log."""
+    from exactlink import ErrorLog, Governor, RateLimitState
+    from ledgerlink.connectors.budgets import error_budget
+    from ledgerlink.connectors.models import RateLimitRecord
+    from ledgerlink.connectors.ratelimits import app_of, to_json
+    from ledgerlink.core.worker import run_once
+
+    bulk_companies(1000, 30)
+    company = factories.company(6001, "Almost Blocked BV", "blocked")
+    connector = Connector.objects.create(
+        company=company,
+        number=1,
+        name="Exact",
+        status=Status.CONNECTED,
+        client_id="app-1",
+        tokens_issued_at=clock.now(),
+        division=7005,
+    )
+    now_ms = int(clock.now().timestamp() * 1000)
+    times = tuple(now_ms - 60_000 * n for n in range(error_budget() - 1))
+    state = RateLimitState(errors=(ErrorLog("financial/GLAccounts", times, ("",) * len(times)),))
+    RateLimitRecord.objects.create(key=Governor.key(app_of(connector), 7005), state=to_json(state))
+    run_once()  # the worker's round: the summary and the attention job
+    client = operator_client()
+    only = client.get("/operations/", {"attention": "1"}).content.decode()
+    assert only.count('data-testid="console-row"') == 1
+    assert 'data-company="6001"' in only and "Error budget nearly spent" in only
+    first_row = client.get("/operations/").content.decode().split('data-testid="console-row"')[1]
+    assert 'data-company="6001"' in first_row
+    assert ConnectorSummary.objects.get(connector=connector).errors_hour == error_budget() - 1
+    from ledgerlink.operations.attention import rank
+
+    rank(clock.now() + timedelta(hours=1, minutes=1))  # the hour has passed: the budget is whole again
+    assert ConnectorSummary.objects.get(connector=connector).errors_hour == 0

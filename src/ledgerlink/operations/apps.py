@@ -8,6 +8,7 @@ class OperationsConfig(AppConfig):
     def ready(self) -> None:
         from ledgerlink.core.worker import register_job
         from ledgerlink.operations import navigation
+        from ledgerlink.operations.attention import rank
         from ledgerlink.operations.notices import send_notices
         from ledgerlink.operations.panels import company_problems, operator_attention
         from ledgerlink.operations.summary import summarize
@@ -18,4 +19,5 @@ class OperationsConfig(AppConfig):
         registry.add_panel("home", company_problems)
         registry.add_panel("journals", company_problems)
         register_job("summarize", summarize)
+        register_job("attention", rank)
         register_job("notices", send_notices)

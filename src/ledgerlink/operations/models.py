@@ -30,6 +30,9 @@ class ConnectorSummary(models.Model):
     last_posted_at = models.DateTimeField(null=True, blank=True)
     last_posted_journal = models.ForeignKey(Journal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     refreshed_at = models.DateTimeField()
+    # The most failing answers of one endpoint in the last hour (the error budget, ADR 0009), as the worker's
+    # attention job last counted them from the governor's records (attention.py).
+    errors_hour = models.PositiveIntegerField(default=0)
 
     objects = TenantManager["ConnectorSummary"]()
 

@@ -55,8 +55,9 @@ def severity(now: datetime) -> Case:
     """How badly a connector needs someone: 0 not at all; the console sorts the worst first.
 
     4: Exact refused it (nothing is sent until someone reauthorizes); 3: its refresh token is running out;
-    2: journals failed, have an unknown outcome or wait too long; 1: an admin who never hears of it, or a
-    token budget nearly spent."""
+    2: journals failed, have an unknown outcome or wait too long, or an endpoint's error budget is nearly
+    spent (Exact would block it for an hour: nothing posts there); 1: an admin who never hears of it, or a
+    token budget nearly spent. The errors of the last hour are the worker's count (``attention.rank``)."""
     connected = Q(status=Status.CONNECTED)
     return Case(
         When(Q(status=Status.REAUTH_REQUIRED), then=Value(4)),
@@ -64,7 +65,8 @@ def severity(now: datetime) -> Case:
         When(
             Q(summary__failed__gt=0)
             | Q(summary__unknown__gt=0)
-            | Q(summary__oldest_queued_at__lt=now - queued_threshold()),
+            | Q(summary__oldest_queued_at__lt=now - queued_threshold())
+            | Q(summary__errors_hour__gte=errors_nearly_spent()),
             then=Value(2),
         ),
         When(Q(admin_without_email=True) | Q(token_calls_high=True), then=Value(1)),
@@ -124,7 +126,13 @@ def _token_calls(ids: list[int], now: datetime) -> dict[int, int]:
     return counts
 
 
-def _errors_hour(page: list[Connector], now: datetime) -> dict[int, int]:
+def errors_nearly_spent() -> int:
+    """Failing answers of one endpoint within the hour from which its error budget counts as nearly spent."""
+    return error_budget() - 2
+
+
+def errors_hour(page: list[Connector], now: datetime) -> dict[int, int]:
+    """The most failing answers of one endpoint in the last hour, per connector (the budget is per endpoint)."""
     keys: dict[str, list[int]] = defaultdict(list)
     for c in page:
         for key in (Governor.key(app_of(c), c.division), Governor.key(app_of(c), None)):
@@ -177,7 +185,7 @@ def reasons_for(row: Row, now: datetime) -> list[str]:
         reasons.append(_("Journals queued for more than %(hours)d hours") % {"hours": max(hours, 1)})
     if getattr(c, "admin_without_email", False):
         reasons.append(_("An admin has no e-mail address and is never told when Exact needs them."))
-    if row.errors_hour >= error_budget() - 2:
+    if row.errors_hour >= errors_nearly_spent():
         reasons.append(
             _("Error budget nearly spent: %(n)d of %(limit)d this hour")
             % {"n": row.errors_hour, "limit": error_budget()}
@@ -194,7 +202,7 @@ def rows_for(page: list[Connector], now: datetime) -> list[Row]:
     """The page's rows with what each needs: two queries for the whole page."""
     ids = [c.pk for c in page]
     calls = _token_calls(ids, now) if ids else {}
-    errors = _errors_hour(page, now) if ids else {}
+    errors = errors_hour(page, now) if ids else {}
     rows = []
     for c in page:
         row = Row(c, token_calls=calls.get(c.pk, 0), errors_hour=errors.get(c.pk, 0))

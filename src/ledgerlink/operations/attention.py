@@ -1,0 +1,55 @@
+"""The worker's attention job: what the console's "needs attention" reads but cannot compute per request.
+
+The error budget (ADR 0009) is the exactlink governor's log of failing answers per endpoint, one JSON
+record per (app, division) in ``RateLimitRecord``; SQL cannot count it, and reading every record per page
+would cost a JSON parse per connector. Each round this job reads the records written in the last hour
+(an error is only counted for an hour, and writing one updates its record), counts the worst endpoint per
+connector as ``overview.errors_hour`` does for a page, and writes ``ConnectorSummary.errors_hour`` where it
+changed, back to 0 once the hour has passed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+
+from ledgerlink.connectors.models import Connector, RateLimitRecord
+from ledgerlink.operations.models import ConnectorSummary
+from ledgerlink.operations.overview import errors_hour
+
+HOUR = timedelta(hours=1)
+PREFIX = "connector-"  # ratelimits.app_of: a connector without a client ID counts as an app of its own
+
+
+def _connectors_of(keys: list[str]) -> list[Connector]:
+    """The connectors whose governor keys may be among ``keys`` (``app:division`` or ``app:-``)."""
+    apps = {key.rsplit(":", 1)[0] for key in keys}
+    own = {int(app[len(PREFIX) :]) for app in apps if app.startswith(PREFIX) and app[len(PREFIX) :].isdigit()}
+    if not apps:
+        return []
+    return list(Connector.objects.filter(Q(client_id__in=apps) | Q(pk__in=own)).only("pk", "client_id", "division"))
+
+
+def rank(now: datetime) -> dict[str, Any]:
+    """The job: bring every connector's ``errors_hour`` up to date; one round behind at most."""
+    recent = list(
+        RateLimitRecord.objects.filter(updated_at__gte=now - HOUR)
+        .exclude(state__errors=[])
+        .values_list("key", flat=True)
+    )
+    worst = errors_hour(_connectors_of(recent), now) if recent else {}
+    worst = {cid: n for cid, n in worst.items() if n}
+    stored = dict(
+        ConnectorSummary.objects.filter(Q(errors_hour__gt=0) | Q(connector_id__in=list(worst))).values_list(
+            "connector_id", "errors_hour"
+        )
+    )
+    changed = [
+        ConnectorSummary(connector_id=cid, errors_hour=worst.get(cid, 0))
+        for cid, was in stored.items()
+        if worst.get(cid, 0) != was
+    ]
+    ConnectorSummary.objects.bulk_update(changed, ["errors_hour"], batch_size=500)
+    return {"errors_changed": len(changed)}
