@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.core.messages import Message
-from ledgerlink.journals import exact_data, messages
+from ledgerlink.journals import exact_data, messages, waiting
 from ledgerlink.journals.admission import Admission, Checked
 from ledgerlink.journals.choices import JournalStatus, Kind, Source
 from ledgerlink.journals.intake import JournalIn, LineIn, SubmissionInvalid, content_hash, differences, normalised
@@ -124,7 +124,7 @@ def _same_or_conflict(existing: Journal, content: dict[str, Any], digest: str) -
 
 RESENDABLE = (JournalStatus.FAILED,)
 # Failed on a period Exact said was closed: a Resend means "it was reopened", so what was learnt is forgotten.
-CLOSED_PERIOD = (messages.PERIOD_CLOSED, messages.EXACT_REFUSED_PERIOD_CLOSED)
+CLOSED_PERIOD = waiting.CLOSED_PERIOD
 
 
 def _forget_closed_periods(journals: list[Journal]) -> None:
@@ -198,6 +198,78 @@ def send_now(journal: Journal) -> bool:
     return bool(updated)
 
 
+def wait_for_period(journal: Journal, actor: Actor) -> bool:
+    """Let a journal refused for a closed period wait until Exact reopens it: queued, and tried by the worker
+    once an hour with the other journals waiting for that period (waiting.py). False for any other journal."""
+    with transaction.atomic(durable=True):
+        row = Journal.objects.filter(pk=journal.pk, status=JournalStatus.FAILED).select_related("connector").first()
+        period = waiting.period_held_by(row) if row is not None else None
+        if row is None or period is None:
+            return False
+        Journal.objects.filter(pk=row.pk, status=JournalStatus.FAILED).update(
+            **_waiting_fields(row.connector_id, period)
+        )
+        audit.record(
+            actor,
+            AuditAction.JOURNAL_WAITING,
+            company=journal.company,
+            subject=journal,
+            message=Message.of(messages.JOURNAL, reference=journal.reference),
+            changes={"status": [JournalStatus.FAILED, JournalStatus.QUEUED], "waits_for_period": [None, period]},
+        )
+    return True
+
+
+def _waiting_fields(connector_id: int, period: str) -> dict[str, Any]:
+    return {
+        "status": JournalStatus.QUEUED,
+        "waits_for_period": period,
+        "status_message": waiting.waiting_message(period),
+        "next_attempt_at": waiting.next_try(connector_id, period, clock.now()),
+        "claimed_by": "",
+        "claimed_at": None,
+    }
+
+
+def held_by_closed_periods(company: Company, connector: Connector | None = None) -> Any:
+    """The company's failed journals a closed period holds (of one connector, when given)."""
+    journals = Journal.objects.for_company(company).filter(
+        status=JournalStatus.FAILED, status_message__code__in=CLOSED_PERIOD
+    )
+    return journals.filter(connector=connector) if connector is not None else journals
+
+
+def wait_for_periods(
+    company: Company, actor: Actor, connector: Connector | None = None, journal_ids: list[int] | None = None
+) -> int:
+    """Every journal of the company (or of one connector, or of these) held by a closed period waits until it
+    reopens; returns how many."""
+    count = 0
+    held = held_by_closed_periods(company, connector)
+    if journal_ids is not None:
+        held = held.filter(pk__in=journal_ids)
+    with transaction.atomic(durable=True):
+        groups: dict[tuple[int, str], list[int]] = {}
+        for row in held.select_related("connector").order_by("pk").iterator(2000):
+            period = waiting.period_held_by(row)
+            if period is not None:
+                groups.setdefault((row.connector_id, period), []).append(row.pk)
+        for (connector_id, period), ids in sorted(groups.items()):
+            for start in range(0, len(ids), 500):
+                count += Journal.objects.filter(pk__in=ids[start : start + 500], status=JournalStatus.FAILED).update(
+                    **_waiting_fields(connector_id, period)
+                )
+        if count:
+            audit.record(
+                actor,
+                AuditAction.JOURNALS_WAITING,
+                company=company,
+                message=Message.of(messages.WAITING_JOURNALS, count=count),
+                changes={"journals": [None, count]},
+            )
+    return count
+
+
 # Certainly not in Exact: never sent, or refused by it. A journal that may be there (sending, unknown, or
 # waiting for a lookup) and a posted one (correct it instead) are left alone.
 CANCELLABLE = (JournalStatus.QUEUED, JournalStatus.FAILED)
@@ -212,7 +284,11 @@ def cancel(journal: Journal, actor: Actor) -> bool:
     with transaction.atomic(durable=True):
         before = _not_in_exact(journal).values_list("status", flat=True).first()
         updated = _not_in_exact(journal).update(
-            status=JournalStatus.CANCELLED, next_attempt_at=clock.now(), claimed_by="", claimed_at=None
+            status=JournalStatus.CANCELLED,
+            waits_for_period="",
+            next_attempt_at=clock.now(),
+            claimed_by="",
+            claimed_at=None,
         )
         if updated:
             audit.record(
@@ -244,6 +320,7 @@ def move(journal: Journal, connector: Connector, actor: Actor) -> bool:
             content_hash=content_hash(content),
             status=JournalStatus.QUEUED,
             status_message=None,
+            waits_for_period="",  # another connector, another division: its periods are another matter
             exact_division=None,
             next_attempt_at=clock.now(),
             claimed_by="",

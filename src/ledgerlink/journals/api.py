@@ -40,6 +40,8 @@ from ledgerlink.journals.actions import (
     resend,
     send_now,
     submit_journal,
+    wait_for_period,
+    wait_for_periods,
 )
 from ledgerlink.journals.admission import Admission
 from ledgerlink.journals.choices import JournalStatus, Source
@@ -199,6 +201,9 @@ class JournalOut(Schema):
     status_code: str | None = Field(description="the code of status_message")
     exact_entry_id: str
     exact_entry_number: str
+    waits_for_period: str = Field(
+        description="the closed period (year/period) the journal waits for, tried once an hour; empty: none"
+    )
     created_at: datetime
     source: str
     lines: list[LineOut]
@@ -391,6 +396,29 @@ def validate_journal(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+class WaitIn(Schema):
+    connector: int | None = Field(None, description="only this connector's journals (its number); all if absent")
+
+
+class CountOut(Schema):
+    count: int
+
+
+@router.post(
+    "/wait-for-periods",
+    response={200: CountOut, 422: ProblemsOut, **AUTH_ERRORS},
+    summary="Let every journal refused for a closed period wait until its period reopens",
+)  # before "/{journal_id}": ninja matches routes in order
+def wait_journals(request: HttpRequest, body: WaitIn) -> dict[str, int]:
+    key = request_key(request)
+    connector = None
+    if body.connector is not None:
+        connector = Connector.objects.for_company(key.company).filter(number=body.connector).first()
+        if connector is None:
+            raise invalid([Problem("connector", Message.of(m.CONNECTOR_UNKNOWN, number=body.connector))])
+    return {"count": wait_for_periods(key.company, Actor.api_key(key.prefix), connector)}
+
+
 @router.get("/{journal_id}", response={200: JournalOut, 404: ErrorOut, **AUTH_ERRORS}, summary="One journal")
 def get_journal(request: HttpRequest, journal_id: int) -> Journal:
     return _journal(request_key(request), journal_id)
@@ -487,6 +515,24 @@ def send_journal_now(request: HttpRequest, journal_id: int) -> Journal:
     if not send_now(journal):
         journal.refresh_from_db(fields=["status"])
         raise ApiError(409, Message.of(m.NOT_WAITING, id=journal.pk, status=journal.status), status=journal.status)
+    return _journal(key, journal_id)
+
+
+@router.post(
+    "/{journal_id}/wait",
+    response={200: JournalOut, 404: ErrorOut, 409: ErrorOut, **AUTH_ERRORS},
+    summary="Let a journal refused for a closed period wait until the period reopens",
+)
+def wait_journal(request: HttpRequest, journal_id: int) -> Journal:
+    """The journal is queued and tried once an hour (with the others waiting for that period) until Exact
+    accepts it; Send now tries it at once. 409 for a journal not failed on a closed period."""
+    key = request_key(request)
+    journal = _journal(key, journal_id)
+    if not wait_for_period(journal, Actor.api_key(key.prefix)):
+        journal.refresh_from_db(fields=["status"])
+        raise ApiError(
+            409, Message.of(m.NOT_HELD_BY_PERIOD, id=journal.pk, status=journal.status), status=journal.status
+        )
     return _journal(key, journal_id)
 
 

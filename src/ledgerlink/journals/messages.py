@@ -237,12 +237,22 @@ ALREADY_CORRECTED = define(
 NOT_WAITING = define(
     "journal.not_waiting", _("Journal {id} is not waiting to be sent ({status}); nothing to send now.")
 )
+WAITING_FOR_PERIOD = define(
+    "journal.waiting_for_period",
+    _("Waits until period {period} is reopened in Exact; ledgerlink tries it once an hour."),
+    fix=_("Reopen the period in Exact; press Send now to have it tried at once."),
+)
+NOT_HELD_BY_PERIOD = define(
+    "journal.not_held_by_period",
+    _("Journal {id} is {status}; only a journal refused for a closed period can wait until the period reopens."),
+)
 
 # --- what audit entries of journals, API keys and mappings are about (tenancy/audit.py) ----------------------
 
 API_KEY = define("journal.audit_api_key", _("API key {prefix} ({name})"))
 JOURNAL = define("journal.audit_journal", _("Journal {reference}"))
 FAILED_JOURNALS = define("journal.audit_failed_journals", _("{count} failed journals"))
+WAITING_JOURNALS = define("journal.audit_waiting_journals", _("{count} journals held by a closed period"))
 MAPPING = define("journal.audit_mapping", _("Mapping of connector {number}"))
 
 # --- RetailVista's cash-journal file (importer.py): a line's problems, named by the file's line number ----------

@@ -53,6 +53,9 @@ class Journal(models.Model):
     # connector has moved to another division since.
     exact_division = models.PositiveIntegerField(null=True, blank=True)
     posted_at = models.DateTimeField(null=True, blank=True)
+    # The closed financial period ("2026/11") a person let the journal wait for (waiting.py): queued, tried by the
+    # worker at most once an hour, blank when it waits for nothing.
+    waits_for_period = models.CharField(max_length=12, blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.API)
     # A correction of a posted journal (actions.correct) is two journals: the reversal of the original and the
     # corrected journal; each points at the original, so all three pages link to each other.

@@ -57,7 +57,7 @@ from ledgerlink.core import clock, metrics
 from ledgerlink.core.messages import EXACT, Message
 from ledgerlink.core.models import WorkerHeartbeat
 from ledgerlink.core.worker import stopping
-from ledgerlink.journals import exact_data
+from ledgerlink.journals import exact_data, waiting
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import AttemptAction, AttemptOutcome, JournalStatus, Kind
 from ledgerlink.journals.mapping import rules_for
@@ -70,6 +70,7 @@ BATCH = 25
 LOOK_AGAIN_AFTER = timedelta(seconds=15)  # after no answer, give Exact a moment before looking the entry up
 SERVER_ERRORS_IN_A_ROW = 5  # 5xx answers to one journal's POSTs (15 s, 30 s, 1, 2 min apart) before a person
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
+WAITING = "waiting"  # what process() answers for a journal tried for its closed period and still held by it
 
 
 # The longest a worker sleeps in one go for a division's minute window: longer, and the journal goes back
@@ -215,6 +216,8 @@ def _finish(journal: Journal, outcome: Outcome, worker: str) -> bool:
         }
         if outcome.status == JournalStatus.POSTED:
             fields.update(exact_entry_id=outcome.entry_id, exact_entry_number=outcome.entry_number, posted_at=now)
+        if outcome.status in (JournalStatus.POSTED, JournalStatus.FAILED):
+            fields["waits_for_period"] = ""  # posted, or failed for another reason: it waits for nothing now
         if outcome.needs_lookup is not None:
             fields["needs_lookup"] = outcome.needs_lookup
         elif outcome.status == JournalStatus.UNKNOWN:
@@ -401,7 +404,8 @@ def reconcile(journal: Journal, client) -> Outcome:  # type: ignore[no-untyped-d
 
 
 def process(journal_id: int, client, worker: str = WORKER) -> str:  # type: ignore[no-untyped-def]
-    """Take one claimed journal as far as it goes now; returns its new status ("" if it is no longer ours).
+    """Take one claimed journal as far as it goes now; returns its new status ("" if it is no longer ours,
+    ``WAITING`` if it was tried for its closed period and is still held by it: waiting.py).
 
     The claims of the whole batch are renewed first (the worker's heartbeat on its claims), so a batch that
     runs long is never released as stuck while it is worked on.
@@ -411,6 +415,11 @@ def process(journal_id: int, client, worker: str = WORKER) -> str:  # type: igno
     journal = Journal.objects.select_related("connector").get(pk=journal_id)
     if journal.status != JournalStatus.SENDING or journal.claimed_by != worker:
         return ""
+    if journal.waits_for_period:
+        if waiting.tried_meanwhile(journal, now):
+            _hand_back([journal.pk], worker)  # its period was tried a moment ago, by another of its batch
+            return ""
+        waiting.before_try(journal)
     try:
         outcome, action = _work(journal, client, worker)
     except TakenOver:
@@ -428,11 +437,24 @@ def process(journal_id: int, client, worker: str = WORKER) -> str:  # type: igno
             AttemptAction.POST,
         )
         _record(journal, outcome, action, now, time.perf_counter())
+    still_closed = bool(journal.waits_for_period) and outcome.status == JournalStatus.FAILED
+    still_closed = still_closed and waiting.held(outcome.message)
+    if still_closed:
+        if action == AttemptAction.POST:
+            _learn(journal, outcome, client)  # closed again, as far as everyone else is concerned
+        outcome = Outcome(
+            JournalStatus.QUEUED,
+            waiting.waiting_message(journal.waits_for_period),
+            retry_at=clock.now() + waiting.TRY_EVERY,
+            needs_lookup=outcome.needs_lookup,  # a refusal that came as a 5xx still looks before the next try
+        )
     if not _finish(journal, outcome, worker):
         return ""
     if outcome.status == JournalStatus.FAILED and action == AttemptAction.POST:
         _learn(journal, outcome, client)
-    return outcome.status
+    if journal.waits_for_period and (still_closed or outcome.status == JournalStatus.POSTED):
+        waiting.after_try(journal, still_closed, clock.now())
+    return WAITING if still_closed else outcome.status
 
 
 def _work(journal: Journal, client, worker: str) -> tuple[Outcome, AttemptAction]:  # type: ignore[no-untyped-def]

@@ -11,5 +11,7 @@ urlpatterns = [
     path("journals/<int:journal_id>/send-now", views.journal_send_now, name="journal-send-now"),
     path("journals/<int:journal_id>/cancel", views.journal_cancel, name="journal-cancel"),
     path("journals/<int:journal_id>/move", views.journal_move, name="journal-move"),
+    path("journals/<int:journal_id>/wait", views.journal_wait, name="journal-wait"),
+    path("journals/wait-for-periods", views.journal_wait_for_periods, name="journal-wait-for-periods"),
     path("journals/mapping/<int:number>/", views.mapping_edit, name="journal-mapping"),
 ]

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from exactlink.errors import ExactError
@@ -17,7 +18,7 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.core.messages import Message
 from ledgerlink.core.worker import last_heartbeat, workers_alive
-from ledgerlink.journals import actions, exact_data
+from ledgerlink.journals import actions, exact_data, waiting
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import JournalStatus
 from ledgerlink.journals.forms import JournalFilter, MappingForm, format_pairs
@@ -66,6 +67,11 @@ def _filtered(request: HttpRequest) -> tuple[JournalFilter, TenantQuerySet[Journ
     return form, journals, counts_base
 
 
+def base_held(journals: TenantQuerySet[Journal]) -> int:
+    """How many of these journals a closed period holds (the list offers to let them wait)."""
+    return journals.filter(status=JournalStatus.FAILED, status_message__code__in=waiting.CLOSED_PERIOD).count()
+
+
 @signed_in
 def journal_list(request: HttpRequest) -> HttpResponse:
     form, journals, counts_base = _filtered(request)
@@ -83,6 +89,7 @@ def journal_list(request: HttpRequest) -> HttpResponse:
             "counts": [(status, label, counts.get(status, 0)) for status, label in JournalStatus.choices],
             "no_worker": _no_worker(_company_journals(request).filter(status__in=WAITING).exists()),
             "connectors": Connector.objects.for_company(current.required_company(request)),
+            "held_by_periods": base_held(counts_base),
             "waiting_connectors": Connector.objects.for_company(current.required_company(request))
             .exclude(status=Status.CONNECTED)
             .annotate(waiting=Count("journals", filter=Q(journals__status=JournalStatus.QUEUED)))
@@ -116,6 +123,7 @@ def journal_detail(request: HttpRequest, journal_id: int) -> HttpResponse:
             "no_worker": _no_worker(journal.status in WAITING),
             "waiting": journal.status == JournalStatus.QUEUED and journal.next_attempt_at > clock.now(),
             "cancellable": journal.status in actions.CANCELLABLE and not journal.needs_lookup,
+            "can_wait": waiting.period_held_by(journal) is not None,
             "other_connectors": [
                 c
                 for c in Connector.objects.for_company(current.required_company(request)).order_by("number")
@@ -188,6 +196,43 @@ def journal_move(request: HttpRequest, journal_id: int) -> HttpResponse:
     else:
         messages.error(request, Message.of(m.NOT_CANCELLABLE, id=journal.pk, status=journal.status).text())
     return redirect("journal-detail", journal_id=journal.pk)
+
+
+@require_POST
+@company_admin_required
+def journal_wait(request: HttpRequest, journal_id: int) -> HttpResponse:
+    journal = _company_journals(request).filter(pk=journal_id).first()
+    if journal is None:
+        raise Http404
+    if actions.wait_for_period(journal, current.actor(request)):
+        messages.success(
+            request,
+            _("Journal %(ref)s waits until its period is reopened in Exact; it is tried once an hour.")
+            % {"ref": journal.reference},
+        )
+    else:
+        messages.error(request, Message.of(m.NOT_HELD_BY_PERIOD, id=journal.pk, status=journal.status).text())
+    return redirect("journal-detail", journal_id=journal.pk)
+
+
+@require_POST
+@company_admin_required
+def journal_wait_for_periods(request: HttpRequest) -> HttpResponse:
+    """Every journal under the list's filters that a closed period holds waits until it reopens."""
+    _form, _journals, base = _filtered(request)
+    ids = list(base.filter(status=JournalStatus.FAILED).values_list("pk", flat=True)[:5000])
+    company = current.required_company(request)
+    count = actions.wait_for_periods(company, current.actor(request), journal_ids=ids)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d journal waits until its period is reopened in Exact; it is tried once an hour.",
+            "%(n)d journals wait until their period is reopened in Exact; they are tried once an hour.",
+            count,
+        )
+        % {"n": count},
+    )
+    return redirect(f"{request.path.rsplit('/', 1)[0]}/?{request.GET.urlencode()}")
 
 
 @require_POST

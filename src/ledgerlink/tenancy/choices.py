@@ -61,3 +61,5 @@ class AuditAction(models.TextChoices):
     JOURNAL_CANCELLED = "journal.cancelled", _("Journal cancelled")
     JOURNAL_MOVED = "journal.moved", _("Journal moved to another connector")
     JOURNAL_CORRECTED = "journal.corrected", _("Posted journal corrected")
+    JOURNAL_WAITING = "journal.waiting", _("Journal waits for its period to reopen")
+    JOURNALS_WAITING = "journals.waiting", _("Journals wait for their period to reopen")
