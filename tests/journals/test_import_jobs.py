@@ -195,3 +195,22 @@ def test_a_database_error_leaves_the_job_for_the_next_round(company: Any, monkey
     assert run_imports() == 1
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and job.journals_created == 3
+
+
+def test_the_progress_bar_only_goes_forward() -> None:
+    # Checking and storing each ran the bar 0 → 100 %: it jumped back when storing began (seen in the browser).
+    from ledgerlink.journals.views_imports import _percent
+
+    def at(status: str, checked: int = 0, written: int = 0) -> int:
+        return _percent(ImportJob(status=status, entries_total=400, entries_checked=checked, journals_created=written))
+
+    shown = [
+        at("pending"),
+        at("checking", 200),
+        at("checking", 400),
+        at("importing", 400, 0),
+        at("importing", 400, 200),
+        at("importing", 400, 400),
+        at("done", 400, 400),
+    ]
+    assert shown == [0, 25, 50, 50, 75, 100, 100]

@@ -81,17 +81,26 @@ def _job(request: HttpRequest, job_id: int) -> ImportJob:
     return job
 
 
+def _percent(job: ImportJob) -> int:
+    """One bar for the whole import: checking every entry is its first half, storing them its second. (Each stage
+    on a bar of its own made the bar run to the end while checking, then jump back when storing began.)"""
+    total = job.entries_total or 0
+    if job.status in import_jobs.FINISHED:
+        return 100
+    if not total:
+        return 0
+    done = job.entries_checked
+    if job.status == ImportStatus.IMPORTING:
+        done = total + job.journals_created + job.journals_unchanged
+    return min(100, int(done * 50 / total))
+
+
 def _context(request: HttpRequest, job: ImportJob) -> dict[str, object]:
     problems = Paginator(import_jobs.problems_of(job), PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
-    total = job.entries_total or 0
-    if job.status == ImportStatus.IMPORTING and total:
-        done = job.journals_created + job.journals_unchanged
-    else:
-        done = job.entries_checked
     return {
         "job": job,
         "finished": job.status in import_jobs.FINISHED,
-        "percent": 100 if job.status in import_jobs.FINISHED else int(done * 100 / total) if total else 0,
+        "percent": _percent(job),
         "problems": problems,
         "stored_all_problems": job.problem_count <= len(job.problems or []),
     }
