@@ -7,6 +7,7 @@ with the journal table's secondary indexes dropped and built again afterwards (9
 0.5 % failed on a handful of causes, 0.5 % unknown), then:
 
 - the worker's first summary pass (counts everything once) and an incremental pass after 1,000 changes;
+- the worker's attention job (ranks every connector into the summary): first and unchanged rounds;
 - the console's first page and its "needs attention" filter: 20 requests each, server time p50/p95 and
   the number of SQL queries, then the query plan's key lines for the page's main query;
 - ``/metrics``: 20 scrapes, p50/p95.
@@ -193,6 +194,7 @@ def run(args: argparse.Namespace) -> int:
     from ledgerlink.core import clock
     from ledgerlink.journals.choices import JournalStatus
     from ledgerlink.journals.models import Journal
+    from ledgerlink.operations.attention import rank
     from ledgerlink.operations.summary import summarize
     from ledgerlink.tenancy.choices import Role
     from ledgerlink.tenancy.models import Company, User
@@ -222,6 +224,14 @@ def run(args: argparse.Namespace) -> int:
         f"summary, incremental pass after 1,000 changed journals: {again['connectors']} connectors in "
         f"{(time.perf_counter() - start) * 1000:.0f} ms"
     )
+
+    for label in ("first pass, every rank new", "next round, nothing changed"):
+        start = time.perf_counter()
+        ranks = rank(clock.now())
+        print(
+            f"attention job ({label}): {ranks['ranks_changed']} ranks written in "
+            f"{(time.perf_counter() - start) * 1000:.0f} ms"
+        )
 
     operator, _ = User.objects.get_or_create(company=None, username="bench-operator", role=Role.OPERATOR)
     client = Client(HTTP_HOST="localhost")

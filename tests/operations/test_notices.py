@@ -11,6 +11,7 @@ from ledgerlink.connectors.choices import Status
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.core.messages import Message
+from ledgerlink.operations.attention import rank
 from ledgerlink.operations.models import ConnectorSummary, Problem
 from ledgerlink.operations.notices import send_notices
 from tests import factories
@@ -40,6 +41,7 @@ def test_each_notice_goes_once_a_day_to_whom_it_concerns() -> None:
         first_seen_at=now,
         last_seen_at=now,
     )
+    rank(now)  # the worker's attention job runs before its notices job
     assert send_notices(now) == {"keep_alive": 1, "failed_digest": 1, "operator_digest": 1}
     by_recipient = {tuple(m.to): m for m in mail.outbox}
     keep_alive = [m for m in mail.outbox if "could not be renewed" in m.subject]

@@ -8,7 +8,8 @@ from ledgerlink.connectors.choices import Status
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.core.messages import Message
-from ledgerlink.operations.models import Problem
+from ledgerlink.operations.attention import rank
+from ledgerlink.operations.models import ConnectorSummary, Problem
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,9 @@ def test_a_company_admin_sees_only_its_own_problems() -> None:
 
 def test_an_operators_home_counts_what_needs_attention() -> None:
     company_with_problem(1001, "demo", "77")  # its admin has no e-mail address: attention
+    for connector in Connector.objects.all():  # as the worker's summary makes them (without its problems pass)
+        ConnectorSummary.objects.create(connector=connector, company_id=connector.company_id, refreshed_at=clock.now())
+    rank(clock.now())  # the worker's ranking, which the home page counts
     operator = factories.user(None, "ops")
     page = factories.signed_in_client(operator, on_host="localhost").get("/").content.decode()
     assert 'data-testid="operator-attention"' in page

@@ -6,6 +6,13 @@ would cost a JSON parse per connector. Each round this job reads the records wri
 (an error is only counted for an hour, and writing one updates its record), counts the worst endpoint per
 connector as ``overview.errors_hour`` does for a page, and writes ``ConnectorSummary.errors_hour`` where it
 changed, back to 0 once the hour has passed.
+
+Then it ranks every connector (``overview.severity``: one query over all connectors, the same test the
+console used to run per request) and writes ``ConnectorSummary.attention`` with the company and connector
+numbers the console sorts by, only where they changed. The console's first page and its "needs
+attention" filter then read one index (``summary_attention``) and stop after 50 rows, whatever the number
+of companies. Time-bound reasons (a queued journal older than the threshold, a refresh token running out)
+are seen one round after they become true.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from django.db.models import Q
 
 from ledgerlink.connectors.models import Connector, RateLimitRecord
 from ledgerlink.operations.models import ConnectorSummary
-from ledgerlink.operations.overview import errors_hour
+from ledgerlink.operations.overview import errors_hour, ranked
 
 HOUR = timedelta(hours=1)
 PREFIX = "connector-"  # ratelimits.app_of: a connector without a client ID counts as an app of its own
@@ -32,8 +39,7 @@ def _connectors_of(keys: list[str]) -> list[Connector]:
     return list(Connector.objects.filter(Q(client_id__in=apps) | Q(pk__in=own)).only("pk", "client_id", "division"))
 
 
-def rank(now: datetime) -> dict[str, Any]:
-    """The job: bring every connector's ``errors_hour`` up to date; one round behind at most."""
+def _count_errors(now: datetime) -> int:
     recent = list(
         RateLimitRecord.objects.filter(updated_at__gte=now - HOUR)
         .exclude(state__errors=[])
@@ -52,4 +58,24 @@ def rank(now: datetime) -> dict[str, Any]:
         if worst.get(cid, 0) != was
     ]
     ConnectorSummary.objects.bulk_update(changed, ["errors_hour"], batch_size=500)
-    return {"errors_changed": len(changed)}
+    return len(changed)
+
+
+def _rank(now: datetime) -> int:
+    fields = ["attention", "company_number", "connector_number"]
+    wanted = {
+        pk: rest for pk, *rest in ranked(now).order_by().values_list("pk", "attention", "company__number", "number")
+    }
+    stored = {pk: rest for pk, *rest in ConnectorSummary.objects.order_by().values_list("connector_id", *fields)}
+    changed = [
+        ConnectorSummary(connector_id=pk, **dict(zip(fields, wanted[pk], strict=True)))
+        for pk, was in stored.items()
+        if pk in wanted and wanted[pk] != was
+    ]
+    ConnectorSummary.objects.bulk_update(changed, fields, batch_size=500)
+    return len(changed)
+
+
+def rank(now: datetime) -> dict[str, Any]:
+    """The job: the error budget's count, then every connector's rank; only changed rows are written."""
+    return {"errors_changed": _count_errors(now), "ranks_changed": _rank(now)}

@@ -33,6 +33,12 @@ class ConnectorSummary(models.Model):
     # The most failing answers of one endpoint in the last hour (the error budget, ADR 0009), as the worker's
     # attention job last counted them from the governor's records (attention.py).
     errors_hour = models.PositiveIntegerField(default=0)
+    # How badly the connector needs someone (overview.severity: 0 not at all … 4 reauthorization required)
+    # and the numbers the console sorts by after it: kept by the attention job, indexed together, so the
+    # console's first page and its "needs attention" filter read one index and stop after a page.
+    attention = models.PositiveSmallIntegerField(default=0)
+    company_number = models.PositiveIntegerField(default=0)
+    connector_number = models.PositiveIntegerField(default=0)
 
     objects = TenantManager["ConnectorSummary"]()
 
@@ -40,6 +46,7 @@ class ConnectorSummary(models.Model):
         indexes = [
             models.Index(fields=["failed"], name="summary_failed"),
             models.Index(fields=["oldest_queued_at"], name="summary_oldest_queued"),
+            models.Index(fields=["-attention", "company_number", "connector_number"], name="summary_attention"),
         ]
 
 

@@ -27,7 +27,8 @@ from ledgerlink.tenancy.models import User
 REFRESH_TOKEN_DAYS = 30  # an unused refresh token dies after 30 days (Exact)
 
 SORTS: dict[str, tuple[str, ...]] = {
-    "attention": ("-attention", "company__number", "number"),  # the worst first
+    # the worst first, in the order of the summary's index (attention.py keeps the numbers in it)
+    "attention": ("-summary__attention", "summary__company_number", "summary__connector_number"),
     "company": ("company__number", "number"),
     "status": ("status", "company__number", "number"),
     "failed": ("-summary__failed", "company__number", "number"),
@@ -84,20 +85,30 @@ def token_calls_high(now: datetime) -> Exists:
     )
 
 
+def ranked(now: datetime) -> QuerySet[Connector]:
+    """Every connector with how badly it needs someone, computed: what the worker stores (attention.rank)."""
+    return (
+        Connector.objects.all()
+        .annotate(admin_without_email=admins_without_email(), token_calls_high=token_calls_high(now))
+        .annotate(attention=severity(now))
+    )
+
+
 def connectors(
     now: datetime, *, status: str = "", attention: bool = False, search: str = "", sort: str = ""
 ) -> QuerySet[Connector]:
-    """Every company's connectors (operators see all; no tenant scope on purpose), filtered and sorted."""
-    rows = (
-        Connector.objects.all()
-        .select_related("company", "summary", "summary__last_posted_journal")
-        .annotate(admin_without_email=admins_without_email(), token_calls_high=token_calls_high(now))
-        .annotate(attention=severity(now))
+    """Every company's connectors (operators see all; no tenant scope on purpose), filtered and sorted.
+
+    The ranking is the worker's (``ConnectorSummary.attention``, attention.py), so the first page and the
+    "needs attention" filter walk one index of one table and stop after a page; a connector without a
+    summary row yet (made since the worker's last round) is not listed until that round."""
+    rows = Connector.objects.filter(summary__isnull=False).select_related(
+        "company", "summary", "summary__last_posted_journal"
     )
     if status in Status.values:
         rows = rows.filter(status=status)
     if attention:
-        rows = rows.filter(attention__gt=0)
+        rows = rows.filter(summary__attention__gt=0)
     words = search.strip()
     if words:
         match = Q(company__name__icontains=words) | Q(company__alias__icontains=words) | Q(name__icontains=words)
@@ -115,6 +126,7 @@ class Row:
     token_calls: int = 0
     errors_hour: int = 0  # the most failing answers of one endpoint in the last hour (the budget is per endpoint)
     oldest_queued_age: timedelta | None = None
+    admin_without_email: bool = False
 
 
 def _token_calls(ids: list[int], now: datetime) -> dict[int, int]:
@@ -124,6 +136,12 @@ def _token_calls(ids: list[int], now: datetime) -> dict[int, int]:
     ).values_list("connector_id", "count"):
         counts[connector_id] += count
     return counts
+
+
+def _companies_with_silent_admins(company_ids: set[int]) -> set[int]:
+    return set(
+        User.objects.filter(company_id__in=company_ids, role=Role.ADMIN, email="").values_list("company_id", flat=True)
+    )
 
 
 def errors_nearly_spent() -> int:
@@ -183,7 +201,7 @@ def reasons_for(row: Row, now: datetime) -> list[str]:
     if summary is not None and summary.oldest_queued_at and summary.oldest_queued_at < now - queued_threshold():
         hours = int((now - summary.oldest_queued_at).total_seconds() // 3600)
         reasons.append(_("Journals queued for more than %(hours)d hours") % {"hours": max(hours, 1)})
-    if getattr(c, "admin_without_email", False):
+    if row.admin_without_email:
         reasons.append(_("An admin has no e-mail address and is never told when Exact needs them."))
     if row.errors_hour >= errors_nearly_spent():
         reasons.append(
@@ -199,13 +217,19 @@ def reasons_for(row: Row, now: datetime) -> list[str]:
 
 
 def rows_for(page: list[Connector], now: datetime) -> list[Row]:
-    """The page's rows with what each needs: two queries for the whole page."""
+    """The page's rows with what each needs: three queries for the whole page."""
     ids = [c.pk for c in page]
     calls = _token_calls(ids, now) if ids else {}
+    silent = _companies_with_silent_admins({c.company_id for c in page}) if ids else set()
     errors = errors_hour(page, now) if ids else {}
     rows = []
     for c in page:
-        row = Row(c, token_calls=calls.get(c.pk, 0), errors_hour=errors.get(c.pk, 0))
+        row = Row(
+            c,
+            token_calls=calls.get(c.pk, 0),
+            errors_hour=errors.get(c.pk, 0),
+            admin_without_email=c.company_id in silent,
+        )
         if c.tokens_issued_at and c.status == Status.CONNECTED:
             row.days_left = max(REFRESH_TOKEN_DAYS - (now - c.tokens_issued_at).days, 0)
         summary = getattr(c, "summary", None)
