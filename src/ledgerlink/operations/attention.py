@@ -25,7 +25,7 @@ from django.db.models import OuterRef, Q, Subquery
 
 from ledgerlink.connectors.models import Connector, RateLimitRecord
 from ledgerlink.operations.models import ConnectorSummary
-from ledgerlink.operations.overview import errors_hour, ranked
+from ledgerlink.operations.overview import admins_without_email, errors_hour, severity, token_calls_high
 
 HOUR = timedelta(hours=1)
 PREFIX = "connector-"  # ratelimits.app_of: a connector without a client ID counts as an app of its own
@@ -72,7 +72,10 @@ def _rank(now: datetime) -> int:
     fields = ("attention", "company_number", "connector_number")
     wanted = {
         pk: (level, company_number, number)
-        for pk, level, company_number, number in ranked(now)
+        for pk, level, company_number, number in Connector.objects.annotate(
+            admin_without_email=admins_without_email(), token_calls_high=token_calls_high(now)
+        )
+        .annotate(attention=severity(now))
         .order_by()
         .values_list("pk", "attention", "company__number", "number")
     }

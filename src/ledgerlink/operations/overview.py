@@ -85,15 +85,6 @@ def token_calls_high(now: datetime) -> Exists:
     )
 
 
-def ranked(now: datetime) -> QuerySet[Connector]:
-    """Every connector with how badly it needs someone, computed: what the worker stores (attention.rank)."""
-    return (
-        Connector.objects.all()
-        .annotate(admin_without_email=admins_without_email(), token_calls_high=token_calls_high(now))
-        .annotate(attention=severity(now))
-    )
-
-
 def connectors(
     now: datetime, *, status: str = "", attention: bool = False, search: str = "", sort: str = ""
 ) -> QuerySet[Connector]:
