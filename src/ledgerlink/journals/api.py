@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -26,9 +25,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security.base import AuthBase
+from pydantic import WithJsonSchema
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import Message
+from ledgerlink.core.text import shown
 from ledgerlink.journals import apikeys
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.actions import (
@@ -45,7 +46,17 @@ from ledgerlink.journals.actions import (
 )
 from ledgerlink.journals.admission import Admission
 from ledgerlink.journals.choices import JournalStatus, Source
-from ledgerlink.journals.intake import JournalIn, Problem, SubmissionInvalid
+from ledgerlink.journals.intake import (
+    ISO_DATE,
+    ISO_DATE_PATTERN,
+    MAX_CONNECTOR,
+    RULES_BEYOND_THE_SCHEMA,
+    JournalIn,
+    MoveIn,
+    Problem,
+    SubmissionInvalid,
+    read,
+)
 from ledgerlink.journals.models import ApiKey, Attempt, Journal, JournalLine
 from ledgerlink.tenancy import current
 from ledgerlink.tenancy.audit import Actor
@@ -55,7 +66,6 @@ from ledgerlink.tenancy.licences import explain_missing, has_licence
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_PAGE = 1_000_000
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class ApiError(HttpError):
@@ -108,11 +118,24 @@ class CompanyKey(AuthBase):
         return key
 
 
-def request_key(request: HttpRequest) -> ApiKey:
-    """The API key :class:`CompanyKey` accepted for this request (ninja keeps it as ``request.auth``)."""
+def request_key(request: HttpRequest, query: tuple[str, ...] = ()) -> ApiKey:
+    """The API key :class:`CompanyKey` accepted for this request (ninja keeps it as ``request.auth``).
+
+    A query parameter the operation does not read is refused (422), as an unknown field of a body is: a
+    misspelt ``page_sise`` would otherwise be ignored without a word."""
     key = getattr(request, "auth", None)
     if not isinstance(key, ApiKey):
         raise Unauthorized(_("Send the company's API key as “Authorization: Bearer <key>”."))
+    unknown = [name for name in request.GET if name not in query]
+    if unknown:
+        raise invalid(
+            [
+                Problem(shown(name), Message.of(m.QUERY_UNKNOWN, field=shown(name), known=", ".join(query)))
+                if query
+                else Problem(shown(name), Message.of(m.QUERY_NONE, field=shown(name)))
+                for name in unknown
+            ]
+        )
     return key
 
 
@@ -256,8 +279,11 @@ class ErrorOut(Schema):
     code: str
 
 
-# 401: no key, an unknown or a revoked one; 403: the company lacks the ``api`` licence.
-AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut}
+# Every operation: 401 (no key, an unknown or a revoked one), 403 (the company lacks the ``api`` licence), and
+# 422 for a parameter or query string it cannot read (a path parameter that is no number, a control character).
+AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: ProblemsOut}
+# An operation with a body: 413 when it is larger than the service reads, 422 for every problem in it.
+BODY_ERRORS: dict[int, type[Schema]] = {413: ErrorOut, 422: ProblemsOut}
 
 
 def _inline_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -277,12 +303,19 @@ def _inline_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return resolve(schema)
 
 
-SUBMISSION_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": _inline_schema(JournalIn.model_json_schema())}},
+def _body(model: type[Any]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _inline_schema(model.model_json_schema())}},
+        }
     }
-}
+
+
+SUBMISSION_BODY = _body(JournalIn)
+BEYOND_THE_SCHEMA = "A body that fits the schema is refused (422) only for what a schema cannot state: " + "; ".join(
+    f"{rule} ({code})" for code, rule in RULES_BEYOND_THE_SCHEMA.items()
+)
 
 
 # --- reading a submission ----------------------------------------------------------------------------------------
@@ -338,13 +371,16 @@ def _journal(key: ApiKey, journal_id: int) -> Journal:
 
 @router.post(
     "",
-    response={200: JournalOut, 201: JournalOut, 409: ConflictOut, 422: ProblemsOut, **AUTH_ERRORS},
+    response={200: JournalOut, 201: JournalOut, 409: ConflictOut, **AUTH_ERRORS, **BODY_ERRORS},
     openapi_extra=SUBMISSION_BODY,
     summary="Submit a journal (idempotent on reference)",
+    description=(
+        "201: stored as new; 200: this reference was submitted before with the same content (that journal); "
+        "409: the reference is known with other content (the differences are named); 422: every problem.\n\n"
+        + BEYOND_THE_SCHEMA
+    ),
 )
 def post_journal(request: HttpRequest) -> Status:
-    """201: stored as new; 200: this reference was submitted before with the same content (that journal);
-    409: the reference is known with other content (the differences are named); 422: every problem."""
     key = request_key(request)
     try:
         submitted = submit_journal(key.company, read_json(request), source=Source.API)
@@ -376,7 +412,7 @@ class DryRunOut(Schema):
 
 @router.post(
     "/validate",
-    response={200: DryRunOut, **AUTH_ERRORS},
+    response={200: DryRunOut, **AUTH_ERRORS, **BODY_ERRORS},
     openapi_extra=SUBMISSION_BODY,
     summary="Check a journal without storing it (dry run)",
 )
@@ -424,10 +460,27 @@ def get_journal(request: HttpRequest, journal_id: int) -> Journal:
     return _journal(request_key(request), journal_id)
 
 
-def _parse_date(value: str | None, name: str, problems: list[Problem]) -> date | None:
+# The list's filters are checked below (with coded, translated messages); these state the same rules.
+def _between(maximum: int) -> dict[str, Any]:
+    return {"type": "integer", "minimum": 1, "maximum": maximum}
+
+
+LIST_QUERY = ("status", "date_from", "date_to", "connector", "page", "page_size")
+STATUS_FILTER: dict[str, Any] = {
+    "type": "string",
+    "enum": [*JournalStatus.values, ""],
+    "description": "empty: every status",
+}
+DATE_FILTER: dict[str, Any] = {
+    "anyOf": [{"type": "string", "format": "date", "pattern": ISO_DATE_PATTERN}, {"enum": [""]}],
+    "description": "yyyy-mm-dd; empty: no bound",
+}
+
+
+def _parse_date(value: str, name: str, problems: list[Problem]) -> date | None:
     if not value:
         return None
-    if ISO_DATE.match(value):
+    if ISO_DATE.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -441,19 +494,21 @@ def _parse_date(value: str | None, name: str, problems: list[Problem]) -> date |
 )
 def list_journals(
     request: HttpRequest,
-    status: str | None = None,
-    date_from: str | None = None,
-    date_to: str | None = None,
-    connector: int | None = None,
-    page: int = 1,
-    page_size: int = PAGE_SIZE,
+    status: Annotated[str, WithJsonSchema(STATUS_FILTER)] = "",
+    date_from: Annotated[str, WithJsonSchema(DATE_FILTER)] = "",
+    date_to: Annotated[str, WithJsonSchema(DATE_FILTER)] = "",
+    connector: Annotated[int | None, WithJsonSchema(_between(MAX_CONNECTOR))] = None,
+    page: Annotated[int, WithJsonSchema(_between(MAX_PAGE))] = 1,
+    page_size: Annotated[int, WithJsonSchema(_between(MAX_PAGE_SIZE))] = PAGE_SIZE,
 ) -> dict[str, Any]:
-    key = request_key(request)
+    key = request_key(request, LIST_QUERY)
     problems: list[Problem] = []
     if status and status not in JournalStatus.values:
         problems.append(Problem("status", Message.of(m.FILTER_STATUS, values=", ".join(JournalStatus.values))))
     start = _parse_date(date_from, "date_from", problems)
     end = _parse_date(date_to, "date_to", problems)
+    if connector is not None and not 1 <= connector <= MAX_CONNECTOR:
+        problems.append(Problem("connector", Message.of(m.FILTER_RANGE, field="connector", max=MAX_CONNECTOR)))
     if not 1 <= page <= MAX_PAGE:
         problems.append(Problem("page", Message.of(m.FILTER_RANGE, field="page", max=MAX_PAGE)))
     if not 1 <= page_size <= MAX_PAGE_SIZE:
@@ -555,18 +610,18 @@ def cancel_journal(request: HttpRequest, journal_id: int) -> Journal:
     return _journal(key, journal_id)
 
 
-class MoveIn(Schema):
-    connector: int = Field(description="number of the company's connector to send the journal through")
-
-
 @router.post(
     "/{journal_id}/move",
-    response={200: JournalOut, 404: ErrorOut, 409: ErrorOut, 422: ProblemsOut, **AUTH_ERRORS},
+    response={200: JournalOut, 404: ErrorOut, 409: ErrorOut, **AUTH_ERRORS, **BODY_ERRORS},
+    openapi_extra=_body(MoveIn),
     summary="Send a journal that is not in Exact through another connector",
 )
-def move_journal(request: HttpRequest, journal_id: int, body: MoveIn) -> Journal:
+def move_journal(request: HttpRequest, journal_id: int) -> Journal:
     key = request_key(request)
     journal = _journal(key, journal_id)
+    body, problems = read(MoveIn, read_json(request))
+    if body is None:
+        raise invalid(problems)
     target = Connector.objects.for_company(key.company).filter(number=body.connector).first()
     if target is None:
         raise invalid([Problem("connector", Message.of(m.CONNECTOR_UNKNOWN, number=body.connector))])
@@ -589,8 +644,8 @@ class CorrectionOut(Schema):
         201: CorrectionOut,
         404: ErrorOut,
         409: ErrorOut | ConflictOut,
-        422: ProblemsOut,
         **AUTH_ERRORS,
+        **BODY_ERRORS,
     },
     openapi_extra=SUBMISSION_BODY,
     summary="Correct a posted journal: its reversal and the corrected journal, each posted once",

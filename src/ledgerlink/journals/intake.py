@@ -10,6 +10,11 @@ follow-on of a value already known to be wrong.
 Text may not hold control characters (NUL included) or unpaired surrogates: they cannot be stored on every
 database, nor sent to Exact. Whether the codes exist in Exact is not a question of shape: validation.py
 answers it from Exact's data.
+
+Each rule of a value is written once, here, and states itself twice: the validator that enforces it and the
+JSON schema (``WithJsonSchema``) that the OpenAPI document shows, both made from the same limits and patterns
+(docs/adr/0018-openapi-from-the-parser.md). What a JSON schema cannot say — a line has one side, the journal
+is in balance — is listed in :data:`RULES_BEYOND_THE_SCHEMA`; the fuzzing test holds the two in step.
 """
 
 from __future__ import annotations
@@ -21,21 +26,61 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError, core_schema
 
 from ledgerlink.core.messages import Message
-from ledgerlink.core.numbers import small_int
 from ledgerlink.core.text import bad_character, shown
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import Kind
 
+M = TypeVar("M", bound="BaseModel")
+
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_LINES = 1000
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_CONNECTOR = 10**9 - 1
+ISO_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+ISO_DATE = re.compile(ISO_DATE_PATTERN)
+# An amount written as text: digits with at most two decimals, nothing else (no sign, exponent or spaces).
+AMOUNT_PATTERN = r"^([0-9]{1,12}(\.[0-9]{1,2})?)?$"
+AMOUNT_TEXT = re.compile(AMOUNT_PATTERN)
+# A connector number written as text: up to nine digits (leading zeros allowed), not zero.
+CONNECTOR_PATTERN = r"^0*[1-9][0-9]{0,8}$"
+CONNECTOR_TEXT = re.compile(CONNECTOR_PATTERN)
+
+# Character classes of the text patterns, spelled out so that every regular expression engine reads them alike
+# (``\s`` differs between them). Control characters are Unicode's Cc; white space is what ``str.strip()``
+# removes that is no control character (tests/journals/test_openapi.py holds this list to Python's).
+_CONTROL = r"\u0000-\u001f\u007f-\u009f"
+SPACES = " \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_STORABLE = f"[^{_CONTROL}]"
+_VISIBLE = f"[^{_CONTROL}{SPACES}]"
+_SPACE = f"[{SPACES}]"
+
+# Refusals of a body that its JSON schema cannot state (they need more than one field, or the connector's
+# Exact data): a schema-valid body is refused with 422 for these codes, and for these only.
+RULES_BEYOND_THE_SCHEMA = {
+    m.LINE_BOTH_SIDES: "a line has a debit or a credit, not both",
+    m.LINE_NO_AMOUNT: "a line has a debit or a credit that is not zero",
+    m.LINE_VAT_WITHOUT_CODE: "a line with a VAT amount has a VAT code",
+    m.CONNECTOR_UNKNOWN: "the connector is one of the company's",
+    "journal.unbalanced": "debits equal credits (VAT included as Exact counts it)",
+    "journal.vat_amount_wrong": "a VAT amount fits its VAT code's percentage (with Exact data)",
+}
 
 
 @dataclass(frozen=True)
@@ -71,6 +116,50 @@ def _error(code: str, **params: Any) -> PydanticCustomError:
     return PydanticCustomError(code, code, params)
 
 
+def text_schema(limit: int, *, required: bool = False, strip: bool = False) -> dict[str, Any]:
+    """The JSON schema of :func:`text_field` with the same arguments: exactly the values it accepts."""
+    if strip:
+        # White space around is removed first; the limit and "required" hold for what is left.
+        core = f"{_VISIBLE}(?:{_STORABLE}{{0,{limit - 2}}}{_VISIBLE})?"
+        pattern = f"^{_SPACE}*{core if required else f'(?:{core})?'}{_SPACE}*$"
+        rule = f"at most {limit} characters after white space around is removed"
+    else:
+        pattern = f"^{_STORABLE}{{{1 if required else 0},{limit}}}$"
+        rule = f"at most {limit} characters"
+    text: dict[str, Any] = {"type": "string", "pattern": pattern}
+    if not strip:
+        text["maxLength"] = limit
+    if required:
+        text["minLength"] = 1
+    digits: dict[str, Any] = {"type": "integer", "minimum": -(10 ** (limit - 1) - 1), "maximum": 10**limit - 1}
+    choices = [text, digits] if required else [text, digits, {"type": "null"}]
+    description = f"text, {rule}, no control characters or unpaired surrogates" + (", not blank" if required else "")
+    return {"anyOf": choices, "description": description + "; a whole number is taken as its digits"}
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """``Annotated[str, TextRule(40, strip=True)]``: the validator and the JSON schema of one text field."""
+
+    limit: int
+    required: bool = False
+    strip: bool = False
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        read = text_field(self.limit, required=self.required, strip=self.strip)
+        return core_schema.with_info_before_validator_function(read, schema=handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> Any:
+        return text_schema(self.limit, required=self.required, strip=self.strip)
+
+
+def _whole(value: Any, digits: int) -> Any:
+    """A JSON whole number written with a fraction (``12.0``: an integer to JSON Schema) as an ``int``, when it
+    has at most ``digits`` digits (a larger one is never expanded); anything else as it is."""
+    whole = isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value()
+    return int(value) if whole and -(10 ** (digits - 1)) < value < 10**digits else value
+
+
 def text_field(limit: int, *, required: bool = False, strip: bool = False) -> Callable[[Any, ValidationInfo], str]:
     """A text field: numbers are taken as their digits; no control characters; at most ``limit`` characters."""
 
@@ -78,6 +167,7 @@ def text_field(limit: int, *, required: bool = False, strip: bool = False) -> Ca
         name = info.field_name or "value"
         if value is None:
             value = ""
+        value = _whole(value, limit)
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
@@ -116,6 +206,11 @@ def money(value: Any, info: ValidationInfo) -> Decimal:
         raise _error(m.AMOUNT_DECIMALS, field=name, value=shown(value))
     if amount < 0:
         raise _error(m.AMOUNT_NEGATIVE, field=name, value=shown(value))
+    if isinstance(value, str) and not AMOUNT_TEXT.fullmatch(value):
+        # A number, but not written as the OpenAPI document says (spaces, a sign, an exponent, "12.300").
+        decimals = value.strip().partition(".")[2]
+        code = m.AMOUNT_DECIMALS if len(decimals) > 2 and decimals.isdigit() else m.AMOUNT_INVALID
+        raise _error(code, field=name, value=shown(value))
     return amount.quantize(CENT)
 
 
@@ -136,9 +231,10 @@ def iso_date(value: Any, info: ValidationInfo) -> dt.date:
 def connector_number(value: Any) -> int:
     if value is None:
         raise _error(m.CONNECTOR_REQUIRED)
-    if isinstance(value, str) and small_int(value) is not None:
-        value = small_int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 10**9:
+    if isinstance(value, str) and CONNECTOR_TEXT.fullmatch(value):
+        value = int(value)
+    value = _whole(value, 9)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_CONNECTOR:
         raise _error(m.CONNECTOR_NOT_NUMBER)
     return value
 
@@ -161,11 +257,32 @@ def line_list(value: Any) -> list[Any]:
     return value
 
 
-Amount = Annotated[
-    Decimal,
-    BeforeValidator(money),
-    Field(description="string or exact JSON number, at most two decimals", examples=["12.30"]),
-]
+AMOUNT_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "pattern": AMOUNT_PATTERN, "maxLength": 15},
+        {"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT), "multipleOf": float(CENT)},
+        {"type": "null"},
+    ],
+    "description": (
+        f'a decimal string such as "12.30" (digits, at most two decimals, at most {MAX_AMOUNT}), or an exact '
+        "JSON number with at most two decimals; not negative; empty or null is 0.00"
+    ),
+    "examples": ["12.30"],
+}
+
+Amount = Annotated[Decimal, BeforeValidator(money), WithJsonSchema(AMOUNT_SCHEMA)]
+CONNECTOR_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "integer", "minimum": 1, "maximum": MAX_CONNECTOR},
+        {"type": "string", "pattern": CONNECTOR_PATTERN},
+    ]
+}
+DATE_SCHEMA: dict[str, Any] = {"type": "string", "format": "date", "pattern": ISO_DATE_PATTERN}
+
+
+def _lines_required(schema: dict[str, Any]) -> None:
+    # ``lines`` has a default only so that a missing list is named by our own message (journal.lines_empty).
+    schema["required"] = [*schema.get("required", []), "lines"]
 
 
 # --- the shape -----------------------------------------------------------------------------------------------------
@@ -176,14 +293,14 @@ class LineIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    ledger_code: Annotated[str, BeforeValidator(text_field(40, required=True, strip=True))]
+    ledger_code: Annotated[str, TextRule(40, required=True, strip=True)]
     debit: Amount = Decimal("0.00")
     credit: Amount = Decimal("0.00")
-    vat_code: Annotated[str, BeforeValidator(text_field(10, strip=True))] = ""
+    vat_code: Annotated[str, TextRule(10, strip=True)] = ""
     vat_amount: Amount = Decimal("0.00")
-    description: Annotated[str, BeforeValidator(text_field(200))] = ""
-    relation_code: Annotated[str, BeforeValidator(text_field(40, strip=True))] = ""
-    cost_centre: Annotated[str, BeforeValidator(text_field(40, strip=True))] = ""
+    description: Annotated[str, TextRule(200)] = ""
+    relation_code: Annotated[str, TextRule(40, strip=True)] = ""
+    cost_centre: Annotated[str, TextRule(40, strip=True)] = ""
 
     @model_validator(mode="after")
     def _one_side(self) -> LineIn:
@@ -200,17 +317,29 @@ class LineIn(BaseModel):
 class JournalIn(BaseModel):
     """A journal as the ERP submits it (``POST /api/v1/journals``, or one entry of a file)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_lines_required)
 
-    reference: Annotated[str, BeforeValidator(text_field(100, required=True, strip=True))] = Field(
+    reference: Annotated[str, TextRule(100, required=True, strip=True)] = Field(
         description="the ERP's own reference; submitting it again is idempotent"
     )
     kind: Annotated[Kind, BeforeValidator(read_kind)]
-    connector: Annotated[int, BeforeValidator(connector_number)] = Field(description="connector number")
-    date: Annotated[dt.date, BeforeValidator(iso_date)] = Field(description="yyyy-mm-dd")
-    description: Annotated[str, BeforeValidator(text_field(200))] = ""
-    relation_code: Annotated[str, BeforeValidator(text_field(40, strip=True))] = ""
-    lines: Annotated[list[LineIn], BeforeValidator(line_list)] = Field(default_factory=list, validate_default=True)
+    connector: Annotated[int, BeforeValidator(connector_number), WithJsonSchema(CONNECTOR_SCHEMA)] = Field(
+        description="connector number"
+    )
+    date: Annotated[dt.date, BeforeValidator(iso_date), WithJsonSchema(DATE_SCHEMA)] = Field(description="yyyy-mm-dd")
+    description: Annotated[str, TextRule(200)] = ""
+    relation_code: Annotated[str, TextRule(40, strip=True)] = ""
+    lines: Annotated[list[LineIn], BeforeValidator(line_list)] = Field(
+        default_factory=list, validate_default=True, min_length=1, max_length=MAX_LINES
+    )
+
+
+class MoveIn(BaseModel):
+    """The body of ``POST /api/v1/journals/{id}/move``."""
+
+    connector: Annotated[int, BeforeValidator(connector_number), WithJsonSchema(CONNECTOR_SCHEMA)] = Field(
+        description="number of the company's connector to send the journal through"
+    )
 
 
 JOURNAL_FIELDS = tuple(JournalIn.model_fields)
@@ -243,10 +372,15 @@ def parse(data: Any) -> tuple[JournalIn | None, list[Problem]]:
     """The submission read from decoded JSON (or a file entry's dict), or every problem found in it."""
     if isinstance(data, JournalIn):
         return data, []
+    return read(JournalIn, data)
+
+
+def read(model: type[M], data: Any) -> tuple[M | None, list[Problem]]:
+    """A JSON body read as ``model`` (one of this module's shapes), or every problem found in it."""
     if not isinstance(data, Mapping):
         return None, [Problem("body", Message.of(m.BODY_NOT_OBJECT))]
     try:
-        return JournalIn.model_validate(data), []
+        return model.model_validate(data), []
     except ValidationError as exc:
         problems: list[Problem] = []
         for error in exc.errors(include_url=False, include_input=False):

@@ -210,6 +210,8 @@ EXACT_DATA_UNREADABLE = define(
 FILTER_STATUS = define("journal.filter_status", _("status must be one of {values}"))
 FILTER_DATE = define("journal.filter_date", _("{field} must be a date written yyyy-mm-dd"))
 FILTER_RANGE = define("journal.filter_range", _("{field} is between 1 and {max}"))
+QUERY_UNKNOWN = define("journal.query_unknown", _("unknown query parameter {field}; known parameters: {known}"))
+QUERY_NONE = define("journal.query_none", _("unknown query parameter {field}; this address takes none"))
 
 # --- what people do to journals (actions.py) ----------------------------------------------------------------
 
