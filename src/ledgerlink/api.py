@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from ledgerlink.core.messages import Message
 from ledgerlink.journals import messages as m
@@ -42,6 +42,14 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     if isinstance(exc, Unauthorized):
         response["WWW-Authenticate"] = 'Bearer realm="ledgerlink"'
     return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own refusals in the documented shape: a body it cannot parse is the 422 of every other body."""
+    if exc.status_code == 400:
+        return _api_error(request, invalid([Problem("body", Message.of(m.BODY_NOT_JSON, error=str(exc)))]))
+    return _api_error(request, ApiError(exc.status_code, str(exc)))
 
 
 @api.exception_handler(ValidationError)

@@ -220,3 +220,19 @@ def test_the_dry_run_answers_a_body_that_is_no_json_with_the_documented_422() ->
 def test_journal_in_is_the_one_source_of_the_body_schema(document: dict[str, Any]) -> None:
     generated = JournalIn.model_json_schema()
     assert _body_schema(document)["properties"]["reference"] == generated["properties"]["reference"]
+
+
+def test_wait_for_periods_reads_its_body_as_the_others_do() -> None:
+    """Its body was parsed by ninja: no JSON answered an undocumented 400 without a code."""
+    _company, key = tenant(1001, "alpha")
+    api = Api(key)
+    answer = api.post(URL + "/wait-for-periods", raw="{not json")
+    assert answer.status_code == 422 and answer.json()["problems"][0]["code"] == "journal.body_not_json"
+    answer = api.post(URL + "/wait-for-periods", {"connector": "x"})
+    assert answer.status_code == 422 and answer.json()["problems"][0]["code"] == "journal.connector_not_number"
+    assert api.post(URL + "/wait-for-periods", raw="").json() == {"count": 0}
+    assert api.post(URL + "/wait-for-periods", {"connector": None}).json() == {"count": 0}
+    assert api.post(URL + "/wait-for-periods", {"connector": 1}).json() == {"count": 0}
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000):
+        answer = api.post(URL + "/wait-for-periods", {"padding": "x" * 2000})
+    assert answer.status_code == 413 and answer.json()["code"] == "http.413"

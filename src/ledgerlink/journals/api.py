@@ -55,6 +55,7 @@ from ledgerlink.journals.intake import (
     MoveIn,
     Problem,
     SubmissionInvalid,
+    WaitIn,
     read,
 )
 from ledgerlink.journals.models import ApiKey, Attempt, Journal, JournalLine
@@ -321,7 +322,8 @@ BEYOND_THE_SCHEMA = "A body that fits the schema is refused (422) only for what 
 # --- reading a submission ----------------------------------------------------------------------------------------
 
 
-def read_json(request: HttpRequest) -> Any:
+def read_json(request: HttpRequest, *, optional: bool = False) -> Any:
+    """The body decoded (an optional one that is empty: ``{}``); 413 when too large, 422 when it is no JSON."""
     try:
         raw = request.body
     except RequestDataTooBig:
@@ -330,6 +332,8 @@ def read_json(request: HttpRequest) -> Any:
             _("The body is larger than %(size)s bytes; send fewer lines per journal.")
             % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
         )
+    if optional and not raw:
+        return {}
     try:
         return json.loads(raw or b"", parse_float=Decimal)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
@@ -432,21 +436,21 @@ def validate_journal(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-class WaitIn(Schema):
-    connector: int | None = Field(None, description="only this connector's journals (its number); all if absent")
-
-
 class CountOut(Schema):
     count: int
 
 
 @router.post(
     "/wait-for-periods",
-    response={200: CountOut, 422: ProblemsOut, **AUTH_ERRORS},
+    response={200: CountOut, **AUTH_ERRORS, **BODY_ERRORS},
+    openapi_extra={"requestBody": {**_body(WaitIn)["requestBody"], "required": False}},
     summary="Let every journal refused for a closed period wait until its period reopens",
 )  # before "/{journal_id}": ninja matches routes in order
-def wait_journals(request: HttpRequest, body: WaitIn) -> dict[str, int]:
+def wait_journals(request: HttpRequest) -> dict[str, int]:
     key = request_key(request)
+    body, problems = read(WaitIn, read_json(request, optional=True))
+    if body is None:
+        raise invalid(problems)
     connector = None
     if body.connector is not None:
         connector = Connector.objects.for_company(key.company).filter(number=body.connector).first()

@@ -342,6 +342,20 @@ class MoveIn(BaseModel):
     )
 
 
+def optional_connector(value: Any) -> int | None:
+    return None if value is None else connector_number(value)
+
+
+class WaitIn(BaseModel):
+    """The body of ``POST /api/v1/journals/wait-for-periods`` (which may also be empty)."""
+
+    connector: Annotated[
+        int | None,
+        BeforeValidator(optional_connector),
+        WithJsonSchema({"anyOf": [*CONNECTOR_SCHEMA["anyOf"], {"type": "null"}]}),
+    ] = Field(None, description="only this connector's journals (its number); all if absent")
+
+
 JOURNAL_FIELDS = tuple(JournalIn.model_fields)
 LINE_FIELDS = tuple(LineIn.model_fields)
 
