@@ -25,7 +25,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import Message
@@ -61,7 +61,14 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CODE = re.compile(r"^[0-9A-Za-z._/]{1,20}$")  # journal code and entry number
 CODE_LENGTH = 40
 MAX_BYTES = 10 * 1024 * 1024
-CHUNK = 200  # entries checked between progress reports, and written per transaction
+CHUNK = 200  # entries checked between progress reports, and written per transaction (at most)
+# A write transaction ends after this long even before CHUNK entries: on a busy machine 200 entries took
+# seconds, and on SQLite that is how long every other writer waits (the issue's bound: "about a second").
+LOCK_BUDGET = 0.5
+# After each chunk SQLite's write lock is left free this long. A writer waiting for it polls (SQLite's busy
+# handler sleeps up to 100 ms between tries); without a pause the import took the lock again at once, every
+# time, and another company's API call waited out its 20 s timeout and answered 500.
+SQLITE_PAUSE = 0.12
 
 
 @dataclass(frozen=True)
@@ -620,10 +627,16 @@ def _write(
     the meantime is reported and the rest is kept (submit_journal is idempotent, so importing the file again
     after fixing that entry completes it).
     """
-    for start in range(0, len(entries), CHUNK):
+    position = 0
+    while position < len(entries):
         began = time.perf_counter()
         with transaction.atomic():
-            for entry in entries[start : start + CHUNK]:
+            start = position
+            while position < len(entries) and position - start < CHUNK:
+                if position > start and time.perf_counter() - began >= LOCK_BUDGET:
+                    break
+                entry = entries[position]
+                position += 1
                 assert entry.checked is not None  # set by _entry_problems for every entry without problems
                 try:
                     submitted = submit_journal(
@@ -638,6 +651,7 @@ def _write(
                     result.problems.append(LineProblem(entry.rows[0], Message.of(m.IMPORT_CONFLICT, reason=str(exc))))
                     continue
                 result.journals.append(_result(entry, submitted.journal, submitted.created))
-            done = min(start + CHUNK, len(entries))
-            report(Progress(ImportStage.IMPORTING, lines, len(entries), done, result.created, result.unchanged))
+            report(Progress(ImportStage.IMPORTING, lines, len(entries), position, result.created, result.unchanged))
         result.lock_seconds.append(time.perf_counter() - began)
+        if connection.vendor == "sqlite" and position < len(entries):
+            time.sleep(SQLITE_PAUSE)  # let a waiting writer in (see SQLITE_PAUSE)
