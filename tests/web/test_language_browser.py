@@ -257,6 +257,7 @@ def test_dutch_readers_see_dutch_everywhere_with_dutch_formats(served_demo, read
     assert reader.locator("html").get_attribute("lang") == "nl"
     texts = sweep(reader, served_demo, "demo", ENGLISH_ONLY)
     assert len(texts) >= 8, sorted(texts)
+    assert "/dashboard/" in texts and "Boekingen per dag" in texts["/dashboard/"]
     everything = "\n".join(texts.values())
     assert NL_DATE.search(everything) and not ISO_DATE.search(everything)
     assert "1.234,56" in everything and "1,234.56" not in everything
@@ -264,6 +265,7 @@ def test_dutch_readers_see_dutch_everywhere_with_dutch_formats(served_demo, read
     sign_in(reader, served_demo, None, "operator", "operator")
     operator = sweep(reader, served_demo, None, ENGLISH_ONLY)
     assert any("/companies/" in path for path in operator)
+    assert "/operations/dashboard/" in operator
     assert NL_DATE.search("\n".join(operator.values()))
 
 
@@ -273,12 +275,13 @@ def test_english_readers_see_no_dutch(served_demo, reader: Page) -> None:  # typ
     sign_in(reader, served_demo, "demo", "admin", "demo")
     assert reader.locator("html").get_attribute("lang") == "en"
     texts = sweep(reader, served_demo, "demo", DUTCH_ONLY)
+    assert "/dashboard/" in texts and "Journals per day" in texts["/dashboard/"]
     everything = "\n".join(texts.values())
     assert ISO_DATE.search(everything) and not NL_DATE.search(everything)
     assert "1,234.56" in everything and "1.234,56" not in everything
     reader.get_by_role("button", name="Log out").click()
     sign_in(reader, served_demo, None, "operator", "operator")
-    sweep(reader, served_demo, None, DUTCH_ONLY)
+    assert "/operations/dashboard/" in sweep(reader, served_demo, None, DUTCH_ONLY)
 
 
 @pytest.mark.parametrize("reader", ["nl-NL"], indirect=True)

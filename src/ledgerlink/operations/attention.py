@@ -26,6 +26,7 @@ from django.db.models import OuterRef, Q, Subquery
 from ledgerlink.connectors.models import Connector, RateLimitRecord
 from ledgerlink.operations.models import ConnectorSummary
 from ledgerlink.operations.overview import admins_without_email, errors_hour, severity, token_calls_high
+from ledgerlink.operations.rollup import record_calls
 
 HOUR = timedelta(hours=1)
 PREFIX = "connector-"  # ratelimits.app_of: a connector without a client ID counts as an app of its own
@@ -102,5 +103,6 @@ def _rank(now: datetime) -> int:
 
 
 def rank(now: datetime) -> dict[str, Any]:
-    """The job: the error budget's count, then every connector's rank; only changed rows are written."""
-    return {"errors_changed": _count_errors(now), "ranks_changed": _rank(now)}
+    """The job: the error budget's count, then every connector's rank (only changed rows are written), and
+    the day's Exact calls per division for the dashboard (rollup.py)."""
+    return {"errors_changed": _count_errors(now), "ranks_changed": _rank(now), "calls_days": record_calls(now)}

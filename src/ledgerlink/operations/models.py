@@ -91,3 +91,53 @@ class NoticeSent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "about", "day"], name="notice_once_a_day")]
+
+
+class DailyJournals(models.Model):
+    """A connector's journals accepted on one UTC day, per their status now (rollup.py; the dashboard)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    status = models.CharField(max_length=16)
+    journals = models.PositiveIntegerField(default=0)
+
+    objects = TenantManager["DailyJournals"]()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connector", "day", "status"], name="daily_journals_once")]
+        indexes = [models.Index(fields=["day", "company"], name="daily_journals_day")]
+
+
+class DailyPosting(models.Model):
+    """A connector's journals posted on one UTC day and how long they took from acceptance (seconds)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    posted = models.PositiveIntegerField(default=0)
+    latency_total = models.BigIntegerField(default=0)  # the sum of accepted → posted, seconds
+    latency_max = models.BigIntegerField(default=0)  # the longest of them, seconds
+
+    objects = TenantManager["DailyPosting"]()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connector", "day"], name="daily_posting_once")]
+        indexes = [models.Index(fields=["day", "company"], name="daily_posting_day")]
+
+
+class DailyCalls(models.Model):
+    """Calls to Exact in one division on one day against its daily limit, as Exact's headers said them."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="+")
+    division = models.PositiveIntegerField()
+    day = models.DateField()
+    calls = models.PositiveIntegerField(default=0)  # the day's limit minus what remained, at the last answer
+    limit = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = TenantManager["DailyCalls"]()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connector", "division", "day"], name="daily_calls_once")]
+        indexes = [models.Index(fields=["day", "company"], name="daily_calls_day")]

@@ -25,6 +25,7 @@ from ledgerlink.journals.choices import JournalStatus
 from ledgerlink.journals.models import Journal
 from ledgerlink.operations.lock_objects import lock_summary_mark
 from ledgerlink.operations.models import ConnectorSummary, Problem
+from ledgerlink.operations.rollup import recount_days
 
 OVERLAP = timedelta(minutes=2)
 CHUNK = 500
@@ -185,6 +186,7 @@ def summarize(now: datetime) -> dict[str, Any]:
         for chunk in _chunks(ids):
             _recount(chunk, now)
             _regroup(chunk, now)
+            recount_days(chunk, now)
         mark.at = now - OVERLAP
         mark.save(update_fields=["at"])
     return {"connectors": len(ids)}

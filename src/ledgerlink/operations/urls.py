@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ledgerlink.operations import views, views_companies, views_metrics
+from ledgerlink.operations import views, views_companies, views_dashboard, views_metrics
 
 urlpatterns = [
     path("operations/", views.console, name="operations-console"),
@@ -11,6 +11,8 @@ urlpatterns = [
         name="operations-resend-failed",
     ),
     path("operations/workers/", views.workers, name="operations-workers"),
+    path("operations/dashboard/", views_dashboard.dashboard, name="operations-dashboard"),
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("operations/companies/<int:number>/", views_companies.company, name="operations-company"),
     path(
         "operations/companies/<int:number>/keys/<str:prefix>/revoke",
