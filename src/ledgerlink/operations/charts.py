@@ -5,7 +5,7 @@ day's limit as a line) and lines per day (posting latency). Colours come from CS
 ``chart-<series>``), never from inline styles. Every mark carries its figure as ``data-day``,
 ``data-series`` and ``data-value`` and says it in a ``<title>`` (a tooltip, and what a screen reader
 reads), so the numbers on the page can be checked against the database.
-See docs/adr/0018-dashboard-charts-as-server-side-svg.md.
+See docs/adr/0019-dashboard-charts-as-server-side-svg.md.
 """
 
 from __future__ import annotations
