@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Model, Sum
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -20,8 +20,9 @@ from ledgerlink.operations import charts
 from ledgerlink.operations.models import DailyCalls, DailyJournals, DailyPosting
 from ledgerlink.operations.rollup import DAYS, first_day
 from ledgerlink.tenancy.models import Company
+from ledgerlink.tenancy.scoping import TenantQuerySet
 
-R = TypeVar("R", bound=QuerySet[Any])
+R = TypeVar("R", bound=Model)
 DIVISIONS_SHOWN = 6  # the divisions with the most calls on one day
 
 
@@ -34,9 +35,10 @@ class Dashboard:
     totals: dict[str, int] = field(default_factory=dict)
 
 
-def _scoped(rows: R, company: Company | None, start: date) -> R:
+def _scoped(rows: TenantQuerySet[R], company: Company | None, start: date) -> TenantQuerySet[R]:
+    """The last days' rows; one company's only when there is one (an operator's "all companies" has none)."""
     rows = rows.filter(day__gte=start)
-    return rows.filter(company=company) if company is not None else rows
+    return rows.for_company(company) if company is not None else rows
 
 
 def journals_per_day(company: Company | None, days: list[date]) -> dict[str, list[int]]:
