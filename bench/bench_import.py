@@ -31,6 +31,7 @@ from cryptography.fernet import Fernet
 
 BIN = Path(sys.executable).parent
 PG_ADMIN_URL = os.environ.get("LEDGERLINK_BENCH_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
+LATENCY_LIMIT = 2.0  # the other company's p95 during an import, as a multiple of its p95 without one (issue 10)
 TITLE = "Line number,Journal entry,Journal,Year,Period,Date,Amount,VAT code,VAT amount,Relation,GL number,Description\n"
 
 SETUP = """
@@ -231,9 +232,10 @@ def main() -> int:
         time.sleep(args.baseline_seconds)
         quiet.stop.set()
         quiet.join()
+        baseline = p95(quiet.latencies)
         print(
             f"{database}: other company without an import: {len(quiet.latencies)} posts, "
-            f"p95 {p95(quiet.latencies) * 1000:.0f} ms, non-2xx {quiet.errors[:5] or 0}"
+            f"p95 {baseline * 1000:.0f} ms, non-2xx {quiet.errors[:5] or 0}"
         )
         for index, size in enumerate((int(part) for part in args.sizes.split(",")), start=1):
             poster = Poster(port, api_key, f"DURING{size}")
@@ -256,6 +258,12 @@ def main() -> int:
                 f"median {figures['lock_median'] * 1000:.0f} ms, max {figures['lock_max'] * 1000:.0f} ms; "
                 f"other company meanwhile: {len(poster.latencies)} posts, "
                 f"p95 {p95(poster.latencies) * 1000:.0f} ms, non-2xx {poster.errors[:5] or 0}"
+            )
+            ratio = p95(poster.latencies) / baseline if baseline else float("inf")
+            verdict = "within" if ratio <= LATENCY_LIMIT and not poster.errors else "OVER"
+            print(
+                f"{database}: {size} entries: other company's p95 during/without the import {ratio:.2f}x "
+                f"(limit {LATENCY_LIMIT:.0f}x, 0 errors): {verdict}"
             )
     finally:
         server.terminate()

@@ -62,13 +62,15 @@ CODE = re.compile(r"^[0-9A-Za-z._/]{1,20}$")  # journal code and entry number
 CODE_LENGTH = 40
 MAX_BYTES = 10 * 1024 * 1024
 CHUNK = 200  # entries checked between progress reports, and written per transaction (at most)
-# A write transaction ends after this long even before CHUNK entries: on a busy machine 200 entries took
-# seconds, and on SQLite that is how long every other writer waits (the issue's bound: "about a second").
-LOCK_BUDGET = 0.5
+# On SQLite a write transaction ends after this long even before CHUNK entries: on a busy machine 200 entries
+# took seconds, and that is how long every other writer waits for SQLite's one write lock. A tenth of a second
+# keeps another company's API calls within twice their usual time while a file is imported (bench_import.py,
+# ADR 0017). PostgreSQL locks rows: other companies' writes never wait for an import's transaction.
+LOCK_BUDGET = 0.1
 # After each chunk SQLite's write lock is left free this long. A writer waiting for it polls (SQLite's busy
-# handler sleeps up to 100 ms between tries); without a pause the import took the lock again at once, every
-# time, and another company's API call waited out its 20 s timeout and answered 500.
-SQLITE_PAUSE = 0.12
+# handler sleeps 1, 2, 5 … 25 ms between tries in the first tenth of a second); without a pause the import took
+# the lock again at once, every time, and another company's API call waited out its 20 s timeout and answered 500.
+SQLITE_PAUSE = 0.05
 
 
 @dataclass(frozen=True)
@@ -621,19 +623,20 @@ def _write(
     report: ProgressCallback,
     lines: int,
 ) -> None:
-    """Store the checked entries, ``CHUNK`` to a transaction: on SQLite each holds the write lock that long only.
+    """Store the checked entries, ``CHUNK`` to a transaction (on SQLite at most ``LOCK_BUDGET`` long, then a pause).
 
     Every entry was checked before the first is written; an entry someone else stored with other content in
     the meantime is reported and the rest is kept (submit_journal is idempotent, so importing the file again
     after fixing that entry completes it).
     """
+    sqlite = connection.vendor == "sqlite"
     position = 0
     while position < len(entries):
         began = time.perf_counter()
         with transaction.atomic():
             start = position
             while position < len(entries) and position - start < CHUNK:
-                if position > start and time.perf_counter() - began >= LOCK_BUDGET:
+                if sqlite and position > start and time.perf_counter() - began >= LOCK_BUDGET:
                     break
                 entry = entries[position]
                 position += 1
@@ -653,5 +656,5 @@ def _write(
                 result.journals.append(_result(entry, submitted.journal, submitted.created))
             report(Progress(ImportStage.IMPORTING, lines, len(entries), position, result.created, result.unchanged))
         result.lock_seconds.append(time.perf_counter() - began)
-        if connection.vendor == "sqlite" and position < len(entries):
+        if sqlite and position < len(entries):
             time.sleep(SQLITE_PAUSE)  # let a waiting writer in (see SQLITE_PAUSE)
