@@ -84,6 +84,10 @@ class Run:
         excluded = [check("positive_data_acceptance")]
         if case.operation.path.endswith("/validate"):
             excluded.append(check("negative_data_rejection"))  # the dry run answers every object with 200
+        elif mode == GenerationMode.NEGATIVE and [] in (case.query or {}).values():
+            # A query parameter whose value is an empty list is not sent at all: the violation schemathesis
+            # made (an unknown parameter, say {"": []}) never reaches the API, which rightly answers 200.
+            excluded.append(check("negative_data_rejection"))
         case.validate_response(response, headers=self.headers, excluded_checks=excluded)
         if mode == GenerationMode.POSITIVE and response.status_code == 422:
             codes = {problem["code"] for problem in response.json()["problems"]}
