@@ -15,49 +15,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
-import uuid
 from datetime import UTC, datetime
-from decimal import Decimal
-from pathlib import Path
 
-from cryptography.fernet import Fernet
-
-PG_ADMIN_URL = os.environ.get("LEDGERLINK_BENCH_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
-
-
-def configure(var_dir: Path, database_url: str, sandbox_url: str) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "ledgerlink.settings",
-            "LEDGERLINK_SECRET_KEY": "bench",
-            "LEDGERLINK_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "LEDGERLINK_BASE_DOMAIN": "localhost",
-            "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost",
-            "LEDGERLINK_PUBLIC_SCHEME": "http",
-            "LEDGERLINK_VAR_DIR": str(var_dir),
-            "DATABASE_URL": database_url,
-            "LEDGERLINK_EXACT_SANDBOX_URL": sandbox_url,
-            "LEDGERLINK_LOG_LEVEL": "ERROR",
-            "LEDGERLINK_LOG_FORMAT": "text",
-        }
-    )
-
-
-def journal_in(reference: str, day):  # type: ignore[no-untyped-def]
-    from ledgerlink.journals.submission import JournalIn, LineIn
-
-    return JournalIn(
-        reference=reference,
-        kind="cash",
-        connector=1,
-        date=day,
-        description=reference,
-        lines=[
-            LineIn("1000", debit=Decimal("121.00")),
-            LineIn("8000", credit=Decimal("100.00"), vat_code="2", vat_amount=Decimal("21.00")),
-        ],
-    )
+from benchkit import CALLBACK, configure, database, journal_in
 
 
 class TransactionEnds:
@@ -105,22 +65,21 @@ def measure(journals: int) -> None:
     actions.grant_licence(Actor.system(), company, "exact_online")
     control = httpx.Client(base_url=os.environ["LEDGERLINK_EXACT_SANDBOX_URL"], timeout=30)
     control.post("/_sandbox/limits", json={"minutely": 1_000_000, "daily": 10_000_000})
-    callback = "http://bench.localhost/oauth.ashx?provider=1"
-    app = control.post("/_sandbox/apps", json={"name": "bench", "redirect_uri": callback}).json()
+    app = control.post("/_sandbox/apps", json={"name": "bench", "redirect_uri": CALLBACK}).json()
     connector = connector_actions.create_connector(
-        "bench",
+        Actor.system(),
         company,
         number=1,
         name="Bench",
         region="sandbox",
         client_id=app["client_id"],
         client_secret=app["client_secret"],
-        callback_url=callback,
+        callback_url=CALLBACK,
     )
     code = control.post(
         "/_sandbox/authorize", json={"client_id": app["client_id"], "user": "demo@exact.example"}
     ).json()["code"]
-    connector_actions.authorize_with_code("bench", connector, code)
+    connector_actions.authorize_with_code(Actor.system(), connector, code)
     today = datetime.now(UTC).date()
     submit_journal(company, journal_in("WARM", today))
     post_due(clock.now())  # fills the reference cache: not part of the figure
@@ -137,6 +96,29 @@ def measure(journals: int) -> None:
         f"{connection.vendor}: {posted} journals posted; per journal {statements / posted:.2f} SQL statements, "
         f"{trips / posted:.2f} database round trips ({ends.count / posted:.2f} transactions)"
     )
+    building_clients(connector)
+
+
+def building_clients(connector, builds: int = 200) -> None:  # type: ignore[no-untyped-def]
+    """CPU to build the clients a claimed batch (``client_for``) and a refresh (``oauth_for``) use."""
+    import time
+
+    from ledgerlink.connectors import engine
+    from ledgerlink.connectors.exact import client_for, oauth_for
+
+    figures = {}
+    for name, build in (
+        ("client_for", lambda: client_for(connector, engine.ConnectorTokens(connector.pk))),
+        ("oauth_for", lambda: oauth_for(connector)),
+    ):
+        build().close()  # the first one may build the process's pool
+        began = time.process_time()
+        for _ in range(builds):
+            build().close()
+        figures[name] = (time.process_time() - began) / builds * 1000
+    print(
+        f"building a client: client_for {figures['client_for']:.2f} ms CPU, oauth_for {figures['oauth_for']:.2f} ms CPU"
+    )
 
 
 def main() -> int:
@@ -145,36 +127,15 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
 
-    var_dir = Path(tempfile.mkdtemp(prefix="ledgerlink-bench-"))
-    pg_name = None
-    if args.postgres:
-        import psycopg
-
-        pg_name = f"bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{pg_name}"')
-        database_url = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgres://") + f"/{pg_name}"
-    else:
-        database_url = f"sqlite:///{var_dir / 'bench.sqlite3'}"
     from exact_sandbox.backend import Backend
     from exact_sandbox.server import BackgroundSandbox
 
-    with BackgroundSandbox(Backend()) as sandbox:
-        configure(var_dir, database_url, sandbox.base_url)
+    with database(args.postgres) as db, BackgroundSandbox(Backend()) as sandbox:
+        configure(db, sandbox.base_url)
         import django
 
         django.setup()
-        try:
-            measure(args.journals)
-        finally:
-            if pg_name:
-                from django.db import connections
-
-                connections.close_all()
-                import psycopg
-
-                with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+        measure(args.journals)
     return 0
 
 
