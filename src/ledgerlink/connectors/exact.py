@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
 
 import httpx
@@ -18,6 +20,37 @@ from ledgerlink.core import clock, crypto, metrics
 TOKEN_TIMEOUT = 15.0  # seconds; below SQLite's lock timeout (settings) and the refresh claim's age (decision.py)
 # The longest a person (a page, a command) waits in one go for Exact's minute window; longer → "try later".
 INTERACTIVE_WAIT = 5.0
+
+
+class SharedTransport(httpx.BaseTransport):
+    """The process's one connection pool and TLS context, lent to every client of every connector.
+
+    Building a TLS context costs tens of milliseconds of CPU; a client per claimed batch and per refresh
+    paid it each time (issue 13). Clients come and go; their ``close()`` leaves the pool open. A forked
+    child (gunicorn, the worker's helpers) builds its own, since sockets must not be shared across processes.
+    """
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.inner = httpx.HTTPTransport(limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        """A client closing: nothing to do, the pool outlives it."""
+
+
+_shared: SharedTransport | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_transport() -> SharedTransport:
+    global _shared
+    with _shared_lock:
+        if _shared is None or _shared.pid != os.getpid():
+            _shared = SharedTransport()
+        return _shared
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -37,7 +70,9 @@ def config_for(
         region="nl" if base_url else connector.region,
         base_url=base_url,
         timeout=timeout,
-        transport=metrics.counting(transport),  # counts calls per endpoint group and status (/metrics)
+        transport=metrics.counting(
+            transport or shared_transport()
+        ),  # counts calls per endpoint group and status (/metrics)
         clock=clock.now,
         user_agent="ledgerlink",
     )
