@@ -19,6 +19,9 @@ os.environ.setdefault("LEDGERLINK_ALLOWED_HOSTS", "localhost,.localhost")
 os.environ.setdefault("LEDGERLINK_PUBLIC_SCHEME", "http")
 os.environ.setdefault("LEDGERLINK_ALLOW_HTTP", "1")  # the test client speaks http; production refuses it otherwise
 os.environ.setdefault("LEDGERLINK_LOG_FORMAT", "text")
+# In-process tests post in the test's own thread (its transaction holds their rows); the served worker and
+# tests/journals/test_senders.py use several senders.
+os.environ.setdefault("LEDGERLINK_POSTING_SENDERS", "1")
 os.environ.setdefault("LEDGERLINK_VAR_DIR", tempfile.mkdtemp(prefix="ledgerlink-tests-"))
 os.environ.pop("LEDGERLINK_DEBUG", None)
 

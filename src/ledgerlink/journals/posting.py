@@ -29,10 +29,13 @@ import random
 import re
 import socket
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django import db
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, Subquery
@@ -67,6 +70,7 @@ from ledgerlink.journals.validation import Result, validate
 
 log = logging.getLogger("ledgerlink.journals.posting")
 BATCH = 25
+CLAIM_PASSES = 3  # passes over connectors that were locked by another sender's claim
 LOOK_AGAIN_AFTER = timedelta(seconds=15)  # after no answer, give Exact a moment before looking the entry up
 SERVER_ERRORS_IN_A_ROW = 5  # 5xx answers to one journal's POSTs (15 s, 30 s, 1, 2 min apart) before a person
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
@@ -132,20 +136,28 @@ def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
     # order_by() first: the default ordering would put date and id into the DISTINCT and repeat connectors.
     candidates = list(due.order_by().values_list("connector_id", flat=True).distinct()[:200])
     random.shuffle(candidates)  # every connector gets its turn; none starves behind a busy one
-    for connector_id in candidates:
-        with transaction.atomic():
-            if not try_lock_connector(connector_id):
-                continue  # another worker is claiming for it (or its tokens are being refreshed)
-            busy = Journal.objects.filter(connector_id=connector_id, status=JournalStatus.SENDING).exists()
-            if busy:
-                continue  # one sender per connector keeps its journals in date order
-            oldest_first = due.filter(connector_id=connector_id).order_by("date", "id")
-            ids = list(oldest_first.values_list("pk", flat=True)[:batch])
-            if ids:
-                Journal.objects.filter(pk__in=ids).update(
-                    status=JournalStatus.SENDING, claimed_by=worker, claimed_at=now
-                )
-                return ids
+    for _ in range(CLAIM_PASSES):
+        locked = []
+        for connector_id in candidates:
+            with transaction.atomic():
+                if not try_lock_connector(connector_id):
+                    locked.append(connector_id)  # another sender is claiming for it, for a moment
+                    continue
+                busy = Journal.objects.filter(connector_id=connector_id, status=JournalStatus.SENDING).exists()
+                if busy:
+                    continue  # one sender per connector keeps its journals in date order
+                oldest_first = due.filter(connector_id=connector_id).order_by("date", "id")
+                ids = list(oldest_first.values_list("pk", flat=True)[:batch])
+                if ids:
+                    Journal.objects.filter(pk__in=ids).update(
+                        status=JournalStatus.SENDING, claimed_by=worker, claimed_at=now
+                    )
+                    return ids
+        # A claim holds its lock for milliseconds: look at those connectors again before saying "nothing due",
+        # or a sender would sit out the round beside work it could do.
+        candidates = locked
+        if not candidates:
+            break
     return []
 
 
@@ -525,32 +537,60 @@ def _hand_back(ids: list[int], worker: str) -> None:
 
 
 def post_due(now: datetime, *, time_budget: float = 20.0, worker: str = WORKER) -> dict[str, int]:
-    """The worker's job: release stuck journals, then claim and process batches until none is due."""
-    counts: dict[str, int] = {}
+    """The worker's job: release stuck journals, then claim and process batches until none is due.
+
+    ``LEDGERLINK_POSTING_SENDERS`` senders work side by side, each on its own connector (the claim keeps one
+    sender per connector), so a process keeps many divisions busy while Exact takes its time to answer
+    (ADR 0018). With one sender everything runs in the calling thread.
+    """
     release_stuck(now)
     deadline = time.monotonic() + time_budget
+    senders = max(1, settings.LEDGERLINK_POSTING_SENDERS)
+    if senders == 1:
+        return _send_until_done(deadline, worker)
+    counts: dict[str, int] = {}
+    with ThreadPoolExecutor(max_workers=senders, thread_name_prefix="sender") as pool:
+        futures = [pool.submit(_in_own_connection, _send_until_done, deadline, worker) for _ in range(senders)]
+        for future in futures:
+            for status, count in future.result().items():  # a sender's DatabaseError reaches the worker loop
+                counts[status] = counts.get(status, 0) + count
+    return counts
+
+
+def _in_own_connection(send: Callable[[float, str], dict[str, int]], deadline: float, worker: str) -> dict[str, int]:
+    """A sender thread has its own database connection (Django's are per thread); it is closed when done."""
+    try:
+        return send(deadline, worker)
+    finally:
+        db.connection.close()
+
+
+def _send_until_done(deadline: float, worker: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
     clients: dict[int, object] = {}
-    while time.monotonic() < deadline and not stopping():
-        ids = claim(clock.now(), worker)
-        if not ids:
-            break
-        connector = Journal.objects.select_related("connector").get(pk=ids[0]).connector
-        client = clients.get(connector.pk) or client_for(
-            connector, ConnectorTokens(connector.pk, wait=TOKEN_WAIT), max_wait=MAX_IDLE_WAIT
-        )
-        clients[connector.pk] = client
-        for position, journal_id in enumerate(ids):
-            if stopping():  # a clean stop: give back what was claimed but not started
-                _hand_back(ids[position:], worker)
+    try:
+        while time.monotonic() < deadline and not stopping():
+            ids = claim(clock.now(), worker)
+            if not ids:
                 break
-            status = process(journal_id, client, worker)
-            if not status:
-                continue
-            counts[status] = counts.get(status, 0) + 1
-            if status == JournalStatus.QUEUED and position + 1 < len(ids):
-                # The connector cannot post now (limits, tokens): hand the rest back untouched.
-                _hand_back(ids[position + 1 :], worker)
-                break
-    for client in clients.values():
-        client.close()  # type: ignore[attr-defined]
+            connector = Journal.objects.select_related("connector").get(pk=ids[0]).connector
+            client = clients.get(connector.pk) or client_for(
+                connector, ConnectorTokens(connector.pk, wait=TOKEN_WAIT), max_wait=MAX_IDLE_WAIT
+            )
+            clients[connector.pk] = client
+            for position, journal_id in enumerate(ids):
+                if stopping():  # a clean stop: give back what was claimed but not started
+                    _hand_back(ids[position:], worker)
+                    break
+                status = process(journal_id, client, worker)
+                if not status:
+                    continue
+                counts[status] = counts.get(status, 0) + 1
+                if status == JournalStatus.QUEUED and position + 1 < len(ids):
+                    # The connector cannot post now (limits, tokens): hand the rest back untouched.
+                    _hand_back(ids[position + 1 :], worker)
+                    break
+    finally:
+        for client in clients.values():
+            client.close()  # type: ignore[attr-defined]
     return counts
