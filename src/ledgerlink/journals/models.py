@@ -69,7 +69,16 @@ class Journal(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         constraints = [models.UniqueConstraint(fields=["company", "reference"], name="journal_reference_per_company")]
-        indexes = [models.Index(fields=["status", "next_attempt_at", "connector", "date"], name="journal_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at", "connector", "date"], name="journal_due"),
+            # The claim (posting.claim): does this connector have a waiting journal, and which are its oldest?
+            # One probe per connector whatever the length of the queue.
+            models.Index(
+                fields=["connector", "date", "id"],
+                condition=models.Q(status__in=["queued", "unknown"]),
+                name="journal_waiting",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"journal {self.reference}"
