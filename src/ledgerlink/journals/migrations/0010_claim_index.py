@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("connectors", "0004_events_in_the_audit_trail"),
-        ("journals", "0008_import_jobs_cancel_and_corrections"),
+        ("journals", "0009_waits_for_period"),
         ("tenancy", "0005_import_jobs_cancel_and_corrections"),
     ]
 
