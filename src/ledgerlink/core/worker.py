@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 from django.db.models import F
 
-from ledgerlink.core import clock
+from ledgerlink.core import clock, wake
 from ledgerlink.core.models import WorkerHeartbeat
 
 log = logging.getLogger("ledgerlink.worker")
@@ -140,6 +140,7 @@ def run_forever(interval: float, stop: threading.Event | None = None) -> None:
     started = clock.now()
     log.info("worker started", extra={"worker": name, "jobs": [job.name for job in _jobs]})
     lost_at: datetime | None = None
+    waiter = wake.Waiter()
     while not stop.is_set():
         close_old_connections()
         try:
@@ -165,7 +166,8 @@ def run_forever(interval: float, stop: threading.Event | None = None) -> None:
             if lost_at is not None:
                 log.warning("database back after %s", clock.now() - lost_at)
                 lost_at = None
-        stop.wait(interval)
+        waiter.wait(interval, stop)  # returns early when work is stored (core/wake.py)
+    waiter.close()
     try:
         _beat(name, started, stopped=True)
     except DatabaseError:

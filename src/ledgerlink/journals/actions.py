@@ -9,7 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from ledgerlink.connectors.models import Connector
-from ledgerlink.core import clock
+from ledgerlink.core import clock, wake
 from ledgerlink.core.messages import Message
 from ledgerlink.journals import exact_data, messages, waiting
 from ledgerlink.journals.admission import Admission, Checked
@@ -77,6 +77,7 @@ def submit_journal(
         return _same_or_conflict(existing, content, digest)
     # Just written: whoever answers can read the lines from memory rather than from the database.
     vars(journal)["_prefetched_objects_cache"] = {"lines": lines, "attempts": []}  # as prefetch_related leaves it
+    wake.notify()  # the worker posts it now rather than at its next round
     return Submitted(journal, True)
 
 
@@ -156,6 +157,7 @@ def resend(journal: Journal, actor: Actor) -> bool:
                 message=Message.of(messages.JOURNAL, reference=journal.reference),
                 changes={"status": [JournalStatus.FAILED, JournalStatus.QUEUED]},
             )
+            wake.notify()
     return bool(updated)
 
 
@@ -183,6 +185,7 @@ def resend_failed(company: Company, actor: Actor, journal_ids: list[int] | None 
                 message=Message.of(messages.FAILED_JOURNALS, count=count),
                 changes={"journals": [None, count]},
             )
+            wake.notify()
     return count
 
 
@@ -195,6 +198,8 @@ def send_now(journal: Journal) -> bool:
         updated = Journal.objects.filter(pk=journal.pk, status=JournalStatus.QUEUED, next_attempt_at__gt=now).update(
             next_attempt_at=now
         )
+        if updated:
+            wake.notify()
     return bool(updated)
 
 

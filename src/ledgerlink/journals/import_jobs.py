@@ -30,7 +30,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 
 from ledgerlink.connectors.models import Connector
-from ledgerlink.core import clock
+from ledgerlink.core import clock, wake
 from ledgerlink.core.messages import Message
 from ledgerlink.core.worker import stopping
 from ledgerlink.journals import importer
@@ -72,6 +72,7 @@ def start(actor: Actor, company: Company, connector: Connector, file_name: str, 
             created_by=actor.label,
             created_at=clock.now(),
         )
+        wake.notify()
     return job, False
 
 

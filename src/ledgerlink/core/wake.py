@@ -1,0 +1,111 @@
+"""Waking the worker when there is work, instead of letting it sleep out its interval.
+
+A journal accepted by the API is otherwise posted at the next round (up to ``LEDGERLINK_WORKER_INTERVAL_SECONDS``
+later). ``notify()`` is called when work is stored; ``Waiter.wait()`` is the worker's pause between rounds and
+returns early when notified (issue 13):
+
+- PostgreSQL: ``NOTIFY ledgerlink_work`` in the writer's transaction (delivered on commit, duplicates within
+  one transaction folded by PostgreSQL); the worker ``LISTEN``s on a connection of its own.
+- SQLite: no such channel; the writer touches ``var/worker.wake`` and the worker looks at its modification
+  time every ``POLL_SECONDS`` (a ``stat``, no query).
+
+Waking is a hint, never the only way: a lost notification costs at most one interval.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+
+log = logging.getLogger("ledgerlink.worker")
+CHANNEL = "ledgerlink_work"
+POLL_SECONDS = 0.2
+
+
+def _wake_file() -> Path:
+    return Path(settings.VAR_DIR) / "worker.wake"
+
+
+def notify() -> None:
+    """Tell a waiting worker that work was stored (on PostgreSQL when the current transaction commits)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"NOTIFY {CHANNEL}")
+        return
+    try:
+        _wake_file().touch()
+        now = time.time_ns()  # finer than the file system's own stamp, so two wakes in a row differ
+        os.utime(_wake_file(), ns=(now, now))
+    except OSError:
+        log.warning("could not wake the worker through %s", _wake_file(), exc_info=True)
+
+
+class Waiter:
+    """The worker's pause between rounds: ``wait`` returns True when woken, False after the full time or a stop."""
+
+    def __init__(self) -> None:
+        self._listener: Any = None
+        self._seen = self._mtime()
+
+    def wait(self, seconds: float, stop: threading.Event) -> bool:
+        if connection.vendor == "postgresql":
+            try:
+                return self._listen(seconds, stop)
+            except Exception:
+                log.warning("cannot listen for work; the worker sleeps its interval", exc_info=True)
+                self.close()
+                stop.wait(seconds)
+                return False
+        return self._poll(seconds, stop)
+
+    def _listen(self, seconds: float, stop: threading.Event) -> bool:
+        import psycopg
+
+        if self._listener is None or self._listener.closed:
+            params = connection.get_connection_params()
+            params.pop("cursor_factory", None)
+            params.pop("context", None)
+            params.pop("prepare_threshold", None)
+            self._listener = psycopg.connect(**params, autocommit=True)
+            self._listener.execute(f"LISTEN {CHANNEL}")
+        deadline = time.monotonic() + seconds
+        while not stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            # One second at a time, so a stop is noticed promptly.
+            for _ in self._listener.notifies(timeout=min(left, 1.0), stop_after=1):
+                return True
+        return False
+
+    def _mtime(self) -> float:
+        try:
+            return _wake_file().stat().st_mtime
+        except OSError:
+            return 0.0
+
+    def _poll(self, seconds: float, stop: threading.Event) -> bool:
+        deadline = time.monotonic() + seconds
+        while not stop.wait(min(POLL_SECONDS, max(deadline - time.monotonic(), 0))):
+            seen = self._mtime()
+            if seen != self._seen:
+                self._seen = seen
+                return True
+            if time.monotonic() >= deadline:
+                return False
+        return False
+
+    def close(self) -> None:
+        if self._listener is not None:
+            try:
+                self._listener.close()
+            except (DatabaseError, OSError):
+                pass
+            self._listener = None

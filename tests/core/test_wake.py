@@ -1,0 +1,58 @@
+"""Waking the worker when work is stored (core/wake.py): NOTIFY on PostgreSQL, a touched file on SQLite."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from ledgerlink.core import wake
+
+
+@pytest.mark.django_db
+def test_a_stop_ends_the_wait_at_once_without_work() -> None:
+    stop = threading.Event()
+    stop.set()
+    waiter = wake.Waiter()
+    try:
+        assert waiter.wait(3600, stop) is False
+    finally:
+        waiter.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_work_wakes_a_waiting_worker() -> None:
+    stop = threading.Event()
+    waiter = wake.Waiter()
+    try:
+        if connection.vendor == "postgresql":
+            stop.set()
+            waiter.wait(0, stop)  # listening from here on
+            stop.clear()
+        with transaction.atomic():
+            wake.notify()  # as submit_journal does: delivered when the transaction commits
+        # Far longer than any test may take: only the notification ends this wait with True.
+        assert waiter.wait(3600, stop) is True
+        with transaction.atomic():
+            wake.notify()
+        assert waiter.wait(3600, stop) is True  # and the next one too
+    finally:
+        waiter.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_accepted_journal_wakes_the_worker(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.journals import cash_journal, submit
+
+    stop = threading.Event()
+    waiter = wake.Waiter()
+    try:
+        if connection.vendor == "postgresql":
+            stop.set()
+            waiter.wait(0, stop)
+            stop.clear()
+        submit(setup.company, cash_journal("WAKE-1", clocks.now().date()))
+        assert waiter.wait(3600, stop) is True
+    finally:
+        waiter.close()
