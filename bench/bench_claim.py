@@ -20,20 +20,20 @@ from benchkit import configure, database
 INSERT_POSTGRES = """
 INSERT INTO journals_journal (company_id, connector_id, kind, reference, date, description, relation_code,
     content_hash, content, marker, status, status_message, exact_entry_id, exact_entry_number, next_attempt_at,
-    claimed_by, attempt_count, needs_lookup, source, created_at, updated_at)
+    claimed_by, attempt_count, needs_lookup, source, created_at, updated_at, waits_for_period)
 SELECT %(company)s, %(first)s + g %% %(connectors)s, 'cash', 'Q-' || g, current_date - (g %% 365), '', '',
     md5(g::text), '{}'::jsonb, 'm' || g, 'queued', NULL, '', '', now() - interval '1 hour', '', 0, false, 'api',
-    now(), now()
+    now(), now(), ''
 FROM generate_series(%(start)s, %(stop)s - 1) AS g
 """
 INSERT_SQLITE = """
 WITH RECURSIVE g(n) AS (SELECT %(start)s UNION ALL SELECT n + 1 FROM g WHERE n + 1 < %(stop)s)
 INSERT INTO journals_journal (company_id, connector_id, kind, reference, date, description, relation_code,
     content_hash, content, marker, status, status_message, exact_entry_id, exact_entry_number, next_attempt_at,
-    claimed_by, attempt_count, needs_lookup, source, created_at, updated_at)
+    claimed_by, attempt_count, needs_lookup, source, created_at, updated_at, waits_for_period)
 SELECT %(company)s, %(first)s + n %% %(connectors)s, 'cash', 'Q-' || n, date('now', '-' || (n %% 365) || ' days'),
     '', '', hex(n), '{}', 'm' || n, 'queued', NULL, '', '', datetime('now', '-1 hour'), '', 0, 0, 'api',
-    datetime('now'), datetime('now')
+    datetime('now'), datetime('now'), ''
 FROM g
 """
 
@@ -76,13 +76,13 @@ def plan_lines() -> list[str]:
     with CaptureQueriesContext(connection) as captured, transaction.atomic():
         claim(clock.now(), "bench")
         transaction.set_rollback(True)
-    first = next(q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT"))
+    first = next(q["sql"] for q in captured.captured_queries if "EXISTS" in q["sql"] or "DISTINCT" in q["sql"])
     explain = "EXPLAIN ANALYZE " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
     with connection.cursor() as cursor:
         cursor.execute(explain + first)
         rows = [" ".join(str(part) for part in row[-1:]) for row in cursor.fetchall()]
-    keys = ("Scan", "Limit", "Execution Time", "SEARCH", "SCAN", "USING")
-    return [row.strip() for row in rows if any(k in row for k in keys)][:8]
+    keys = ("Scan", "Limit", "Join", "Execution Time", "SEARCH", "SCAN", "USING")
+    return [row.strip() for row in rows if any(k in row for k in keys)][:10]
 
 
 def main() -> int:

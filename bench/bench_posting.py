@@ -93,6 +93,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--window", type=float, default=60.0)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--limit", type=int, default=600, help="Exact's calls a minute per division in the drain")
+    parser.add_argument("--latency-ms", type=int, default=0, help="the sandbox's answer time in the drain")
+    parser.add_argument("--jitter-ms", type=int, default=0)
+    parser.add_argument("--senders", type=int, default=16, help="LEDGERLINK_POSTING_SENDERS of each worker")
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="ledgerlink-bench-"))
@@ -169,8 +173,9 @@ def main() -> int:
             f"(target <= 1.02; {posted / seconds:.1f} journals/s in one process)"
         )
 
-        # 2. Drain rate against 600 a minute per division.
-        control.post("/_sandbox/limits", json={"minutely": 600, "daily": 10_000_000})
+        # 2. Drain rate against the limit (600 a minute per division unless --limit), with Exact-like latency.
+        control.post("/_sandbox/limits", json={"minutely": args.limit, "daily": 10_000_000})
+        control.post("/_sandbox/latency", json={"ms": args.latency_ms, "jitter_ms": args.jitter_ms}).raise_for_status()
         for connector in connectors:
             for n in range(args.per_division):
                 submit_journal(company, journal_in(f"DRAIN-{connector.number}-{n}", connector.number, today))
@@ -179,7 +184,7 @@ def main() -> int:
         workers = [
             subprocess.Popen(
                 [str(BIN / "ledgerlink"), "worker", "--interval", "0.2"],
-                env={**env, "LEDGERLINK_LOG_LEVEL": "WARNING"},
+                env={**env, "LEDGERLINK_LOG_LEVEL": "WARNING", "LEDGERLINK_POSTING_SENDERS": str(args.senders)},
                 stdout=log,
                 stderr=log,
             )
@@ -195,11 +200,12 @@ def main() -> int:
         fractions = []
         for connector in connectors:
             done = Journal.objects.filter(connector=connector, status="posted", reference__startswith="DRAIN-").count()
-            fractions.append(done / minutes / 600)
+            fractions.append(done / minutes / args.limit)
         too_many = Attempt.objects.filter(http_status=429).count()
         print(
-            f"drain rate over {minutes:.2f} min, {len(connectors)} divisions, {args.workers} workers: "
-            f"{min(fractions):.3f}..{max(fractions):.3f} of 600/min per division "
+            f"drain rate over {minutes:.2f} min, {len(connectors)} divisions, {args.workers} workers of "
+            f"{args.senders} senders, Exact answering in {args.latency_ms}±{args.jitter_ms} ms: "
+            f"{min(fractions):.3f}..{max(fractions):.3f} of {args.limit}/min per division "
             f"(mean {sum(fractions) / len(fractions):.3f}; target >= 0.95); 429 answers: {too_many}"
         )
         print(f"worker memory (RSS): {', '.join(f'{mb} MB' for mb in rss)}")
