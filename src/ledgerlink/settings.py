@@ -95,7 +95,7 @@ LEDGERLINK_EXACT_TIMEOUT = float(env.get_int("LEDGERLINK_EXACT_TIMEOUT_SECONDS",
 # 0 (the default): the shortest safe time, derived from the Exact timeout; a shorter value stops start-up
 # (journals/posting.py stuck_minimum, journals/checks.py).
 LEDGERLINK_SENDING_STUCK_SECONDS = env.get_int("LEDGERLINK_SENDING_STUCK_SECONDS", 0)
-# Connectors one worker process posts for at the same time (threads; one sender per connector, ADR 0019).
+# Connectors one worker process posts for at the same time (threads; one sender per connector, ADR 0020).
 # Exact answers in hundreds of milliseconds: one sender posts about 3 journals a second, whatever is waiting.
 LEDGERLINK_POSTING_SENDERS = env.get_int("LEDGERLINK_POSTING_SENDERS", 16)
 LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.get_int("LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)

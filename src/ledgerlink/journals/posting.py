@@ -560,7 +560,7 @@ def post_due(now: datetime, *, time_budget: float = 20.0, worker: str = WORKER) 
 
     ``LEDGERLINK_POSTING_SENDERS`` senders work side by side, each on its own connector (the claim keeps one
     sender per connector), so a process keeps many divisions busy while Exact takes its time to answer
-    (ADR 0019). With one sender everything runs in the calling thread.
+    (ADR 0020). With one sender everything runs in the calling thread.
     """
     release_stuck(now)
     deadline = time.monotonic() + time_budget
