@@ -28,7 +28,7 @@ def test_stored_work_wakes_a_waiting_worker() -> None:
     try:
         if connection.vendor == "postgresql":
             stop.set()
-            waiter.wait(0, stop)  # listening from here on
+            waiter.wait(1, stop)  # listening from here on (the stop ends the wait at once)
             stop.clear()
         with transaction.atomic():
             wake.notify()  # as submit_journal does: delivered when the transaction commits
@@ -50,7 +50,7 @@ def test_an_accepted_journal_wakes_the_worker(setup, connected, clocks) -> None:
     try:
         if connection.vendor == "postgresql":
             stop.set()
-            waiter.wait(0, stop)
+            waiter.wait(1, stop)
             stop.clear()
         submit(setup.company, cash_journal("WAKE-1", clocks.now().date()))
         assert waiter.wait(3600, stop) is True

@@ -55,11 +55,15 @@ class Waiter:
         self._seen = self._mtime()
 
     def wait(self, seconds: float, stop: threading.Event) -> bool:
+        if seconds <= 0:  # no pause between rounds: nothing to listen for
+            stop.wait(0)
+            return False
         if connection.vendor == "postgresql":
             try:
                 return self._listen(seconds, stop)
-            except Exception:
-                log.warning("cannot listen for work; the worker sleeps its interval", exc_info=True)
+            except Exception as exc:  # waking is a hint: without it the worker sleeps out its interval
+                # The database being gone is said once by the worker loop; here it only costs the early wake.
+                log.debug("cannot listen for work: %s", (str(exc).strip().splitlines() or [type(exc).__name__])[0])
                 self.close()
                 stop.wait(seconds)
                 return False
