@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exact_sandbox.app import SandboxApp
+from exact_sandbox.backend import Backend
+from exact_sandbox.clock import SandboxClock
 from exact_sandbox.testing import SandboxHandle, SandboxTransport
 
 from .conftest import Connection
@@ -237,7 +239,9 @@ def test_a_general_journal_line_takes_a_document(conn: Connection) -> None:
 RATES = {"0": Decimal(0), "1": Decimal("0.09"), "2": Decimal("0.21"), "5": Decimal(0), "6": Decimal("0.21")}
 CENT = Decimal("0.01")
 
-_app = SandboxApp()
+# The module's token is taken when the suite is collected and used many minutes later in a long run: the
+# sandbox's clock stands still here, so it cannot expire in between (it did under load).
+_app = SandboxApp(Backend(SandboxClock(mode="frozen")))
 _http = httpx.Client(base_url="http://sandbox.invalid", transport=SandboxTransport(app=_app))
 _sandbox = SandboxHandle("http://sandbox.invalid", _app, _http, served=False)
 _sandbox.set_limits(minutely=10**9, daily=10**9, errors_per_hour=10**9)
