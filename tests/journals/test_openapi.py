@@ -236,3 +236,13 @@ def test_wait_for_periods_reads_its_body_as_the_others_do() -> None:
     with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000):
         answer = api.post(URL + "/wait-for-periods", {"padding": "x" * 2000})
     assert answer.status_code == 413 and answer.json()["code"] == "http.413"
+
+
+def test_a_refused_query_names_the_request_not_a_journal_in_either_language() -> None:
+    _company, key = tenant(1001, "alpha")
+    api = Api(key)
+    assert api.get(URL, page_sise="10").json()["detail"] == "The request was not accepted: 1 problem(s)."
+    dutch = api.client.get(URL, {"page_sise": "10"}, headers={**api.headers, "Accept-Language": "nl"})
+    assert dutch.json()["detail"] == "Het verzoek is niet geaccepteerd: 1 probleem/problemen."
+    # A journal that is refused still says so.
+    assert api.post(URL, body(lines=[])).json()["detail"].startswith("The journal was not accepted")

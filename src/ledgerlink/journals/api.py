@@ -340,16 +340,17 @@ def read_json(request: HttpRequest, *, optional: bool = False) -> Any:
         raise invalid([Problem("body", Message.of(m.BODY_NOT_JSON, error=str(exc)))])
 
 
-def invalid(problems: list[Problem]) -> ApiError:
+def invalid(problems: list[Problem], journal: bool = False) -> ApiError:
+    """422 with every problem once; ``journal``: a submitted journal was refused (else: the request was)."""
     unique: list[Problem] = []
     for problem in problems:
         if problem not in unique:
             unique.append(problem)
-    return ApiError(
-        422,
-        _("The journal was not accepted: %(count)s problem(s).") % {"count": len(unique)},
-        problems=[problem.as_dict() for problem in unique],
-    )
+    if journal:
+        detail = _("The journal was not accepted: %(count)s problem(s).") % {"count": len(unique)}
+    else:
+        detail = _("The request was not accepted: %(count)s problem(s).") % {"count": len(unique)}
+    return ApiError(422, detail, problems=[problem.as_dict() for problem in unique])
 
 
 def _journals(key: ApiKey) -> QuerySet[Journal]:
@@ -389,7 +390,7 @@ def post_journal(request: HttpRequest) -> Status:
     try:
         submitted = submit_journal(key.company, read_json(request), source=Source.API)
     except SubmissionInvalid as exc:
-        raise invalid(exc.problems)
+        raise invalid(exc.problems, journal=True)
     except JournalConflict as exc:
         raise ApiError(
             409,
@@ -663,7 +664,7 @@ def correct_journal(request: HttpRequest, journal_id: int) -> Status[Any]:
     try:
         made = correct(original, read_json(request), Actor.api_key(key.prefix))
     except SubmissionInvalid as exc:
-        raise invalid(exc.problems)
+        raise invalid(exc.problems, journal=True)
     except NotCorrectable as exc:
         raise ApiError(409, exc.message)
     except JournalConflict as exc:
