@@ -123,3 +123,17 @@ def test_the_dashboard_is_in_the_menu_of_operators_and_company_admins() -> None:
     home = factories.signed_in_client(operator, on_host="localhost").get("/").content.decode()
     assert 'href="/operations/dashboard/"' in home
     assert factories.signed_in_client(operator, on_host="localhost").get("/operations/dashboard/").status_code == 200
+
+
+def test_a_days_label_is_in_the_readers_language() -> None:
+    from datetime import date
+
+    from django.utils import translation
+
+    from ledgerlink.operations.charts import day_label
+
+    with translation.override("nl"):
+        assert day_label(date(2026, 11, 1)) == "1 nov"
+        assert day_label(date(2026, 3, 9)) == "9 mrt"
+    with translation.override("en"):
+        assert day_label(date(2026, 11, 1)) == "1 Nov"

@@ -18,6 +18,14 @@ from decimal import Decimal
 from django.utils.formats import date_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
+
+
+def day_label(day: date) -> str:
+    """A day on an axis, in the reader's language: "1 Nov" in English, "1 nov" in Dutch (a format string
+    the catalogue translates, as Django's own formats are chosen per language)."""
+    return date_format(day, pgettext("chart day (Django date format)", "j M"))
+
 
 WIDTH, HEIGHT = 720, 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 40  # room for the value axis and the day labels
@@ -67,7 +75,7 @@ def _frame(title: str, days: Sequence[date], top: float, unit: str, testid: str)
             x = LEFT + slot * (i + 0.5)
             parts.append(
                 f'<text class="chart-axis" x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">'
-                f"{escape(date_format(day, 'j M'))}</text>"
+                f"{escape(day_label(day))}</text>"
             )
     return parts
 
@@ -111,7 +119,7 @@ def stacked_bars(
             parts.append(
                 f'<rect class="chart-{escape(s.key)}" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
                 f'height="{height:.1f}" data-day="{day.isoformat()}" data-series="{escape(s.key)}" '
-                f'data-value="{value}"><title>{escape(date_format(day, "j M"))}: {escape(s.label)} '
+                f'data-value="{value}"><title>{escape(day_label(day))}: {escape(s.label)} '
                 f"{escape(_figure(float(value)))}</title></rect>"
             )
             base += float(value)
@@ -120,7 +128,7 @@ def stacked_bars(
             parts.append(
                 f'<line class="chart-limit" x1="{x - slot * 0.1:.1f}" x2="{x + slot * 0.8:.1f}" y1="{y:.1f}" '
                 f'y2="{y:.1f}" data-day="{day.isoformat()}" data-series="limit" data-value="{limit[i]}">'
-                f"<title>{escape(date_format(day, 'j M'))}: {escape(limit_label)} "
+                f"<title>{escape(day_label(day))}: {escape(limit_label)} "
                 f"{escape(_figure(float(limit[i] or 0)))}</title></line>"
             )
     parts += _legend(series, [("limit", limit_label)] if limit is not None else [])
@@ -145,7 +153,7 @@ def lines(days: Sequence[date], series: Sequence[Series], *, title: str, testid:
             points.append(f"{x:.1f},{y:.1f}")
             parts.append(
                 f'<circle class="chart-{escape(s.key)}" cx="{x:.1f}" cy="{y:.1f}" r="3" data-day="{day.isoformat()}" '
-                f'data-series="{escape(s.key)}" data-value="{value}"><title>{escape(date_format(day, "j M"))}: '
+                f'data-series="{escape(s.key)}" data-value="{value}"><title>{escape(day_label(day))}: '
                 f"{escape(s.label)} {escape(_figure(float(value)))} {escape(unit)}</title></circle>"
             )
         if len(points) > 1:
