@@ -59,11 +59,13 @@ def test_a_correction_and_a_cancel_survive_a_worker_killed_mid_post(  # type: ig
     pair = {"reversal": made.json()["reversal"]["id"], "corrected": made.json()["corrected"]["id"]}
     target = Journal.objects.get(pk=pair[in_flight])
 
-    setup.sandbox.add_fault("latency", method="POST", path="GeneralJournalEntries", count=1000, delay_ms=1500)
+    # 5 s in the air: the kill must land while the POST is in flight, also when a busy machine is slow to
+    # notice that it left (1.5 s was not always enough in a loaded run).
+    setup.sandbox.add_fault("latency", method="POST", path="GeneralJournalEntries", count=1000, delay_ms=5000)
     began = time.monotonic()
     worker = start_worker(clocks, tmp_path)
     try:
-        # Its division is set right before the POST: from then on the POST is in flight for 1.5 s.
+        # Its division is set right before the POST: from then on the POST is in flight for 5 s.
         in_the_air = wait_until(lambda: Journal.objects.filter(pk=target.pk, exact_division__isnull=False).exists())
         assert in_the_air, worker.stdout.read() if worker.poll() is not None and worker.stdout else "not sent"
         worker.send_signal(signal.SIGKILL)
