@@ -64,9 +64,20 @@ def test_a_correction_and_a_cancel_survive_a_worker_killed_mid_post(  # type: ig
     setup.sandbox.add_fault("latency", method="POST", path="GeneralJournalEntries", count=1000, delay_ms=5000)
     began = time.monotonic()
     worker = start_worker(clocks, tmp_path)
+
+    def reached_exact() -> bool:
+        """The target's POST arrived at the sandbox (it took a use of the latency fault) and waits there 5 s.
+
+        Its division is set just before the POST, but a token check and the rate limit come between: a kill
+        at that moment (seen in a loaded run) would stop the worker before Exact heard of it."""
+        sent = Journal.objects.filter(pk__in=pair.values(), exact_division__isnull=False)
+        if not sent.filter(pk=target.pk).exists():
+            return False
+        taken = sum(1000 - fault["count"] for fault in setup.sandbox.state()["faults"])
+        return taken >= sent.count()
+
     try:
-        # Its division is set right before the POST: from then on the POST is in flight for 5 s.
-        in_the_air = wait_until(lambda: Journal.objects.filter(pk=target.pk, exact_division__isnull=False).exists())
+        in_the_air = wait_until(reached_exact)
         assert in_the_air, worker.stdout.read() if worker.poll() is not None and worker.stdout else "not sent"
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
