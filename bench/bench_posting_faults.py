@@ -20,22 +20,17 @@ closed-period journals.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
-import tempfile
-import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from cryptography.fernet import Fernet
+from benchkit import CALLBACK, configure, database
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-PG_ADMIN_URL = os.environ.get("LEDGERLINK_BENCH_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
-CALLBACK = "http://bench.localhost/oauth.ashx?provider=1"
 POST = {"method": "POST", "path": "GeneralJournalEntries$"}
 FAULTS = {  # kind → weight
     "drop": 3,
@@ -89,44 +84,20 @@ def main() -> int:
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
-    var_dir = Path(tempfile.mkdtemp(prefix="ledgerlink-bench-"))
-    pg_name = None
-    if args.postgres:
-        import psycopg
-
-        pg_name = f"bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{pg_name}"')
-        database_url = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgres://") + f"/{pg_name}"
-    else:
-        database_url = f"sqlite:///{var_dir / 'bench.sqlite3'}"
-
     from exact_sandbox.backend import Backend
     from exact_sandbox.clock import SandboxClock
     from exact_sandbox.server import BackgroundSandbox
     from exact_sandbox.testing import SandboxHandle
 
     start = datetime.now(UTC).replace(day=15, hour=10, minute=0, second=0, microsecond=0)
-    server = BackgroundSandbox(Backend(SandboxClock(start, mode="frozen")))
-    server.__enter__()
-    try:
-        os.environ.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "ledgerlink.settings",
-                "LEDGERLINK_SECRET_KEY": "bench-only-secret-" + "u1V2w3X4y5Z6" * 4,
-                "LEDGERLINK_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-                "LEDGERLINK_BASE_DOMAIN": "localhost",
-                "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost",
-                "LEDGERLINK_PUBLIC_SCHEME": "http",
-                "LEDGERLINK_ALLOW_HTTP": "1",
-                "LEDGERLINK_VAR_DIR": str(var_dir),
-                "DATABASE_URL": database_url,
-                "LEDGERLINK_EXACT_SANDBOX_URL": server.base_url,
-                "LEDGERLINK_LOG_LEVEL": "CRITICAL",
-                "LEDGERLINK_EXACT_TIMEOUT_SECONDS": "1",
-                "LEDGERLINK_EXACT_TOKEN_CALLS_PER_DAY": "1000000",
-                "LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR": "1000000",
-            }
+    with database(args.postgres) as db, BackgroundSandbox(Backend(SandboxClock(start, mode="frozen"))) as server:
+        configure(
+            db,
+            server.base_url,
+            LEDGERLINK_LOG_LEVEL="CRITICAL",
+            LEDGERLINK_EXACT_TIMEOUT_SECONDS="1",
+            LEDGERLINK_EXACT_TOKEN_CALLS_PER_DAY="1000000",
+            LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR="1000000",
         )
         import django
 
@@ -202,23 +173,13 @@ def main() -> int:
             1 for j in Journal.objects.exclude(status="failed") if markers[j.marker] == 0 or j.status != "posted"
         )
         twice = sum(1 for count in markers.values() if count > 1)
-        engine = "PostgreSQL" if args.postgres else "SQLite"
+        engine = db.engine
         print(f"posting faults ({engine}): {args.journals + args.closed} journals, {rounds} rounds a minute apart")
         print(f"  faults injected: {dict(injected)}")
         print(f"  journals: {dict(statuses)}")
         print(f"  lost {lost}, posted twice {twice} (targets 0 and 0)")
         needing = sum(failed.values())
         print(f"  needing a person: {needing} (target {args.closed}: the closed-period journals); why: {dict(failed)}")
-    finally:
-        server.__exit__(None, None, None)
-        if pg_name:
-            from django.db import connections
-
-            connections.close_all()
-            import psycopg
-
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
     return 0
 
 

@@ -19,18 +19,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cryptography.fernet import Fernet
+from benchkit import CALLBACK, configure, database
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-PG_ADMIN_URL = os.environ.get("LEDGERLINK_BENCH_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
-CALLBACK = "http://bench.localhost/oauth.ashx?provider=1"
 
 
 def main() -> int:
@@ -44,44 +40,20 @@ def main() -> int:
     parser.add_argument("--grace", default="lost_answer,killed,database")
     args = parser.parse_args()
 
-    var_dir = Path(tempfile.mkdtemp(prefix="ledgerlink-bench-"))
-    pg_name = None
-    if args.postgres:
-        import psycopg
-
-        pg_name = f"bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{pg_name}"')
-        database_url = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgres://") + f"/{pg_name}"
-    else:
-        database_url = f"sqlite:///{var_dir / 'bench.sqlite3'}"
-
     from exact_sandbox.backend import Backend
     from exact_sandbox.clock import SandboxClock
     from exact_sandbox.server import BackgroundSandbox
     from exact_sandbox.testing import SandboxHandle
 
     start = datetime.now(UTC).replace(microsecond=0)
-    server = BackgroundSandbox(Backend(SandboxClock(start, mode="frozen")))
-    server.__enter__()
-    try:
-        env = {
-            "DJANGO_SETTINGS_MODULE": "ledgerlink.settings",
-            "LEDGERLINK_SECRET_KEY": "bench-only-secret-" + "u1V2w3X4y5Z6" * 4,
-            "LEDGERLINK_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "LEDGERLINK_BASE_DOMAIN": "localhost",
-            "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost",
-            "LEDGERLINK_PUBLIC_SCHEME": "http",
-            "LEDGERLINK_ALLOW_HTTP": "1",
-            "LEDGERLINK_VAR_DIR": str(var_dir),
-            "DATABASE_URL": database_url,
-            "LEDGERLINK_EXACT_SANDBOX_URL": server.base_url,
-            "LEDGERLINK_LOG_LEVEL": "CRITICAL",
-            "LEDGERLINK_LOG_FORMAT": "text",
-            "LEDGERLINK_EXACT_TOKEN_CALLS_PER_DAY": "1000000",
-            "LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR": "1000000",
-        }
-        os.environ.update(env)
+    with database(args.postgres) as db, BackgroundSandbox(Backend(SandboxClock(start, mode="frozen"))) as server:
+        configure(
+            db,
+            server.base_url,
+            LEDGERLINK_LOG_LEVEL="CRITICAL",
+            LEDGERLINK_EXACT_TOKEN_CALLS_PER_DAY="1000000",
+            LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR="1000000",
+        )
         child_env = {**os.environ, "PYTHONPATH": str(ROOT)}
         import django
 
@@ -132,7 +104,7 @@ def main() -> int:
             connector_actions.authorize_with_code(Actor.system(), Connector.objects.get(pk=connector.pk), code)
 
         reauthorize()
-        engine = "PostgreSQL" if args.postgres else "SQLite"
+        engine = db.engine
         print(f"token faults: {args.processes} processes at each refresh, {args.rounds} rounds per row, {engine}")
         with Campaign(connector.pk, clocks, child_env, reauthorize, processes=args.processes, spares=2) as campaign:
             campaign.ask(clocks.now())  # every process started and connected before the clock runs
@@ -155,16 +127,6 @@ def main() -> int:
             f"sandbox: {tokens['refreshed']} refreshes, {tokens['replayed']} answered again, "
             f"rejected {tokens['rejected']}"
         )
-    finally:
-        server.__exit__(None, None, None)
-        if pg_name:
-            from django.db import connections
-
-            connections.close_all()
-            import psycopg
-
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
     return 0
 
 
