@@ -10,13 +10,15 @@ refusals and kept with the periods, until a Resend or the worker's hourly probe 
 
 from __future__ import annotations
 
+from collections.abc import ItemsView, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 
 from exactlink import ExactClient, F, Query
 from ledgerlink.connectors.engine import ConnectorTokens
@@ -25,7 +27,7 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.journals.choices import ExactDataKind
 from ledgerlink.journals.lock_objects import lock_snapshot
-from ledgerlink.journals.models import ExactDataSnapshot
+from ledgerlink.journals.models import ExactDataSnapshot, ExactRelation
 
 MAX_AGE = timedelta(days=1)
 
@@ -99,19 +101,97 @@ def fetch(connector: Connector, client: ExactClient | None = None) -> None:
                 Query().select("ID", "Code", "Name", "IsSales").filter(F("IsSales") == True)  # noqa: E712 (an OData comparison, not a truth test)
             )
         ]
+    store(connector, division, gl=gl, vat=vat, journals=journals, periods=periods, customers=customers)
+
+
+def store(
+    connector: Connector,
+    division: int,
+    *,
+    gl: list[dict[str, Any]],
+    vat: list[dict[str, Any]],
+    journals: list[dict[str, Any]],
+    periods: list[dict[str, Any]],
+    customers: list[dict[str, Any]],
+) -> None:
+    """Keep what was read from ``division`` (one transaction per kind); the closed periods learnt stay."""
     closed = load_closed(connector)
     now = clock.now()
     for kind, items in (
         (ExactDataKind.GL_ACCOUNTS, gl),
         (ExactDataKind.VAT_CODES, vat),
         (ExactDataKind.JOURNALS, journals),
-        (ExactDataKind.CUSTOMERS, customers),
         (ExactDataKind.PERIODS, {"periods": periods, "closed": closed}),
     ):
         with transaction.atomic():
             ExactDataSnapshot.objects.update_or_create(
                 connector=connector, kind=kind, defaults={"items": items, "fetched_at": now, "division": division}
             )
+    _store_relations(connector, division, ExactDataKind.CUSTOMERS, customers, now)
+
+
+RELATION_CHUNK = 2000  # rows written per transaction: on SQLite, how long another writer may have to wait
+
+
+def _store_relations(
+    connector: Connector, division: int, kind: ExactDataKind, relations: list[dict[str, Any]], now: datetime
+) -> None:
+    """Relations are rows of their own (found by code through an index); their snapshot names the generation
+    in use and how many it holds.
+
+    A new read is written as a new generation in short transactions (50,000 customers in one would hold
+    SQLite's write lock for seconds), then the snapshot is pointed at it, then the older generations are
+    deleted: a reader sees the old set or the new one, never half. Of two reads at once, one gives way (the
+    same generation number taken twice), or the older one is not pointed at. Exact's codes are unique per
+    division; a repeated one (never seen) keeps its first row rather than failing the read."""
+    generation = (
+        ExactRelation.objects.filter(connector=connector, kind=kind).aggregate(top=Max("generation"))["top"] or 0
+    ) + 1
+    rows: dict[str, ExactRelation] = {}
+    for r in relations:
+        rows.setdefault(
+            r["code"],
+            ExactRelation(
+                connector=connector,
+                kind=kind,
+                division=division,
+                generation=generation,
+                code=r["code"],
+                exact_id=r["id"],
+                name=r["name"],
+            ),
+        )
+    written = list(rows.values())
+    try:
+        for start in range(0, len(written), RELATION_CHUNK):
+            with transaction.atomic():
+                ExactRelation.objects.bulk_create(written[start : start + RELATION_CHUNK])
+    except IntegrityError:
+        return  # another read of the same connector is writing this generation: it stands for this one
+    with transaction.atomic():
+        snapshot = lock_snapshot(connector, kind)
+        current = _generation(snapshot)
+        if current >= generation:
+            return  # a later read was pointed at first; this one's rows go with the next clean-up
+        ExactDataSnapshot.objects.update_or_create(
+            connector=connector,
+            kind=kind,
+            defaults={
+                "items": {"count": len(written), "generation": generation},
+                "fetched_at": now,
+                "division": division,
+            },
+        )
+    stale = ExactRelation.objects.filter(connector=connector, kind=kind, generation__lt=generation)
+    while ids := list(stale.values_list("pk", flat=True)[:RELATION_CHUNK]):
+        with transaction.atomic():
+            ExactRelation.objects.filter(pk__in=ids).delete()
+
+
+def _generation(snapshot: ExactDataSnapshot | None) -> int:
+    if snapshot is None or not isinstance(snapshot.items, dict):
+        return 0
+    return int(snapshot.items.get("generation", 0))
 
 
 def load_closed(connector: Connector) -> list[str]:
@@ -157,6 +237,46 @@ def reopen_periods(connector: Connector) -> None:
             snapshot.save(update_fields=["items"])
 
 
+class Relations(Mapping[str, dict[str, Any]]):
+    """A connector's relations of one kind by code, read from the database when asked and kept once read.
+
+    A journal names one relation, so admitting it costs one indexed query, whatever the administration's size;
+    ``items()`` (the mapping page's choices) reads them all in one query."""
+
+    def __init__(self, connector_id: int, snapshot: ExactDataSnapshot) -> None:
+        self._rows = ExactRelation.objects.filter(
+            connector_id=connector_id,
+            kind=snapshot.kind,
+            division=snapshot.division,
+            generation=_generation(snapshot),
+        )
+        self._known: dict[str, dict[str, Any] | None] = {}
+
+    @staticmethod
+    def _item(row: Mapping[str, Any]) -> dict[str, Any]:
+        return {"id": row["exact_id"], "code": row["code"], "name": row["name"]}
+
+    def __getitem__(self, code: str) -> dict[str, Any]:
+        if code not in self._known:
+            row = self._rows.filter(code=code).values("exact_id", "code", "name").first()
+            self._known[code] = None if row is None else self._item(row)
+        found = self._known[code]
+        if found is None:
+            raise KeyError(code)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows.order_by("code").values_list("code", flat=True))
+
+    def __len__(self) -> int:
+        return self._rows.count()
+
+    def items(self) -> ItemsView[str, dict[str, Any]]:
+        return {
+            row["code"]: self._item(row) for row in self._rows.order_by("code").values("exact_id", "code", "name")
+        }.items()
+
+
 @dataclass
 class ExactData:
     """Lookups over a connector's Exact data as last read."""
@@ -165,7 +285,7 @@ class ExactData:
     gl: dict[str, dict[str, Any]] = field(default_factory=dict)
     vat: dict[str, dict[str, Any]] = field(default_factory=dict)
     journals: dict[str, dict[str, Any]] = field(default_factory=dict)
-    customers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    customers: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     periods: list[dict[str, Any]] = field(default_factory=list)
     closed: set[str] = field(default_factory=set)
 
@@ -191,7 +311,7 @@ def load(connector: Connector) -> ExactData:
         gl={a["code"]: a for a in snapshots[ExactDataKind.GL_ACCOUNTS].items},
         vat={v["code"]: v for v in snapshots[ExactDataKind.VAT_CODES].items},
         journals={j["code"]: j for j in snapshots[ExactDataKind.JOURNALS].items},
-        customers={c["code"]: c for c in snapshots[ExactDataKind.CUSTOMERS].items},
+        customers=Relations(connector.pk, snapshots[ExactDataKind.CUSTOMERS]),
         periods=list(periods.get("periods", [])),
         closed=set(periods.get("closed", [])),
     )

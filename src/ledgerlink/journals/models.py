@@ -149,6 +149,28 @@ class ExactDataSnapshot(models.Model):
         constraints = [models.UniqueConstraint(fields=["connector", "kind"], name="exact_data_once_per_kind")]
 
 
+class ExactRelation(models.Model):
+    """One relation (a customer) of a connector's division as last read from Exact (exact_data.py).
+
+    A row each, found by its code through an index, so that admitting a journal reads the one relation it
+    names, not an administration of 50,000 customers (a kind's snapshot holds only when it was read)."""
+
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="exact_relations")
+    kind = models.CharField(max_length=16, choices=ExactDataKind.choices)
+    division = models.PositiveIntegerField()
+    generation = models.PositiveIntegerField()  # one per read; the kind's snapshot names the one in use
+    code = models.CharField(max_length=30)  # Exact's Code (18 characters), without its padding
+    exact_id = models.CharField(max_length=36)
+    name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connector", "kind", "generation", "code"], name="exact_relation_once_per_code"
+            )
+        ]
+
+
 class ApiKey(models.Model):
     """A company's key for the REST API. Only a hash is stored; the key is shown once at creation."""
 
