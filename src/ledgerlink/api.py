@@ -15,11 +15,13 @@ from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from ledgerlink.connectors.api import router as connectors_router
 from ledgerlink.core.messages import Message
+from ledgerlink.core.problems import ApiError, Problem, Unauthorized, invalid
 from ledgerlink.journals import messages as m
-from ledgerlink.journals.api import ApiError, Unauthorized, invalid
+from ledgerlink.journals.api import CompanyKey
 from ledgerlink.journals.api import router as journals_router
-from ledgerlink.journals.intake import Problem
+from ledgerlink.journals.api_exact import router as exact_data_router
 
 log = logging.getLogger("ledgerlink.api")
 
@@ -34,11 +36,16 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/journals", journals_router)
+# connectors/api.py cannot import the key authentication (it lives with the keys, in journals): it is given here.
+api.add_router("/connectors", connectors_router, auth=CompanyKey())
+api.add_router("/connectors", exact_data_router)
 
 
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     response = api.create_response(request, exc.payload(), status=exc.status_code)
+    for name, value in exc.headers.items():
+        response[name] = value
     if isinstance(exc, Unauthorized):
         response["WWW-Authenticate"] = 'Bearer realm="ledgerlink"'
     return response

@@ -145,3 +145,6 @@ TEST_DATABASE_TROUBLE = define(
     _("The database could not be reached ({error}); the tokens are safe. Try again in a moment."),
 )
 REFRESHED = define("connector.refreshed", _("Tokens refreshed"))
+
+# The REST API (connectors/api.py).
+API_CONNECTOR_UNKNOWN = define("connector.unknown", _("This company has no connector {number}."))

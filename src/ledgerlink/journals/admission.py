@@ -18,10 +18,11 @@ from typing import Any
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import Message
+from ledgerlink.core.problems import Problem
 from ledgerlink.journals import exact_data
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.exact_data import ExactData
-from ledgerlink.journals.intake import JournalIn, Problem, parse
+from ledgerlink.journals.intake import JournalIn, parse
 from ledgerlink.journals.mapping import rules_for
 from ledgerlink.journals.validation import MappingRules, Result, validate
 from ledgerlink.tenancy.models import Company

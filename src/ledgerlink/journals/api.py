@@ -23,13 +23,23 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.security.base import AuthBase
 from pydantic import WithJsonSchema
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import Message
-from ledgerlink.core.text import shown
+from ledgerlink.core.problems import (
+    AUTH_ERRORS,
+    BODY_ERRORS,
+    ApiError,
+    ErrorOut,
+    Problem,
+    ProblemOut,
+    ProblemsOut,
+    Unauthorized,
+    invalid,
+    refuse_unknown_query,
+)
 from ledgerlink.journals import apikeys
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.actions import (
@@ -53,7 +63,6 @@ from ledgerlink.journals.intake import (
     RULES_BEYOND_THE_SCHEMA,
     JournalIn,
     MoveIn,
-    Problem,
     SubmissionInvalid,
     WaitIn,
     read,
@@ -67,24 +76,6 @@ from ledgerlink.tenancy.licences import explain_missing, has_licence
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_PAGE = 1_000_000
-
-
-class ApiError(HttpError):
-    """An answer other than 2xx: ``{"detail": <for a person>, "code": <for a program>, ...}``."""
-
-    def __init__(self, status_code: int, message: Message | str, **extra: Any) -> None:
-        self.coded = message if isinstance(message, Message) else None
-        super().__init__(status_code, str(message))
-        self.extra = extra
-
-    def payload(self) -> dict[str, Any]:
-        code = self.coded.code if self.coded else f"http.{self.status_code}"
-        return {"detail": self.message, "code": code, **self.extra}
-
-
-class Unauthorized(ApiError):
-    def __init__(self, message: str) -> None:
-        super().__init__(401, message)
 
 
 # --- authentication ---------------------------------------------------------------------------------------
@@ -127,16 +118,7 @@ def request_key(request: HttpRequest, query: tuple[str, ...] = ()) -> ApiKey:
     key = getattr(request, "auth", None)
     if not isinstance(key, ApiKey):
         raise Unauthorized(_("Send the company's API key as “Authorization: Bearer <key>”."))
-    unknown = [name for name in request.GET if name not in query]
-    if unknown:
-        raise invalid(
-            [
-                Problem(shown(name), Message.of(m.QUERY_UNKNOWN, field=shown(name), known=", ".join(query)))
-                if query
-                else Problem(shown(name), Message.of(m.QUERY_NONE, field=shown(name)))
-                for name in unknown
-            ]
-        )
+    refuse_unknown_query(request, query)
     return key
 
 
@@ -255,36 +237,11 @@ class JournalPage(Schema):
     items: list[JournalOut]
 
 
-class ProblemOut(Schema):
-    field: str
-    line: int | None
-    message: str
-    code: str
-
-
-class ProblemsOut(Schema):
-    detail: str
-    code: str
-    problems: list[ProblemOut]
-
-
 class ConflictOut(Schema):
     detail: str
     code: str
     journal: int
     differences: list[str]
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
-
-
-# Every operation: 401 (no key, an unknown or a revoked one), 403 (the company lacks the ``api`` licence), and
-# 422 for a parameter or query string it cannot read (a path parameter that is no number, a control character).
-AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: ProblemsOut}
-# An operation with a body: 413 when it is larger than the service reads, 422 for every problem in it.
-BODY_ERRORS: dict[int, type[Schema]] = {413: ErrorOut, 422: ProblemsOut}
 
 
 def _inline_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -338,19 +295,6 @@ def read_json(request: HttpRequest, *, optional: bool = False) -> Any:
         return json.loads(raw or b"", parse_float=Decimal)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise invalid([Problem("body", Message.of(m.BODY_NOT_JSON, error=str(exc)))])
-
-
-def invalid(problems: list[Problem], journal: bool = False) -> ApiError:
-    """422 with every problem once; ``journal``: a submitted journal was refused (else: the request was)."""
-    unique: list[Problem] = []
-    for problem in problems:
-        if problem not in unique:
-            unique.append(problem)
-    if journal:
-        detail = _("The journal was not accepted: %(count)s problem(s).") % {"count": len(unique)}
-    else:
-        detail = _("The request was not accepted: %(count)s problem(s).") % {"count": len(unique)}
-    return ApiError(422, detail, problems=[problem.as_dict() for problem in unique])
 
 
 def _journals(key: ApiKey) -> QuerySet[Journal]:
@@ -466,7 +410,7 @@ def get_journal(request: HttpRequest, journal_id: int) -> Journal:
 
 
 # The list's filters are checked below (with coded, translated messages); these state the same rules.
-def _between(maximum: int) -> dict[str, Any]:
+def between(maximum: int) -> dict[str, Any]:
     return {"type": "integer", "minimum": 1, "maximum": maximum}
 
 
@@ -502,9 +446,9 @@ def list_journals(
     status: Annotated[str, WithJsonSchema(STATUS_FILTER)] = "",
     date_from: Annotated[str, WithJsonSchema(DATE_FILTER)] = "",
     date_to: Annotated[str, WithJsonSchema(DATE_FILTER)] = "",
-    connector: Annotated[int | None, WithJsonSchema(_between(MAX_CONNECTOR))] = None,
-    page: Annotated[int, WithJsonSchema(_between(MAX_PAGE))] = 1,
-    page_size: Annotated[int, WithJsonSchema(_between(MAX_PAGE_SIZE))] = PAGE_SIZE,
+    connector: Annotated[int | None, WithJsonSchema(between(MAX_CONNECTOR))] = None,
+    page: Annotated[int, WithJsonSchema(between(MAX_PAGE))] = 1,
+    page_size: Annotated[int, WithJsonSchema(between(MAX_PAGE_SIZE))] = PAGE_SIZE,
 ) -> dict[str, Any]:
     key = request_key(request, LIST_QUERY)
     problems: list[Problem] = []

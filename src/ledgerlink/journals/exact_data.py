@@ -194,6 +194,13 @@ def _generation(snapshot: ExactDataSnapshot | None) -> int:
     return int(snapshot.items.get("generation", 0))
 
 
+def refresh(connector: Connector) -> None:
+    """Read everything from Exact again and forget the learnt closed periods (one may have been reopened): the
+    mapping page's **Refresh from Exact** and ``POST /api/v1/connectors/{number}/reference/refresh``."""
+    fetch(connector)
+    reopen_periods(connector)
+
+
 def load_closed(connector: Connector) -> list[str]:
     snapshot = ExactDataSnapshot.objects.filter(connector=connector, kind=ExactDataKind.PERIODS).first()
     if snapshot is None or snapshot.division != connector.division or not isinstance(snapshot.items, dict):

@@ -43,6 +43,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from ledgerlink.core.messages import Message
+from ledgerlink.core.problems import Problem
 from ledgerlink.core.text import bad_character, shown
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import Kind
@@ -81,26 +82,6 @@ RULES_BEYOND_THE_SCHEMA = {
     "journal.unbalanced": "debits equal credits (VAT included as Exact counts it)",
     "journal.vat_amount_wrong": "a VAT amount fits its VAT code's percentage (with Exact data)",
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a submission: where (field, 1-based line) and what (a coded message)."""
-
-    field: str
-    message: Message
-    line: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """As the API answers it: the message in the reader's language, and its code."""
-        return {"field": self.field, "line": self.line, "message": self.message.text(), "code": self.message.code}
-
-    def to_json(self) -> dict[str, Any]:
-        """As it is stored (an attempt's messages, an import's problems): code and parameters."""
-        return {**self.message.to_json(), "field": self.field, "line": self.line}
-
-    def __str__(self) -> str:
-        return self.message.text()
 
 
 class SubmissionInvalid(Exception):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from ledgerlink.core import problems
 from ledgerlink.core.messages import define
 
 # --- the shape of a submission (API body, file entry) -------------------------------------------------------
@@ -210,8 +211,21 @@ EXACT_DATA_UNREADABLE = define(
 FILTER_STATUS = define("journal.filter_status", _("status must be one of {values}"))
 FILTER_DATE = define("journal.filter_date", _("{field} must be a date written yyyy-mm-dd"))
 FILTER_RANGE = define("journal.filter_range", _("{field} is between 1 and {max}"))
-QUERY_UNKNOWN = define("journal.query_unknown", _("unknown query parameter {field}; known parameters: {known}"))
-QUERY_NONE = define("journal.query_none", _("unknown query parameter {field}; this address takes none"))
+QUERY_UNKNOWN = problems.QUERY_UNKNOWN  # shared by every router: defined with the API's problems
+QUERY_NONE = problems.QUERY_NONE
+
+# --- Exact data over the API (api_exact.py) ---------------------------------------------------------------------
+
+EXACT_DATA_NO_DIVISION = define(
+    "journal.exact_data.no_division",
+    _("Connector {number} has no division yet: Exact's data is read from a division."),
+    fix=_("An admin connects the connector (oAuth) and chooses the division on the connector screen."),
+)
+EXACT_DATA_RECENT = define(
+    "journal.exact_data.recent",
+    _("Exact's data was read less than a minute ago; try again in {seconds} s."),
+)
+EXACT_DATA_UNREADABLE = define("journal.exact_data.unreadable", _("Exact's data could not be read: {error}"))
 
 # --- what people do to journals (actions.py) ----------------------------------------------------------------
 

@@ -27,10 +27,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from ledgerlink.core.messages import Message
+from ledgerlink.core.problems import Problem
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import Kind
 from ledgerlink.journals.exact_data import ExactData
-from ledgerlink.journals.intake import Problem
 
 CENT = Decimal("0.01")
 VAT_TOLERANCE = Decimal("0.02")  # per line: the ERP rounds VAT per item, Exact per line

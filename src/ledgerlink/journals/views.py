@@ -275,8 +275,7 @@ def mapping_edit(request: HttpRequest, number: int) -> HttpResponse:
         raise Http404
     if request.method == "POST" and "refresh" in request.POST:
         try:
-            exact_data.fetch(connector)
-            exact_data.reopen_periods(connector)
+            exact_data.refresh(connector)
             messages.success(request, _("Exact data read from Exact."))
         except (ExactError, TokenUnavailable, ValueError) as exc:
             messages.error(request, _("Exact's data could not be read: %(e)s") % {"e": exc})
