@@ -58,6 +58,8 @@ def test_refresh_reads_exact_and_the_lists_answer_from_the_cache(
     assert any(v["description"] == "Btw hoog 21% excl." for v in vat)
     customers = api.get(f"{BASE}/customers").json()["items"]
     assert any(c["code"] == "1" and c["name"] == "Kassaklant" for c in customers)
+    one = api.get(f"{BASE}/customers", page_size="1", page=str(refreshed["counts"]["customers"])).json()
+    assert one["count"] == refreshed["counts"]["customers"] == len(customers) and one["items"] == customers[-1:]
     periods = api.get(f"{BASE}/periods", page_size="200").json()["items"]
     assert periods and all(p["closed"] is False for p in periods)
     assert [(p["year"], p["period"]) for p in periods] == sorted((p["year"], p["period"]) for p in periods)

@@ -120,6 +120,7 @@ def _snapshot(connector: Connector, kind: ExactDataKind) -> ExactDataSnapshot | 
 
 
 def _items(kind: ExactDataKind, snapshot: ExactDataSnapshot | None) -> list[dict[str, Any]]:
+    """Every item of a list kept as one JSON list (not customers: see :func:`_slice`)."""
     if snapshot is None:
         return []
     if kind == ExactDataKind.PERIODS:
@@ -128,6 +129,16 @@ def _items(kind: ExactDataKind, snapshot: ExactDataSnapshot | None) -> list[dict
         periods = [{**p, "closed": f"{p['year']}/{p['period']}" in closed} for p in stored.get("periods", [])]
         return sorted(periods, key=lambda p: (p["year"] or 0, p["period"] or 0))
     return sorted(snapshot.items, key=lambda item: (item.get("code", ""), item.get("id", "")))
+
+
+def _slice(kind: ExactDataKind, snapshot: ExactDataSnapshot | None, offset: int, limit: int) -> tuple[int, list[Any]]:
+    """How many items there are, and ``limit`` of them from ``offset``. Customers are rows of their own (an
+    administration may hold 50,000): counted and paged by the database, never loaded whole."""
+    if snapshot is not None and kind == ExactDataKind.CUSTOMERS:
+        relations = exact_data.Relations(snapshot.connector_id, snapshot)
+        return len(relations), relations.page(offset, limit)
+    items = _items(kind, snapshot)
+    return len(items), items[offset : offset + limit]
 
 
 def _page(request: HttpRequest, number: int, kind: ExactDataKind, page: int, page_size: int) -> dict[str, Any]:
@@ -141,17 +152,16 @@ def _page(request: HttpRequest, number: int, kind: ExactDataKind, page: int, pag
         raise invalid(problems)
     connector = company_connector(key.company, number)
     snapshot = _snapshot(connector, kind)
-    items = _items(kind, snapshot)
-    offset = (page - 1) * page_size
+    count, items = _slice(kind, snapshot, (page - 1) * page_size, page_size)
     return {
         "division": snapshot.division if snapshot else None,
         "fetched_at": snapshot.fetched_at if snapshot else None,
         "age_seconds": int((clock.now() - snapshot.fetched_at).total_seconds()) if snapshot else None,
-        "count": len(items),
+        "count": count,
         "page": page,
-        "pages": max(1, math.ceil(len(items) / page_size)),
+        "pages": max(1, math.ceil(count / page_size)),
         "page_size": page_size,
-        "items": items[offset : offset + page_size],
+        "items": items,
     }
 
 
@@ -233,7 +243,7 @@ def refresh(request: HttpRequest, number: int) -> Any:
     except ExactError as exc:
         raise ApiError(502, Message.of(m.EXACT_DATA_UNREADABLE, error=str(exc)))
     snapshots = ExactDataSnapshot.objects.filter(connector=connector, division=connector.division)
-    counts = {PATHS[ExactDataKind(s.kind)]: len(_items(ExactDataKind(s.kind), s)) for s in snapshots}
+    counts = {PATHS[ExactDataKind(s.kind)]: _slice(ExactDataKind(s.kind), s, 0, 0)[0] for s in snapshots}
     return {
         "division": connector.division,
         "fetched_at": min(s.fetched_at for s in snapshots),

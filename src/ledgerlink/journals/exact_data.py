@@ -278,6 +278,11 @@ class Relations(Mapping[str, dict[str, Any]]):
     def __len__(self) -> int:
         return self._rows.count()
 
+    def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        """``limit`` relations by code from ``offset`` (the API's pages), one query."""
+        rows = self._rows.order_by("code").values("exact_id", "code", "name")[offset : offset + limit]
+        return [self._item(row) for row in rows]
+
     def items(self) -> ItemsView[str, dict[str, Any]]:
         return {
             row["code"]: self._item(row) for row in self._rows.order_by("code").values("exact_id", "code", "name")

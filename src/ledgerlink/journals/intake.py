@@ -43,7 +43,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from ledgerlink.core.messages import Message
-from ledgerlink.core.problems import Problem
+from ledgerlink.core.problems import Problem as Problem  # re-exported: callers (closings) import it from here
 from ledgerlink.core.text import bad_character, shown
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import Kind
