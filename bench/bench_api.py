@@ -1,4 +1,5 @@
-"""Journals per second accepted by ``POST /api/v1/journals`` (10-line journals), on SQLite and on PostgreSQL.
+"""Journals per second accepted by ``POST /api/v1/journals`` (10-line journals), on SQLite and on PostgreSQL,
+beside what the same machine does without the API around the write.
 
 Run: ``python bench/bench_api.py [--journals N] [--clients C] [--skip-postgres]``. For each database it
 migrates a fresh one (SQLite: a file in a temporary folder; PostgreSQL: a database of its own on
@@ -6,6 +7,11 @@ migrates a fresh one (SQLite: a file in a temporary folder; PostgreSQL: a databa
 and an API key, starts the real service (``ledgerlink serve`` under gunicorn, loopback only), and posts N new
 journals from C client threads. Every answer must be 201 and the database must hold N journals afterwards.
 It also times the same N posts again (the idempotent 200 path). No worker runs, so nothing goes to Exact.
+
+Two baselines in the same run say where the time goes: HTTP only (``GET /healthz`` through the same server
+and clients: what gunicorn, Django's middleware and the clients cost without the API) and ORM only (the same
+journal and lines inserted by the ORM in one transaction each, in one process: what the write itself costs).
+The server's CPU per request (its processes' user + system time, from /proc) is printed for both HTTP runs.
 """
 
 from __future__ import annotations
@@ -40,6 +46,33 @@ company = actions.create_company(Actor.system(), 7001, "Bench BV", "bench")
 actions.grant_licence(Actor.system(), company, "api")
 Connector.objects.create(company=company, number=1, name="Exact Online")
 print(apikeys.create_key(Actor.system(), company, "bench").plaintext)
+"""
+
+ORM_ONLY = """
+import sys, time
+import django
+django.setup()
+from datetime import UTC, datetime
+from decimal import Decimal
+from django.db import transaction
+from ledgerlink.connectors.models import Connector
+from ledgerlink.journals.models import Journal, JournalLine
+count, lines = int(sys.argv[1]), int(sys.argv[2])
+connector = Connector.objects.get(number=1)
+now = datetime.now(UTC)
+started, cpu = time.perf_counter(), time.process_time()
+for n in range(count):
+    with transaction.atomic():
+        journal = Journal.objects.create(
+            company_id=connector.company_id, connector=connector, kind="cash", reference=f"ORM-{n:06d}",
+            date="2024-06-10", description="Bench cash closing", content_hash=f"{n:064d}", content={},
+            marker=f"ORM{n:021d}", next_attempt_at=now,
+        )
+        JournalLine.objects.bulk_create(
+            JournalLine(journal=journal, line_no=i, ledger_code="8000", credit=Decimal("10.00"), description="x")
+            for i in range(lines)
+        )
+print(time.perf_counter() - started, time.process_time() - cpu)
 """
 
 COUNT = """
@@ -84,7 +117,7 @@ def run(args: list[str], env: dict[str, str]) -> str:
     return done.stdout
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -120,6 +153,23 @@ def journal(number: int) -> dict[str, object]:
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (gunicorn's master and workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        pending.extend(int(child) for child in children)
+    return total
+
+
 def id_of_thread() -> int:
     return threading.get_ident()
 
@@ -142,13 +192,28 @@ def bench(
         wait_for_port(port, server)
         base = f"http://127.0.0.1:{port}"
         post_all(base, key, WARM_UP_OFFSET, WARM_UP, clients)  # imports, connections, caches
+        get_all(base, WARM_UP, clients)
+        cpu = cpu_seconds(server.pid)
         elapsed, statuses = post_all(base, key, 0, count, clients)
+        api_cpu, cpu = cpu_seconds(server.pid) - cpu, cpu_seconds(server.pid)
         again, again_statuses = post_all(base, key, 0, count, clients)
+        cpu = cpu_seconds(server.pid)
+        http_only, http_statuses = get_all(base, count, clients)
+        http_cpu = cpu_seconds(server.pid) - cpu
     finally:
         server.terminate()
         server.wait(timeout=30)
     stored = run([sys.executable, "-c", COUNT], env).split()
+    orm_elapsed, orm_cpu = (
+        float(x) for x in run([sys.executable, "-c", ORM_ONLY, str(count), str(LINES)], env).split()
+    )
     return {
+        "api_cpu_ms": api_cpu / count * 1000,
+        "http_only": http_only,
+        "http_statuses": http_statuses,
+        "http_cpu_ms": http_cpu / count * 1000,
+        "orm_elapsed": orm_elapsed,
+        "orm_cpu_ms": orm_cpu / count * 1000,
         "name": name,
         "count": count,
         "elapsed": elapsed,
@@ -183,6 +248,23 @@ def post_all(base: str, key: str, offset: int, count: int, clients: int) -> tupl
     return elapsed, statuses
 
 
+def get_all(base: str, count: int, clients: int) -> tuple[float, dict[int, int]]:
+    """The HTTP-only baseline: ``GET /healthz`` (no database) through the same server, clients and threads."""
+    local = threading.local()
+
+    def one(_n: int) -> int:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=base, headers={"Host": "localhost"}, timeout=60)
+        return local.client.get("/healthz").status_code
+
+    statuses: dict[int, int] = {}
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        for status in pool.map(one, range(count)):
+            statuses[status] = statuses.get(status, 0) + 1
+    return time.perf_counter() - started, statuses
+
+
 def postgres_database() -> tuple[str, str] | None:
     try:
         import psycopg
@@ -211,6 +293,13 @@ def report(result: dict[str, object]) -> None:
         f"  {result['name']:<10}  new: {count / elapsed:7.1f} journals/s ({count} in {elapsed:5.2f} s, "
         f"answers {result['statuses']})   again: {count / again:7.1f} journals/s (answers {result['again_statuses']})"
         f"   stored {result['stored']} journals"
+    )
+    http_only, orm_elapsed = result["http_only"], result["orm_elapsed"]
+    assert isinstance(http_only, float) and isinstance(orm_elapsed, float)
+    print(
+        f"              server CPU {result['api_cpu_ms']:.1f} ms per POST;  baselines: HTTP only (GET /healthz) "
+        f"{count / http_only:7.1f}/s, server CPU {result['http_cpu_ms']:.1f} ms (answers {result['http_statuses']});"
+        f"  ORM only {count / orm_elapsed:7.1f} journals/s, {result['orm_cpu_ms']:.1f} ms CPU each"
     )
     ok = result["statuses"] == {201: count} and result["again_statuses"] == {200: count} and result["stored"] == count
     print("              " + ("every journal accepted once" if ok else "MISMATCH: see the answers above"))
