@@ -15,36 +15,19 @@ from __future__ import annotations
 
 import argparse
 import gc
-import re
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 
 import httpx
 
+from benchkit import sandbox_process
 from exactlink import ExactClient, ExactConfig, F, Query, StaticTokenProvider
 
 DIVISION = 7001
 REDIRECT = "http://127.0.0.1/callback"
 WALL_LIMIT = 1.3
 CPU_LIMIT_MS = 0.5
-
-
-def start_sandbox() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "exact_sandbox", "--port", "0", "--log-level", "WARNING"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    match = re.search(r"(http://127\.0\.0\.1:\d+)", line)
-    if not match:
-        proc.kill()
-        raise SystemExit(f"sandbox did not start: {line!r}")
-    return proc, match.group(1)
 
 
 def access_token(base_url: str) -> str:
@@ -83,8 +66,7 @@ def main() -> int:
     calls = max(10, min(args.calls, 5000))
     rounds = max(1, min(args.rounds, 20))
 
-    proc, base_url = start_sandbox()
-    try:
+    with sandbox_process() as base_url:
         token = access_token(base_url)
         config = ExactConfig(base_url=base_url)
         client = ExactClient(config, StaticTokenProvider(token), client_id="bench")
@@ -134,9 +116,6 @@ def main() -> int:
         bare.close()
         client.close()
         return 0 if ok else 1
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ new required setting reaches every bench at once.
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -55,6 +58,27 @@ def database(postgres: bool) -> Iterator[Database]:
             pass
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def sandbox_process() -> Iterator[str]:
+    """The sandbox in a child process on a free loopback port (so its CPU is not the bench's); its base URL."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "exact_sandbox", "--port", "0", "--log-level", "WARNING"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.search(r"(http://127\.0\.0\.1:\d+)", line)
+        if not match:
+            raise SystemExit(f"sandbox did not start: {line!r}")
+        yield match.group(1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def configure(db: Database, sandbox_url: str, **extra: str) -> dict[str, str]:
