@@ -22,6 +22,7 @@ from ledgerlink.journals import messages as m
 from ledgerlink.journals.api import CompanyKey
 from ledgerlink.journals.api import router as journals_router
 from ledgerlink.journals.api_exact import router as exact_data_router
+from ledgerlink.journals.api_mapping import router as mapping_router
 
 log = logging.getLogger("ledgerlink.api")
 
@@ -39,6 +40,7 @@ api.add_router("/journals", journals_router)
 # connectors/api.py cannot import the key authentication (it lives with the keys, in journals): it is given here.
 api.add_router("/connectors", connectors_router, auth=CompanyKey())
 api.add_router("/connectors", exact_data_router)
+api.add_router("/connectors", mapping_router)
 
 
 @api.exception_handler(ApiError)

@@ -27,6 +27,10 @@ class Api:
         data = raw if raw is not None else json.dumps(body)
         return self.client.post(path, data=data, content_type="application/json", headers=self.headers)
 
+    def put(self, path: str, body: Any = None, raw: str | None = None) -> Any:
+        data = raw if raw is not None else json.dumps(body)
+        return self.client.put(path, data=data, content_type="application/json", headers=self.headers)
+
     def get(self, path: str, **params: Any) -> Any:
         return self.client.get(path, params, headers=self.headers)
 

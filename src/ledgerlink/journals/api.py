@@ -261,7 +261,7 @@ def _inline_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return resolve(schema)
 
 
-def _body(model: type[Any]) -> dict[str, Any]:
+def body_schema(model: type[Any]) -> dict[str, Any]:
     return {
         "requestBody": {
             "required": True,
@@ -270,7 +270,7 @@ def _body(model: type[Any]) -> dict[str, Any]:
     }
 
 
-SUBMISSION_BODY = _body(JournalIn)
+SUBMISSION_BODY = body_schema(JournalIn)
 BEYOND_THE_SCHEMA = "A body that fits the schema is refused (422) only for what a schema cannot state: " + "; ".join(
     f"{rule} ({code})" for code, rule in RULES_BEYOND_THE_SCHEMA.items()
 )
@@ -388,7 +388,7 @@ class CountOut(Schema):
 @router.post(
     "/wait-for-periods",
     response={200: CountOut, **AUTH_ERRORS, **BODY_ERRORS},
-    openapi_extra={"requestBody": {**_body(WaitIn)["requestBody"], "required": False}},
+    openapi_extra={"requestBody": {**body_schema(WaitIn)["requestBody"], "required": False}},
     summary="Let every journal refused for a closed period wait until its period reopens",
 )  # before "/{journal_id}": ninja matches routes in order
 def wait_journals(request: HttpRequest) -> dict[str, int]:
@@ -562,7 +562,7 @@ def cancel_journal(request: HttpRequest, journal_id: int) -> Journal:
 @router.post(
     "/{journal_id}/move",
     response={200: JournalOut, 404: ErrorOut, 409: ErrorOut, **AUTH_ERRORS, **BODY_ERRORS},
-    openapi_extra=_body(MoveIn),
+    openapi_extra=body_schema(MoveIn),
     summary="Send a journal that is not in Exact through another connector",
 )
 def move_journal(request: HttpRequest, journal_id: int) -> Journal:

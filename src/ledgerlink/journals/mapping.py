@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import Message
-from ledgerlink.journals import messages
+from ledgerlink.journals import exact_data, messages
+from ledgerlink.journals.forms import MappingForm, format_pairs
 from ledgerlink.journals.lock_objects import lock_mapping
 from ledgerlink.journals.models import ConnectorMapping
 from ledgerlink.journals.validation import MappingRules
@@ -19,6 +21,42 @@ from ledgerlink.tenancy.audit import Actor, AuditAction
 def mapping_of(connector: Connector) -> ConnectorMapping:
     mapping, _created = ConnectorMapping.objects.get_or_create(connector=connector)
     return mapping
+
+
+def stored_mapping(connector: Connector) -> ConnectorMapping:
+    """The connector's mapping, or the defaults it would get (unsaved): reading creates no row."""
+    return ConnectorMapping.objects.filter(connector=connector).first() or ConnectorMapping(connector=connector)
+
+
+def mapping_form(connector: Connector, data: Mapping[str, Any] | None = None) -> MappingForm:
+    """The mapping page's form, and the one validation of a mapping (the page's POST and the API's PUT).
+
+    The journals, customers and fallback accounts to choose from are the connector's Exact data as last read
+    (blocked accounts left out); before anything was read, the journals are the mapping's own two."""
+    mapping = stored_mapping(connector)
+    exact = exact_data.load(connector)
+    journals = [(code, f"{code} {j['description']}") for code, j in sorted(exact.journals.items())] or [
+        (mapping.cash_journal_code, mapping.cash_journal_code),
+        (mapping.invoice_journal_code, mapping.invoice_journal_code),
+    ]
+    customers = [(code, f"{code} {c['name']}") for code, c in sorted(exact.customers.items())]
+    accounts = [(code, f"{code} {a['description']}") for code, a in sorted(exact.gl.items()) if not a["blocked"]]
+    return MappingForm(
+        data,
+        journals=journals,
+        customers=customers,
+        accounts=accounts,
+        initial={
+            "cash_journal_code": mapping.cash_journal_code,
+            "invoice_journal_code": mapping.invoice_journal_code,
+            "walk_in_customer_code": mapping.walk_in_customer_code,
+            "fallback_sales_gl": mapping.fallback_sales_gl,
+            "fallback_vat_gl": mapping.fallback_vat_gl,
+            "vat_ledgers": ", ".join(mapping.vat_ledgers),
+            "ledger_overrides": format_pairs(mapping.ledger_overrides),
+            "vat_overrides": format_pairs(mapping.vat_overrides),
+        },
+    )
 
 
 def save_mapping(actor: Actor, connector: Connector, values: dict[str, Any]) -> ConnectorMapping:

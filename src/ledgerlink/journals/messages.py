@@ -202,6 +202,11 @@ LOOKUP_FAILED = define("journal.lookup_failed", _("Could not look the journal up
 NOT_IN_EXACT = define("journal.not_in_exact", _("Not in Exact: posting again."))
 FOUND_IN_EXACT = define("journal.found_in_exact", _("Found in Exact as entry {number}."))
 POSTED = define("journal.posted", _("Posted as entry {number}."))
+MAPPING_INVALID = define("journal.mapping_invalid", _("{field}: {error}"))
+MAPPING_NOT_WRITABLE = define(
+    "journal.mapping_not_writable",
+    _("{field}: an ERP code cannot hold “=” or start with “#”, and a VAT ledger cannot hold a comma"),
+)
 EXACT_DATA_UNREADABLE = define(
     "journal.exact_data_unreadable", _("Exact's data could not be read ({error}); trying again.")
 )
@@ -224,6 +229,11 @@ EXACT_DATA_NO_DIVISION = define(
 EXACT_DATA_RECENT = define(
     "journal.exact_data.recent",
     _("Exact's data was read less than a minute ago; try again in {seconds} s."),
+)
+MAPPING_INVALID = define("journal.mapping_invalid", _("{field}: {error}"))
+MAPPING_NOT_WRITABLE = define(
+    "journal.mapping_not_writable",
+    _("{field}: an ERP code cannot hold “=” or start with “#”, and a VAT ledger cannot hold a comma"),
 )
 EXACT_DATA_UNREADABLE = define("journal.exact_data.unreadable", _("Exact's data could not be read: {error}"))
 

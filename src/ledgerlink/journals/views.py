@@ -21,8 +21,8 @@ from ledgerlink.core.worker import last_heartbeat, workers_alive
 from ledgerlink.journals import actions, exact_data, waiting
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import JournalStatus
-from ledgerlink.journals.forms import JournalFilter, MappingForm, format_pairs
-from ledgerlink.journals.mapping import mapping_of, rules_for, save_mapping
+from ledgerlink.journals.forms import JournalFilter
+from ledgerlink.journals.mapping import mapping_form, rules_for, save_mapping
 from ledgerlink.journals.models import Journal
 from ledgerlink.journals.validation import validate
 from ledgerlink.tenancy import current
@@ -280,32 +280,11 @@ def mapping_edit(request: HttpRequest, number: int) -> HttpResponse:
         except (ExactError, TokenUnavailable, ValueError) as exc:
             messages.error(request, _("Exact's data could not be read: %(e)s") % {"e": exc})
         return redirect("journal-mapping", number=number)
-    mapping = mapping_of(connector)
-    exact = exact_data.load(connector)
-    journals = [(code, f"{code} {j['description']}") for code, j in sorted(exact.journals.items())] or [
-        (mapping.cash_journal_code, mapping.cash_journal_code),
-        (mapping.invoice_journal_code, mapping.invoice_journal_code),
-    ]
-    customers = [(code, f"{code} {c['name']}") for code, c in sorted(exact.customers.items())]
-    accounts = [(code, f"{code} {a['description']}") for code, a in sorted(exact.gl.items()) if not a["blocked"]]
-    form = MappingForm(
-        request.POST or None,
-        journals=journals,
-        customers=customers,
-        accounts=accounts,
-        initial={
-            "cash_journal_code": mapping.cash_journal_code,
-            "invoice_journal_code": mapping.invoice_journal_code,
-            "walk_in_customer_code": mapping.walk_in_customer_code,
-            "fallback_sales_gl": mapping.fallback_sales_gl,
-            "fallback_vat_gl": mapping.fallback_vat_gl,
-            "vat_ledgers": ", ".join(mapping.vat_ledgers),
-            "ledger_overrides": format_pairs(mapping.ledger_overrides),
-            "vat_overrides": format_pairs(mapping.vat_overrides),
-        },
-    )
+    form = mapping_form(connector, request.POST or None)
     if request.method == "POST" and form.is_valid():
         save_mapping(current.actor(request), connector, form.cleaned_data)
         messages.success(request, _("Mapping saved. Failed journals can now be sent again."))
         return redirect("journal-mapping", number=number)
-    return render(request, "journals/mapping.html", {"connector": connector, "form": form, "exact": exact})
+    return render(
+        request, "journals/mapping.html", {"connector": connector, "form": form, "exact": exact_data.load(connector)}
+    )
