@@ -15,6 +15,7 @@ from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from ledgerlink.closings.api import router as closings_router
 from ledgerlink.connectors.api import router as connectors_router
 from ledgerlink.core.messages import Message
 from ledgerlink.core.problems import ApiError, Problem, Unauthorized, invalid
@@ -41,6 +42,7 @@ api.add_router("/journals", journals_router)
 api.add_router("/connectors", connectors_router, auth=CompanyKey())
 api.add_router("/connectors", exact_data_router)
 api.add_router("/connectors", mapping_router)
+api.add_router("/closings", closings_router)
 
 
 @api.exception_handler(ApiError)

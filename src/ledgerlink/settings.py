@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "ledgerlink.tenancy",
     "ledgerlink.connectors",
     "ledgerlink.journals",
+    "ledgerlink.closings",
     "ledgerlink.operations",
     "ledgerlink.web",
     "ledgerlink.demo",

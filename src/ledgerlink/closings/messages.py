@@ -63,3 +63,28 @@ WHAT_SAFE = define("closing.what.safe", _("transfers to the safe"))
 WHAT_BANK = define("closing.what.bank", _("transfers to the bank"))
 WHAT_CASH_DIFFERENCE = define("closing.what.cash_difference", _("the cash difference"))
 WHAT_ROUNDING = define("closing.what.rounding", _("cash rounding"))
+
+# --- the audit trail -------------------------------------------------------------------------------------------
+
+MAPPING = define("closing.mapping", _("Closing mapping of connector {number}"))
+CLOSING = define("closing.closing", _("Day closing {store}/{terminal} of {date}"), dates=("date",))
+
+# --- corrections (actions.py) --------------------------------------------------------------------------------
+
+KEY_DIFFERS = define(
+    "closing.key_differs",
+    _("a correction is of the same day: connector, store {store}, terminal {terminal} and date {date}"),
+    dates=("date",),
+)
+BEING_SENT = define(
+    "closing.being_sent",
+    _("the day journal {reference} is {status}: it may be in Exact"),
+    fix=_("Correct the closing once the journal is posted or failed."),
+)
+NOT_FOUND = define("closing.not_found", _("There is no closing {id}."))
+CONFLICT = define(
+    "closing.conflict",
+    _("The closing of store {store}, terminal {terminal} on {date} was received before with other content."),
+    fix=_("Send a changed closing to its correct address: POST /api/v1/closings/{id}/correct."),
+    dates=("date",),
+)
