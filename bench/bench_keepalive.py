@@ -39,7 +39,6 @@ def main() -> int:
         django.setup()
         from django.core.management import call_command
         from django.db import connection
-        from django.test.utils import CaptureQueriesContext
 
         from ledgerlink.connectors import actions as connector_actions
         from ledgerlink.connectors.worker import keep_alive_all
@@ -51,7 +50,8 @@ def main() -> int:
         company = actions.create_company(Actor.system(), 9001, "Bench BV", "bench")
         actions.grant_licence(Actor.system(), company, "exact_online")
         control = httpx.Client(base_url=sandbox_url, timeout=30)
-        control.post("/_sandbox/limits", json={"minutely": 10**9, "daily": 10**9}).raise_for_status()
+        limits = {"minutely": 10**9, "daily": 10**9, "token_calls_per_day": 10**9}
+        control.post("/_sandbox/limits", json=limits).raise_for_status()
         app = control.post("/_sandbox/apps", json={"name": "bench", "redirect_uri": CALLBACK}).json()
         started = time.perf_counter()
         for number in range(1, count + 1):
@@ -74,7 +74,13 @@ def main() -> int:
         control.post("/_sandbox/clock", json={"advance": int(KEEP_ALIVE_AGE.total_seconds())}).raise_for_status()
         with time_machine.travel(clock.now() + KEEP_ALIVE_AGE, tick=True):
             wall, cpu = time.perf_counter(), time.process_time()
-            with CaptureQueriesContext(connection) as queries:
+            statements = [0]
+
+            def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+                statements[0] += 1
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(count):
                 outcomes = keep_alive_all(clock.now())
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         refreshed = outcomes.get("refreshed", 0)
@@ -82,7 +88,7 @@ def main() -> int:
         if refreshed:
             print(
                 f"  per refreshed connector: {cpu / refreshed * 1000:.2f} ms CPU (this process), "
-                f"{wall / refreshed * 1000:.1f} ms wall, {len(queries) / refreshed:.1f} SQL statements"
+                f"{wall / refreshed * 1000:.1f} ms wall, {statements[0] / refreshed:.1f} SQL statements"
             )
     return 0
 
