@@ -26,6 +26,7 @@ from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.journals.choices import ExactDataKind
+from ledgerlink.journals.kinds import Relation
 from ledgerlink.journals.lock_objects import lock_snapshot
 from ledgerlink.journals.models import ExactDataSnapshot, ExactRelation
 
@@ -306,6 +307,10 @@ class ExactData:
             if p["start"] and p["end"] and date.fromisoformat(p["start"]) <= day <= date.fromisoformat(p["end"]):
                 return int(p["year"]), int(p["period"])
         return None
+
+    def relations(self, relation: Relation) -> Mapping[str, dict[str, Any]]:
+        """The cached relations of one kind (customers, suppliers), by code."""
+        return {Relation.CUSTOMER: self.customers}.get(relation, {})
 
     def vat_rate(self, code: str) -> Decimal:
         return Decimal(self.vat[code]["percentage"])

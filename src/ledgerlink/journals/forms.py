@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ledgerlink.journals.choices import JournalStatus
+from ledgerlink.journals.kinds import KINDS, Relation
 from ledgerlink.web.forms import DateInput, set_choices
 
 
@@ -39,9 +42,7 @@ def format_pairs(pairs: dict[str, str]) -> str:
 
 
 class MappingForm(forms.Form):
-    cash_journal_code = forms.ChoiceField(label=_("Journal for cash journals"))
-    invoice_journal_code = forms.ChoiceField(label=_("Journal for invoices"))
-    walk_in_customer_code = forms.ChoiceField(label=_("Walk-in customer"), required=False)
+    # Each kind's journal and fallback relation come first, made from its description (kinds.py).
     fallback_sales_gl = forms.ChoiceField(label=_("Fallback account for unknown sales"), required=False)
     fallback_vat_gl = forms.ChoiceField(label=_("Fallback account for unknown VAT"), required=False)
     vat_ledgers = forms.CharField(
@@ -69,15 +70,20 @@ class MappingForm(forms.Form):
         self,
         *args: object,
         journals: list[tuple[str, str]],
-        customers: list[tuple[str, str]],
+        relations: dict[Relation, list[tuple[str, str]]],
         accounts: list[tuple[str, str]],
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        none = [("", _("(none)"))]
-        set_choices(self, "cash_journal_code", journals)
-        set_choices(self, "invoice_journal_code", journals)
-        set_choices(self, "walk_in_customer_code", none + customers)
+        none: list[tuple[str, Any]] = [("", _("(none)"))]
+        per_kind: dict[str, forms.Field] = {}
+        for spec in KINDS.values():
+            per_kind[spec.journal_field] = forms.ChoiceField(label=spec.journal_label, choices=journals)
+            if spec.relation_field:
+                per_kind[spec.relation_field] = forms.ChoiceField(
+                    label=spec.relation_label, required=False, choices=none + relations.get(spec.relation, [])
+                )
+        self.fields = {**per_kind, **self.fields}
         set_choices(self, "fallback_sales_gl", none + accounts)
         set_choices(self, "fallback_vat_gl", none + accounts)
 

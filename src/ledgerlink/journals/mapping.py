@@ -11,11 +11,15 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import Message
 from ledgerlink.journals import exact_data, messages
 from ledgerlink.journals.forms import MappingForm, format_pairs
+from ledgerlink.journals.kinds import KINDS
 from ledgerlink.journals.lock_objects import lock_mapping
 from ledgerlink.journals.models import ConnectorMapping
 from ledgerlink.journals.validation import MappingRules
 from ledgerlink.tenancy import audit
 from ledgerlink.tenancy.audit import Actor, AuditAction
+
+# The mapping's fields of each kind (its journal, its fallback relation), as kinds.py names them.
+KIND_FIELDS = tuple(field for spec in KINDS.values() for field in (spec.journal_field, spec.relation_field) if field)
 
 
 def mapping_of(connector: Connector) -> ConnectorMapping:
@@ -31,25 +35,27 @@ def stored_mapping(connector: Connector) -> ConnectorMapping:
 def mapping_form(connector: Connector, data: Mapping[str, Any] | None = None) -> MappingForm:
     """The mapping page's form, and the one validation of a mapping (the page's POST and the API's PUT).
 
-    The journals, customers and fallback accounts to choose from are the connector's Exact data as last read
-    (blocked accounts left out); before anything was read, the journals are the mapping's own two."""
+    The journals, relations (customers, suppliers) and fallback accounts to choose from are the connector's
+    Exact data as last read (blocked accounts left out); before anything was read, the journals are the
+    mapping's own, one per kind (kinds.py)."""
     mapping = stored_mapping(connector)
     exact = exact_data.load(connector)
     journals = [(code, f"{code} {j['description']}") for code, j in sorted(exact.journals.items())] or [
-        (mapping.cash_journal_code, mapping.cash_journal_code),
-        (mapping.invoice_journal_code, mapping.invoice_journal_code),
+        (code, code) for code in dict.fromkeys(getattr(mapping, spec.journal_field) for spec in KINDS.values())
     ]
-    customers = [(code, f"{code} {c['name']}") for code, c in sorted(exact.customers.items())]
+    relations = {
+        spec.relation: [(code, f"{code} {r['name']}") for code, r in sorted(exact.relations(spec.relation).items())]
+        for spec in KINDS.values()
+        if spec.relation
+    }
     accounts = [(code, f"{code} {a['description']}") for code, a in sorted(exact.gl.items()) if not a["blocked"]]
     return MappingForm(
         data,
         journals=journals,
-        customers=customers,
+        relations=relations,
         accounts=accounts,
         initial={
-            "cash_journal_code": mapping.cash_journal_code,
-            "invoice_journal_code": mapping.invoice_journal_code,
-            "walk_in_customer_code": mapping.walk_in_customer_code,
+            **{field: getattr(mapping, field) for field in KIND_FIELDS},
             "fallback_sales_gl": mapping.fallback_sales_gl,
             "fallback_vat_gl": mapping.fallback_vat_gl,
             "vat_ledgers": ", ".join(mapping.vat_ledgers),
@@ -84,10 +90,9 @@ def rules_for(connector: Connector) -> MappingRules:
     mapping = ConnectorMapping.objects.filter(connector=connector).first()
     if mapping is None:
         return MappingRules()
+    per_kind = {field: getattr(mapping, field) for field in KIND_FIELDS}
     return MappingRules(
-        cash_journal_code=mapping.cash_journal_code,
-        invoice_journal_code=mapping.invoice_journal_code,
-        walk_in_customer_code=mapping.walk_in_customer_code,
+        **per_kind,
         fallback_sales_gl=mapping.fallback_sales_gl,
         fallback_vat_gl=mapping.fallback_vat_gl,
         vat_ledgers=tuple(mapping.vat_ledgers),

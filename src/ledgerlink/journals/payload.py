@@ -1,4 +1,4 @@
-"""What is sent to Exact for a validated journal: one GeneralJournalEntry or one SalesEntry."""
+"""What is sent to Exact for a validated journal: one entry of the kind's entity (kinds.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ledgerlink.journals.kinds import JournalKind, Lookup, YourRef
 from ledgerlink.journals.validation import Result
 
 DESCRIPTION_MAX = 60  # Exact's line descriptions are short; the marker goes into Notes / YourRef
+YOUR_REF_MAX = 30  # Exact's YourRef (the relation's own reference)
 
 
 def _text(value: str, limit: int = DESCRIPTION_MAX) -> str:
@@ -24,50 +26,48 @@ def traced(reference: str, text: str) -> str:
     return _text(f"{reference} {text}")
 
 
-def general_journal_entry(
-    result: Result, day: date, description: str, marker: str, reference: str = ""
+def entry(
+    spec: JournalKind,
+    result: Result,
+    day: date,
+    description: str,
+    marker: str,
+    reference: str = "",
+    invoice_number: str = "",
 ) -> dict[str, Any]:
-    lines = []
-    for line in result.lines:
-        item: dict[str, Any] = {
-            "GLAccount": line.gl_id,
-            "AmountFC": line.amount,
-            "Date": day,
-            "Description": traced(reference, line.description or description),
-            "Notes": marker,
-        }
-        if line.vat_code:
-            item["VATCode"] = line.vat_code
-            item["AmountVATFC"] = line.vat_amount
-        lines.append(item)
-    # No header Description: Exact's GeneralJournalEntry has none (reference §5.1); each line carries it.
-    return {"JournalCode": result.journal_code, "Currency": "EUR", "GeneralJournalEntryLines": lines}
-
-
-def sales_entry(result: Result, day: date, description: str, marker: str, reference: str = "") -> dict[str, Any]:
+    """The body of the POST that makes a validated journal an entry of its kind in Exact (kinds.py)."""
     lines = []
     for line in result.lines:
         if line.skipped:
-            continue
-        # Sales lines are revenue: a credit on the journal is a positive amount on the invoice.
+            continue  # the receivable or payable line: Exact makes it from the relation and the total
         item: dict[str, Any] = {
             "GLAccount": line.gl_id,
-            "AmountFC": -line.amount,
+            "AmountFC": line.amount * spec.line_sign,
             "Description": traced(reference, line.description or description),
         }
+        if spec.line_date:
+            item["Date"] = day
+        if spec.marker_in == Lookup.LINE_NOTES:
+            item["Notes"] = marker
         if line.vat_code:
             item["VATCode"] = line.vat_code
-            item["VATAmountFC"] = -line.vat_amount
+            item[spec.vat_amount_property] = line.vat_amount * spec.line_sign
         lines.append(item)
-    return {
-        "Journal": result.journal_code,
-        "Customer": result.customer_id,
-        "EntryDate": day,
-        "Currency": "EUR",
-        "YourRef": marker,
-        "Description": traced(reference, description) if reference else _text(description or marker),
-        "SalesEntryLines": lines,
-    }
+    body: dict[str, Any] = {spec.journal_property: result.journal_code, "Currency": "EUR"}
+    if spec.invoice_like:
+        # No header Description on a GeneralJournalEntry: Exact has none (reference §5.1); each line carries it.
+        body["Description"] = traced(reference, description) if reference else _text(description or marker)
+        body["EntryDate"] = day
+        body[spec.relation_property] = result.relation_id
+        # A credit note is an invoice with a negative total, and Exact wants it called one (Type 21 / 31).
+        line_total = sum((item["AmountFC"] + item.get(spec.vat_amount_property, 0) for item in lines), Decimal(0))
+        body["Type"] = spec.entry_type(line_total)
+    if spec.your_ref == YourRef.MARKER:
+        body["YourRef"] = marker
+    elif spec.your_ref == YourRef.INVOICE_NUMBER:
+        body["YourRef"] = _text(invoice_number or reference, YOUR_REF_MAX)
+    body[spec.lines_property] = lines
+    return body
 
 
 def total(result: Result) -> Decimal:

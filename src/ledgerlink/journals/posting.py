@@ -62,10 +62,11 @@ from ledgerlink.core.models import WorkerHeartbeat
 from ledgerlink.core.worker import stopping
 from ledgerlink.journals import exact_data, waiting
 from ledgerlink.journals import messages as m
-from ledgerlink.journals.choices import AttemptAction, AttemptOutcome, JournalStatus, Kind
+from ledgerlink.journals.choices import AttemptAction, AttemptOutcome, JournalStatus
+from ledgerlink.journals.kinds import Lookup, kind_of
 from ledgerlink.journals.mapping import rules_for
 from ledgerlink.journals.models import Attempt, Journal
-from ledgerlink.journals.payload import general_journal_entry, sales_entry
+from ledgerlink.journals.payload import entry
 from ledgerlink.journals.validation import Result, validate
 
 log = logging.getLogger("ledgerlink.journals.posting")
@@ -271,17 +272,17 @@ def _finish(journal: Journal, outcome: Outcome, worker: str) -> bool:
 
 def _post(journal: Journal, result: Result, client) -> Outcome:  # type: ignore[no-untyped-def]
     division = client.division(journal.exact_division)
+    spec = kind_of(journal.kind)
+    body = entry(
+        spec,
+        result,
+        journal.date,
+        journal.description,
+        journal.marker,
+        reference=journal.reference,
+    )
     try:
-        if journal.kind == Kind.CASH:
-            created = division.general_journal_entries.create(
-                general_journal_entry(
-                    result, journal.date, journal.description, journal.marker, reference=journal.reference
-                )
-            )
-        else:
-            created = division.sales_entries.create(
-                sales_entry(result, journal.date, journal.description, journal.marker, reference=journal.reference)
-            )
+        created = getattr(division, spec.entries).create(body)
     except ValidationError as exc:
         return _refused(exc)
     except ServerError as exc:
@@ -404,18 +405,19 @@ def reconcile(journal: Journal, client) -> Outcome:  # type: ignore[no-untyped-d
     It looks in the division the journal was sent to, which may not be the connector's division any more.
     """
     division = client.division(journal.exact_division or journal.connector.division)
+    spec = kind_of(journal.kind)
     try:
-        if journal.kind == Kind.CASH:
-            lines = division.general_journal_entry_lines.list(
+        if spec.marker_in == Lookup.LINE_NOTES:
+            lines = getattr(division, spec.entry_lines).list(
                 Query().select("EntryID", "Notes").filter(F("Notes") == journal.marker).top(1)
             )
             if not lines:
                 return Outcome(JournalStatus.QUEUED, Message.of(m.NOT_IN_EXACT))
-            entries = division.general_journal_entries.list(
+            entries = getattr(division, spec.entries).list(
                 Query().select("EntryID", "EntryNumber").filter(F("EntryID") == Guid(str(lines[0]["EntryID"])))
             )
         else:
-            entries = division.sales_entries.list(
+            entries = getattr(division, spec.entries).list(
                 Query().select("EntryID", "EntryNumber").filter(F("YourRef") == journal.marker).top(1)
             )
             if not entries:

@@ -29,14 +29,11 @@ from typing import Any, Protocol
 from ledgerlink.core.messages import Message
 from ledgerlink.core.problems import Problem
 from ledgerlink.journals import messages as m
-from ledgerlink.journals.choices import Kind
 from ledgerlink.journals.exact_data import ExactData
+from ledgerlink.journals.kinds import JournalKind, kind_of
 
 CENT = Decimal("0.01")
 VAT_TOLERANCE = Decimal("0.02")  # per line: the ERP rounds VAT per item, Exact per line
-RECEIVABLE = 20  # GLAccount.Type of accounts receivable (debtors)
-GENERAL_JOURNAL = 90
-SALES_JOURNAL = 20
 REFUSED_AT_INTAKE = frozenset({m.UNBALANCED, m.VAT_AMOUNT_WRONG})
 VAT_TYPES = {"E": m.VAT_TYPE_EXCLUDING, "I": m.VAT_TYPE_INCLUDING}  # Exact's VATCodes.Type
 
@@ -84,6 +81,12 @@ class MappingRules:
     ledger_overrides: dict[str, str] = field(default_factory=dict)
     vat_overrides: dict[str, str] = field(default_factory=dict)
 
+    def journal_code(self, spec: JournalKind) -> str:
+        return str(getattr(self, spec.journal_field))
+
+    def fallback_relation(self, spec: JournalKind) -> str:
+        return str(getattr(self, spec.relation_field)) if spec.relation_field else ""
+
 
 @dataclass(frozen=True)
 class MappedLine:
@@ -96,7 +99,7 @@ class MappedLine:
     vat_code: str
     vat_amount: Decimal  # signed like amount
     description: str  # the line's own description (may be empty)
-    skipped: bool = False  # an invoice's receivable line: Exact makes it itself
+    skipped: bool = False  # an invoice's receivable (or payable) line: Exact makes it itself
     gl_description: str = ""
     vat_description: str = ""
 
@@ -118,10 +121,14 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     lines: list[MappedLine] = field(default_factory=list)
     journal_code: str = ""
-    customer_id: str = ""
+    relation_id: str = ""  # Exact's ID of the customer or supplier, for the kinds that name one
     period: tuple[int, int] | None = None
     debit: Decimal | None = None  # totals with the VAT Exact adds; None when a line's VAT is unknown
     credit: Decimal | None = None
+
+    @property
+    def customer_id(self) -> str:
+        return self.relation_id
 
     @property
     def ok(self) -> bool:
@@ -181,7 +188,9 @@ def _gl_for(
     return account
 
 
-def _vat_for(number: int, line: LineLike, exact: ExactData, rules: MappingRules, kind: str, result: Result) -> Any:
+def _vat_for(
+    number: int, line: LineLike, exact: ExactData, rules: MappingRules, spec: JournalKind, result: Result
+) -> Any:
     """The line's Exact VAT code (a dict), None for a line without one, or False when it has a problem."""
     if not line.vat_code:
         return None
@@ -193,7 +202,7 @@ def _vat_for(number: int, line: LineLike, exact: ExactData, rules: MappingRules,
     if vat["blocked"]:
         result.add("vat_code", m.VAT_BLOCKED, number, code=code, vat_code=line.vat_code)
         return False
-    if kind == Kind.INVOICE and vat["type"] == "I":
+    if spec.refuses_including_vat and vat["type"] == "I":
         result.add("vat_code", m.VAT_INCLUDING_ON_INVOICE, number, code=code)
         return False
     amount = line.debit or line.credit
@@ -217,15 +226,14 @@ def _vat_for(number: int, line: LineLike, exact: ExactData, rules: MappingRules,
 def _journal_checks(
     journal: JournalLike, lines: Sequence[LineLike], exact: ExactData, rules: MappingRules, where: str, result: Result
 ) -> dict[str, Any] | None:
-    code = rules.cash_journal_code if journal.kind == Kind.CASH else rules.invoice_journal_code
+    spec = kind_of(journal.kind)
+    code = rules.journal_code(spec)
     result.journal_code = code
     exact_journal = exact.journals.get(code)
-    wanted_type = GENERAL_JOURNAL if journal.kind == Kind.CASH else SALES_JOURNAL
     if exact_journal is None:
         result.add("kind", m.JOURNAL_MISSING, code=code, where=where)
-    elif exact_journal["type"] != wanted_type:
-        wrong = m.JOURNAL_NOT_GENERAL if journal.kind == Kind.CASH else m.JOURNAL_NOT_SALES
-        result.add("kind", wrong, code=code, description=exact_journal["description"])
+    elif exact_journal["type"] != spec.journal_type:
+        result.add("kind", spec.wrong_journal, code=code, description=exact_journal["description"])
     elif not exact_journal["allow_vat"]:
         carrying = [number for number, line in enumerate(lines, start=1) if line.vat_code]
         if carrying:
@@ -238,16 +246,16 @@ def _journal_checks(
         result.add("date", m.PERIOD_CLOSED, year=period[0], period=period[1])
     result.period = period
 
-    if journal.kind == Kind.INVOICE:
+    if spec.relation:
         relation = journal.relation_code or next((ln.relation_code for ln in lines if ln.relation_code), "")
-        customer_code = relation or rules.walk_in_customer_code
-        customer = exact.customers.get(customer_code) if customer_code else None
-        if not customer_code:
-            result.add("relation_code", m.CUSTOMER_NONE)
-        elif customer is None:
-            result.add("relation_code", m.CUSTOMER_MISSING, code=customer_code)
+        relation_code = relation or rules.fallback_relation(spec)
+        found = exact.relations(spec.relation).get(relation_code) if relation_code else None
+        if not relation_code:
+            result.add("relation_code", spec.relation_none)
+        elif found is None:
+            result.add("relation_code", spec.relation_missing, code=relation_code)
         else:
-            result.customer_id = customer["id"]
+            result.relation_id = found["id"]
     return exact_journal
 
 
@@ -269,6 +277,7 @@ def validate(
             zero = Decimal("0.00")
             _balance(result, sum((ln.debit for ln in lines), zero), sum((ln.credit for ln in lines), zero))
         return result
+    spec = kind_of(journal.kind)
     exact_journal = _journal_checks(journal, lines, exact, rules, where, result)
 
     # Exact gives a line without a VAT code its GL account's default VAT code when the journal allows VAT;
@@ -281,7 +290,7 @@ def validate(
         account = _gl_for(number, line, exact, rules, result)
         # The first real problem of a line only: a line without its account is not also weighed for VAT.
         if account is not None:
-            vat = _vat_for(number, line, exact, rules, journal.kind, result)
+            vat = _vat_for(number, line, exact, rules, spec, result)
         else:
             vat = exact.vat.get(rules.vat_overrides.get(line.vat_code, line.vat_code)) if line.vat_code else None
         if vat is False or (line.vat_code and not vat):
@@ -310,7 +319,7 @@ def validate(
                 vat_code=vat_code,
                 vat_amount=line.vat_amount * sign if vat else Decimal("0.00"),
                 description=line.description,
-                skipped=journal.kind == Kind.INVOICE and account["type"] == RECEIVABLE,
+                skipped=spec.open_item_gl_type is not None and account["type"] == spec.open_item_gl_type,
                 gl_description=account["description"],
                 vat_description=vat_description,
             )
