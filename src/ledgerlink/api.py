@@ -1,15 +1,18 @@
 """The one REST API object (django-ninja), mounted at ``/api/v1/`` with its OpenAPI page at ``/api/v1/docs``.
 
-Every error answer has the same shape: ``{"detail": "<for a person>", "code": "<for a program>", ...}``; a 422
-adds ``problems``, a list of ``{field, line, message, code}``, so a client can show all of them at once.
+Every error answer is an RFC 9457 problem, ``application/problem+json`` (docs/adr/0021-problem-details.md):
+``{"type", "title", "detail": "<for a person>", "instance", "code": "<for a program>", ...}``; a 422 adds
+``problems``, a list of ``{field, line, message, code}``, so a client can show all of them at once. The
+OpenAPI document says so for every error status of every operation (:class:`LedgerlinkApi`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from ninja import NinjaAPI
@@ -18,7 +21,7 @@ from ninja.errors import HttpError, ValidationError
 from ledgerlink.closings.api import router as closings_router
 from ledgerlink.connectors.api import router as connectors_router
 from ledgerlink.core.messages import Message
-from ledgerlink.core.problems import ApiError, Problem, Unauthorized, invalid
+from ledgerlink.core.problems import PROBLEM_JSON, ApiError, Problem, Unauthorized, invalid, problem_response
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.api import CompanyKey
 from ledgerlink.journals.api import router as journals_router
@@ -27,7 +30,26 @@ from ledgerlink.journals.api_mapping import router as mapping_router
 
 log = logging.getLogger("ledgerlink.api")
 
-api = NinjaAPI(
+
+class LedgerlinkApi(NinjaAPI):
+    """ninja's API whose document names every error answer's media type as it is sent: problem+json."""
+
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """The view's own name (``post_journal``, ``get_connector``): what a generated client calls it."""
+        return str(operation.view_func.__name__)
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[PROBLEM_JSON] = content.pop("application/json")
+        return schema
+
+
+api = LedgerlinkApi(
     title="ledgerlink",
     version="1",
     description=(
@@ -47,7 +69,7 @@ api.add_router("/closings", closings_router)
 
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-    response = api.create_response(request, exc.payload(), status=exc.status_code)
+    response = problem_response(request, exc.status_code, exc.payload())
     for name, value in exc.headers.items():
         response[name] = value
     if isinstance(exc, Unauthorized):
@@ -80,20 +102,18 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A fault of ours: logged with its traceback, answered in the documented shape (never an HTML page)."""
     log.error("API request failed", exc_info=exc, extra={"path": request.path})
-    return server_error_json()
+    return server_error_json(request)
 
 
-def server_error_json() -> JsonResponse:
+def server_error_json(request: HttpRequest) -> HttpResponse:
     message = _("Something went wrong on our side; nothing was stored. Try again, or tell us the X-Request-ID.")
-    return JsonResponse({"detail": message, "code": "http.500"}, status=500)
+    return problem_response(request, 500, {"detail": message, "code": "http.500"})
 
 
-def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
-    """Every address under /api/ that is no endpoint: the documented JSON, not Django's HTML page."""
-    return JsonResponse(
-        {"detail": _("There is no such API address: %(path)s") % {"path": request.path[:200]}, "code": "http.404"},
-        status=404,
-    )
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Every address under /api/ that is no endpoint: the documented problem, not Django's HTML page."""
+    detail = _("There is no such API address: %(path)s") % {"path": request.path[:200]}
+    return problem_response(request, 404, {"detail": detail, "code": "http.404"})
 
 
 def _api_aware(page: Callable[..., HttpResponse], status: int) -> Callable[..., HttpResponse]:
@@ -101,7 +121,7 @@ def _api_aware(page: Callable[..., HttpResponse], status: int) -> Callable[..., 
         if request.path.startswith("/api/"):
             if status == 404:
                 return not_found(request)
-            return server_error_json()
+            return server_error_json(request)
         return page(request, *args, **kwargs)
 
     return handler

@@ -392,3 +392,38 @@ def test_deeply_nested_json_and_huge_pages_are_422() -> None:
     api = Api(key)
     assert api.post(URL, raw="[" * 100_000).status_code == 422
     assert api.get(URL, page="10000000000000000000").status_code == 422
+
+
+# --- problem details (RFC 9457) ----------------------------------------------------------------------------------
+
+
+def test_every_refusal_is_a_problem_document_keeping_detail_code_and_problems(api: Api) -> None:
+    refused = api.post(URL, body(lines=[]))
+    assert refused.status_code == 422
+    assert refused["Content-Type"] == "application/problem+json; charset=utf-8"
+    data = refused.json()
+    assert data["type"] == "about:blank" and data["title"] == "Unprocessable Entity"
+    assert data["instance"] == URL and data["code"] == "http.422" and data["detail"] and data["problems"]
+    missing = api.get(f"{URL}/999999")
+    assert missing.json()["title"] == "Not Found" and missing.json()["instance"] == f"{URL}/999999"
+    journal = api.post(URL, body()).json()
+    conflict = api.post(f"{URL}/{journal['id']}/resend")
+    assert conflict.status_code == 409 and conflict["Content-Type"].startswith("application/problem+json")
+    assert conflict.json()["status"] == "queued", "the journal's status keeps its name on a 409"
+    assert Api(None).get(URL).json()["title"] == "Unauthorized"
+
+
+def test_the_document_names_problem_json_for_every_error_answer(api: Api) -> None:
+    document = api.get("/api/v1/openapi.json").json()
+    errors = [
+        (path, method, status, set(answer.get("content", {})))
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for status, answer in operation["responses"].items()
+        if int(status) >= 400
+    ]
+    assert len(errors) > 50
+    assert all(types == {"application/problem+json"} for *_where, types in errors), errors
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert {"401", "403", "422", "500"} <= set(operation["responses"]), (path, method)

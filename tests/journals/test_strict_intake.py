@@ -116,7 +116,7 @@ def test_api_refuses_nul_and_surrogates_with_422(bad: str, where: str) -> None:
         data[where] = "Z" + bad
     response = Api(key).post(URL, raw=_raw(data))
     assert response.status_code == 422, response.content
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"].startswith("application/problem+json")
     answer = response.json()
     assert answer["problems"], answer
     assert "\x00" not in response.content.decode() and "\\ud800" not in response.content.decode()
@@ -188,7 +188,7 @@ def test_an_unexpected_error_in_the_api_is_answered_as_json(monkeypatch: pytest.
     api.client.raise_request_exception = False
     response = api.post(URL, body())
     assert response.status_code == 500
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["code"] == "http.500"
     assert "boom" not in response.content.decode()
 
@@ -198,7 +198,7 @@ def test_an_unknown_api_address_is_answered_as_json() -> None:
     _company, key = tenant(1001, "demo")
     response = Api(key).get("/api/v1/nothing-here")
     assert response.status_code == 404
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["code"] == "http.404"
 
 

@@ -1,8 +1,10 @@
 """The REST API's refusals, shared by every app's routers: one exception, one problem list, one set of schemas.
 
-An answer other than 2xx reads ``{"detail": <for a person>, "code": <for a program>, ...}``; a 422 adds
+An answer other than 2xx is an RFC 9457 problem (``application/problem+json``, docs/adr/0021):
+``{"type", "title", "detail": <for a person>, "instance", "code": <for a program>, ...}``; a 422 adds
 ``problems``, a list of ``{field, line, message, code}``, so a client can show all of them at once. The
-journals router and the connectors router raise the same :class:`ApiError`; ``ledgerlink.api`` renders it.
+journals router and the connectors router raise the same :class:`ApiError`; ``ledgerlink.api`` renders it
+with :func:`problem_body`.
 
 This module sits in core (below every app) so that connectors and journals can both refuse a request the same
 way without one importing the other's API layer.
@@ -10,13 +12,16 @@ way without one importing the other's API layer.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import HttpError
 
 from ledgerlink.core.messages import Message, define
@@ -98,6 +103,31 @@ def refuse_unknown_query(request: HttpRequest, query: tuple[str, ...] = ()) -> N
         )
 
 
+# --- the answer ---------------------------------------------------------------------------------------------------
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE = "about:blank"  # the HTTP status says it all; ``code`` is the precise kind (RFC 9457 §4.2.1)
+
+
+def problem_body(request: HttpRequest, status: int, payload: dict[str, Any]) -> dict[str, Any]:
+    """An RFC 9457 problem: its standard members, then ours (``detail``, ``code``, ``problems``, … as before).
+
+    The standard ``status`` member is left out (it is optional and only advisory): a 409 of a journal has long
+    said the journal's status under that name, and clients read it."""
+    return {
+        "type": PROBLEM_TYPE,
+        "title": HTTPStatus(status).phrase,
+        **payload,
+        "instance": request.path[:200],
+    }
+
+
+def problem_response(request: HttpRequest, status: int, payload: dict[str, Any]) -> HttpResponse:
+    """The answer itself: the problem as ``application/problem+json``."""
+    body = json.dumps(problem_body(request, status, payload), cls=DjangoJSONEncoder)
+    return HttpResponse(body, status=status, content_type=f"{PROBLEM_JSON}; charset=utf-8")
+
+
 # --- the documented bodies ---------------------------------------------------------------------------------------
 
 
@@ -108,19 +138,24 @@ class ProblemOut(Schema):
     code: str
 
 
-class ProblemsOut(Schema):
-    detail: str
-    code: str
-    problems: list[ProblemOut]
-
-
 class ErrorOut(Schema):
-    detail: str
-    code: str
+    """An RFC 9457 problem with our ``code``; some carry more members (``licence`` on a 403, ``status`` — the
+    journal's — on a 409)."""
+
+    type: str = Field(description="about:blank: the HTTP status says what kind of problem it is")
+    title: str = Field(description="the HTTP status's phrase")
+    detail: str = Field(description="for a person, in the reader's language")
+    instance: str = Field(description="the path of the request")
+    code: str = Field(description="for a program: never changes")
 
 
-# Every operation: 401 (no key, an unknown or a revoked one), 403 (the company lacks the ``api`` licence), and
-# 422 for a parameter or query string it cannot read (a path parameter that is no number, a control character).
-AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: ProblemsOut}
+class ProblemsOut(ErrorOut):
+    problems: list[ProblemOut] = Field(description="every problem found, at once")
+
+
+# Every operation: 401 (no key, an unknown or a revoked one), 403 (the company lacks the ``api`` licence), 422
+# for a parameter or query string it cannot read (a path parameter that is no number, a control character), and
+# 500 for a fault of ours (nothing was stored).
+AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: ProblemsOut, 500: ErrorOut}
 # An operation with a body: 413 when it is larger than the service reads, 422 for every problem in it.
 BODY_ERRORS: dict[int, type[Schema]] = {413: ErrorOut, 422: ProblemsOut}

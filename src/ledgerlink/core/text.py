@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from ledgerlink.core.messages import Message, define
@@ -71,7 +71,7 @@ def _first_bad(pairs: Iterable[tuple[str, list[str]]]) -> tuple[str, tuple[int, 
 class RefuseBadCharacters:
     """Refuse a request whose address, query string or form fields hold a character no database can store.
 
-    Pages answer 400 with the reason; the REST API (``/api/``) answers its documented JSON error with 422.
+    Pages answer 400 with the reason; the REST API (``/api/``) answers its documented problem with 422.
     JSON bodies are read by the API itself (journals/intake.py), which names the field and the line.
     """
 
@@ -93,7 +93,10 @@ class RefuseBadCharacters:
         message = Message.of(BAD_CHARACTER, field=field, character=character, position=position)
         if request.path.startswith("/api/"):
             problem = {"field": field, "line": None, "message": message.text(), "code": message.code}
-            return JsonResponse({"detail": message.text(), "code": message.code, "problems": [problem]}, status=422)
+            from ledgerlink.core.problems import problem_response  # here: problems imports this module
+
+            payload = {"detail": message.text(), "code": message.code, "problems": [problem]}
+            return problem_response(request, 422, payload)
         return HttpResponse(message.text(), status=400, content_type="text/plain; charset=utf-8")
 
 

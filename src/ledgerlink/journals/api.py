@@ -237,9 +237,7 @@ class JournalPage(Schema):
     items: list[JournalOut]
 
 
-class ConflictOut(Schema):
-    detail: str
-    code: str
+class ConflictOut(ErrorOut):
     journal: int
     differences: list[str]
 

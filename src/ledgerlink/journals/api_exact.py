@@ -221,7 +221,7 @@ PATHS = {
     response={200: RefreshOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut, 502: ErrorOut, **AUTH_ERRORS},
     summary="Read Exact's data again now",
 )
-def refresh(request: HttpRequest, number: int) -> Any:
+def refresh_reference(request: HttpRequest, number: int) -> Any:
     """Reads every list from Exact and stores it before answering (200), and forgets the periods learnt to be
     closed. 409: the connector has no division or no valid token (the code says which; a person must act);
     429: read less than a minute ago (``Retry-After``); 502: Exact refused or did not answer."""
