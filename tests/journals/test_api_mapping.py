@@ -100,3 +100,11 @@ def test_what_the_pages_text_cannot_hold_and_malformed_bodies_are_422(api: Api, 
     assert api.put(URL, raw="{").json()["problems"][0]["code"] == "journal.body_not_json"
     assert api.put("/api/v1/connectors/9/mapping", base).status_code == 404
     assert api.put(URL, base).status_code == 200
+
+
+def test_the_api_body_has_every_field_of_the_pages_form(connected: Connector) -> None:
+    """A new journal kind adds fields to the page's form (kinds.py): the PUT body must name them too."""
+    from ledgerlink.journals.api_mapping import MappingIn
+    from ledgerlink.journals.mapping import mapping_form
+
+    assert set(MappingIn.model_fields) == set(mapping_form(connected).fields)
