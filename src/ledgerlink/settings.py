@@ -98,6 +98,10 @@ LEDGERLINK_SENDING_STUCK_SECONDS = env.get_int("LEDGERLINK_SENDING_STUCK_SECONDS
 # Connectors one worker process posts for at the same time (threads; one sender per connector, ADR 0020).
 # Exact answers in hundreds of milliseconds: one sender posts about 3 journals a second, whatever is waiting.
 LEDGERLINK_POSTING_SENDERS = env.get_int("LEDGERLINK_POSTING_SENDERS", 16)
+# Outgoing webhooks (webhooks/guard.py): outside development only https receivers on public addresses, unless
+# these allow plain http or private addresses (an ERP on the company's own network).
+LEDGERLINK_WEBHOOKS_ALLOW_HTTP = env.get_bool("LEDGERLINK_WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+LEDGERLINK_WEBHOOKS_ALLOW_PRIVATE = env.get_bool("LEDGERLINK_WEBHOOKS_ALLOW_PRIVATE", default=False)
 LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.get_int("LEDGERLINK_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
 LEDGERLINK_LOGIN_MAX_FAILURES_PER_ADDRESS = env.get_int("LEDGERLINK_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
 LEDGERLINK_LOGIN_THROTTLE_MINUTES = env.get_int("LEDGERLINK_LOGIN_THROTTLE_MINUTES", 15)
@@ -138,12 +142,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "ninja",  # serves the API docs page's Swagger files itself: no CDN
+    "django_tasks",
+    "django_tasks_db",  # background tasks in the database, run by our worker (docs/adr/0021)
     "ledgerlink.core",
     "ledgerlink.tenancy",
     "ledgerlink.connectors",
     "ledgerlink.journals",
     "ledgerlink.closings",
     "ledgerlink.operations",
+    "ledgerlink.webhooks",  # after journals: its worker job delivers what that round's posting announced
     "ledgerlink.web",
     "ledgerlink.demo",
 ]
@@ -165,6 +172,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Background tasks (webhook deliveries): django-tasks with its database backend, run by `ledgerlink worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "webhooks"]}}
 
 ROOT_URLCONF = "ledgerlink.urls"
 WSGI_APPLICATION = "ledgerlink.wsgi.application"
