@@ -17,7 +17,7 @@ from ledgerlink.connectors import budgets, exact, messages
 from ledgerlink.connectors.callback import blocker
 from ledgerlink.connectors.choices import REGIONS, SANDBOX, Status
 from ledgerlink.connectors.engine import ConnectorTokens, drop_tokens, store_tokens
-from ledgerlink.connectors.events import record_event
+from ledgerlink.connectors.events import announce, record_event
 from ledgerlink.connectors.lock_objects import lock_connector, lock_oauth_state
 from ledgerlink.connectors.models import Connector, OAuthState
 from ledgerlink.core import clock, crypto
@@ -27,6 +27,7 @@ from ledgerlink.tenancy.audit import Actor, AuditAction
 from ledgerlink.tenancy.choices import Module
 from ledgerlink.tenancy.licences import has_licence
 from ledgerlink.tenancy.models import Company
+from ledgerlink.webhooks.choices import EventType
 
 STATE_LIFETIME = timedelta(minutes=10)
 
@@ -387,6 +388,7 @@ def _exchange(connector: Connector, code: str, actor: Actor, *, allow_switch: bo
                 division_name=connector.division_name,
             ),
         )
+        announce(connector, EventType.CONNECTOR_CONNECTED, reauthorized=was)
         return None
     connector.last_error, connector.last_error_at = error, now
     connector.save()

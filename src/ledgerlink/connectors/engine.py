@@ -55,12 +55,13 @@ from ledgerlink.connectors.decision import (
     decide,
     refresh_opens_at,
 )
-from ledgerlink.connectors.events import record_event
+from ledgerlink.connectors.events import announce, record_event
 from ledgerlink.connectors.lock_objects import lock_connector
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock, crypto, process
 from ledgerlink.core.messages import Message
 from ledgerlink.tenancy.audit import Actor, AuditAction
+from ledgerlink.webhooks.choices import EventType
 
 log = logging.getLogger("ledgerlink.connectors.engine")
 
@@ -152,6 +153,7 @@ def require_reauthorization(connector: Connector, reason: Message, now: datetime
     connector.save()
     record_event(actor or Actor.system(), connector, AuditAction.CONNECTOR_REAUTHORIZATION_REQUIRED, reason)
     if was != Status.REAUTH_REQUIRED:
+        announce(connector, EventType.CONNECTOR_REAUTHORIZATION_REQUIRED, reason)
         connector_id = connector.pk
         transaction.on_commit(lambda: notify.reauthorization_required(connector_id))
 
@@ -289,6 +291,14 @@ def _record_failure(connector_id: int, claim: str, why: Why, exc: ExactError) ->
             connector.refresh_not_before = now + backoff(connector.refresh_failures)
             message = Message.of(messages.REFRESH_FAILED, error=type(exc).__name__, at=connector.refresh_not_before)
             record_event(Actor.system(), connector, AuditAction.CONNECTOR_FAILED, message)
+            if connector.refresh_failures == 1:  # the first of a row: said once, not at every retry
+                announce(
+                    connector,
+                    EventType.CONNECTOR_KEEPALIVE_FAILING,
+                    message,
+                    tokens_issued_at=connector.tokens_issued_at,
+                    next_attempt_at=connector.refresh_not_before,
+                )
         connector.last_error, connector.last_error_at = message, now
         connector.save()
         return TokenUnavailable(message, connector.refresh_not_before)

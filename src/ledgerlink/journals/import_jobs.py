@@ -40,10 +40,14 @@ from ledgerlink.journals.lock_objects import lock_import_job
 from ledgerlink.journals.models import ImportJob
 from ledgerlink.tenancy.actors import Actor
 from ledgerlink.tenancy.models import Company
+from ledgerlink.webhooks import payloads
+from ledgerlink.webhooks.choices import EventType
+from ledgerlink.webhooks.outbox import emit
 
 log = logging.getLogger("ledgerlink.journals.imports")
 STALE_AFTER = timedelta(minutes=5)
 MAX_STORED_PROBLEMS = 1000
+MAX_EVENT_PROBLEMS = 20  # in the import.finished webhook; the import's page and the API list them all
 FINISHED = (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)
 RUNNING = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
 
@@ -154,7 +158,27 @@ def _finish(
             journals_created=result.created,
             journals_unchanged=result.unchanged,
         )
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk).update(**fields)
+        emit(
+            job.company_id,
+            EventType.IMPORT_FINISHED,
+            {
+                "import": {
+                    "id": job.pk,
+                    "file_name": job.file_name,
+                    "connector": Connector.objects.filter(pk=job.connector_id).values_list("number", flat=True).first(),
+                    "status": status.value,
+                    "journals_created": result.created if result is not None else 0,
+                    "journals_unchanged": result.unchanged if result is not None else 0,
+                    "problem_count": len(problems),
+                    "problems": [
+                        {"row": problem.row, **(payloads.problem(problem.coded) or {})}
+                        for problem in problems[:MAX_EVENT_PROBLEMS]
+                    ],
+                }
+            },
+        )
 
 
 def run_due(now: datetime) -> int:

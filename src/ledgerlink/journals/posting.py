@@ -60,7 +60,7 @@ from ledgerlink.core import clock, metrics
 from ledgerlink.core.messages import EXACT, Message
 from ledgerlink.core.models import WorkerHeartbeat
 from ledgerlink.core.worker import stopping
-from ledgerlink.journals import exact_data, waiting
+from ledgerlink.journals import events, exact_data, waiting
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import AttemptAction, AttemptOutcome, JournalStatus
 from ledgerlink.journals.kinds import Lookup, kind_of
@@ -117,15 +117,25 @@ def release_stuck(now: datetime) -> int:
     """
     stopped = WorkerHeartbeat.objects.filter(stopped_at__isnull=False).values("name")
     gone = Q(claimed_at__lt=now - stuck_after()) | Q(claimed_by__in=Subquery(stopped))
+    message = Message.of(m.WORKER_DIED)
     with transaction.atomic():
-        return Journal.objects.filter(gone, status=JournalStatus.SENDING).update(
+        stuck = list(
+            Journal.objects.select_for_update(of=("self",))
+            .select_related("connector")
+            .filter(gone, status=JournalStatus.SENDING)
+        )
+        ids = [journal.pk for journal in stuck]
+        released = Journal.objects.filter(pk__in=ids, status=JournalStatus.SENDING).update(
             status=JournalStatus.UNKNOWN,
             next_attempt_at=now,
             claimed_by="",
             claimed_at=None,
             needs_lookup=True,
-            status_message=Message.of(m.WORKER_DIED),
+            status_message=message,
         )
+        for journal in stuck:
+            events.announce(journal, JournalStatus.UNKNOWN, message)
+        return released
 
 
 def _connectors_with_due(due: QuerySet[Journal], wanted: int = CANDIDATES) -> list[int]:
@@ -234,8 +244,11 @@ def _attempt_outcome(outcome: Outcome, action: str) -> str:
     return by_status.get(outcome.status, otherwise)
 
 
-def _finish(journal: Journal, outcome: Outcome, worker: str) -> bool:
-    """Store the outcome if the journal is still ours; False if another worker took it over meanwhile."""
+def _finish(journal: Journal, outcome: Outcome, worker: str, action: AttemptAction = AttemptAction.POST) -> bool:
+    """Store the outcome if the journal is still ours; False if another worker took it over meanwhile.
+
+    Its webhook events are written in the same transaction: a journal found by a lookup is ``reconciled`` too,
+    and ``unknown`` is announced when a post had no answer, not again at each lookup that still has none."""
     now = clock.now()
     with transaction.atomic():
         fields = {
@@ -258,6 +271,16 @@ def _finish(journal: Journal, outcome: Outcome, worker: str) -> bool:
             fields["needs_lookup"] = False
         mine = Journal.objects.filter(pk=journal.pk, status=JournalStatus.SENDING, claimed_by=worker)
         stored = bool(mine.update(**fields))
+        announced = outcome.status != JournalStatus.UNKNOWN or action == AttemptAction.POST
+        if stored and announced:
+            events.announce(
+                journal,
+                outcome.status,
+                outcome.message,
+                entry_id=outcome.entry_id,
+                entry_number=outcome.entry_number,
+                reconciled=action == AttemptAction.RECONCILE and outcome.status == JournalStatus.POSTED,
+            )
     if stored:
         if outcome.status == JournalStatus.POSTED:
             note_contact(journal.connector_id, now)  # "Last contact" on the connector pages counts postings
@@ -481,7 +504,7 @@ def process(journal_id: int, client, worker: str = WORKER) -> str:  # type: igno
             retry_at=clock.now() + waiting.TRY_EVERY,
             needs_lookup=outcome.needs_lookup,  # a refusal that came as a 5xx still looks before the next try
         )
-    if not _finish(journal, outcome, worker):
+    if not _finish(journal, outcome, worker, action):
         return ""
     if outcome.status == JournalStatus.FAILED and action == AttemptAction.POST:
         _learn(journal, outcome, client)
