@@ -27,6 +27,7 @@ from ledgerlink.journals.api import CompanyKey
 from ledgerlink.journals.api import router as journals_router
 from ledgerlink.journals.api_exact import router as exact_data_router
 from ledgerlink.journals.api_mapping import router as mapping_router
+from ledgerlink.webhooks.api import router as webhooks_router
 
 log = logging.getLogger("ledgerlink.api")
 
@@ -65,6 +66,7 @@ api.add_router("/connectors", connectors_router, auth=CompanyKey())
 api.add_router("/connectors", exact_data_router)
 api.add_router("/connectors", mapping_router)
 api.add_router("/closings", closings_router)
+api.add_router("/webhooks", webhooks_router, auth=CompanyKey())
 
 
 @api.exception_handler(ApiError)

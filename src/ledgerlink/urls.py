@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("ledgerlink.journals.urls")),
     path("", include("ledgerlink.journals.urls_intake")),
     path("", include("ledgerlink.operations.urls")),
+    path("", include("ledgerlink.webhooks.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<path>.*)$", api_module.not_found),
 ]
