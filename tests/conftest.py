@@ -101,6 +101,9 @@ def service_env(tmp: Path, **extra: str) -> dict[str, str]:
             "LEDGERLINK_ALLOWED_HOSTS": "localhost,.localhost",
             "LEDGERLINK_PUBLIC_SCHEME": "http",
             "LEDGERLINK_ALLOW_HTTP": "1",  # served on loopback for the tests
+            # the tests' webhook receivers listen on loopback, over http
+            "LEDGERLINK_WEBHOOKS_ALLOW_HTTP": "1",
+            "LEDGERLINK_WEBHOOKS_ALLOW_PRIVATE": "1",
             "LEDGERLINK_VAR_DIR": str(tmp),
             "DATABASE_URL": f"sqlite:///{tmp / 'served.sqlite3'}",
             "LEDGERLINK_LOG_FORMAT": "text",

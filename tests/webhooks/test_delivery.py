@@ -125,3 +125,30 @@ def test_outbox_row_exists_only_if_the_change_committed(setup, receiver: Receive
     assert WebhookEvent.objects.get().payload == {"journal": {"reference": "KEPT"}}
     run_deliveries(clock.now())
     assert [r.event["data"]["journal"]["reference"] for r in receiver.received] == ["KEPT"]
+
+
+def test_an_endpoint_failing_for_a_week_is_switched_off_and_admins_are_told(  # type: ignore[no-untyped-def]
+    setup, receiver: Receiver, clocks, django_capture_on_commit_callbacks
+) -> None:
+    from django.core import mail
+
+    endpoint = actions.create_endpoint(setup.company, receiver.url).endpoint
+    receiver.status = 503
+    for day in range(9):
+        with transaction.atomic():
+            emit(setup.company, EventType.JOURNAL_POSTED, {"day": day})
+        for _ in range(4):
+            with django_capture_on_commit_callbacks(execute=True):
+                run_deliveries(clock.now())
+            clocks.advance(6 * 3600)
+    endpoint.refresh_from_db()
+    assert not endpoint.enabled and endpoint.disabled_reason == "failing"
+    assert endpoint.disabled_message is not None and endpoint.disabled_message.code == "webhook.disabled_failing"
+    assert not WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).exists()
+    assert [m.to for m in mail.outbox] == [[setup.admin.email]]
+    assert receiver.url in mail.outbox[0].subject and "/webhooks/" in mail.outbox[0].body
+    tried = len(receiver.received)
+    with transaction.atomic():
+        assert emit(setup.company, EventType.JOURNAL_POSTED, {"day": 10}) is None  # nobody listens now
+    run_deliveries(clock.now())
+    assert len(receiver.received) == tried
