@@ -37,6 +37,7 @@ from schemathesis.generation import GenerationMode
 from ledgerlink.closings.intake import RULES_BEYOND_THE_SCHEMA as CLOSING_RULES
 from ledgerlink.journals.api_mapping import RULES_BEYOND_THE_SCHEMA as MAPPING_RULES
 from ledgerlink.journals.intake import RULES_BEYOND_THE_SCHEMA
+from ledgerlink.webhooks.api import RULES_BEYOND_THE_SCHEMA as WEBHOOK_RULES
 from tests.support.api import tenant
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,8 @@ class Run:
                 beyond = set(CLOSING_RULES)
             elif case.operation.path.endswith("/mapping"):
                 beyond = set(MAPPING_RULES)
+            elif case.operation.path.startswith("/api/v1/webhooks"):
+                beyond = set(WEBHOOK_RULES)
             else:
                 beyond = set(RULES_BEYOND_THE_SCHEMA)
             assert codes <= beyond, f"schema-valid request refused for {codes - beyond}: {case.as_curl_command()}"

@@ -30,6 +30,7 @@ from ledgerlink.core.problems import (
 from ledgerlink.core.text import BAD_CHARACTER, bad_character
 from ledgerlink.tenancy.models import Company
 from ledgerlink.webhooks import actions, guard
+from ledgerlink.webhooks import messages as m
 from ledgerlink.webhooks.choices import SUBSCRIBABLE, DeliveryStatus, EventType
 from ledgerlink.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -37,6 +38,18 @@ router = Router(tags=["webhooks"])
 LOG_SIZE = 50
 
 EVENT_NAMES = [choice.value for choice in SUBSCRIBABLE]
+# What a schema-valid body may still be refused for (422): the address guard's rules (guard.py), which depend on
+# the name's addresses now and on the settings, and text no database stores.
+RULES_BEYOND_THE_SCHEMA = {
+    m.URL_INVALID: "the URL is http(s) with a host name, without user or password, with a valid port",
+    m.HTTPS_REQUIRED: "the URL is https outside development (LEDGERLINK_WEBHOOKS_ALLOW_HTTP)",
+    m.HOST_UNKNOWN: "the host name resolves",
+    m.ADDRESS_REFUSED: "every address of the host is public (LEDGERLINK_WEBHOOKS_ALLOW_PRIVATE)",
+    BAD_CHARACTER: "no control character or unpaired surrogate in url and description",
+}
+RULES = "A body that fits the schema is refused (422) only for: " + "; ".join(
+    f"{rule} ({code})" for code, rule in RULES_BEYOND_THE_SCHEMA.items()
+)
 
 
 def _known_event(name: str) -> str:
@@ -200,6 +213,7 @@ def list_endpoints(request: HttpRequest) -> list[dict[str, Any]]:
     "/endpoints",
     response={201: EndpointCreated, **WITH_BODY},
     summary="Add an endpoint; the answer carries its signing secret, once",
+    description=RULES,
 )
 def create_endpoint(request: HttpRequest, body: EndpointIn) -> Status[Any]:
     _check_text(url=body.url, description=body.description)
@@ -219,6 +233,7 @@ def get_endpoint(request: HttpRequest, endpoint_id: int) -> dict[str, Any]:
     "/endpoints/{endpoint_id}",
     response={200: EndpointOut, **ONE, **BODY_ERRORS},
     summary="Change an endpoint (only the fields sent)",
+    description=RULES,
 )
 def update_endpoint(request: HttpRequest, endpoint_id: int, body: EndpointChange) -> Status[Any]:
     endpoint = _endpoint(request, endpoint_id)
