@@ -4,8 +4,10 @@ Run: ``python bench/bench_posting.py [--journals 1000] [--divisions 10] [--per-d
 [--window 60] [--postgres]``. Starts the sandbox (real clock) and uses a fresh SQLite file (or a PostgreSQL
 database of its own) in a temporary folder; loopback only; every loop is bounded.
 
-1. Calls per journal: one connector, N journals, the worker's posting job run in this process; calls are the
+1. Calls per journal: one connector, N journals of a mix of kinds (``--mix``: cash, sales invoices, purchase
+   invoices and their credit notes, in turn), the worker's posting job run in this process; calls are the
    sandbox's own count of REST requests (rate-limit counters), so reference reads and lookups are included.
+   ``--window 0`` stops after this figure.
 2. Drain rate: the sandbox's limit set to 600 a minute; a backlog in each of D divisions (one connector
    each); W ``ledgerlink worker`` processes for a window of real time; posted per division per minute as a
    fraction of 600, and how many 429s Exact answered.
@@ -69,19 +71,41 @@ def rest_calls(control: httpx.Client) -> int:
     return sum(r["daily_used"] for r in control.get("/_sandbox/state").json()["rate_limits"])
 
 
-def journal_in(reference: str, connector: int, day):  # type: ignore[no-untyped-def]
+def journal_in(reference: str, connector: int, day, kind: str = "cash", credit_note: bool = False):  # type: ignore[no-untyped-def]
+    """A journal of ``kind`` that Exact accepts: a cash closing, a sales invoice to customer 1000, or a purchase
+    invoice of supplier 2001 (the sandbox's seed); ``credit_note`` takes an invoice's sides the other way."""
     from ledgerlink.journals.intake import JournalIn, LineIn
 
+    def side(amount: str, debit: bool) -> dict[str, Decimal]:
+        return {"debit" if debit != credit_note else "credit": Decimal(amount)}
+
+    relation, lines = "", []
+    if kind == "cash":
+        lines = [
+            LineIn(ledger_code="1000", debit=Decimal("121.00")),
+            LineIn(ledger_code="8000", credit=Decimal("100.00"), vat_code="2", vat_amount=Decimal("21.00")),
+        ]
+    elif kind == "invoice":
+        relation = "1000"
+        lines = [
+            LineIn(ledger_code="1300", **side("121.00", True)),
+            LineIn(ledger_code="8000", **side("100.00", False), vat_code="2", vat_amount=Decimal("21.00")),
+        ]
+    else:
+        relation = "2001"
+        lines = [
+            LineIn(ledger_code="7000", **side("100.00", True), vat_code="6", vat_amount=Decimal("21.00")),
+            LineIn(ledger_code="1600", **side("121.00", False)),
+        ]
     return JournalIn(
         reference=reference,
-        kind="cash",
+        kind=kind,
         connector=connector,
         date=day,
         description=reference,
-        lines=[
-            LineIn(ledger_code="1000", debit=Decimal("121.00")),
-            LineIn(ledger_code="8000", credit=Decimal("100.00"), vat_code="2", vat_amount=Decimal("21.00")),
-        ],
+        relation_code=relation,
+        invoice_number=f"INV-{reference}" if kind == "purchase" else "",
+        lines=lines,
     )
 
 
@@ -97,6 +121,11 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=int, default=0, help="the sandbox's answer time in the drain")
     parser.add_argument("--jitter-ms", type=int, default=0)
     parser.add_argument("--senders", type=int, default=16, help="LEDGERLINK_POSTING_SENDERS of each worker")
+    parser.add_argument(
+        "--mix",
+        default="cash,invoice,purchase,invoice-credit,purchase-credit",
+        help="the kinds posted in turn in the calls-per-journal figure (a -credit suffix: a credit note)",
+    )
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="ledgerlink-bench-"))
@@ -159,8 +188,10 @@ def main() -> int:
 
         # 1. API calls per posted journal (one connector, cold cache included).
         before = rest_calls(control)
+        mix = [part.strip() for part in args.mix.split(",") if part.strip()]
         for n in range(args.journals):
-            submit_journal(company, journal_in(f"CALLS-{n}", 1, today))
+            kind, _, credit = mix[n % len(mix)].partition("-")
+            submit_journal(company, journal_in(f"CALLS-{n}", 1, today, kind, credit_note=bool(credit)))
         started = time.perf_counter()
         for _ in range(1000):
             if not post_due(clock.now()):
@@ -168,10 +199,18 @@ def main() -> int:
         posted = Journal.objects.filter(status="posted", reference__startswith="CALLS-").count()
         calls = rest_calls(control) - before
         seconds = time.perf_counter() - started
+        by_kind = {
+            kind: Journal.objects.filter(status="posted", reference__startswith="CALLS-", kind=kind).count()
+            for kind in ("cash", "invoice", "purchase")
+        }
         print(
             f"calls per posted journal: {calls} calls / {posted} journals = {calls / max(posted, 1):.4f} "
-            f"(target <= 1.02; {posted / seconds:.1f} journals/s in one process)"
+            f"(target <= 1.02; {posted / seconds:.1f} journals/s in one process; mix {args.mix}; posted by kind "
+            f"{', '.join(f'{kind} {n}' for kind, n in by_kind.items())}; not posted "
+            f"{args.journals - posted})"
         )
+        if args.window <= 0:
+            return 0
 
         # 2. Drain rate against the limit (600 a minute per division unless --limit), with Exact-like latency.
         control.post("/_sandbox/limits", json={"minutely": args.limit, "daily": 10_000_000})

@@ -37,7 +37,7 @@ def test_refresh_reads_exact_and_the_lists_answer_from_the_cache(
     assert response.status_code == 200, response.content
     refreshed = response.json()
     assert refreshed["division"] == connected.division
-    assert set(refreshed["counts"]) == {"gl-accounts", "vat-codes", "journals", "periods", "customers"}
+    assert set(refreshed["counts"]) == {"gl-accounts", "vat-codes", "journals", "periods", "customers", "suppliers"}
     assert all(count > 0 for count in refreshed["counts"].values()), refreshed
 
     clocks.advance(90)

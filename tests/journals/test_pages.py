@@ -55,6 +55,7 @@ def test_fix_the_mapping_then_resend(setup, connected, clocks) -> None:  # type:
         {
             "cash_journal_code": "90",
             "invoice_journal_code": "70",
+            "purchase_journal_code": "60",
             "walk_in_customer_code": "1",
             "fallback_sales_gl": "",
             "fallback_vat_gl": "",
@@ -90,7 +91,12 @@ def test_resend_failed_with_progress(setup, connected, clocks) -> None:  # type:
 def test_mapping_page_refuses_bad_override_lines(setup, connected) -> None:  # type: ignore[no-untyped-def]
     response = setup.client.post(
         "/journals/mapping/1/",
-        {"cash_journal_code": "90", "invoice_journal_code": "70", "ledger_overrides": "8050 8000"},
+        {
+            "cash_journal_code": "90",
+            "invoice_journal_code": "70",
+            "purchase_journal_code": "60",
+            "ledger_overrides": "8050 8000",
+        },
     )
     assert "write “ERP code = Exact code”" in response.content.decode()
 
@@ -120,7 +126,13 @@ def test_resend_and_mapping_changes_write_audit_rows(setup, connected, clocks) -
     journal = submit(setup.company, cash_journal("AUDIT", clocks.now().date()))
     post_due(clock.now())
     setup.client.post(
-        "/journals/mapping/1/", {"cash_journal_code": "90", "invoice_journal_code": "70", "ledger_overrides": ""}
+        "/journals/mapping/1/",
+        {
+            "cash_journal_code": "90",
+            "invoice_journal_code": "70",
+            "purchase_journal_code": "60",
+            "ledger_overrides": "",
+        },
     )
     setup.client.post(f"/journals/{journal.pk}/resend")
     actions = list(AuditEntry.objects.filter(company=setup.company).values_list("action", "actor_label"))

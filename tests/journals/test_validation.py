@@ -31,24 +31,31 @@ EXACT = ExactData(
             ("8010", "Omzet laag", 110, False, "1"),
             ("4990", "Vervallen", 120, True, ""),
             ("8999", "Onbekende omzet", 110, False, ""),
+            ("1520", "Te vorderen btw", 24, False, ""),
+            ("1600", "Crediteuren", 22, False, ""),
+            ("7000", "Inkopen", 111, False, "2"),
         ]
     },
     vat={
-        code: {"code": code, "description": desc, "type": typ, "percentage": pct, "blocked": False}
-        for code, desc, typ, pct in [
-            ("0", "Geen btw", "N", "0"),
-            ("1", "9% excl.", "E", "0.09"),
-            ("2", "21% excl.", "E", "0.21"),
-            ("4", "21% incl.", "I", "0.21"),
+        code: {"code": code, "description": desc, "type": typ, "percentage": pct, "blocked": False, "use": use}
+        for code, desc, typ, pct, use in [
+            ("0", "Geen btw", "N", "0", "B"),
+            ("1", "9% excl.", "E", "0.09", "B"),
+            ("2", "21% excl.", "E", "0.21", "B"),
+            ("4", "21% incl.", "I", "0.21", "B"),
+            ("6", "Voorbelasting 21%", "E", "0.21", "P"),
+            ("8", "21% verkoop", "E", "0.21", "S"),
         ]
     },
     journals={
         "90": {"code": "90", "description": "Memoriaal", "type": 90, "allow_vat": True},
         "91": {"code": "91", "description": "Memoriaal zonder btw", "type": 90, "allow_vat": False},
         "70": {"code": "70", "description": "Verkoop", "type": 20, "allow_vat": True},
+        "60": {"code": "60", "description": "Inkoop", "type": 22, "allow_vat": True},
         "10": {"code": "10", "description": "Kas", "type": 10, "allow_vat": True},
     },
     customers={"1": {"id": "cust-1", "code": "1", "name": "Kassaklant"}},
+    suppliers={"2001": {"id": "supp-2001", "code": "2001", "name": "Drukkerij Van Vliet"}},
     periods=[
         {
             "year": 2026,
@@ -264,3 +271,83 @@ def test_a_line_without_vat_shows_which_exact_code_says_so() -> None:
     result = check(cash(line(1, "1000", debit="50.00"), line(2, "8000", credit="50.00")))
     assert (result.lines[1].vat_code, result.lines[1].vat_description) == ("0", "Geen btw")
     assert result.lines[1].as_dict()["vat_code_description"] == "Geen btw"
+
+
+def purchase(relation: str, *lines: LineIn) -> JournalIn:
+    return journal("purchase", *lines, relation=relation)
+
+
+BOUGHT = (line(1, "7000", debit="100.00", vat="6", vat_amount="21.00"), line(2, "1600", credit="121.00"))
+
+
+def test_a_purchase_skips_the_payable_line_and_names_the_supplier() -> None:
+    result = check(purchase("2001", *BOUGHT))
+    assert result.ok, words(result)
+    assert result.relation_id == "supp-2001" and result.journal_code == "60"
+    assert [m.skipped for m in result.lines] == [False, True]
+    fallback = check(purchase("", *BOUGHT), MappingRules(fallback_supplier_code="2001"))
+    assert fallback.ok and fallback.relation_id == "supp-2001"
+
+
+@pytest.mark.parametrize(
+    ("journal", "rules", "code", "message"),
+    [
+        (purchase("", *BOUGHT), MappingRules(), "journal.supplier_none", "has no supplier"),
+        # A customer is not a supplier: Exact would refuse "is not a supplier (purchase relation)".
+        (purchase("1", *BOUGHT), MappingRules(), "journal.supplier_missing", "Supplier 1 does not exist"),
+        (
+            purchase("2001", *BOUGHT),
+            MappingRules(purchase_journal_code="70"),
+            "journal.exact_journal_not_purchase",
+            "Journal 70 (Verkoop) is not a purchase journal",
+        ),
+        (
+            purchase("2001", line(1, "7000", debit="100.00", vat="8", vat_amount="21.00"), BOUGHT[1]),
+            MappingRules(),
+            "journal.vat_wrong_use",
+            "VAT code 8 (21% verkoop) is not for purchases in Exact",
+        ),
+        (
+            invoice(
+                "1", line(1, "1300", debit="121.00"), line(2, "8000", credit="100.00", vat="6", vat_amount="21.00")
+            ),
+            MappingRules(),
+            "journal.vat_wrong_use",
+            "VAT code 6 (Voorbelasting 21%) is not for sales in Exact",
+        ),
+        (
+            purchase("2001", line(1, "7000", debit="100.00", vat="4", vat_amount="17.36"), BOUGHT[1]),
+            MappingRules(),
+            "journal.vat_including_on_invoice",
+            "VAT code 4 includes VAT",
+        ),
+        (
+            purchase("2001", line(1, "1520", debit="21.00"), line(2, "1600", credit="21.00")),
+            MappingRules(),
+            "journal.gl_wrong_type",
+            "GL account 1520 (Te vorderen btw) is a balance sheet account",
+        ),
+        (
+            invoice("1", line(1, "1300", debit="121.00"), line(2, "1000", credit="121.00")),
+            MappingRules(),
+            "journal.gl_wrong_type",
+            "GL account 1000 (Kas) is a balance sheet account",
+        ),
+    ],
+)
+def test_purchase_rules(journal: JournalIn, rules: MappingRules, code: str, message: str) -> None:
+    result = check(journal, rules)
+    assert code in [p.message.code for p in result.problems], words(result)
+    assert any(message in problem for problem in words(result)), words(result)
+
+
+def test_a_credit_note_is_an_invoice_with_its_sides_the_other_way() -> None:
+    credit_note = purchase(
+        "2001", line(1, "7000", credit="100.00", vat="6", vat_amount="21.00"), line(2, "1600", debit="121.00")
+    )
+    result = check(credit_note)
+    assert result.ok, words(result)
+    assert [(m.amount, m.vat_amount, m.skipped) for m in result.lines] == [
+        (D("-100.00"), D("-21.00"), False),
+        (D("121.00"), D("0.00"), True),
+    ]

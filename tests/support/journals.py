@@ -27,7 +27,9 @@ def cash_journal(reference: str, day: date, amount: str = "121.00", connector: i
     )
 
 
-def invoice_journal(reference: str, day: date) -> JournalIn:
+def invoice_journal(reference: str, day: date, credit_note: bool = False) -> JournalIn:
+    """A sales invoice of 200.00 + 21 % VAT to customer 1000; a credit note takes the sides the other way."""
+    total, net, vat = Decimal("242.00"), Decimal("200.00"), Decimal("42.00")
     return JournalIn(
         reference=reference,
         kind="invoice",
@@ -36,14 +38,41 @@ def invoice_journal(reference: str, day: date) -> JournalIn:
         description=f"Factuur {reference}",
         relation_code="1000",
         lines=[
-            LineIn(ledger_code="1300", debit=Decimal("242.00")),
+            LineIn(ledger_code="1300", **({"credit": total} if credit_note else {"debit": total})),
             LineIn(
                 ledger_code="8000",
-                credit=Decimal("200.00"),
+                **({"debit": net} if credit_note else {"credit": net}),
                 vat_code="2",
-                vat_amount=Decimal("42.00"),
+                vat_amount=vat,
                 description="Levering",
             ),
+        ],
+    )
+
+
+def purchase_journal(
+    reference: str, day: date, invoice_number: str = "", supplier: str = "2001", credit_note: bool = False
+) -> JournalIn:
+    """A supplier's invoice of 100.00 + 21 % purchase VAT (code 6) on costs (7000), the payable on 1600 (which
+    Exact makes itself); a credit note takes the sides the other way."""
+    total, net, vat = Decimal("121.00"), Decimal("100.00"), Decimal("21.00")
+    return JournalIn(
+        reference=reference,
+        kind="purchase",
+        connector=1,
+        date=day,
+        description=f"Inkoop {reference}",
+        relation_code=supplier,
+        invoice_number=invoice_number,
+        lines=[
+            LineIn(
+                ledger_code="7000",
+                **({"credit": net} if credit_note else {"debit": net}),
+                vat_code="6",
+                vat_amount=vat,
+                description="Drukwerk",
+            ),
+            LineIn(ledger_code="1600", **({"debit": total} if credit_note else {"credit": total})),
         ],
     )
 

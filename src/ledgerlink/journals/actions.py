@@ -91,6 +91,7 @@ def _journal_fields(company: Company, connector: Connector, journal_in: JournalI
         "date": journal_in.date,
         "description": journal_in.description,
         "relation_code": journal_in.relation_code,
+        "invoice_number": journal_in.invoice_number,
         "content_hash": content_hash(content),
         "content": content,
         "marker": new_marker(),
@@ -381,6 +382,7 @@ def _reversal_of(original: Journal) -> JournalIn:
         # Fixed words, never translated: the description goes to Exact and is part of the content's hash.
         description=f"Reversal of {original.reference}"[:200],
         relation_code=original.relation_code,
+        invoice_number=original.invoice_number,
         lines=lines,
     )
 

@@ -202,6 +202,7 @@ class JournalOut(Schema):
     date: date
     description: str
     relation_code: str
+    invoice_number: str = Field(description="purchase: the supplier's invoice number (Exact's YourRef)")
     status: str
     status_message: str = Field(description="why the journal is in its status, in the reader's language")
     status_code: str | None = Field(description="the code of status_message")

@@ -134,7 +134,7 @@ def _items(kind: ExactDataKind, snapshot: ExactDataSnapshot | None) -> list[dict
 def _slice(kind: ExactDataKind, snapshot: ExactDataSnapshot | None, offset: int, limit: int) -> tuple[int, list[Any]]:
     """How many items there are, and ``limit`` of them from ``offset``. Customers are rows of their own (an
     administration may hold 50,000): counted and paged by the database, never loaded whole."""
-    if snapshot is not None and kind == ExactDataKind.CUSTOMERS:
+    if snapshot is not None and kind in (ExactDataKind.CUSTOMERS, ExactDataKind.SUPPLIERS):
         relations = exact_data.Relations(snapshot.connector_id, snapshot)
         return len(relations), relations.page(offset, limit)
     items = _items(kind, snapshot)
@@ -213,6 +213,7 @@ PATHS = {
     ExactDataKind.JOURNALS: "journals",
     ExactDataKind.PERIODS: "periods",
     ExactDataKind.CUSTOMERS: "customers",
+    ExactDataKind.SUPPLIERS: "suppliers",
 }
 
 

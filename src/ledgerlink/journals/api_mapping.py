@@ -47,6 +47,12 @@ class MappingIn(BaseModel):
     cash_journal_code: JournalCode = Field(description="Exact journal for cash journals (reference/journals)")
     invoice_journal_code: JournalCode = Field(description="Exact journal for invoices (reference/journals)")
     walk_in_customer_code: Code = Field("", description="Exact customer for invoices without one; empty: none")
+    purchase_journal_code: JournalCode = Field(
+        default="60", description="Exact journal for purchase invoices (reference/journals); 60 when left out"
+    )
+    fallback_supplier_code: Code = Field(
+        default="", description="Exact supplier for purchase invoices without one; empty: none"
+    )
     fallback_sales_gl: Code = Field("", description="Exact GL account for unknown sales ledgers; empty: none")
     fallback_vat_gl: Code = Field("", description="Exact GL account for unknown VAT ledgers; empty: none")
     vat_ledgers: list[PairCode] = Field(
@@ -77,6 +83,8 @@ class MappingOut(Schema):
     cash_journal_code: str
     invoice_journal_code: str
     walk_in_customer_code: str
+    purchase_journal_code: str
+    fallback_supplier_code: str
     fallback_sales_gl: str
     fallback_vat_gl: str
     vat_ledgers: list[str]
@@ -108,6 +116,8 @@ def _form_data(body: MappingIn) -> dict[str, str]:
         "cash_journal_code": body.cash_journal_code,
         "invoice_journal_code": body.invoice_journal_code,
         "walk_in_customer_code": body.walk_in_customer_code,
+        "purchase_journal_code": body.purchase_journal_code,
+        "fallback_supplier_code": body.fallback_supplier_code,
         "fallback_sales_gl": body.fallback_sales_gl,
         "fallback_vat_gl": body.fallback_vat_gl,
         "vat_ledgers": ", ".join(body.vat_ledgers),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class Kind(models.TextChoices):
     CASH = "cash", _("Cash journal")  # → GeneralJournalEntries in the memoriaal journal
     INVOICE = "invoice", _("Invoice")  # → SalesEntries
+    PURCHASE = "purchase", _("Purchase invoice")  # → PurchaseEntries
 
 
 class JournalStatus(models.TextChoices):
@@ -49,6 +50,7 @@ class ExactDataKind(models.TextChoices):
     JOURNALS = "journals", _("Journals")
     PERIODS = "periods", _("Financial periods")
     CUSTOMERS = "customers", _("Customers")
+    SUPPLIERS = "suppliers", _("Suppliers")
 
 
 class ImportStatus(models.TextChoices):

@@ -71,9 +71,10 @@ def fetch(connector: Connector, client: ExactClient | None = None) -> None:
                 "type": _text(v.get("Type")),
                 "percentage": str(v.get("Percentage") or "0"),
                 "blocked": bool(v.get("IsBlocked")),
+                "use": _text(v.get("VATTransactionType")),  # S sales only, P purchases only, B both
             }
             for v in exact.vat_codes.iterate(
-                Query().select("ID", "Code", "Description", "Type", "Percentage", "IsBlocked")
+                Query().select("ID", "Code", "Description", "Type", "Percentage", "IsBlocked", "VATTransactionType")
             )
         ]
         journals = [
@@ -102,7 +103,22 @@ def fetch(connector: Connector, client: ExactClient | None = None) -> None:
                 Query().select("ID", "Code", "Name", "IsSales").filter(F("IsSales") == True)  # noqa: E712 (an OData comparison, not a truth test)
             )
         ]
-    store(connector, division, gl=gl, vat=vat, journals=journals, periods=periods, customers=customers)
+        suppliers = [
+            {"id": str(c["ID"]), "code": _text(c.get("Code")), "name": _text(c.get("Name"))}
+            for c in exact.accounts.iterate(
+                Query().select("ID", "Code", "Name", "IsSupplier").filter(F("IsSupplier") == True)  # noqa: E712 (as above)
+            )
+        ]
+    store(
+        connector,
+        division,
+        gl=gl,
+        vat=vat,
+        journals=journals,
+        periods=periods,
+        customers=customers,
+        suppliers=suppliers,
+    )
 
 
 def store(
@@ -114,6 +130,7 @@ def store(
     journals: list[dict[str, Any]],
     periods: list[dict[str, Any]],
     customers: list[dict[str, Any]],
+    suppliers: list[dict[str, Any]] | None = None,
 ) -> None:
     """Keep what was read from ``division`` (one transaction per kind); the closed periods learnt stay."""
     closed = load_closed(connector)
@@ -129,6 +146,7 @@ def store(
                 connector=connector, kind=kind, defaults={"items": items, "fetched_at": now, "division": division}
             )
     _store_relations(connector, division, ExactDataKind.CUSTOMERS, customers, now)
+    _store_relations(connector, division, ExactDataKind.SUPPLIERS, suppliers or [], now)
 
 
 RELATION_CHUNK = 2000  # rows written per transaction: on SQLite, how long another writer may have to wait
@@ -299,6 +317,7 @@ class ExactData:
     vat: dict[str, dict[str, Any]] = field(default_factory=dict)
     journals: dict[str, dict[str, Any]] = field(default_factory=dict)
     customers: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    suppliers: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     periods: list[dict[str, Any]] = field(default_factory=list)
     closed: set[str] = field(default_factory=set)
 
@@ -310,7 +329,7 @@ class ExactData:
 
     def relations(self, relation: Relation) -> Mapping[str, dict[str, Any]]:
         """The cached relations of one kind (customers, suppliers), by code."""
-        return {Relation.CUSTOMER: self.customers}.get(relation, {})
+        return {Relation.CUSTOMER: self.customers, Relation.SUPPLIER: self.suppliers}.get(relation, {})
 
     def vat_rate(self, code: str) -> Decimal:
         return Decimal(self.vat[code]["percentage"])
@@ -329,6 +348,7 @@ def load(connector: Connector) -> ExactData:
         vat={v["code"]: v for v in snapshots[ExactDataKind.VAT_CODES].items},
         journals={j["code"]: j for j in snapshots[ExactDataKind.JOURNALS].items},
         customers=Relations(connector.pk, snapshots[ExactDataKind.CUSTOMERS]),
+        suppliers=Relations(connector.pk, snapshots[ExactDataKind.SUPPLIERS]),
         periods=list(periods.get("periods", [])),
         closed=set(periods.get("closed", [])),
     )

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ledgerlink.journals.choices import JournalStatus
+from ledgerlink.journals.choices import JournalStatus, Kind
 from ledgerlink.journals.kinds import KINDS, Relation
 from ledgerlink.web.forms import DateInput, set_choices
 
@@ -16,6 +16,7 @@ class JournalFilter(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *list(JournalStatus.choices)]
     )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *list(Kind.choices)])
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     connector = forms.TypedChoiceField(label=_("Connector"), required=False, coerce=int, empty_value=None)

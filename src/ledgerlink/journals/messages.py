@@ -68,6 +68,11 @@ JOURNAL_NOT_SALES = define(
     _("Journal {code} ({description}) is not a sales journal."),
     fix=_("Choose a sales journal on the mapping page."),
 )
+JOURNAL_NOT_PURCHASE = define(
+    "journal.exact_journal_not_purchase",
+    _("Journal {code} ({description}) is not a purchase journal."),
+    fix=_("Choose a purchase journal on the mapping page."),
+)
 JOURNAL_NO_VAT = define(
     "journal.exact_journal_no_vat",
     _("Journal {code} does not allow VAT, but line {line} carries a VAT code."),
@@ -93,6 +98,24 @@ CUSTOMER_MISSING = define(
     "journal.customer_missing",
     _("Customer {code} does not exist in Exact as a customer."),
     fix=_("Create it in Exact or correct the relation in the ERP."),
+)
+SUPPLIER_NONE = define(
+    "journal.supplier_none",
+    _("The purchase invoice has no supplier and the connector has no fallback supplier."),
+    fix=_("Send the supplier's code as relation_code, or set a fallback supplier on the mapping page."),
+)
+SUPPLIER_MISSING = define(
+    "journal.supplier_missing",
+    _("Supplier {code} does not exist in Exact as a supplier."),
+    fix=_("Create it in Exact as a supplier or correct the relation in the ERP."),
+)
+GL_WRONG_TYPE = define(
+    "journal.gl_wrong_type",
+    _(
+        "Line {line}: GL account {code} ({description}) is a balance sheet account; a line of this kind books "
+        "revenue or costs."
+    ),
+    fix=_("Book the line on a revenue or cost account, or map ledger {ledger} to one on the mapping page."),
 )
 GL_MISSING = define(
     "journal.gl_missing",
@@ -124,6 +147,13 @@ VAT_INCLUDING_ON_INVOICE = define(
     _("Line {line}: VAT code {code} includes VAT, but invoice lines are booked excluding VAT in Exact."),
     fix=_("Map it to the matching excluding-VAT code on the mapping page."),
 )
+VAT_WRONG_USE = define(
+    "journal.vat_wrong_use",
+    _("Line {line}: VAT code {code} ({description}) is not for {use} in Exact."),
+    fix=_("Map VAT code {vat_code} to a code for {use} on the mapping page."),
+)
+VAT_USE_SALES = define("journal.vat_use.sales", _("sales"))
+VAT_USE_PURCHASES = define("journal.vat_use.purchases", _("purchases"))
 # How an Exact VAT code counts, a parameter of VAT_AMOUNT_WRONG (stored as a code, so it reads in Dutch too).
 VAT_TYPE_EXCLUDING = define("journal.vat_type.excluding", _("excluding VAT"))
 VAT_TYPE_INCLUDING = define("journal.vat_type.including", _("including VAT"))
@@ -193,6 +223,11 @@ EXACT_REFUSED_CUSTOMER = define(
     "journal.exact_refused_customer",
     _("Exact refused the entry: “{exact}”"),
     fix=_("Check the customer in Exact or the walk-in customer on the mapping page."),
+)
+EXACT_REFUSED_SUPPLIER = define(
+    "journal.exact_refused_supplier",
+    _("Exact refused the entry: “{exact}”"),
+    fix=_("Check the supplier in Exact or the fallback supplier on the mapping page."),
 )
 UNEXPECTED_ERROR = define(
     "journal.unexpected_error",

@@ -32,7 +32,8 @@ class Journal(models.Model):
     reference = models.CharField(_("reference"), max_length=100)  # the ERP's idempotency key
     date = models.DateField()
     description = models.CharField(max_length=200, blank=True)
-    relation_code = models.CharField(max_length=40, blank=True)  # invoices: the customer
+    relation_code = models.CharField(max_length=40, blank=True)  # invoices: the customer; purchases: the supplier
+    invoice_number = models.CharField(max_length=30, blank=True)  # purchases: the supplier's (Exact's YourRef)
     content_hash = models.CharField(max_length=64)  # of the normalised submission, for idempotent re-posts
     content = models.JSONField()  # the normalised submission, to name differences on a 409
     # Put on every line in Exact (and in YourRef of SalesEntries) so an entry can be found after a timeout.
@@ -126,6 +127,8 @@ class ConnectorMapping(models.Model):
     cash_journal_code = models.CharField(max_length=10, default="90")
     invoice_journal_code = models.CharField(max_length=10, default="70")
     walk_in_customer_code = models.CharField(max_length=40, blank=True)
+    purchase_journal_code = models.CharField(max_length=10, default="60")
+    fallback_supplier_code = models.CharField(max_length=40, blank=True)  # purchases without a supplier
     fallback_sales_gl = models.CharField(max_length=40, blank=True)  # for unknown revenue ledgers
     fallback_vat_gl = models.CharField(max_length=40, blank=True)  # for unknown VAT ledgers
     # Which ERP ledgers are VAT ledgers (codes, or prefixes ending in *): only those may fall back to

@@ -303,6 +303,7 @@ def _post(journal: Journal, result: Result, client) -> Outcome:  # type: ignore[
         journal.description,
         journal.marker,
         reference=journal.reference,
+        invoice_number=journal.invoice_number,
     )
     try:
         created = getattr(division, spec.entries).create(body)
@@ -353,6 +354,7 @@ REFUSALS = (
     ("VAT code", m.EXACT_REFUSED_VAT),
     ("G/L account", m.EXACT_REFUSED_GL),
     ("Customer", m.EXACT_REFUSED_CUSTOMER),
+    ("Supplier", m.EXACT_REFUSED_SUPPLIER),
 )
 
 

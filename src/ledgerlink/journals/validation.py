@@ -36,6 +36,8 @@ CENT = Decimal("0.01")
 VAT_TOLERANCE = Decimal("0.02")  # per line: the ERP rounds VAT per item, Exact per line
 REFUSED_AT_INTAKE = frozenset({m.UNBALANCED, m.VAT_AMOUNT_WRONG})
 VAT_TYPES = {"E": m.VAT_TYPE_EXCLUDING, "I": m.VAT_TYPE_INCLUDING}  # Exact's VATCodes.Type
+# What a kind refusing a VATTransactionType needs instead: a purchase-only code (P) on a sales line wants sales.
+VAT_USES = {"P": m.VAT_USE_SALES, "S": m.VAT_USE_PURCHASES}
 
 
 class LineLike(Protocol):
@@ -75,6 +77,8 @@ class MappingRules:
     cash_journal_code: str = "90"
     invoice_journal_code: str = "70"
     walk_in_customer_code: str = ""
+    purchase_journal_code: str = "60"
+    fallback_supplier_code: str = ""
     fallback_sales_gl: str = ""
     fallback_vat_gl: str = ""
     vat_ledgers: tuple[str, ...] = ()
@@ -158,7 +162,7 @@ def is_vat_ledger(code: str, patterns: tuple[str, ...]) -> bool:
 
 
 def _gl_for(
-    number: int, line: LineLike, exact: ExactData, rules: MappingRules, result: Result
+    number: int, line: LineLike, exact: ExactData, rules: MappingRules, spec: JournalKind, result: Result
 ) -> dict[str, Any] | None:
     code = rules.ledger_overrides.get(line.ledger_code, line.ledger_code)
     account = exact.gl.get(code)
@@ -185,6 +189,16 @@ def _gl_for(
             ledger=line.ledger_code,
         )
         return None
+    if account["type"] in spec.refused_gl_types and account["type"] != spec.open_item_gl_type:
+        result.add(
+            "ledger_code",
+            m.GL_WRONG_TYPE,
+            number,
+            code=account["code"],
+            description=account["description"],
+            ledger=line.ledger_code,
+        )
+        return None
     return account
 
 
@@ -204,6 +218,17 @@ def _vat_for(
         return False
     if spec.refuses_including_vat and vat["type"] == "I":
         result.add("vat_code", m.VAT_INCLUDING_ON_INVOICE, number, code=code)
+        return False
+    if spec.refused_vat_use and vat.get("use") == spec.refused_vat_use:
+        result.add(
+            "vat_code",
+            m.VAT_WRONG_USE,
+            number,
+            code=code,
+            description=vat["description"],
+            vat_code=line.vat_code,
+            use=Message.of(VAT_USES[spec.refused_vat_use]),
+        )
         return False
     amount = line.debit or line.credit
     want = expected_vat(amount, Decimal(vat["percentage"]), vat["type"])
@@ -287,7 +312,7 @@ def validate(
     debit: Decimal | None = Decimal("0.00")
     credit: Decimal | None = Decimal("0.00")
     for number, line in enumerate(lines, start=1):
-        account = _gl_for(number, line, exact, rules, result)
+        account = _gl_for(number, line, exact, rules, spec, result)
         # The first real problem of a line only: a line without its account is not also weighed for VAT.
         if account is not None:
             vat = _vat_for(number, line, exact, rules, spec, result)

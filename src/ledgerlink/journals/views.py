@@ -59,6 +59,8 @@ def _filtered(request: HttpRequest) -> tuple[JournalFilter, TenantQuerySet[Journ
             journals = journals.filter(date__lte=data["date_to"])
         if data["connector"]:
             journals = journals.filter(connector__number=data["connector"])
+        if data["kind"]:
+            journals = journals.filter(kind=data["kind"])
         counts_base = journals
         if data["status"]:
             journals = journals.filter(status=data["status"])
