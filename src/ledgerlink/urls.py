@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("ledgerlink.connectors.urls")),
     path("", include("ledgerlink.journals.urls")),
     path("", include("ledgerlink.journals.urls_intake")),
+    path("", include("ledgerlink.closings.urls")),
     path("", include("ledgerlink.operations.urls")),
     path("", include("ledgerlink.webhooks.urls")),
     path("api/v1/", api.urls),

@@ -6,4 +6,6 @@ class ClosingsConfig(AppConfig):
     label = "closings"
 
     def ready(self) -> None:
-        from ledgerlink.closings import messages  # noqa: F401  (fills the message catalogue)
+        from ledgerlink.closings import messages, navigation  # noqa: F401  (messages fills the catalogue)
+
+        navigation.register()

@@ -65,6 +65,9 @@ class SearchHit:
 SearchProvider = Callable[[HttpRequest, str], Iterable[SearchHit]]
 # A block another app adds to a page of a lower app (``{% panels "journals" %}``): HTML, or "" for nothing.
 Panel = Callable[[HttpRequest], str]
+# A block another app adds to the page of one row of a lower app (``{% panels "journal" journal %}``): the
+# closing a journal was built from, say. HTML, or "" for nothing.
+SubjectPanel = Callable[[HttpRequest, Any], str]
 # What breaks when a company's alias (its address) changes: (company, new alias or None, port) -> sentences.
 # Apps register one each (connectors: Callback URLs registered at Exact; journals: the ERP's API address).
 AliasChangeNotes = Callable[[Any, str | None, str | None], list[str]]
@@ -75,12 +78,18 @@ class Registry:
     menu_items: list[MenuItem] = field(default_factory=list)
     providers: list[SearchProvider] = field(default_factory=list)
     panels: dict[str, list[Panel]] = field(default_factory=dict)
+    subject_panels: dict[str, list[SubjectPanel]] = field(default_factory=dict)
     alias_notes: list[AliasChangeNotes] = field(default_factory=list)
 
     def add_panel(self, where: str, panel: Panel) -> None:
         """Show ``panel`` on the pages that render ``{% panels where %}`` (``home``, ``journals``)."""
         if panel not in self.panels.setdefault(where, []):
             self.panels[where].append(panel)
+
+    def add_subject_panel(self, where: str, panel: SubjectPanel) -> None:
+        """Show ``panel`` (given the row) on the pages that render ``{% panels where row %}`` (``journal``)."""
+        if panel not in self.subject_panels.setdefault(where, []):
+            self.subject_panels[where].append(panel)
 
     def add_alias_notes(self, notes: AliasChangeNotes) -> None:
         if notes not in self.alias_notes:
