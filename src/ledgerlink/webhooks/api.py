@@ -99,7 +99,7 @@ class SentOut(Schema):
     event_id: str = Field(description="the webhook-id the receiver sees")
 
 
-class AttemptOut(Schema):
+class DeliveryAttemptOut(Schema):
     number: int
     started_at: datetime
     status_code: int | None
@@ -118,7 +118,7 @@ class DeliveryOut(Schema):
     next_attempt_at: datetime | None
     delivered_at: datetime | None
     created_at: datetime
-    attempts: list[AttemptOut]
+    attempts: list[DeliveryAttemptOut]
 
 
 # Every operation: 401, 403 and 422 (core/problems.py); 404 for an endpoint or delivery of another company or

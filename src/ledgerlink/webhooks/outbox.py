@@ -2,7 +2,7 @@
 
 It writes the event (the outbox row), one delivery per enabled endpoint of the company that subscribed to it,
 and the background task that sends each delivery (django-tasks' database backend: a row in the same database,
-ADR 0021). All of it commits with the state change or not at all, so an event is never announced for a change
+ADR 0023). All of it commits with the state change or not at all, so an event is never announced for a change
 that was rolled back, and never lost for one that committed, even if the process dies right after the commit.
 A company without an endpoint that wants the event gets no row at all.
 """

@@ -1,4 +1,4 @@
-"""The background task (django-tasks, database backend; ADR 0021) that makes one delivery attempt."""
+"""The background task (django-tasks, database backend; ADR 0023) that makes one delivery attempt."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The worker's ``deliver-webhooks`` job: run django-tasks' queued deliveries inside our worker (ADR 0021).
+"""The worker's ``deliver-webhooks`` job: run django-tasks' queued deliveries inside our worker (ADR 0023).
 
 django-tasks-db keeps the tasks (a table, claimed with ``SELECT … FOR UPDATE SKIP LOCKED``) and runs each one
 (``Worker.run_task``: result, traceback, signals). Its own ``db_worker`` command would be a second long-running
