@@ -246,3 +246,21 @@ def test_a_refused_query_names_the_request_not_a_journal_in_either_language() ->
     assert dutch.json()["detail"] == "Het verzoek is niet geaccepteerd: 1 probleem/problemen."
     # A journal that is refused still says so.
     assert api.post(URL, body(lines=[])).json()["detail"].startswith("The journal was not accepted")
+
+
+def test_no_two_api_schemas_share_a_name() -> None:
+    """The document names each schema by its class: two classes of one name (a journal's and a webhook's
+    AttemptOut) made one of them describe the other's answers."""
+    from ninja import Schema
+
+    import ledgerlink.api  # noqa: F401 (every router, and so every schema, is imported)
+
+    def all_subclasses(cls: type) -> list[type]:
+        return [sub for direct in cls.__subclasses__() for sub in (direct, *all_subclasses(direct))]
+
+    ours = [cls for cls in all_subclasses(Schema) if cls.__module__.startswith("ledgerlink.")]
+    names: dict[str, list[str]] = {}
+    for cls in ours:
+        names.setdefault(cls.__name__, []).append(cls.__module__)
+    assert len(ours) > 20
+    assert {name: modules for name, modules in names.items() if len(set(modules)) > 1} == {}

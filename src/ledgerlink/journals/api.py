@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -244,14 +246,22 @@ class ConflictOut(ErrorOut):
 
 
 def _inline_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """The model's JSON schema with its ``$defs`` written in place (the OpenAPI document has no ``$defs``)."""
+    """The model's JSON schema with its ``$defs`` written in place (the OpenAPI document has no ``$defs``).
+
+    A definition used in several places loses its title there, so that a client generator names each place
+    by its property ("…SalesItem", "…ReturnsItem") instead of making one model name twice."""
     definitions = schema.pop("$defs", {})
+    uses = Counter(re.findall(r'"\$ref": "#/\$defs/([^"]+)"', json.dumps(schema) + json.dumps(definitions)))
 
     def resolve(node: Any) -> Any:
         if isinstance(node, dict):
             ref = node.get("$ref", "")
             if ref.startswith("#/$defs/"):
-                return resolve(dict(definitions[ref.rsplit("/", 1)[1]]))
+                name = ref.rsplit("/", 1)[1]
+                inlined = dict(definitions[name])
+                if uses[name] > 1:
+                    inlined.pop("title", None)
+                return resolve(inlined)
             return {key: resolve(value) for key, value in node.items()}
         if isinstance(node, list):
             return [resolve(item) for item in node]
