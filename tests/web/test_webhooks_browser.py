@@ -77,7 +77,7 @@ def test_an_admin_sets_up_a_webhook_and_replays_a_delivery(
     page.wait_for_url(re.compile(r"^(?!.*/login)"))
     page.locator("nav.menus").get_by_text(words["menu"], exact=True).click()
     page.locator("nav.menus").get_by_role("link", name=words["item"], exact=True).click()
-    expect(reader).to_have_url(re.compile(r"/webhooks/$"))
+    expect(page).to_have_url(re.compile(r"/webhooks/$"))
 
     page.get_by_label("URL").fill(receiver.url)
     page.get_by_label(words["description"]).fill(f"ERP {language}")

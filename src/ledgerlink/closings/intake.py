@@ -59,6 +59,8 @@ RULES_BEYOND_THE_SCHEMA = {
     m.KEY_DIFFERS: "a correction is of the same day",
     "journal.unbalanced": "the built journal is in balance (the journals' own check)",
     "journal.vat_amount_wrong": "its VAT amounts fit their codes (the journals' own check)",
+    "journal.amount_too_large": "each line of the built journal, where amounts of one account add up, is an "
+    "amount the journals accept (the journals' own check)",
 }
 
 
