@@ -82,7 +82,7 @@ def test_an_admin_sets_up_a_webhook_and_replays_a_delivery(
     page.get_by_label("URL").fill(receiver.url)
     page.get_by_label(words["description"]).fill(f"ERP {language}")
     page.get_by_role("button", name=words["add"], exact=True).click()
-    secret = page.get_by_label(words["secret"]).input_value()
+    secret = page.get_by_role("textbox", name=words["secret"], exact=True).input_value()
     assert secret.startswith("whsec_")
     receiver.secret = secret
     page.get_by_role("link", name=words["open"]).click()
