@@ -93,7 +93,7 @@ def test_an_admin_sets_up_a_webhook_and_replays_a_delivery(
     assert [event["type"] for event in receiver.events()] == ["webhook.test"]
     expect(page.get_by_test_id("attempt").first).to_contain_text("204")
 
-    page.get_by_role("button", name=re.compile(words["replay"])).first.click()
+    page.get_by_role("button", name=re.compile(words["replay"], re.IGNORECASE)).first.click()
     _until_delivered(page, words["delivered"], 1)
     for _ in range(100):
         if len(receiver.received) == 2:
