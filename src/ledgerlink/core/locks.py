@@ -28,13 +28,14 @@ def lock_row(model: type[M], pk: int) -> M:
     return model._default_manager.select_for_update().get(pk=pk)
 
 
-def lock_rows(queryset: models.QuerySet[M], *, skip_locked: bool = False) -> list[M]:
+def lock_rows(queryset: models.QuerySet[M], *, skip_locked: bool = False, of: tuple[str, ...] = ()) -> list[M]:
     """Lock several rows in primary-key order, so two transactions never wait on each other in a circle.
 
-    ``skip_locked``: rows another transaction holds are left out instead of waited for.
+    ``skip_locked``: rows another transaction holds are left out instead of waited for. ``of``: lock only
+    these tables of a query that joins others (``("self",)``: not the rows of ``select_related``).
     """
     _inside_atomic("lock_rows")
-    return list(queryset.select_for_update(skip_locked=skip_locked).order_by("pk"))
+    return list(queryset.select_for_update(skip_locked=skip_locked, of=of).order_by("pk"))
 
 
 def lock_first(queryset: models.QuerySet[M], *, skip_locked: bool = False) -> M | None:

@@ -57,6 +57,7 @@ from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.lock_objects import try_lock_connector
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock, metrics
+from ledgerlink.core.locks import lock_rows
 from ledgerlink.core.messages import EXACT, Message
 from ledgerlink.core.models import WorkerHeartbeat
 from ledgerlink.core.worker import stopping
@@ -119,10 +120,8 @@ def release_stuck(now: datetime) -> int:
     gone = Q(claimed_at__lt=now - stuck_after()) | Q(claimed_by__in=Subquery(stopped))
     message = Message.of(m.WORKER_DIED)
     with transaction.atomic():
-        stuck = list(
-            Journal.objects.select_for_update(of=("self",))
-            .select_related("connector")
-            .filter(gone, status=JournalStatus.SENDING)
+        stuck = lock_rows(
+            Journal.objects.select_related("connector").filter(gone, status=JournalStatus.SENDING), of=("self",)
         )
         ids = [journal.pk for journal in stuck]
         released = Journal.objects.filter(pk__in=ids, status=JournalStatus.SENDING).update(

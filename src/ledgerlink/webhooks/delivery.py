@@ -24,6 +24,7 @@ from django.db.models import Q
 from standardwebhooks import Webhook
 
 from ledgerlink.core import clock, crypto
+from ledgerlink.core.locks import lock_row
 from ledgerlink.core.messages import Message
 from ledgerlink.webhooks import guard
 from ledgerlink.webhooks import messages as m
@@ -161,7 +162,7 @@ def settle(delivery: WebhookDelivery, claimed_at: datetime, started: datetime, a
     now = clock.now()
     number = delivery.attempts + 1
     with transaction.atomic():
-        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+        endpoint = lock_row(WebhookEndpoint, delivery.endpoint_id)
         fields: dict[str, object] = {"attempts": number, "claimed_at": None}
         next_at: datetime | None = None
         if answer.ok:
