@@ -37,12 +37,15 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/mypy_baseline.py
 
+# The suite runs on both cores of the machine it is made for (pytest-xdist; TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= 2
+
 test-sqlite: $(STAMP) $(MO)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # The database-dependent part of the suite again on PostgreSQL (see tests/conftest.py).
 test-postgres: $(STAMP) $(MO)
-	LEDGERLINK_TEST_POSTGRES=1 $(BIN)/pytest -m "django_db or postgres"
+	LEDGERLINK_TEST_POSTGRES=1 $(BIN)/pytest -n $(TEST_WORKERS) -m "django_db or postgres"
 
 test: lint test-sqlite test-postgres
 

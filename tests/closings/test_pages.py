@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 
 from ledgerlink.closings.actions import receive
+from ledgerlink.closings.mapping import save_mapping
 from ledgerlink.closings.models import Closing, ClosingMapping
+from ledgerlink.tenancy.actors import Actor
 from tests.closings.test_api_sandbox import worked_example
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +58,80 @@ def test_the_mapping_page_offers_exacts_accounts_and_saves(setup, connected, clo
     assert setup.client.post("/closings/mapping/1/", post).status_code == 302
     mapping = ClosingMapping.objects.get(connector=connected)
     assert mapping.rates == {"21": {"gl": "8000", "vat_code": "4"}} and mapping.methods == {"CASH": "1000"}
+
+
+def test_the_form_shows_every_part_of_a_closing_and_corrects_any_of_them(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    day = clocks.now().date() - timedelta(days=1)
+    body = worked_example(
+        day,
+        sales=[{"vat_rate": "21", "amount": "1310.00"}, {"vat_rate": "9", "amount": "545.00"}],
+        returns=[{"vat_rate": "21", "amount": "60.50"}],
+        discounts=[{"vat_rate": "21", "amount": "39.50"}],
+        deposits=[{"amount": "20.00", "description": "Aanbetaling fiets"}],
+        till_expenses=[{"amount": "12.50", "description": "Koffie"}],
+        transfers=[{"to": "bank", "amount": "100.00"}],
+        cash={"expected": "187.50", "counted": "187.00"},
+        payments=[
+            {"method": "CASH", "amount": "300.00"},
+            {"method": "PIN", "amount": "1200.00"},
+            {"method": "CREDITCARD", "amount": "275.00"},
+            {"method": "GIFTCARD", "amount": "50.00"},
+        ],
+    )
+    save_mapping(Actor.system(), connected, {"deposits": "1700", "safe": "1000"})  # no default for these two
+    closing = receive(setup.company, body).closing
+    shown = setup.client.get(f"/closings/{closing.pk}/correct").content.decode()
+    for name, value in [
+        ("returns_21", "60.50"),
+        ("discounts_21", "39.50"),
+        ("deposit_amount_0", "20.00"),
+        ("deposit_description_0", "Aanbetaling fiets"),
+        ("expense_amount_0", "12.50"),
+        ("expense_description_0", "Koffie"),
+        ("transfer_amount_0", "100.00"),
+    ]:
+        assert f'name="{name}" ' in shown and f'value="{value}"' in shown.split(f'name="{name}" ')[1][:120], name
+    assert '<option value="bank" selected>' in shown
+    form = {
+        "connector": "1",
+        "store": "01",
+        "terminal": "1",
+        "date": day.isoformat(),
+        "including_vat": "on",
+        "rate": ["21", "9", "0", "exempt"],
+        "sales_21": "1310.00",
+        "sales_9": "545.00",
+        "returns_21": "60.50",
+        "discounts_21": "39.50",
+        "rows_payments": "6",
+        **{f"method_{i}": p["method"] for i, p in enumerate(body["payments"])},
+        **{f"amount_{i}": p["amount"] for i, p in enumerate(body["payments"])},
+        "gift_cards_sold": "50.00",
+        "rows_deposits": "2",
+        "deposit_amount_0": "20.00",
+        "deposit_description_0": "Aanbetaling fiets",
+        "rows_till_expenses": "2",
+        "expense_amount_0": "12.50",
+        "expense_description_0": "Koffie",
+        "expense_amount_1": "7.50",  # a second expense, and so 7.50 less cash in the till
+        "expense_description_1": "Postzegels",
+        "rows_transfers": "2",
+        "transfer_to_0": "bank",
+        "transfer_amount_0": "100.00",
+        "transfer_to_1": "safe",
+        "transfer_amount_1": "50.00",  # and 50.00 to the safe
+        "cash_expected": "130.00",
+        "cash_counted": "129.50",
+    }
+    revision = closing.revision
+    saved = setup.client.post(f"/closings/{closing.pk}/correct", form)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    closing.refresh_from_db()
+    assert closing.revision == revision + 1
+    assert closing.content["till_expenses"] == [
+        {"amount": "12.50", "description": "Koffie"},
+        {"amount": "7.50", "description": "Postzegels"},
+    ]
+    assert closing.content["transfers"] == [{"to": "bank", "amount": "100.00"}, {"to": "safe", "amount": "50.00"}]
+    assert closing.content["returns"] == [{"vat_rate": "21", "amount": "60.50"}]
+    assert closing.content["deposits"] == [{"amount": "20.00", "description": "Aanbetaling fiets"}]

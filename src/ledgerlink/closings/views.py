@@ -22,6 +22,7 @@ from ledgerlink.closings.actions import (
     receive,
 )
 from ledgerlink.closings.days import WINDOW_DAYS, Terminal, missing_per_terminal
+from ledgerlink.closings.intake import MAX_ITEMS
 from ledgerlink.closings.mapping import ACCOUNTS, map_method, mapping_of, save_mapping
 from ledgerlink.closings.models import Closing, ClosingJournal
 from ledgerlink.connectors.models import Connector
@@ -42,7 +43,6 @@ ACCOUNT_LABELS = {
     "cash_difference": gettext_lazy("Cash difference"),
     "rounding": gettext_lazy("Cash rounding"),
 }
-PAYMENT_ROWS = 6
 
 
 def _closings(request: HttpRequest) -> Any:
@@ -89,51 +89,76 @@ def closing_detail(request: HttpRequest, closing_id: int) -> HttpResponse:
 # --- the form ------------------------------------------------------------------------------------------------
 
 
+# Rows of a list the form shows: at least this many, and always one empty row more than the closing has.
+ROWS = {"payments": 6, "deposits": 2, "till_expenses": 2, "transfers": 2}
+RATE_LISTS = ("sales", "returns", "discounts")
+ROW_FIELDS = {
+    "payments": ("method", "amount"),
+    "deposits": ("amount", "description"),
+    "till_expenses": ("amount", "description"),
+    "transfers": ("to", "amount"),
+}
+
+
+def _padded(items: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    empty = dict.fromkeys(ROW_FIELDS[name], "")
+    rows = [{**empty, **{k: str(v) for k, v in item.items()}} for item in items]
+    return rows + [dict(empty) for _ in range(max(ROWS[name] - len(rows), 1))]
+
+
 def _form_values(content: dict[str, Any] | None) -> dict[str, Any]:
-    """What the form shows for a stored closing (or an empty one)."""
+    """What the form shows for a stored closing (or an empty one): every field of the API's body."""
     content = content or {}
-    sales = {item["vat_rate"]: item["amount"] for item in content.get("sales", [])}
-    payments = list(content.get("payments", []))
-    payments += [{"method": "", "amount": ""}] * max(0, PAYMENT_ROWS - len(payments))
+    by_rate = {name: {i["vat_rate"]: i["amount"] for i in content.get(name, [])} for name in RATE_LISTS}
+    rates = list(RATES) + sorted({rate for amounts in by_rate.values() for rate in amounts} - set(RATES))
     cash = content.get("cash") or {}
-    return {
+    values: dict[str, Any] = {
         "connector": content.get("connector", ""),
         "store": content.get("store", ""),
         "terminal": content.get("terminal", ""),
         "date": content.get("date", ""),
         "including_vat": content.get("including_vat", True),
-        "sales": [(rate, sales.get(rate, "")) for rate in RATES],
-        "payments": payments,
+        "rates": [(rate, *(by_rate[name].get(rate, "") for name in RATE_LISTS)) for rate in rates],
         "gift_cards_sold": content.get("gift_cards_sold", ""),
         "cash_expected": cash.get("expected", ""),
         "cash_counted": cash.get("counted", ""),
         "rounding": content.get("rounding", ""),
     }
+    values.update({name: _padded(list(content.get(name, [])), name) for name in ROWS})
+    return values
+
+
+def _posted_rows(post: Any, name: str) -> list[dict[str, str]]:
+    prefix = {"payments": "", "deposits": "deposit_", "till_expenses": "expense_", "transfers": "transfer_"}[name]
+    count = int(post["rows_" + name]) if post.get("rows_" + name, "").isdigit() else ROWS[name]
+    rows = [
+        {field: post.get(f"{prefix}{field}_{i}", "").strip() for field in ROW_FIELDS[name]}
+        for i in range(min(count, MAX_ITEMS))
+    ]
+    return [row for row in rows if any(value for field, value in row.items() if field != "to")]
 
 
 def _posted_values(post: Any) -> dict[str, Any]:
-    payments = [
-        {"method": post.get(f"method_{i}", "").strip(), "amount": post.get(f"amount_{i}", "").strip()}
-        for i in range(PAYMENT_ROWS)
-    ]
-    return {
+    rates = [rate for rate in post.getlist("rate") if rate] or list(RATES)
+    values: dict[str, Any] = {
         "connector": post.get("connector", ""),
         "store": post.get("store", ""),
         "terminal": post.get("terminal", ""),
         "date": post.get("date", ""),
         "including_vat": post.get("including_vat") == "on",
-        "sales": [(rate, post.get(f"sales_{rate}", "").strip()) for rate in RATES],
-        "payments": payments,
+        "rates": [(rate, *(post.get(f"{name}_{rate}", "").strip() for name in RATE_LISTS)) for rate in rates],
         "gift_cards_sold": post.get("gift_cards_sold", "").strip(),
         "cash_expected": post.get("cash_expected", "").strip(),
         "cash_counted": post.get("cash_counted", "").strip(),
         "rounding": post.get("rounding", "").strip(),
     }
+    values.update({name: _padded(_posted_rows(post, name), name) for name in ROWS})
+    return values
 
 
 def _body(values: dict[str, Any], base: dict[str, Any] | None) -> dict[str, Any]:
-    """The closing the form describes, as the API's body; what the form does not show (returns, deposits, …)
-    stays as the stored closing had it."""
+    """The closing the form describes, as the API's body (what a later version of the body adds and the form
+    does not show stays as the stored closing had it)."""
     body: dict[str, Any] = {key: value for key, value in (base or {}).items()}
     body.update(
         {
@@ -142,12 +167,14 @@ def _body(values: dict[str, Any], base: dict[str, Any] | None) -> dict[str, Any]
             "terminal": values["terminal"],
             "date": values["date"],
             "including_vat": values["including_vat"],
-            "sales": [{"vat_rate": rate, "amount": amount} for rate, amount in values["sales"] if amount],
-            "payments": [p for p in values["payments"] if p["method"] or p["amount"]],
             "gift_cards_sold": values["gift_cards_sold"],
             "rounding": values["rounding"],
         }
     )
+    for i, name in enumerate(RATE_LISTS, start=1):
+        body[name] = [{"vat_rate": row[0], "amount": row[i]} for row in values["rates"] if row[i]]
+    for name in ROWS:
+        body[name] = [dict(row) for row in values[name] if any(v for k, v in row.items() if k != "to")]
     if values["cash_expected"] or values["cash_counted"]:
         body["cash"] = {"expected": values["cash_expected"], "counted": values["cash_counted"]}
     else:
