@@ -135,3 +135,16 @@ def test_the_form_shows_every_part_of_a_closing_and_corrects_any_of_them(setup, 
     assert closing.content["transfers"] == [{"to": "bank", "amount": "100.00"}, {"to": "safe", "amount": "50.00"}]
     assert closing.content["returns"] == [{"vat_rate": "21", "amount": "60.50"}]
     assert closing.content["deposits"] == [{"amount": "20.00", "description": "Aanbetaling fiets"}]
+
+
+def test_the_mapping_page_sets_the_hour_of_the_missing_day_check(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    page = setup.client.get("/closings/mapping/1/").content.decode()
+    assert 'name="missing_day_hour"' in page and '<option value="9">09:00</option>' in page
+    assert setup.client.post("/closings/mapping/1/", {"missing_day_hour": "9"}).status_code == 302
+    assert ClosingMapping.objects.get(connector=connected).missing_day_hour == 9
+    assert '<option value="9" selected>' in setup.client.get("/closings/mapping/1/").content.decode()
+    refused = setup.client.post("/closings/mapping/1/", {"missing_day_hour": "24"}, follow=True).content.decode()
+    assert "Choose an hour from the list" in refused
+    assert ClosingMapping.objects.get(connector=connected).missing_day_hour == 9
+    assert setup.client.post("/closings/mapping/1/", {"missing_day_hour": ""}).status_code == 302
+    assert ClosingMapping.objects.get(connector=connected).missing_day_hour is None

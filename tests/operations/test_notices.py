@@ -42,7 +42,7 @@ def test_each_notice_goes_once_a_day_to_whom_it_concerns() -> None:
         last_seen_at=now,
     )
     rank(now)  # the worker's attention job runs before its notices job
-    assert send_notices(now) == {"keep_alive": 1, "failed_digest": 1, "operator_digest": 1}
+    assert send_notices(now) == {"keep_alive": 1, "failed_digest": 1, "operator_digest": 1, "closing_missing": 0}
     by_recipient = {tuple(m.to): m for m in mail.outbox}
     keep_alive = [m for m in mail.outbox if "could not be renewed" in m.subject]
     assert len(keep_alive) == 1 and keep_alive[0].to == ["admin@demo.example"]
@@ -51,5 +51,33 @@ def test_each_notice_goes_once_a_day_to_whom_it_concerns() -> None:
     assert "35 journals" in digest.body and "VAT code 77" in digest.body and "mapping page" in digest.body
     ops = by_recipient[("ops@provider.example",)]
     assert "1 connector needs attention" in ops.subject and "Demo Retail BV" in ops.body
-    assert send_notices(now + timedelta(hours=1)) == {"keep_alive": 0, "failed_digest": 0, "operator_digest": 0}
+    assert send_notices(now + timedelta(hours=1)) == {
+        "keep_alive": 0,
+        "failed_digest": 0,
+        "operator_digest": 0,
+        "closing_missing": 0,
+    }
     assert len(mail.outbox) == 3
+
+
+def test_each_admin_reads_the_digest_in_their_own_language() -> None:
+    now = clock.now()
+    company = factories.company()
+    for username, language in (("admin", "en"), ("beheerder", "nl")):
+        person = factories.user(company, username)
+        person.email, person.language = f"{username}@demo.example", language
+        person.save()
+    connector = Connector.objects.create(company=company, number=1, name="Exact", status=Status.CONNECTED)
+    Problem.objects.create(
+        company=company,
+        connector=connector,
+        key="k",
+        message=Message.of("journal.vat_missing", line=2, vat_code="77"),
+        journals=3,
+        first_seen_at=now,
+        last_seen_at=now,
+    )
+    assert send_notices(now)["failed_digest"] == 1
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert "could not be posted" in subjects["admin@demo.example"]
+    assert "niet in Exact geboekt" in subjects["beheerder@demo.example"]

@@ -7,6 +7,7 @@ two-decimal strings of the normalised submission.
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from ledgerlink.closings import defaults
@@ -77,4 +78,9 @@ class ClosingMapping(models.Model):
     bank = models.CharField(max_length=40, blank=True, default=defaults.BANK)
     cash_difference = models.CharField(max_length=40, blank=True, default=defaults.CASH_DIFFERENCE)
     rounding = models.CharField(max_length=40, blank=True, default=defaults.ROUNDING)
+    # The hour (the company's time zone) after which the admins are e-mailed when a terminal's closing of
+    # yesterday has not come (operations/notices.py); None: not checked.
+    missing_day_hour = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(23)]
+    )
     updated_at = models.DateTimeField(auto_now=True)

@@ -33,6 +33,7 @@ from ledgerlink.tenancy import current
 from ledgerlink.web.access import company_admin_required, signed_in
 
 RATES = ("21", "9", "0", "exempt")
+HOURS = range(24)
 ACCOUNT_LABELS = {
     "fallback_method": gettext_lazy("Fallback account for other payment methods"),
     "gift_cards_sold": gettext_lazy("Gift cards sold (liability)"),
@@ -254,7 +255,12 @@ def closing_form(request: HttpRequest, closing_id: int | None = None) -> HttpRes
 
 @company_admin_required
 def mapping_edit(request: HttpRequest, number: int) -> HttpResponse:
-    connector = Connector.objects.for_company(current.required_company(request)).filter(number=number).first()
+    connector = (
+        Connector.objects.for_company(current.required_company(request))
+        .select_related("company")
+        .filter(number=number)
+        .first()
+    )
     if connector is None:
         raise Http404
     mapping = mapping_of(connector)
@@ -273,6 +279,11 @@ def mapping_edit(request: HttpRequest, number: int) -> HttpResponse:
                 methods[method] = post.get(f"method_gl_{i}", "")
         values: dict[str, Any] = {"rates": rates, "methods": methods}
         values.update({name: post.get(name, "") for name in ACCOUNTS})
+        hour = post.get("missing_day_hour", "").strip()
+        if hour and not (hour.isdigit() and int(hour) in HOURS):
+            messages.error(request, _("Choose an hour from the list, or no check."))
+            return redirect("closing-mapping", number=number)
+        values["missing_day_hour"] = int(hour) if hour else None
         save_mapping(current.actor(request), connector, values)
         messages.success(request, _("Closing mapping saved."))
         return redirect("closing-mapping", number=number)
@@ -291,5 +302,7 @@ def mapping_edit(request: HttpRequest, number: int) -> HttpResponse:
             "rates": rate_rows + [("", "", "")] * 2,
             "methods": method_rows + [("", "")] * 2,
             "others": [(name, ACCOUNT_LABELS[name], getattr(mapping, name)) for name in ACCOUNTS],
+            "hours": [(hour, f"{hour:02d}:00") for hour in HOURS],
+            "missing_day_hour": mapping.missing_day_hour,
         },
     )

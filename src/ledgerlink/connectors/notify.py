@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import zoneinfo
-from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -15,8 +13,7 @@ from ledgerlink.connectors import messages
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.tenancy.addresses import company_url
-from ledgerlink.tenancy.choices import Role
-from ledgerlink.tenancy.models import User
+from ledgerlink.tenancy.recipients import admins_by_language, zone_of
 
 log = logging.getLogger("ledgerlink.connectors.notify")
 
@@ -30,19 +27,12 @@ def _next_step(connector: Connector) -> str:
 def reauthorization_required(connector_id: int) -> None:
     connector = Connector.objects.select_related("company").get(pk=connector_id)
     company = connector.company
-    admins = User.objects.for_company(company).filter(role=Role.ADMIN, is_active=True).exclude(email="")
-    by_language: dict[str, list[str]] = defaultdict(list)
-    for admin in admins:
-        by_language[admin.preferred_language(company) or settings.LANGUAGE_CODE].append(admin.email)
+    by_language = admins_by_language(company)
     if not by_language:
         log.warning("no admin e-mail address to tell about reauthorization", extra={"connector": connector_id})
         return
-    try:
-        zone = zoneinfo.ZoneInfo(company.time_zone)
-    except zoneinfo.ZoneInfoNotFoundError:
-        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    when = timezone.localtime(clock.now(), zone)
-    for language, recipients in sorted(by_language.items()):
+    when = timezone.localtime(clock.now(), zone_of(company))
+    for language, recipients in by_language.items():
         with translation.override(language):
             address = (
                 company_url(company.alias, f"/connectors/{connector.number}/")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,8 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ledgerlink.tenancy.addresses import company_url
-from ledgerlink.tenancy.choices import Role
-from ledgerlink.tenancy.models import User
+from ledgerlink.tenancy.recipients import admins_by_language
 from ledgerlink.webhooks.models import WebhookEndpoint
 
 log = logging.getLogger("ledgerlink.webhooks.notify")
@@ -21,14 +19,11 @@ log = logging.getLogger("ledgerlink.webhooks.notify")
 def endpoint_disabled(endpoint_id: int) -> None:
     endpoint = WebhookEndpoint.objects.select_related("company").get(pk=endpoint_id)
     company = endpoint.company
-    admins = User.objects.for_company(company).filter(role=Role.ADMIN, is_active=True).exclude(email="")
-    by_language: dict[str, list[str]] = defaultdict(list)
-    for admin in admins:
-        by_language[admin.preferred_language(company) or settings.LANGUAGE_CODE].append(admin.email)
+    by_language = admins_by_language(company)
     if not by_language:
         log.warning("no admin e-mail address to tell about a webhook endpoint", extra={"endpoint": endpoint_id})
         return
-    for language, recipients in sorted(by_language.items()):
+    for language, recipients in by_language.items():
         with translation.override(language):
             words = {
                 "url": endpoint.url,
