@@ -50,10 +50,25 @@ def test_enter_a_closing_map_a_new_method_and_see_it_posted(served_demo, page: P
     wait_for_status(page, "Posted")
     expect(page.get_by_test_id("entry-number")).to_have_text(re.compile(r"^\d{8}$"))
     lines = page.get_by_role("table", name="Lines of the day journal")
-    expect(lines).to_contain_text("Payments IDEAL")
-    expect(lines).to_contain_text("Cash difference")
+    expect(lines).to_contain_text("Betalingen IDEAL")  # words for Exact are the company's language (Dutch)
+    expect(lines).to_contain_text("Kasverschil")
 
     page.get_by_test_id("closing-journal").click()  # the day journal's page names its closing
     expect(page.get_by_test_id("journal-closing")).to_contain_text("Day closing 02/1")
     page.get_by_test_id("journal-closing").click()
     expect(page.get_by_test_id("closing-status")).to_have_text("Posted")
+
+    # The coffee was paid from the till: the closing is corrected by hand with a till expense.
+    page.get_by_role("link", name="Correct the closing").click()
+    page.get_by_label("Till expense 1", exact=True).fill("5.00")
+    page.get_by_label("Description of till expense 1").fill("Koffie")
+    page.get_by_label("Cash expected").fill("16.00")
+    page.get_by_label("Cash counted").fill("15.90")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Day closing 02/1")
+    wait_for_status(page, "Posted")
+    expect(page.locator("dl.facts")).to_contain_text("Koffie")
+    expect(page.get_by_role("table", name="Lines of the day journal")).to_contain_text("Kassa-uitgave Koffie")
+    journals = page.get_by_role("table", name="Journals of this closing")
+    expect(journals).to_contain_text("Reversal")
+    expect(journals.locator("tbody tr")).to_have_count(3)  # the day journal, its reversal, the corrected one

@@ -10,6 +10,7 @@ import pytest
 from ledgerlink.closings.actions import receive
 from ledgerlink.closings.mapping import save_mapping
 from ledgerlink.closings.models import Closing, ClosingMapping
+from ledgerlink.journals.models import JournalLine
 from ledgerlink.tenancy.actors import Actor
 from tests.closings.test_api_sandbox import worked_example
 
@@ -148,3 +149,21 @@ def test_the_mapping_page_sets_the_hour_of_the_missing_day_check(setup, connecte
     assert ClosingMapping.objects.get(connector=connected).missing_day_hour == 9
     assert setup.client.post("/closings/mapping/1/", {"missing_day_hour": ""}).status_code == 302
     assert ClosingMapping.objects.get(connector=connected).missing_day_hour is None
+
+
+def test_the_day_journal_speaks_the_companys_language_in_exact(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+    today = clocks.now().date()
+    setup.company.language = "nl"
+    setup.company.save()
+    dutch = receive(setup.company, worked_example(today - timedelta(days=2))).closing.journal
+    setup.company.language = "en"
+    setup.company.save()
+    english = receive(setup.company, worked_example(today - timedelta(days=1))).closing.journal
+    assert dutch.description == "Dagafsluiting 01/1" and english.description == "Day closing 01/1"
+    lines = {
+        j.pk: list(JournalLine.objects.filter(journal=j).order_by("line_no").values_list("description", flat=True))
+        for j in (dutch, english)
+    }
+    assert "Betalingen PIN" in lines[dutch.pk] and "Kasverschil" in lines[dutch.pk]
+    assert "Omzet btw 21" in lines[dutch.pk] and "Verkochte cadeaubonnen" in lines[dutch.pk]
+    assert "Payments PIN" in lines[english.pk] and "Cash difference" in lines[english.pk]

@@ -15,7 +15,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from ledgerlink.closings import builder
 from ledgerlink.closings import messages as m
@@ -92,7 +94,9 @@ def prepare(company: Company, data: Any) -> Prepared:
     closing_in, problems = parse(data)
     if closing_in is None:
         raise ClosingInvalid(problems)
-    connector = Connector.objects.for_company(company).filter(number=closing_in.connector).first()
+    connector = (
+        Connector.objects.for_company(company).select_related("company").filter(number=closing_in.connector).first()
+    )
     if connector is None:
         raise ClosingInvalid([Problem("connector", Message.of(jm.CONNECTOR_UNKNOWN, number=closing_in.connector))])
     exact = _exact_for(connector)
@@ -111,25 +115,29 @@ def reference_of(closing: ClosingIn, revision: int = 1) -> str:
 
 
 def journal_of(prepared: Prepared, revision: int = 1) -> JournalIn:
+    """The day journal, its words in the company's language (the bookkeeper reads them in Exact). A closing is
+    idempotent on its own content, so a later change of the company's language changes only later journals."""
     closing = prepared.closing
-    return JournalIn(
-        reference=reference_of(closing, revision),
-        kind=Kind.CASH,
-        connector=closing.connector,
-        date=closing.date,
-        # Fixed words, never translated: the description goes to Exact and is part of the journal's hash.
-        description=f"Day closing {closing.store}/{closing.terminal}",
-        lines=[
+    with translation.override(prepared.connector.company.language or settings.LANGUAGE_CODE):
+        description = Message.of(m.JOURNAL_DESCRIPTION, store=closing.store, terminal=closing.terminal).text()
+        lines = [
             LineIn(
                 ledger_code=line.gl,
                 debit=line.debit,
                 credit=line.credit,
                 vat_code=line.vat_code,
                 vat_amount=line.vat_amount,
-                description=line.description,
+                description=line.description.text().strip(),
             )
             for line in prepared.built.lines
-        ],
+        ]
+    return JournalIn(
+        reference=reference_of(closing, revision),
+        kind=Kind.CASH,
+        connector=closing.connector,
+        date=closing.date,
+        description=description,
+        lines=lines,
     )
 
 

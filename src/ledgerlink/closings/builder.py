@@ -131,7 +131,7 @@ class BuiltLine:
     gl: str
     debit: Decimal
     credit: Decimal
-    description: str
+    description: Message  # put into words in the company's language when the journal is made (actions.py)
     vat_code: str = ""
     vat_amount: Decimal = ZERO
     vat_type: str = ""
@@ -184,7 +184,7 @@ class _Builder:
             self.built.problems.append(problem)
 
     def line(
-        self, gl: str, signed: Decimal, description: str, vat: RateTarget | None = None, vat_amount: Decimal = ZERO
+        self, gl: str, signed: Decimal, description: Message, vat: RateTarget | None = None, vat_amount: Decimal = ZERO
     ) -> None:
         """One line; ``signed`` debit positive. Zero amounts make no line (Exact refuses them)."""
         if not signed:
@@ -220,7 +220,7 @@ class _Builder:
             gl = self.mapping.methods.get(payment.method) or self.mapping.fallback_method
             if not gl:
                 self.problem(f"payments[{index}].method", m.METHOD_UNMAPPED, method=payment.method)
-            self.line(gl, payment.amount, f"Payments {payment.method}")
+            self.line(gl, payment.amount, Message.of(m.LINE_PAYMENTS, method=payment.method))
 
     def revenue(self) -> None:
         """One line per VAT rate: its sales less its returns and discounts, with the rate's VAT code."""
@@ -254,19 +254,19 @@ class _Builder:
                 self.weighable = False
                 continue
             line_amount, vat = _revenue_amounts(amount, target, including=self.closing.including_vat)
-            self.line(target.gl, -line_amount, f"Sales VAT {rate}", target, vat)
+            self.line(target.gl, -line_amount, Message.of(m.LINE_SALES, rate=rate), target, vat)
 
     def balance_items(self) -> None:
         closing, mapping = self.closing, self.mapping
         if closing.gift_cards_sold:
             gl = self.account(mapping.gift_cards_sold, "gift_cards_sold", m.WHAT_GIFT_CARDS_SOLD)
-            self.line(gl, -closing.gift_cards_sold, "Gift cards sold")
+            self.line(gl, -closing.gift_cards_sold, Message.of(m.LINE_GIFT_CARDS_SOLD))
         for index, deposit in enumerate(closing.deposits):
             gl = self.account(mapping.deposits, f"deposits[{index}]", m.WHAT_DEPOSITS)
-            self.line(gl, -deposit.amount, _described("Deposit", deposit.description))
+            self.line(gl, -deposit.amount, Message.of(m.LINE_DEPOSIT, description=deposit.description))
         if closing.rounding:
             gl = self.account(mapping.rounding, "rounding", m.WHAT_ROUNDING)
-            self.line(gl, -closing.rounding, "Cash rounding")
+            self.line(gl, -closing.rounding, Message.of(m.LINE_ROUNDING))
 
     def cash_pairs(self) -> None:
         """What leaves or enters the till besides sales: each a pair with the cash account."""
@@ -275,7 +275,7 @@ class _Builder:
             if not expense.amount:
                 continue
             path = f"till_expenses[{index}]"
-            text = _described("Till expense", expense.description)
+            text = Message.of(m.LINE_TILL_EXPENSE, description=expense.description)
             self.line(self.account(mapping.till_expenses, path, m.WHAT_TILL_EXPENSES), expense.amount, text)
             self.line(self.cash_account(path), -expense.amount, text)
         for index, transfer in enumerate(closing.transfers):
@@ -283,13 +283,13 @@ class _Builder:
                 continue
             path = f"transfers[{index}]"
             gl, what = (mapping.safe, m.WHAT_SAFE) if transfer.to == "safe" else (mapping.bank, m.WHAT_BANK)
-            text = f"Cash to the {transfer.to}"
+            text = Message.of(m.LINE_TO_SAFE if transfer.to == "safe" else m.LINE_TO_BANK)
             self.line(self.account(gl, path, what), transfer.amount, text)
             self.line(self.cash_account(path), -transfer.amount, text)
         if closing.cash is not None:
             difference = closing.cash.counted - closing.cash.expected
             if difference:
-                text = "Cash difference"
+                text = Message.of(m.LINE_CASH_DIFFERENCE)
                 self.line(self.account(mapping.cash_difference, "cash", m.WHAT_CASH_DIFFERENCE), -difference, text)
                 self.line(self.cash_account("cash"), difference, text)
 
@@ -344,10 +344,6 @@ def _nominal(rate: str) -> Decimal | None:
     except ArithmeticError:
         return None
     return value if value.is_finite() else None
-
-
-def _described(kind: str, description: str) -> str:
-    return f"{kind} {description}".strip()
 
 
 def totals(lines: Iterable[BuiltLine]) -> tuple[Decimal, Decimal]:

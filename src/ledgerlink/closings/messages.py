@@ -64,6 +64,19 @@ WHAT_BANK = define("closing.what.bank", _("transfers to the bank"))
 WHAT_CASH_DIFFERENCE = define("closing.what.cash_difference", _("the cash difference"))
 WHAT_ROUNDING = define("closing.what.rounding", _("cash rounding"))
 
+# The words of the day journal that goes to Exact (builder.py, actions.journal_of), written in the company's
+# language: they are the bookkeeper's to read in Exact.
+JOURNAL_DESCRIPTION = define("closing.line.journal", _("Day closing {store}/{terminal}"))
+LINE_PAYMENTS = define("closing.line.payments", _("Payments {method}"))
+LINE_SALES = define("closing.line.sales", _("Sales VAT {rate}"))
+LINE_GIFT_CARDS_SOLD = define("closing.line.gift_cards_sold", _("Gift cards sold"))
+LINE_DEPOSIT = define("closing.line.deposit", _("Deposit {description}"))
+LINE_ROUNDING = define("closing.line.rounding", _("Cash rounding"))
+LINE_TILL_EXPENSE = define("closing.line.till_expense", _("Till expense {description}"))
+LINE_TO_SAFE = define("closing.line.to_safe", _("Cash to the safe"))
+LINE_TO_BANK = define("closing.line.to_bank", _("Cash to the bank"))
+LINE_CASH_DIFFERENCE = define("closing.line.cash_difference", _("Cash difference"))
+
 # --- the audit trail -------------------------------------------------------------------------------------------
 
 MAPPING = define("closing.mapping", _("Closing mapping of connector {number}"))
