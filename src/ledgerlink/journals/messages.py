@@ -234,6 +234,10 @@ UNEXPECTED_ERROR = define(
     _("Unexpected error ({error}); looking the journal up in Exact before posting again."),
 )
 LOOKUP_FAILED = define("journal.lookup_failed", _("Could not look the journal up in Exact ({error}); trying again."))
+LOOKUP_ENTRY_MISSING = define(
+    "journal.lookup_entry_missing",
+    _("Exact has a line of this journal but did not show its entry; looking again."),
+)
 NOT_IN_EXACT = define("journal.not_in_exact", _("Not in Exact: posting again."))
 FOUND_IN_EXACT = define("journal.found_in_exact", _("Found in Exact as entry {number}."))
 POSTED = define("journal.posted", _("Posted as entry {number}."))

@@ -440,6 +440,9 @@ def reconcile(journal: Journal, client) -> Outcome:  # type: ignore[no-untyped-d
             entries = getattr(division, spec.entries).list(
                 Query().select("EntryID", "EntryNumber").filter(F("EntryID") == Guid(str(lines[0]["EntryID"])))
             )
+            if not entries:  # a line without its entry proves nothing either way: look again
+                retry = clock.now() + timedelta(seconds=30)
+                return Outcome(JournalStatus.UNKNOWN, Message.of(m.LOOKUP_ENTRY_MISSING), retry_at=retry)
         else:
             entries = getattr(division, spec.entries).list(
                 Query().select("EntryID", "EntryNumber").filter(F("YourRef") == journal.marker).top(1)
