@@ -17,7 +17,7 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.journals import import_jobs, importer
 from ledgerlink.journals.choices import ImportStatus
-from ledgerlink.journals.models import ImportJob, Journal
+from ledgerlink.journals.models import ImportFile, ImportJob, Journal
 from ledgerlink.tenancy.actors import Actor
 from tests import factories
 from tests.support.journals import run_imports
@@ -230,3 +230,34 @@ def test_the_progress_bar_only_goes_forward() -> None:
         at("done", 400, 400),
     ]
     assert shown == [0, 25, 50, 50, 75, 100, 100]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stored_upload_moves_to_its_own_row_when_migrated() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    # operations' and closings' migrations build on journals' latest: they go back with it
+    before = [
+        node for node in executor.loader.graph.leaf_nodes() if node[0] not in ("journals", "operations", "closings")
+    ]
+    before.append(("journals", "0012_purchase_journals"))
+    executor.migrate(before)
+    old = MigrationExecutor(connection).loader.project_state(before).apps
+    company = old.get_model("tenancy", "Company").objects.create(number=1001, name="Old BV")
+    connector = old.get_model("connectors", "Connector").objects.create(company=company, number=1, name="Exact")
+    job = old.get_model("journals", "ImportJob").objects.create(
+        company=company,
+        connector=connector,
+        file_name="kas.csv",
+        digest="d",
+        size=5,
+        data=b"bytes",
+        created_by="test",
+        created_at=clock.now(),
+    )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert bytes(ImportFile.objects.get(job_id=job.pk).data) == b"bytes"

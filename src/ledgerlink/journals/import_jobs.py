@@ -37,7 +37,7 @@ from ledgerlink.journals import importer
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.choices import ImportStatus
 from ledgerlink.journals.lock_objects import lock_import_job
-from ledgerlink.journals.models import ImportJob
+from ledgerlink.journals.models import ImportFile, ImportJob
 from ledgerlink.tenancy.actors import Actor
 from ledgerlink.tenancy.models import Company
 from ledgerlink.webhooks import payloads
@@ -59,7 +59,6 @@ def start(actor: Actor, company: Company, connector: Connector, file_name: str, 
         ImportJob.objects.for_company(company)
         .filter(connector=connector, digest=digest)
         .exclude(status__in=(ImportStatus.REFUSED, ImportStatus.FAILED))
-        .defer("data")
         .order_by("-pk")
         .first()
     )
@@ -72,12 +71,16 @@ def start(actor: Actor, company: Company, connector: Connector, file_name: str, 
             file_name=file_name[:255],
             digest=digest,
             size=len(data),
-            data=data,
             created_by=actor.label,
             created_at=clock.now(),
         )
+        ImportFile.objects.create(job=job, data=data)
         wake.notify()
     return job, False
+
+
+def _file_of(job: ImportJob) -> bytes:
+    return bytes(ImportFile.objects.values_list("data", flat=True).get(job=job))
 
 
 def _worker_name() -> str:
@@ -121,7 +124,7 @@ def run(job: ImportJob, on_progress: Callable[[importer.Progress], None] | None 
             on_progress(step)
 
     try:
-        result = importer.import_file(job.company, connector.number, bytes(job.data), progress)
+        result = importer.import_file(job.company, connector.number, _file_of(job), progress)
     except DatabaseError:
         # "database is locked" on a busy SQLite, a restarted PostgreSQL: nothing half-written stays wrong
         # (each chunk is one transaction, storing is idempotent), so the job waits for the next round.

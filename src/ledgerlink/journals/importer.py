@@ -62,15 +62,16 @@ CODE = re.compile(r"^[0-9A-Za-z._/]{1,20}$")  # journal code and entry number
 CODE_LENGTH = 40
 MAX_BYTES = 10 * 1024 * 1024
 CHUNK = 200  # entries checked between progress reports, and written per transaction (at most)
-# On SQLite a write transaction ends after this long even before CHUNK entries: on a busy machine 200 entries
-# took seconds, and that is how long every other writer waits for SQLite's one write lock. A tenth of a second
-# keeps another company's API calls within twice their usual time while a file is imported (bench_import.py,
-# ADR 0017). PostgreSQL locks rows: other companies' writes never wait for an import's transaction.
-LOCK_BUDGET = 0.1
-# After each chunk SQLite's write lock is left free this long. A writer waiting for it polls (SQLite's busy
-# handler sleeps 1, 2, 5 … 25 ms between tries in the first tenth of a second); without a pause the import took
-# the lock again at once, every time, and another company's API call waited out its 20 s timeout and answered 500.
-SQLITE_PAUSE = 0.05
+# On SQLite a write transaction ends after this long even before CHUNK entries: that is how long every other
+# writer waits for SQLite's one write lock. A waiting writer polls (SQLite's busy handler sleeps 1, 2, 5, 10 …
+# ms between tries), so a 100 ms transaction made another company's API calls wait about 100 ms: 7.5 times
+# their usual p95 on a quiet machine. 10 ms keeps them within 1.3–1.9 times, at 136–160 entries a second
+# (bench_import.py; ADR 0017).
+LOCK_BUDGET = 0.01
+# After each chunk SQLite's write lock is left free this long, so that a waiting writer's next poll finds it
+# free; without a pause the import took the lock again at once, every time, and another company's API call
+# waited out its 20 s timeout and answered 500. PostgreSQL locks rows: other companies never wait for it.
+SQLITE_PAUSE = 0.03
 # On PostgreSQL a chunk's transaction ends after this long too: other companies never wait for it, but the rows
 # it holds (a journal's reference, the job's counters) would, and 200 entries took 15 s on a loaded machine
 # (bench_import.py) where the issue asks for about a second.

@@ -195,9 +195,9 @@ class ApiKey(models.Model):
 class ImportJob(models.Model):
     """An uploaded RetailVista file, imported by the worker in short transactions (import_jobs.py, ADR 0017).
 
-    The file itself is kept here, in the database every web and worker process shares, so any worker on any
-    machine can import it. Counters are what the job page shows while it runs; ``problems`` keeps the first
-    ``MAX_STORED_PROBLEMS`` as coded messages (``problem_count`` counts them all).
+    The file itself is kept in the database every web and worker process shares (``ImportFile``), so any worker
+    on any machine can import it. Counters are what the job page shows while it runs; ``problems`` keeps the
+    first ``MAX_STORED_PROBLEMS`` as coded messages (``problem_count`` counts them all).
     """
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="import_jobs")
@@ -205,7 +205,6 @@ class ImportJob(models.Model):
     file_name = models.CharField(max_length=255)
     digest = models.CharField(max_length=64)  # sha256 of the file: the same file again is recognised at once
     size = models.PositiveIntegerField()
-    data = models.BinaryField()
     status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     lines_total = models.PositiveIntegerField(default=0)
     entries_total = models.PositiveIntegerField(default=0)
@@ -233,3 +232,12 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"import {self.file_name}"
+
+
+class ImportFile(models.Model):
+    """The uploaded bytes of an import, in a row of their own: the job's row is updated after every written
+    chunk, and SQLite rewrites a whole row on any update (17 ms for a 10 MB file, each time, in the write lock
+    another company's request waits for)."""
+
+    job = models.OneToOneField(ImportJob, on_delete=models.CASCADE, related_name="file", primary_key=True)
+    data = models.BinaryField()

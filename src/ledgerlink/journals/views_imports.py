@@ -38,7 +38,7 @@ class ImportForm(forms.Form):
 
 
 def _jobs(request: HttpRequest) -> object:
-    return ImportJob.objects.for_company(current.required_company(request)).select_related("connector").defer("data")
+    return ImportJob.objects.for_company(current.required_company(request)).select_related("connector")
 
 
 @company_admin_required
@@ -64,7 +64,7 @@ def journal_import(request: HttpRequest) -> HttpResponse:
                     % {"number": connector.number},
                 )
             return redirect("journal-import-job", job_id=job.pk)
-    recent = ImportJob.objects.for_company(company).select_related("connector").defer("data")[:RECENT]
+    recent = ImportJob.objects.for_company(company).select_related("connector")[:RECENT]
     return render(
         request,
         "journals/import.html",
@@ -75,7 +75,7 @@ def journal_import(request: HttpRequest) -> HttpResponse:
 
 def _job(request: HttpRequest, job_id: int) -> ImportJob:
     company = current.required_company(request)
-    job = ImportJob.objects.for_company(company).select_related("connector").defer("data").filter(pk=job_id).first()
+    job = ImportJob.objects.for_company(company).select_related("connector").filter(pk=job_id).first()
     if job is None:
         raise Http404
     return job
