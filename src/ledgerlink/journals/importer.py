@@ -65,13 +65,13 @@ CHUNK = 200  # entries checked between progress reports, and written per transac
 # On SQLite a write transaction ends after this long even before CHUNK entries: that is how long every other
 # writer waits for SQLite's one write lock. A waiting writer polls (SQLite's busy handler sleeps 1, 2, 5, 10 …
 # ms between tries), so a 100 ms transaction made another company's API calls wait about 100 ms: 7.5 times
-# their usual p95 on a quiet machine. 10 ms keeps them within 1.3–1.9 times, at 136–160 entries a second
-# (bench_import.py; ADR 0017).
-LOCK_BUDGET = 0.01
+# their usual p95 on a quiet machine. 5 ms (in practice one to three entries) keeps them within 2 times up to
+# 50,000 entries, at about 100 entries a second (bench_import.py; ADR 0017).
+LOCK_BUDGET = 0.005
 # After each chunk SQLite's write lock is left free this long, so that a waiting writer's next poll finds it
 # free; without a pause the import took the lock again at once, every time, and another company's API call
 # waited out its 20 s timeout and answered 500. PostgreSQL locks rows: other companies never wait for it.
-SQLITE_PAUSE = 0.03
+SQLITE_PAUSE = 0.02
 # On PostgreSQL a chunk's transaction ends after this long too: other companies never wait for it, but the rows
 # it holds (a journal's reference, the job's counters) would, and 200 entries took 15 s on a loaded machine
 # (bench_import.py) where the issue asks for about a second.
