@@ -200,6 +200,8 @@ class Outcome:
     entry_number: str = ""
     retry_at: datetime | None = None
     needs_lookup: bool | None = None  # None: as the status implies (unknown → look; posted, failed → not)
+    # False: nothing went to Exact (the governor said its window is spent): a wait, recorded as no attempt.
+    sent: bool = True
 
 
 def validate_before_sending(journal: Journal, client: ExactClient | None = None) -> Result:
@@ -215,6 +217,10 @@ def validate_before_sending(journal: Journal, client: ExactClient | None = None)
 
 
 def _record(journal: Journal, outcome: Outcome, action: AttemptAction, started: datetime, began: float) -> None:
+    """An attempt row for what reached Exact (or may have); a wait that sent nothing is said by the journal's
+    status message alone."""
+    if not outcome.sent:
+        return
     Attempt.objects.create(
         journal=journal,
         started_at=started,
@@ -334,7 +340,13 @@ def _post(journal: Journal, result: Result, client) -> Outcome:  # type: ignore[
     except RateLimited as exc:
         # A spent window or error budget: hand the journal back and post for other divisions meanwhile.
         retry = exc.retry_at or clock.now() + timedelta(minutes=5)
-        return Outcome(JournalStatus.QUEUED, Message.of(m.EXACT_LIMITS, error=str(exc)), exc.status, retry_at=retry)
+        return Outcome(
+            JournalStatus.QUEUED,
+            Message.of(m.EXACT_LIMITS, error=str(exc)),
+            exc.status,
+            retry_at=retry,
+            sent=exc.status is not None,  # no status: our governor stopped it before it left
+        )
     except ApiError as exc:
         return _refused(exc)
     return Outcome(
@@ -535,6 +547,7 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, AttemptAction
             JournalStatus.QUEUED,
             Message.of(m.EXACT_DATA_UNREADABLE, error=str(exc)),
             retry_at=_retry_at(journal, exc, timedelta(minutes=1)),
+            sent=not (isinstance(exc, RateLimited) and exc.status is None),
         )
         _record(journal, outcome, AttemptAction.VALIDATE, started, began)
         return outcome, AttemptAction.VALIDATE
