@@ -241,9 +241,9 @@ def test_wait_for_periods_reads_its_body_as_the_others_do() -> None:
 def test_a_refused_query_names_the_request_not_a_journal_in_either_language() -> None:
     _company, key = tenant(1001, "alpha")
     api = Api(key)
-    assert api.get(URL, page_sise="10").json()["detail"] == "The request was not accepted: 1 problem(s)."
+    assert api.get(URL, page_sise="10").json()["detail"] == "The request was not accepted: 1 problem."
     dutch = api.client.get(URL, {"page_sise": "10"}, headers={**api.headers, "Accept-Language": "nl"})
-    assert dutch.json()["detail"] == "Het verzoek is niet geaccepteerd: 1 probleem/problemen."
+    assert dutch.json()["detail"] == "Het verzoek is niet geaccepteerd: 1 probleem."
     # A journal that is refused still says so.
     assert api.post(URL, body(lines=[])).json()["detail"].startswith("The journal was not accepted")
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field, Router, Schema, Status
 
 from ledgerlink.closings import messages as m
@@ -111,7 +111,10 @@ def _closing(key: ApiKey, closing_id: int) -> Closing:
 
 def _refused(exc: ClosingInvalid) -> ApiError:
     error = invalid(exc.problems)
-    error.message = _("The closing was not accepted: %(count)s problem(s).") % {"count": len(error.extra["problems"])}
+    count = len(error.extra["problems"])
+    error.message = ngettext(
+        "The closing was not accepted: %(count)s problem.", "The closing was not accepted: %(count)s problems.", count
+    ) % {"count": count}
     return error
 
 

@@ -19,8 +19,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from ninja import Field, Schema
 from ninja.errors import HttpError
 
@@ -81,10 +80,19 @@ def invalid(problems: list[Problem], journal: bool = False) -> ApiError:
     for problem in problems:
         if problem not in unique:
             unique.append(problem)
+    count = len(unique)
     if journal:
-        detail = _("The journal was not accepted: %(count)s problem(s).") % {"count": len(unique)}
+        detail = ngettext(
+            "The journal was not accepted: %(count)s problem.",
+            "The journal was not accepted: %(count)s problems.",
+            count,
+        ) % {"count": count}
     else:
-        detail = _("The request was not accepted: %(count)s problem(s).") % {"count": len(unique)}
+        detail = ngettext(
+            "The request was not accepted: %(count)s problem.",
+            "The request was not accepted: %(count)s problems.",
+            count,
+        ) % {"count": count}
     return ApiError(422, detail, problems=[problem.as_dict() for problem in unique])
 
 
