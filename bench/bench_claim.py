@@ -20,20 +20,20 @@ from benchkit import configure, database
 INSERT_POSTGRES = """
 INSERT INTO journals_journal (company_id, connector_id, kind, reference, date, description, relation_code,
     content_hash, content, marker, status, status_message, exact_entry_id, exact_entry_number, next_attempt_at,
-    claimed_by, attempt_count, needs_lookup, source, created_at, updated_at, waits_for_period)
+    claimed_by, attempt_count, needs_lookup, source, created_at, updated_at, waits_for_period, invoice_number)
 SELECT %(company)s, %(first)s + g %% %(connectors)s, 'cash', 'Q-' || g, current_date - (g %% 365), '', '',
     md5(g::text), '{}'::jsonb, 'm' || g, 'queued', NULL, '', '', now() - interval '1 hour', '', 0, false, 'api',
-    now(), now(), ''
+    now(), now(), '', ''
 FROM generate_series(%(start)s, %(stop)s - 1) AS g
 """
 INSERT_SQLITE = """
 WITH RECURSIVE g(n) AS (SELECT %(start)s UNION ALL SELECT n + 1 FROM g WHERE n + 1 < %(stop)s)
 INSERT INTO journals_journal (company_id, connector_id, kind, reference, date, description, relation_code,
     content_hash, content, marker, status, status_message, exact_entry_id, exact_entry_number, next_attempt_at,
-    claimed_by, attempt_count, needs_lookup, source, created_at, updated_at, waits_for_period)
+    claimed_by, attempt_count, needs_lookup, source, created_at, updated_at, waits_for_period, invoice_number)
 SELECT %(company)s, %(first)s + n %% %(connectors)s, 'cash', 'Q-' || n, date('now', '-' || (n %% 365) || ' days'),
     '', '', hex(n), '{}', 'm' || n, 'queued', NULL, '', '', datetime('now', '-1 hour'), '', 0, 0, 'api',
-    datetime('now'), datetime('now'), ''
+    datetime('now'), datetime('now'), '', ''
 FROM g
 """
 
