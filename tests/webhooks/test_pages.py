@@ -41,8 +41,12 @@ def test_an_admin_adds_an_endpoint_sees_the_secret_once_and_sends_a_test_event(s
 
 def test_a_private_address_is_refused_on_the_page(setup) -> None:  # type: ignore[no-untyped-def]
     answer = setup.client.post("/webhooks/", {"url": "https://10.0.0.1/hook", "enabled": "on"})
-    assert answer.status_code == 200 and "a private address" in answer.content.decode()
+    assert answer.status_code == 200 and "an address of kind “private network”" in answer.content.decode()
     assert not WebhookEndpoint.objects.exists()
+    setup.admin.language = "nl"
+    setup.admin.save()
+    dutch = setup.client.post("/webhooks/", {"url": "https://10.0.0.1/hook", "enabled": "on"}).content.decode()
+    assert "een adres van het soort “privénetwerk”" in dutch and "private" not in dutch.split("<main")[1]
 
 
 def test_only_admins_and_only_their_company(setup, receiver: Receiver) -> None:  # type: ignore[no-untyped-def]

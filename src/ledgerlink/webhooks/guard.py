@@ -116,5 +116,6 @@ def check(url: str) -> Target:
     for address in addresses:
         kind = refused_kind(address)
         if kind is not None:
-            raise AddressRefused(Message.of(m.ADDRESS_REFUSED, host=host, address=str(address), kind=kind))
+            words = Message.of(m.ADDRESS_KINDS[kind])
+            raise AddressRefused(Message.of(m.ADDRESS_REFUSED, host=host, address=str(address), kind=words))
     return Target(url=url, scheme=scheme, host=host, port=port, address=str(addresses[0]))

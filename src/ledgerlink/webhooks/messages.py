@@ -19,12 +19,12 @@ HTTPS_REQUIRED = define(
 URL_INVALID = define("webhook.url_invalid", _("This is not a web address with a host name: {url}"))
 HOST_UNKNOWN = define(
     "webhook.host_unknown",
-    _("The host name {host} could not be resolved: {error}"),
+    _("The host name {host} could not be resolved."),  # {error}, the resolver's own words, is kept for the log
     fix=_("Check the spelling of the address, or try again once the name is published."),
 )
 ADDRESS_REFUSED = define(
     "webhook.address_refused",
-    _("{host} points to {address}, a {kind} address: webhooks are not sent there."),
+    _("{host} points to {address}, an address of kind “{kind}”: webhooks are not sent there."),
     fix=_(
         "Use a public address. For an ERP on the company's own network the operator can allow private "
         "addresses (LEDGERLINK_WEBHOOKS_ALLOW_PRIVATE)."
@@ -48,3 +48,14 @@ DISABLED_FAILING = define(
     fix=_("Check the receiver, then switch the endpoint on again and replay what it missed."),
     datetimes=("since",),
 )
+
+# What kind of address was refused (ADDRESS_REFUSED's {kind}), as guard.kind_of names it.
+ADDRESS_KINDS = {
+    "unspecified": define("webhook.kind.unspecified", _("unspecified")),
+    "loopback": define("webhook.kind.loopback", _("loopback, this machine itself")),
+    "link-local": define("webhook.kind.link_local", _("link-local")),
+    "multicast": define("webhook.kind.multicast", _("multicast")),
+    "reserved": define("webhook.kind.reserved", _("reserved")),
+    "private": define("webhook.kind.private", _("private network")),
+    "non-public": define("webhook.kind.non_public", _("not public")),
+}
