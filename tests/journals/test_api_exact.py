@@ -77,6 +77,9 @@ def test_a_second_refresh_within_a_minute_is_429_with_retry_after(api: Api, conn
     assert again.json()["code"] == "journal.exact_data.recent"
     clocks.advance(41)
     assert api.post(f"{BASE}/refresh").status_code == 200
+    document = api.client.get("/api/v1/openapi.json").json()
+    answers = document["paths"]["/api/v1/connectors/{number}/reference/refresh"]["post"]["responses"]
+    assert "Retry-After" in answers["429"]["headers"]  # a generated client can read when to try again
 
 
 def test_refresh_without_a_division_is_409_and_paging_is_checked(api: Api, setup: Setup) -> None:
