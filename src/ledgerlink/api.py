@@ -32,6 +32,9 @@ from ledgerlink.webhooks.api import router as webhooks_router
 log = logging.getLogger("ledgerlink.api")
 
 
+RETRY_AFTER = {"description": "seconds until the request may be made again", "schema": {"type": "integer"}}
+
+
 class LedgerlinkApi(NinjaAPI):
     """ninja's API whose document names every error answer's media type as it is sent: problem+json."""
 
@@ -47,6 +50,8 @@ class LedgerlinkApi(NinjaAPI):
                     content = response.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
                         content[PROBLEM_JSON] = content.pop("application/json")
+                    if int(status) == 429:  # every 429 of ours says when to try again
+                        response.setdefault("headers", {})["Retry-After"] = RETRY_AFTER
         return schema
 
 

@@ -221,18 +221,6 @@ PATHS = {
     "/{number}/reference/refresh",
     response={200: RefreshOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut, 502: ErrorOut, **AUTH_ERRORS},
     summary="Read Exact's data again now",
-    openapi_extra={
-        "responses": {
-            "429": {
-                "headers": {
-                    "Retry-After": {
-                        "description": "seconds until the connector's data may be read again",
-                        "schema": {"type": "integer", "minimum": 1},
-                    }
-                }
-            }
-        }
-    },
 )
 def refresh_reference(request: HttpRequest, number: int) -> Any:
     """Reads every list from Exact and stores it before answering (200), and forgets the periods learnt to be
