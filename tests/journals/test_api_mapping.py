@@ -108,3 +108,23 @@ def test_the_api_body_has_every_field_of_the_pages_form(connected: Connector) ->
     from ledgerlink.journals.mapping import mapping_form
 
     assert set(MappingIn.model_fields) == set(mapping_form(connected).fields)
+
+
+def test_an_administration_with_many_customers_is_asked_for_a_code_not_given_a_list(
+    api: Api, setup: Setup, read: dict[str, list[dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ledgerlink.journals import mapping
+
+    customers = api.get("/api/v1/connectors/1/reference/customers", page_size="200").json()["items"]
+    monkeypatch.setattr(mapping, "RELATION_CHOICES", len(customers) - 1)  # one more than a list may hold
+    page = setup.client.get("/journals/mapping/1/").content.decode()
+    field = page.split('name="walk_in_customer_code"')[0].rsplit("<", 1)[1]
+    assert field.startswith("input"), field  # a text box, not a select of every customer
+    assert f"Exact Online has {len(customers)} of them" in page
+    journal = read["journals"][0]["code"]
+    body = {"cash_journal_code": journal, "invoice_journal_code": journal, "walk_in_customer_code": "NOPE"}
+    refused = api.put(URL, body)
+    assert refused.status_code == 422 and "no relation with code NOPE" in refused.text
+    known = customers[0]["code"]
+    assert api.put(URL, {**body, "walk_in_customer_code": known}).status_code == 200
+    assert ConnectorMapping.objects.get().walk_in_customer_code == known

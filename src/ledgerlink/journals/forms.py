@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ledgerlink.journals.choices import JournalStatus, Kind
@@ -42,6 +44,14 @@ def format_pairs(pairs: dict[str, str]) -> str:
     return "\n".join(f"{key} = {value}" for key, value in sorted(pairs.items()))
 
 
+def _known_relation(known: Mapping[str, Any]) -> Callable[[str], None]:
+    def check(code: str) -> None:
+        if code and code not in known:
+            raise ValidationError(_("Exact Online has no relation with code %(code)s."), params={"code": code})
+
+    return check
+
+
 class MappingForm(forms.Form):
     # Each kind's journal and fallback relation come first, made from its description (kinds.py).
     fallback_sales_gl = forms.ChoiceField(label=_("Fallback account for unknown sales"), required=False)
@@ -71,7 +81,7 @@ class MappingForm(forms.Form):
         self,
         *args: object,
         journals: list[tuple[str, str]],
-        relations: dict[Relation, list[tuple[str, str]]],
+        relations: dict[Relation, list[tuple[str, str]] | Mapping[str, Any]],
         accounts: list[tuple[str, str]],
         **kwargs: object,
     ) -> None:
@@ -81,9 +91,19 @@ class MappingForm(forms.Form):
         for spec in KINDS.values():
             per_kind[spec.journal_field] = forms.ChoiceField(label=spec.journal_label, choices=journals)
             if spec.relation_field:
-                per_kind[spec.relation_field] = forms.ChoiceField(
-                    label=spec.relation_label, required=False, choices=none + relations.get(spec.relation, [])
-                )
+                known = relations.get(spec.relation, [])
+                if isinstance(known, list):
+                    per_kind[spec.relation_field] = forms.ChoiceField(
+                        label=spec.relation_label, required=False, choices=none + known
+                    )
+                else:  # thousands: a code, checked against Exact's relations by one indexed lookup
+                    per_kind[spec.relation_field] = forms.CharField(
+                        label=spec.relation_label,
+                        required=False,
+                        max_length=40,
+                        validators=[_known_relation(known)],
+                        help_text=_("Exact Online has %(count)s of them: give the code.") % {"count": len(known)},
+                    )
         self.fields = {**per_kind, **self.fields}
         set_choices(self, "fallback_sales_gl", none + accounts)
         set_choices(self, "fallback_vat_gl", none + accounts)

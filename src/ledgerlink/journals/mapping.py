@@ -11,7 +11,7 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import Message
 from ledgerlink.journals import exact_data, messages
 from ledgerlink.journals.forms import MappingForm, format_pairs
-from ledgerlink.journals.kinds import KINDS
+from ledgerlink.journals.kinds import KINDS, Relation
 from ledgerlink.journals.lock_objects import lock_mapping
 from ledgerlink.journals.models import ConnectorMapping
 from ledgerlink.journals.validation import MappingRules
@@ -25,6 +25,9 @@ KIND_FIELDS = tuple(field for spec in KINDS.values() for field in (spec.journal_
 def mapping_of(connector: Connector) -> ConnectorMapping:
     mapping, _created = ConnectorMapping.objects.get_or_create(connector=connector)
     return mapping
+
+
+RELATION_CHOICES = 500  # more relations than this: the page asks for a code instead of listing them all
 
 
 def stored_mapping(connector: Connector) -> ConnectorMapping:
@@ -43,11 +46,16 @@ def mapping_form(connector: Connector, data: Mapping[str, Any] | None = None) ->
     journals = [(code, f"{code} {j['description']}") for code, j in sorted(exact.journals.items())] or [
         (code, code) for code in dict.fromkeys(getattr(mapping, spec.journal_field) for spec in KINDS.values())
     ]
-    relations = {
-        spec.relation: [(code, f"{code} {r['name']}") for code, r in sorted(exact.relations(spec.relation).items())]
-        for spec in KINDS.values()
-        if spec.relation
-    }
+    relations: dict[Relation, list[tuple[str, str]] | Mapping[str, Any]] = {}
+    for spec in KINDS.values():
+        if spec.relation:
+            known = exact.relations(spec.relation)
+            # A few hundred become a list to choose from; an administration of thousands is asked for a code.
+            relations[spec.relation] = (
+                [(code, f"{code} {r['name']}") for code, r in sorted(known.items())]
+                if len(known) <= RELATION_CHOICES
+                else known
+            )
     accounts = [(code, f"{code} {a['description']}") for code, a in sorted(exact.gl.items()) if not a["blocked"]]
     return MappingForm(
         data,
