@@ -190,6 +190,7 @@ def test_waiting_journals_are_due_at_once_when_the_connector_is_reauthorized(  #
     journal = submit(setup.company, cash_journal("AFTER-REAUTH", today(clocks)))
     with monkeypatch.context() as patch:
         patch.setattr(engine, "access_token", revoked)
+        patch.setattr(engine, "_usable_token", lambda connector_id: None)  # a sender's reused token: none
         post_due(clock.now())
     journal.refresh_from_db()
     assert journal.status == "queued"

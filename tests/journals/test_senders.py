@@ -58,7 +58,7 @@ def test_senders_post_for_several_connectors_at_once_each_journal_once(  # type:
     overlaps: list[int] = []
     real_process = posting.process
 
-    def process(journal_id, client, worker):  # type: ignore[no-untyped-def]
+    def process(journal_id, client, worker, batch=None):  # type: ignore[no-untyped-def]
         connector_id = Journal.objects.values_list("connector_id", flat=True).get(pk=journal_id)
         with lock:
             in_hand[connector_id] += 1
@@ -68,7 +68,7 @@ def test_senders_post_for_several_connectors_at_once_each_journal_once(  # type:
             if not getattr(first, "waited", False):
                 first.waited = True
                 barrier.wait()
-            return real_process(journal_id, client, worker)
+            return real_process(journal_id, client, worker, batch)
         finally:
             with lock:
                 in_hand[connector_id] -= 1

@@ -321,6 +321,12 @@ def _refresh(connector_id: int, claim: str, why: Why) -> str:
 
 def _stored_token(connector_id: int) -> str | None:
     """The stored access token when it can be used as it is, read without a lock or a transaction."""
+    found = _usable_token(connector_id)
+    return found[0] if found is not None else None
+
+
+def _usable_token(connector_id: int) -> tuple[str, datetime] | None:
+    """The stored access token when it can be used as it is, and when its refresh window opens."""
     row = (
         Connector.objects.filter(pk=connector_id)
         .values("status", "access_token_sealed", "access_expires_at", "refresh_claim", "access_refused_at")
@@ -336,7 +342,7 @@ def _stored_token(connector_id: int) -> str | None:
         or clock.now() >= refresh_opens_at(row["access_expires_at"])
     ):
         return None
-    return crypto.unseal(row["access_token_sealed"])
+    return crypto.unseal(row["access_token_sealed"]), refresh_opens_at(row["access_expires_at"])
 
 
 def access_token(connector_id: int, *, wait: float = WAIT_FOR_OTHER_REFRESH) -> str:
@@ -428,17 +434,37 @@ def access_token_rejected(connector_id: int, token: str) -> None:
 class ConnectorTokens:
     """The exactlink ``TokenProvider`` for one connector, backed by the database.
 
-    ``wait`` bounds how long one call waits for another process's refresh (real time).
+    ``wait`` bounds how long one call waits for another process's refresh (real time). ``reuse`` is how long
+    a token read from the database is used again without reading it (a worker's sender posting a batch):
+    never past its refresh window, the only time another process can replace it (Exact refuses earlier
+    refreshes), and never after Exact answered 401 for it.
     """
 
-    def __init__(self, connector_id: int, *, wait: float = WAIT_FOR_OTHER_REFRESH) -> None:
+    def __init__(
+        self, connector_id: int, *, wait: float = WAIT_FOR_OTHER_REFRESH, reuse: timedelta = timedelta(0)
+    ) -> None:
         self.connector_id = connector_id
         self.wait = wait
+        self.reuse = reuse
+        self._kept: tuple[str, datetime] | None = None  # a token read from the database, and until when to use it
 
     def access_token(self) -> str:
+        now = clock.now()
+        if self._kept is not None and now < self._kept[1]:
+            return self._kept[0]
+        self._kept = None
+        if self.reuse:
+            try:
+                found = _usable_token(self.connector_id)
+            except DatabaseError:
+                found = None  # access_token() below says what the database did
+            if found is not None:
+                self._kept = (found[0], min(found[1], now + self.reuse))
+                return found[0]
         return access_token(self.connector_id, wait=self.wait)
 
     def on_access_token_rejected(self, token: str, error: AccessTokenExpired) -> None:
+        self._kept = None
         try:
             access_token_rejected(self.connector_id, token)
         except DatabaseError as exc:

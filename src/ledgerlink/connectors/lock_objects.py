@@ -11,9 +11,9 @@ def lock_connector(connector_id: int) -> Connector:
     return lock_row(Connector, connector_id)
 
 
-def try_lock_connector(connector_id: int) -> bool:
-    """Lock the connector if no other transaction holds it; False (at once) when one does."""
-    return lock_first(Connector.objects.filter(pk=connector_id), skip_locked=True) is not None
+def try_lock_connector(connector_id: int) -> Connector | None:
+    """Lock the connector if no other transaction holds it and return it; None (at once) when one does."""
+    return lock_first(Connector.objects.filter(pk=connector_id), skip_locked=True)
 
 
 def lock_oauth_state(state_hash: str) -> OAuthState | None:

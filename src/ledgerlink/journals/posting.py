@@ -13,11 +13,12 @@
 - An ``unknown`` journal is looked up in Exact by its marker before anything else. Found → ``posted``
   with Exact's numbers; certainly absent → posted again. Never two Exact entries for one journal.
 - A journal left in ``sending`` by a worker that died is treated as ``unknown``. A claim is a lease: the
-  worker renews it for its whole batch at every journal, and once more right before each POST, after the
-  access token is in hand. From that renewal to Exact's answer takes at most ``stuck_minimum()`` (derived
-  from the Exact timeout), so a claim older than that belongs to a worker that is gone, and another takes
-  the journal over (looking it up first). A worker whose heartbeat says it stopped loses its claims at once.
-  A shorter ``LEDGERLINK_SENDING_STUCK_SECONDS`` could take over a POST still in flight: start-up refuses it
+  worker renews it for the open journals of its batch whenever it is ``RENEW_EVERY`` old, checked at every
+  journal and once more right before each POST, after the access token is in hand (batch.py). From the last
+  renewal to Exact's answer takes at most ``stuck_minimum()`` (derived from the Exact timeout), so a claim
+  older than that belongs to a worker that is gone, and another takes the journal over (looking it up first).
+  A worker whose heartbeat says it stopped loses its claims at once. A shorter
+  ``LEDGERLINK_SENDING_STUCK_SECONDS`` could take over a POST still in flight: start-up refuses it
   (journals/checks.py).
 """
 
@@ -38,7 +39,8 @@ from typing import Any
 from django import db
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, PositiveIntegerField, Q, QuerySet, Subquery, Value, When
+from django.db.models import F as DbF
 
 from exactlink import ExactClient, F, Guid, Query
 from exactlink.errors import (
@@ -50,7 +52,6 @@ from exactlink.errors import (
     ValidationError,
 )
 from ledgerlink.connectors.choices import Status
-from ledgerlink.connectors.contact import note_contact
 from ledgerlink.connectors.decision import TOKEN_CALL_TIMEOUT
 from ledgerlink.connectors.engine import ConnectorTokens, TokenUnavailable
 from ledgerlink.connectors.exact import client_for
@@ -63,9 +64,9 @@ from ledgerlink.core.models import WorkerHeartbeat
 from ledgerlink.core.worker import stopping
 from ledgerlink.journals import events, exact_data, waiting
 from ledgerlink.journals import messages as m
+from ledgerlink.journals.batch import RENEW_EVERY, Batch
 from ledgerlink.journals.choices import AttemptAction, AttemptOutcome, JournalStatus
 from ledgerlink.journals.kinds import Lookup, kind_of
-from ledgerlink.journals.mapping import rules_for
 from ledgerlink.journals.models import Attempt, Journal
 from ledgerlink.journals.payload import entry
 from ledgerlink.journals.validation import Result, validate
@@ -85,6 +86,9 @@ WAITING = "waiting"  # what process() answers for a journal tried for its closed
 # process's token refresh. Both stay far inside the worker's round.
 MAX_IDLE_WAIT = 1.0
 TOKEN_WAIT = 5.0
+# How long a sender uses an access token it read without reading it again (never past its refresh window,
+# when another process may replace it; a 401 drops it at once).
+TOKEN_REUSE = timedelta(seconds=5)
 
 
 # What Exact may still do with a request we gave up on (it may finish writing after our read timeout).
@@ -96,13 +100,14 @@ def stuck_minimum() -> timedelta:
 
     httpx's connect, write and read timeouts in a row; the governor's waits for a 429'd window; a 401
     answered by a token refresh (two token calls) or a wait for another process's refresh, then the POST once
-    more; and a margin for Exact finishing a request after we stopped listening.
+    more; and a margin for Exact finishing a request after we stopped listening. A claim is renewed only when
+    it is ``RENEW_EVERY`` old (batch.py), so a POST may start that long after the last renewal.
     """
     timeout = float(settings.LEDGERLINK_EXACT_TIMEOUT)
     post = 3 * timeout
     limits = 2 * MAX_IDLE_WAIT  # exactlink's max_rate_limit_waits (2) of at most MAX_IDLE_WAIT each
     token = max(2 * TOKEN_CALL_TIMEOUT.total_seconds(), TOKEN_WAIT)
-    return timedelta(seconds=2 * post + limits + token) + STUCK_MARGIN
+    return timedelta(seconds=2 * post + limits + token) + RENEW_EVERY + STUCK_MARGIN
 
 
 def stuck_after() -> timedelta:
@@ -169,7 +174,8 @@ def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
         locked = []
         for connector_id in candidates:
             with transaction.atomic():
-                if not try_lock_connector(connector_id):
+                connector = try_lock_connector(connector_id)
+                if connector is None:
                     locked.append(connector_id)  # another sender is claiming for it, for a moment
                     continue
                 busy = Journal.objects.filter(connector_id=connector_id, status=JournalStatus.SENDING).exists()
@@ -178,8 +184,16 @@ def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
                 oldest_first = due.filter(connector_id=connector_id).order_by("date", "id")
                 ids = list(oldest_first.values_list("pk", flat=True)[:batch])
                 if ids:
+                    # Where each goes is said before it is sent, so that a lookup after a crash knows the division;
+                    # a journal that must be looked up first keeps the division it went to until the lookup
+                    # finds it absent.
+                    division = Case(
+                        When(needs_lookup=False, then=Value(connector.division)),
+                        default=DbF("exact_division"),
+                        output_field=PositiveIntegerField(),
+                    )
                     Journal.objects.filter(pk__in=ids).update(
-                        status=JournalStatus.SENDING, claimed_by=worker, claimed_at=now
+                        status=JournalStatus.SENDING, claimed_by=worker, claimed_at=now, exact_division=division
                     )
                     return ids
         # A claim holds its lock for milliseconds: look at those connectors again before saying "nothing due",
@@ -204,16 +218,9 @@ class Outcome:
     sent: bool = True
 
 
-def validate_before_sending(journal: Journal, client: ExactClient | None = None) -> Result:
+def validate_before_sending(journal: Journal, batch: Batch) -> Result:
     """The stored journal checked against the connector's Exact data (read from Exact when missing or old)."""
-    connector = journal.connector
-    return validate(
-        journal,
-        list(journal.lines.all()),
-        exact_data.current(connector, client),
-        rules_for(connector),
-        connector.division,
-    )
+    return validate(journal, list(journal.lines.all()), batch.data(), batch.rules(), journal.connector.division)
 
 
 def _record(journal: Journal, outcome: Outcome, action: AttemptAction, started: datetime, began: float) -> None:
@@ -249,13 +256,25 @@ def _attempt_outcome(outcome: Outcome, action: str) -> str:
     return by_status.get(outcome.status, otherwise)
 
 
-def _finish(journal: Journal, outcome: Outcome, worker: str, action: AttemptAction = AttemptAction.POST) -> bool:
-    """Store the outcome if the journal is still ours; False if another worker took it over meanwhile.
+@dataclass
+class Attempted:
+    """What was tried for a journal, recorded with its outcome in the transaction that stores it."""
+
+    action: AttemptAction
+    started: datetime
+    began: float  # time.perf_counter() when it started
+
+
+def _finish(journal: Journal, outcome: Outcome, batch: Batch, attempted: Attempted) -> bool:
+    """Record the attempt, and store the outcome if the journal is still ours; False if another worker took it
+    over meanwhile. One transaction.
 
     Its webhook events are written in the same transaction: a journal found by a lookup is ``reconciled`` too,
     and ``unknown`` is announced when a post had no answer, not again at each lookup that still has none."""
     now = clock.now()
+    worker, action = batch.worker, attempted.action
     with transaction.atomic():
+        _record(journal, outcome, action, attempted.started, attempted.began)
         fields = {
             "status": outcome.status,
             "status_message": outcome.message,
@@ -286,9 +305,10 @@ def _finish(journal: Journal, outcome: Outcome, worker: str, action: AttemptActi
                 entry_number=outcome.entry_number,
                 reconciled=action == AttemptAction.RECONCILE and outcome.status == JournalStatus.POSTED,
             )
+    batch.done(journal.pk)
     if stored:
         if outcome.status == JournalStatus.POSTED:
-            note_contact(journal.connector_id, now)  # "Last contact" on the connector pages counts postings
+            batch.contact(journal.connector_id, now)  # "Last contact" on the connector pages counts postings
             metrics.journal_posted(journal.created_at, now)
         return True
     log.warning(
@@ -421,16 +441,18 @@ def _server_error(journal: Journal, exc: ServerError) -> Outcome:
     return Outcome(JournalStatus.UNKNOWN, ours, exc.status, [*said, ours.to_json()], retry_at=clock.now() + pause)
 
 
-def _learn(journal: Journal, outcome: Outcome, client: ExactClient) -> None:
+def _learn(journal: Journal, outcome: Outcome, client: ExactClient, batch: Batch) -> None:
     """A refusal can mean the cache is out of date: refresh it, and remember closed periods."""
     text = str(outcome.message.params.get("exact", "")) if outcome.message else ""
     if "period is closed" in text:
         match = re.search(r"(\d{4})/(\d{1,2})", text)
         if match:
             exact_data.mark_period_closed(journal.connector, int(match.group(1)), int(match.group(2)))
+            batch.forget_data()
     elif "Invalid reference" in text or "Blocked" in text:
         try:
             exact_data.fetch(journal.connector, client)
+            batch.forget_data()
         except (ExactError, TokenUnavailable):
             log.warning("could not refresh reference data after a refusal", extra={"journal": journal.pk})
 
@@ -475,73 +497,92 @@ def reconcile(journal: Journal, client) -> Outcome:  # type: ignore[no-untyped-d
     )
 
 
-def process(journal_id: int, client, worker: str = WORKER) -> str:  # type: ignore[no-untyped-def]
+def process(journal_id: int, client, worker: str = WORKER, batch: Batch | None = None) -> str:  # type: ignore[no-untyped-def]
     """Take one claimed journal as far as it goes now; returns its new status ("" if it is no longer ours,
     ``WAITING`` if it was tried for its closed period and is still held by it: waiting.py).
 
-    The claims of the whole batch are renewed first (the worker's heartbeat on its claims), so a batch that
-    runs long is never released as stuck while it is worked on.
+    ``batch`` is the claimed batch the journal belongs to (read once for all of them); without one, the journal
+    is read on its own. The claims of the batch are renewed when they are due (batch.py), so a batch that runs
+    long is never released as stuck while it is worked on.
     """
-    now = clock.now()
-    Journal.objects.filter(status=JournalStatus.SENDING, claimed_by=worker).update(claimed_at=now)
-    journal = Journal.objects.select_related("connector").get(pk=journal_id)
-    if journal.status != JournalStatus.SENDING or journal.claimed_by != worker:
+    single = batch is None
+    batch = batch or Batch([journal_id], worker, client, renewed_at=None)
+    try:
+        return _process(batch.journals.get(journal_id), batch)
+    finally:
+        if single:
+            batch.close()
+
+
+def _process(journal: Journal | None, batch: Batch) -> str:
+    if journal is None or not batch.still_ours(journal.pk):
         return ""
+    now, worker, client = clock.now(), batch.worker, batch.client
     if journal.waits_for_period:
+        # Another journal of its group may have been tried since the batch was read (waiting.after_try).
+        journal.next_attempt_at = Journal.objects.values_list("next_attempt_at", flat=True).get(pk=journal.pk)
         if waiting.tried_meanwhile(journal, now):
             _hand_back([journal.pk], worker)  # its period was tried a moment ago, by another of its batch
+            batch.done(journal.pk)
             return ""
         waiting.before_try(journal)
+        batch.forget_data()
     try:
-        outcome, action = _work(journal, client, worker)
+        outcome, attempted = _work(journal, batch)
     except TakenOver:
         log.warning("journal taken over by another worker before it was sent", extra={"journal": journal.pk})
+        batch.done(journal.pk)
         return ""
     except Exception as exc:
         # Whatever happened, the journal may have reached Exact: keep it, and look before posting again.
         log.exception("posting a journal failed unexpectedly", extra={"journal": journal.pk})
-        outcome, action = (
-            Outcome(
-                JournalStatus.UNKNOWN,
-                Message.of(m.UNEXPECTED_ERROR, error=type(exc).__name__),
-                retry_at=clock.now() + timedelta(minutes=1),
-            ),
-            AttemptAction.POST,
+        outcome = Outcome(
+            JournalStatus.UNKNOWN,
+            Message.of(m.UNEXPECTED_ERROR, error=type(exc).__name__),
+            retry_at=clock.now() + timedelta(minutes=1),
         )
-        _record(journal, outcome, action, now, time.perf_counter())
+        attempted = Attempted(AttemptAction.POST, now, time.perf_counter())
+    action = attempted.action
     still_closed = bool(journal.waits_for_period) and outcome.status == JournalStatus.FAILED
     still_closed = still_closed and waiting.held(outcome.message)
     if still_closed:
         if action == AttemptAction.POST:
-            _learn(journal, outcome, client)  # closed again, as far as everyone else is concerned
+            _learn(journal, outcome, client, batch)  # closed again, as far as everyone else is concerned
         outcome = Outcome(
             JournalStatus.QUEUED,
             waiting.waiting_message(journal.waits_for_period),
             retry_at=clock.now() + waiting.TRY_EVERY,
             needs_lookup=outcome.needs_lookup,  # a refusal that came as a 5xx still looks before the next try
         )
-    if not _finish(journal, outcome, worker, action):
+    if not _finish(journal, outcome, batch, attempted):
         return ""
     if outcome.status == JournalStatus.FAILED and action == AttemptAction.POST:
-        _learn(journal, outcome, client)
+        _learn(journal, outcome, client, batch)
     if journal.waits_for_period and (still_closed or outcome.status == JournalStatus.POSTED):
         waiting.after_try(journal, still_closed, clock.now())
     return WAITING if still_closed else outcome.status
 
 
-def _work(journal: Journal, client, worker: str) -> tuple[Outcome, AttemptAction]:  # type: ignore[no-untyped-def]
+def _work(journal: Journal, batch: Batch) -> tuple[Outcome, Attempted]:
+    """Look the journal up first when it must be, check it, and post it: the outcome, and what was attempted
+    (recorded with the outcome; a lookup that found it absent is recorded here, before the post)."""
+    client, worker = batch.client, batch.worker
     started, began = clock.now(), time.perf_counter()
     if journal.needs_lookup:
         found = reconcile(journal, client)
-        _record(journal, found, AttemptAction.RECONCILE, started, began)
         if found.status != JournalStatus.QUEUED:
-            return found, AttemptAction.RECONCILE
-        # Certainly not in Exact: post it now. The flag is cleared with the outcome of that post.
-        Journal.objects.filter(pk=journal.pk, claimed_by=worker).update(needs_lookup=False)
+            return found, Attempted(AttemptAction.RECONCILE, started, began)
+        _record(journal, found, AttemptAction.RECONCILE, started, began)
+        # Certainly not in Exact: post it now, to the connector's division. The flag is cleared with the
+        # outcome of that post.
+        journal.exact_division = journal.connector.division
+        Journal.objects.filter(pk=journal.pk, claimed_by=worker).update(
+            needs_lookup=False, exact_division=journal.exact_division
+        )
         journal.needs_lookup = False
         started, began = clock.now(), time.perf_counter()
     try:
-        result = validate_before_sending(journal, client)
+        result = validate_before_sending(journal, batch)
     except (ExactError, TokenUnavailable) as exc:
         outcome = Outcome(
             JournalStatus.QUEUED,
@@ -549,22 +590,18 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, AttemptAction
             retry_at=_retry_at(journal, exc, timedelta(minutes=1)),
             sent=not (isinstance(exc, RateLimited) and exc.status is None),
         )
-        _record(journal, outcome, AttemptAction.VALIDATE, started, began)
-        return outcome, AttemptAction.VALIDATE
+        return outcome, Attempted(AttemptAction.VALIDATE, started, began)
     if not result.ok:
         outcome = Outcome(
             JournalStatus.FAILED, result.problems[0].message, messages=[p.to_json() for p in result.problems]
         )
-        _record(journal, outcome, AttemptAction.VALIDATE, started, began)
-        return outcome, AttemptAction.VALIDATE
+        return outcome, Attempted(AttemptAction.VALIDATE, started, began)
     try:
-        # The token first (it may wait for a refresh); then renew the claim, and send only if it is still
-        # ours: from here to Exact's answer takes at most stuck_minimum(), so nobody takes the journal over
-        # while the POST is in flight. Say where it goes, so a lookup knows the division.
+        # The token first (it may wait for a refresh); then make sure the claim is still ours, renewing it
+        # when due: from the last renewal to Exact's answer takes at most stuck_minimum(), so nobody takes the
+        # journal over while the POST is in flight.
         client.tokens.access_token()
-        journal.exact_division = journal.connector.division
-        ours = Journal.objects.filter(pk=journal.pk, status=JournalStatus.SENDING, claimed_by=worker)
-        if not ours.update(exact_division=journal.exact_division, claimed_at=clock.now()):
+        if not batch.still_ours(journal.pk):
             raise TakenOver
         outcome = _post(journal, result, client)
     except TokenUnavailable as exc:
@@ -573,8 +610,7 @@ def _work(journal: Journal, client, worker: str) -> tuple[Outcome, AttemptAction
             exc.message,  # the connector's own coded reason
             retry_at=_retry_at(journal, exc, timedelta(minutes=5)),
         )
-    _record(journal, outcome, AttemptAction.POST, started, began)
-    return outcome, AttemptAction.POST
+    return outcome, Attempted(AttemptAction.POST, started, began)
 
 
 def _retry_at(journal: Journal, exc: Exception, later: timedelta) -> datetime:
@@ -631,26 +667,35 @@ def _send_until_done(deadline: float, worker: str) -> dict[str, int]:
     clients: dict[int, object] = {}
     try:
         while time.monotonic() < deadline and not stopping():
-            ids = claim(clock.now(), worker)
+            claimed_at = clock.now()
+            ids = claim(claimed_at, worker)
             if not ids:
                 break
-            connector = Journal.objects.select_related("connector").get(pk=ids[0]).connector
+            batch = Batch(ids, worker, None, renewed_at=claimed_at)
+            connector = batch.connector
+            if connector is None:  # gone since the claim (deleted with its company): nothing to send
+                continue
             client = clients.get(connector.pk) or client_for(
-                connector, ConnectorTokens(connector.pk, wait=TOKEN_WAIT), max_wait=MAX_IDLE_WAIT
+                connector,
+                ConnectorTokens(connector.pk, wait=TOKEN_WAIT, reuse=TOKEN_REUSE),
+                max_wait=MAX_IDLE_WAIT,
             )
-            clients[connector.pk] = client
-            for position, journal_id in enumerate(ids):
-                if stopping():  # a clean stop: give back what was claimed but not started
-                    _hand_back(ids[position:], worker)
-                    break
-                status = process(journal_id, client, worker)
-                if not status:
-                    continue
-                counts[status] = counts.get(status, 0) + 1
-                if status == JournalStatus.QUEUED and position + 1 < len(ids):
-                    # The connector cannot post now (limits, tokens): hand the rest back untouched.
-                    _hand_back(ids[position + 1 :], worker)
-                    break
+            clients[connector.pk] = batch.client = client
+            try:
+                for position, journal_id in enumerate(ids):
+                    if stopping():  # a clean stop: give back what was claimed but not started
+                        _hand_back(ids[position:], worker)
+                        break
+                    status = process(journal_id, client, worker, batch)
+                    if not status:
+                        continue
+                    counts[status] = counts.get(status, 0) + 1
+                    if status == JournalStatus.QUEUED and position + 1 < len(ids):
+                        # The connector cannot post now (limits, tokens): hand the rest back untouched.
+                        _hand_back(ids[position + 1 :], worker)
+                        break
+            finally:
+                batch.close()
     finally:
         for client in clients.values():
             client.close()  # type: ignore[attr-defined]
