@@ -25,8 +25,9 @@ from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
 from ledgerlink.journals import exact_data
 from ledgerlink.journals.choices import JournalStatus
-from ledgerlink.journals.mapping import MappingRules, rules_for
+from ledgerlink.journals.mapping import rules_for
 from ledgerlink.journals.models import Journal
+from ledgerlink.journals.validation import MappingRules
 
 RENEW_EVERY = timedelta(seconds=5)
 
