@@ -23,6 +23,13 @@ os.environ.setdefault("LEDGERLINK_LOG_FORMAT", "text")
 # tests/journals/test_senders.py use several senders.
 os.environ.setdefault("LEDGERLINK_POSTING_SENDERS", "1")
 os.environ.setdefault("LEDGERLINK_VAR_DIR", tempfile.mkdtemp(prefix="ledgerlink-tests-"))
+# Each xdist process has a var/ of its own: the SQLite worker's wake file is compared by its modification time,
+# and another process's test under a frozen clock (time-machine) writes the same time again and again, which
+# once hid a wake and left tests/core/test_wake.py waiting for an hour.
+_xdist = os.environ.get("PYTEST_XDIST_WORKER")
+if _xdist and os.path.basename(os.environ["LEDGERLINK_VAR_DIR"]) != _xdist:
+    os.environ["LEDGERLINK_VAR_DIR"] = os.path.join(os.environ["LEDGERLINK_VAR_DIR"], _xdist)
+    os.makedirs(os.environ["LEDGERLINK_VAR_DIR"], exist_ok=True)
 os.environ.pop("LEDGERLINK_DEBUG", None)
 
 POSTGRES_URL = os.environ.get("LEDGERLINK_TEST_POSTGRES_URL", "postgres://root@127.0.0.1:5432/test")
