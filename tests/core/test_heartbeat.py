@@ -53,3 +53,25 @@ def test_a_failing_job_is_recorded_as_failed_and_the_round_goes_on(monkeypatch) 
     monkeypatch.setattr(worker, "_jobs", [worker.Job("broken", broken), worker.Job("fine", lambda now: 1)])
     results = worker.run_once(after_each=lambda: beats.append(1))
     assert results == {"broken": "failed", "fine": 1} and beats == [1, 1]
+
+
+def test_the_loop_runs_a_job_with_a_period_only_when_its_period_has_passed(monkeypatch, clocks) -> None:  # type: ignore[no-untyped-def]
+    ran: list[str] = []
+    monkeypatch.setattr(
+        worker,
+        "_jobs",
+        [
+            worker.Job("post", lambda now: ran.append("post")),
+            worker.Job("summarize", lambda now: ran.append("summarize"), every=timedelta(seconds=30)),
+        ],
+    )
+    monkeypatch.setattr(worker, "_last_run", {})
+    for _ in range(3):  # rounds woken one after another by journals accepted
+        worker.run_once(due_only=True)
+        clocks.advance(10)
+    assert ran == ["post", "summarize", "post", "post"]
+    worker.run_once(due_only=True)  # 30 s after the last summary
+    assert ran[-2:] == ["post", "summarize"]
+    ran.clear()
+    worker.run_once()  # a test's or --once round: every job
+    assert ran == ["post", "summarize"]

@@ -9,7 +9,8 @@ returns early when notified (issue 13):
 - SQLite: no such channel; the writer touches ``var/worker.wake`` and the worker looks at its modification
   time every ``POLL_SECONDS`` (a ``stat``, no query).
 
-Waking is a hint, never the only way: a lost notification costs at most one interval.
+Waking is a hint, never the only way: a lost notification costs at most one interval. A job may also say
+when its work comes due again (``due_at``): the pause ends then if that is sooner.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import logging
 import os
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,29 @@ def notify() -> None:
         os.utime(_wake_file(), ns=(now, now))
     except OSError:
         log.warning("could not wake the worker through %s", _wake_file(), exc_info=True)
+
+
+_next_due: datetime | None = None  # the soonest a job of this process said it has work again
+_next_due_lock = threading.Lock()
+
+
+def due_at(when: datetime) -> None:
+    """A job of this process has work again at ``when`` (journals put off until Exact's minute window resets):
+    the loop's pause ends then if that is sooner than its interval, so no minute of Exact's is left unused."""
+    global _next_due
+    with _next_due_lock:
+        if _next_due is None or when < _next_due:
+            _next_due = when
+
+
+def pause(interval: float, now: datetime) -> float:
+    """The loop's pause after a round: its interval, or less when a job said its work comes due sooner."""
+    global _next_due
+    with _next_due_lock:
+        due, _next_due = _next_due, None
+    if due is None:
+        return interval
+    return max(0.0, min(interval, (due - now).total_seconds()))
 
 
 class Waiter:

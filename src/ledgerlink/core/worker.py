@@ -2,7 +2,9 @@
 
 Apps register jobs (``register_job``) in their ``AppConfig.ready``. Several workers may run against one
 database; jobs coordinate through row locks, never through the worker. ``run_once`` is what tests call
-with a controlled clock; ``run_forever`` adds the loop, the heartbeat and the clean stop.
+with a controlled clock; ``run_forever`` adds the loop, the heartbeat and the clean stop. A job registered
+with ``own_lane`` (posting) runs in a loop of its own beside the others; a job with ``every`` runs at most
+that often.
 """
 
 from __future__ import annotations
@@ -31,9 +33,18 @@ log = logging.getLogger("ledgerlink.worker")
 class Job:
     name: str
     run: Callable[[datetime], object]
+    # The least time between two runs by the loop (0: every round). A worker is woken by every journal
+    # accepted, so its rounds can come many times a second: a job whose result only needs to be fresh to the
+    # half-minute (the operator's console) would otherwise cost more than the posting (issue 13).
+    every: timedelta = timedelta(0)
+    # Runs in a loop of its own (a lane) beside the other jobs: posting, whose senders keep Exact's minute
+    # windows busy, must not stand still while the console's summary recounts (seconds at scale).
+    own_lane: bool = False
 
 
 _jobs: list[Job] = []
+_lane_results: dict[str, object] = {}  # each lane's last result, for the main loop's heartbeat
+_last_run: dict[str, datetime] = {}  # by the loop of this process, by job name
 _stop_event = threading.Event()
 
 
@@ -42,21 +53,33 @@ def stopping() -> bool:
     return _stop_event.is_set()
 
 
-def register_job(name: str, run: Callable[[datetime], object]) -> None:
+def register_job(
+    name: str, run: Callable[[datetime], object], every: timedelta = timedelta(0), own_lane: bool = False
+) -> None:
     if all(job.name != name for job in _jobs):
-        _jobs.append(Job(name, run))
+        _jobs.append(Job(name, run, every, own_lane))
 
 
 def jobs() -> list[Job]:
     return list(_jobs)
 
 
-def run_once(now: datetime | None = None, after_each: Callable[[], object] | None = None) -> dict[str, object]:
-    """Every job once. ``after_each`` runs between jobs (the loop's heartbeat), so a long round stays alive."""
+def run_once(
+    now: datetime | None = None, after_each: Callable[[], object] | None = None, due_only: bool = False
+) -> dict[str, object]:
+    """Every job once (``due_only``: the loop's round, only the jobs whose ``every`` has passed). ``after_each``
+    runs between jobs (the loop's heartbeat), so a long round stays alive."""
     results: dict[str, object] = {}
     for job in _jobs:
+        if due_only and job.own_lane:
+            continue  # the loop runs it in its lane
+        at = now or clock.now()
+        last = _last_run.get(job.name)
+        if due_only and last is not None and at - last < job.every:
+            continue
+        _last_run[job.name] = at
         try:
-            results[job.name] = job.run(now or clock.now())
+            results[job.name] = job.run(at)
         except DatabaseError:
             raise  # the database is gone for every job: run_forever says so once and tries again
         except Exception:
@@ -122,6 +145,31 @@ def _beat(name: str, started: datetime, results: dict[str, object] | None = None
         WorkerHeartbeat.objects.filter(name=name).update(rounds=F("rounds") + 1)
 
 
+def _lane(job: Job, interval: float, stop: threading.Event) -> None:
+    """One job in a loop of its own, with its own database connection: run it, then pause until work is
+    stored, until the job said its work comes due (``wake.due_at``), or for the interval. A lost database is
+    the main loop's to say; here it only costs a pause."""
+    waiter = wake.Waiter()
+    try:
+        while not stop.is_set():
+            close_old_connections()
+            try:
+                _lane_results[job.name] = job.run(clock.now())
+            except DatabaseError:
+                _lane_results[job.name] = "failed"
+                try:
+                    connection.close()
+                except DatabaseError:
+                    pass  # nothing left to close
+            except Exception:
+                log.exception("worker job failed", extra={"job": job.name})
+                _lane_results[job.name] = "failed"
+            waiter.wait(wake.pause(interval, clock.now()), stop)
+    finally:
+        waiter.close()
+        connection.close()
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -141,12 +189,19 @@ def run_forever(interval: float, stop: threading.Event | None = None) -> None:
     log.info("worker started", extra={"worker": name, "jobs": [job.name for job in _jobs]})
     lost_at: datetime | None = None
     waiter = wake.Waiter()
+    lanes = [
+        threading.Thread(target=_lane, args=(job, interval, stop), name=f"lane-{job.name}", daemon=True)
+        for job in _jobs
+        if job.own_lane
+    ]
+    for lane in lanes:
+        lane.start()
     while not stop.is_set():
         close_old_connections()
         try:
             _beat(name, started)
-            results = run_once(after_each=lambda: _beat(name, started))
-            _beat(name, started, results)
+            results = run_once(after_each=lambda: _beat(name, started), due_only=True)
+            _beat(name, started, {**results, **_lane_results})
         except DatabaseError as exc:
             # Unreachable, restarted, or not there at all: say it once, in one line, and keep trying quietly.
             if lost_at is None:
@@ -168,6 +223,8 @@ def run_forever(interval: float, stop: threading.Event | None = None) -> None:
                 lost_at = None
         waiter.wait(interval, stop)  # returns early when work is stored (core/wake.py)
     waiter.close()
+    for lane in lanes:
+        lane.join()
     try:
         _beat(name, started, stopped=True)
     except DatabaseError:

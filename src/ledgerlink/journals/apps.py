@@ -12,7 +12,7 @@ class JournalsConfig(AppConfig):
         from ledgerlink.journals.posting import post_due
 
         navigation.register()
-        register_job("post-journals", post_due)
+        register_job("post-journals", post_due, own_lane=True)
         register_job("import-files", import_due)
 
         from ledgerlink.journals import navigation_intake

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -18,6 +20,7 @@ class OperationsConfig(AppConfig):
         registry.add_panel("home", operator_attention)
         registry.add_panel("home", company_problems)
         registry.add_panel("journals", company_problems)
-        register_job("summarize", summarize)
-        register_job("attention", rank)
-        register_job("notices", send_notices)
+        # The console's figures are fresh to the half-minute; notices are about days.
+        register_job("summarize", summarize, every=timedelta(seconds=30))
+        register_job("attention", rank, every=timedelta(seconds=30))
+        register_job("notices", send_notices, every=timedelta(minutes=1))
