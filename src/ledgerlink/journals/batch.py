@@ -40,8 +40,14 @@ class Batch:
         self.client = client
         self.renewed_at = renewed_at  # None: renew before the first journal (nothing known about the claim)
         self.open = list(ids)  # claimed and not finished yet
-        found = Journal.objects.select_related("connector").prefetch_related("lines").in_bulk(ids)
+        # The submission as stored (``content``, for a 409's differences) is not needed to send; the connector is
+        # read once, not once per journal (its JSON of divisions would be decoded for each).
+        found = Journal.objects.defer("content").prefetch_related("lines").in_bulk(ids)
         self.journals: dict[int, Journal] = found
+        connector_ids = {j.connector_id for j in found.values()}
+        connectors = Connector.objects.in_bulk(connector_ids)
+        for journal in found.values():
+            journal.connector = connectors[journal.connector_id]
         self.ours: set[int] = {
             pk for pk, j in found.items() if j.status == JournalStatus.SENDING and j.claimed_by == worker
         }

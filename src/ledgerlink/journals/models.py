@@ -79,6 +79,8 @@ class Journal(models.Model):
                 condition=models.Q(status__in=["queued", "unknown"]),
                 name="journal_waiting",
             ),
+            # The claim passes over connectors a sender holds (one sender per connector): one probe each.
+            models.Index(fields=["connector"], condition=models.Q(status="sending"), name="journal_sending"),
         ]
 
     def __str__(self) -> str:

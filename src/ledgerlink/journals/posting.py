@@ -29,6 +29,7 @@ import os
 import random
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +42,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Exists, OuterRef, PositiveIntegerField, Q, QuerySet, Subquery, Value, When
 from django.db.models import F as DbF
+from django.db.models.functions import Greatest
 
 from exactlink import ExactClient, F, Guid, Query
 from exactlink.errors import (
@@ -57,7 +59,7 @@ from ledgerlink.connectors.engine import ConnectorTokens, TokenUnavailable
 from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.lock_objects import try_lock_connector
 from ledgerlink.connectors.models import Connector
-from ledgerlink.core import clock, metrics
+from ledgerlink.core import clock, metrics, wake
 from ledgerlink.core.locks import lock_rows
 from ledgerlink.core.messages import EXACT, Message
 from ledgerlink.core.models import WorkerHeartbeat
@@ -143,9 +145,10 @@ def release_stuck(now: datetime) -> int:
 
 
 def _connectors_with_due(due: QuerySet[Journal], wanted: int = CANDIDATES) -> list[int]:
-    """Up to ``wanted`` connected connectors with a due journal, taken from a random point on, wrapping."""
+    """Up to ``wanted`` connected connectors with a due journal and no sender, from a random point on, wrapping."""
     waiting = Exists(due.filter(connector_id=OuterRef("pk")))
-    connected = Connector.objects.filter(status=Status.CONNECTED).filter(waiting).order_by("pk")
+    held = Exists(Journal.objects.filter(connector_id=OuterRef("pk"), status=JournalStatus.SENDING))
+    connected = Connector.objects.filter(status=Status.CONNECTED).filter(waiting).exclude(held).order_by("pk")
     pivot = random.randint(0, _max_connector_pk())  # every connector gets its turn; none starves
     found = list(connected.filter(pk__gte=pivot).values_list("pk", flat=True)[:wanted])
     if len(found) < wanted:
@@ -627,50 +630,135 @@ class TakenOver(Exception):
     """Another worker took the journal over before it was sent: nothing was sent, nothing is recorded."""
 
 
-def _hand_back(ids: list[int], worker: str) -> None:
+def _hand_back(ids: list[int], worker: str, like: Journal | None = None) -> None:
+    """Give claimed journals back untouched; ``like``: the journal of their connector that could not be posted
+    now (limits, tokens): they wait as long as it does, for the same reason."""
+    fields: dict[str, Any] = {}
+    if like is not None:
+        fields = {"next_attempt_at": Greatest("next_attempt_at", Value(like.next_attempt_at))}
+        fields["status_message"] = like.status_message
     Journal.objects.filter(pk__in=ids, status=JournalStatus.SENDING, claimed_by=worker).update(
-        status=JournalStatus.QUEUED, claimed_by="", claimed_at=None
+        status=JournalStatus.QUEUED, claimed_by="", claimed_at=None, **fields
     )
 
 
-def post_due(now: datetime, *, time_budget: float = 20.0, worker: str = WORKER) -> dict[str, int]:
+LOOKOUT_EVERY = 0.25  # seconds between looks for new journals by a waiting sender while others send
+ROUND = 60.0  # seconds a round of the worker's posting lane claims new batches (release_stuck() between rounds)
+
+
+def post_due(now: datetime, *, time_budget: float = ROUND, worker: str = WORKER) -> dict[str, int]:
     """The worker's job: release stuck journals, then claim and process batches until none is due.
 
     ``LEDGERLINK_POSTING_SENDERS`` senders work side by side, each on its own connector (the claim keeps one
     sender per connector), so a process keeps many divisions busy while Exact takes its time to answer
-    (ADR 0020). With one sender everything runs in the calling thread.
+    (ADR 0020). With one sender everything runs in the calling thread. When the round ends, the worker is told
+    when the soonest put-off journal comes due (the next minute of a spent division), so its pause ends then.
     """
     release_stuck(now)
     deadline = time.monotonic() + time_budget
     senders = max(1, settings.LEDGERLINK_POSTING_SENDERS)
     if senders == 1:
-        return _send_until_done(deadline, worker)
-    counts: dict[str, int] = {}
-    with ThreadPoolExecutor(max_workers=senders, thread_name_prefix="sender") as pool:
-        futures = [pool.submit(_in_own_connection, _send_until_done, deadline, worker) for _ in range(senders)]
-        for future in futures:
-            for status, count in future.result().items():  # a sender's DatabaseError reaches the worker loop
-                counts[status] = counts.get(status, 0) + count
+        counts = _send_until_done(deadline, worker, None)
+    else:
+        counts = {}
+        round_ = _Round(senders, deadline)
+        with ThreadPoolExecutor(max_workers=senders, thread_name_prefix="sender") as pool:
+            futures = [
+                pool.submit(_in_own_connection, _send_until_done, deadline, worker, round_) for _ in range(senders)
+            ]
+            for future in futures:
+                for status, count in future.result().items():  # a sender's DatabaseError reaches the worker loop
+                    counts[status] = counts.get(status, 0) + count
+    if time.monotonic() >= deadline:
+        wake.due_at(clock.now())  # the round ran out of time, not out of work: the next one starts at once
+    else:
+        due = next_due(clock.now())
+        if due is not None:
+            wake.due_at(due)
     return counts
 
 
-def _in_own_connection(send: Callable[[float, str], dict[str, int]], deadline: float, worker: str) -> dict[str, int]:
+def next_due(now: datetime) -> datetime | None:
+    """When the soonest journal put off to later comes due (an index probe per status, ``journal_due``)."""
+    found = [
+        Journal.objects.filter(status=status, next_attempt_at__gt=now)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+        for status in (JournalStatus.QUEUED, JournalStatus.UNKNOWN)
+    ]
+    return min((at for at in found if at is not None), default=None)
+
+
+class _Round:
+    """The senders of one round. A sender that finds nothing to claim waits while others still send, instead of
+    leaving the round to fewer senders. One waiting sender (the lookout) looks again every ``LOOKOUT_EVERY``
+    (new journals); the others when the soonest put-off journal comes due (the next minute of Exact's window),
+    or when woken: by a sender that found work after waiting (there may be more), or at the end of a full batch
+    (its connector may have more). The round ends when every sender waits, or at its deadline."""
+
+    def __init__(self, senders: int, deadline: float) -> None:
+        self.senders = senders
+        self.deadline = deadline
+        self.waiting = 0
+        self.lookout = False
+        self.over = False
+        self.changed = threading.Condition()
+
+    def nothing_claimed(self) -> bool:
+        """True: look again; False: the round is over for this sender."""
+        due = next_due(clock.now())
+        with self.changed:
+            self.waiting += 1
+            if self.over or self.waiting == self.senders:
+                self.over = True
+                self.changed.notify_all()
+                return False
+            timeout = self.deadline - time.monotonic()
+            if due is not None:
+                timeout = min(timeout, (due - clock.now()).total_seconds())
+            lookout = not self.lookout
+            if lookout:
+                self.lookout = True
+                timeout = min(timeout, LOOKOUT_EVERY)
+            if timeout > 0:
+                self.changed.wait(timeout)
+            if lookout:
+                self.lookout = False
+            self.waiting -= 1
+            return not self.over and time.monotonic() < self.deadline
+
+    def something_changed(self) -> None:
+        with self.changed:
+            self.changed.notify()
+
+
+def _in_own_connection(
+    send: Callable[[float, str, _Round | None], dict[str, int]], deadline: float, worker: str, round_: _Round
+) -> dict[str, int]:
     """A sender thread has its own database connection (Django's are per thread); it is closed when done."""
     try:
-        return send(deadline, worker)
+        return send(deadline, worker, round_)
     finally:
         db.connection.close()
 
 
-def _send_until_done(deadline: float, worker: str) -> dict[str, int]:
+def _send_until_done(deadline: float, worker: str, round_: _Round | None) -> dict[str, int]:
     counts: dict[str, int] = {}
     clients: dict[int, object] = {}
+    waited = False
     try:
         while time.monotonic() < deadline and not stopping():
             claimed_at = clock.now()
             ids = claim(claimed_at, worker)
             if not ids:
+                if round_ is not None and round_.nothing_claimed():
+                    waited = True
+                    continue
                 break
+            if round_ is not None and waited:
+                round_.something_changed()  # work appeared while senders waited: there may be more
+            waited = False
             batch = Batch(ids, worker, None, renewed_at=claimed_at)
             connector = batch.connector
             if connector is None:  # gone since the claim (deleted with its company): nothing to send
@@ -691,11 +779,15 @@ def _send_until_done(deadline: float, worker: str) -> dict[str, int]:
                         continue
                     counts[status] = counts.get(status, 0) + 1
                     if status == JournalStatus.QUEUED and position + 1 < len(ids):
-                        # The connector cannot post now (limits, tokens): hand the rest back untouched.
-                        _hand_back(ids[position + 1 :], worker)
+                        # The connector cannot post now (limits, tokens): hand the rest back, due when this one is.
+                        # (Due at once, they would be claimed again and again until Exact's minute resets.)
+                        stopped = Journal.objects.only("next_attempt_at", "status_message").get(pk=journal_id)
+                        _hand_back(ids[position + 1 :], worker, like=stopped)
                         break
             finally:
                 batch.close()
+                if round_ is not None and len(ids) == BATCH:
+                    round_.something_changed()  # its connector is free again, and may have more
     finally:
         for client in clients.values():
             client.close()  # type: ignore[attr-defined]
