@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 
 import pytest
@@ -81,3 +82,24 @@ def test_senders_post_for_several_connectors_at_once_each_journal_once(  # type:
     assert not overlaps, f"two senders on one connector: {overlaps}"
     markers = markers_in_exact(setup.sandbox, 7001) + markers_in_exact(setup.sandbox, 7002)
     assert sorted(markers) == sorted(Journal.objects.values_list("marker", flat=True))  # each exactly once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stop_reaches_a_sender_waiting_for_work_within_a_second() -> None:
+    """Senders that found nothing wait for the others (posting._Round); a SIGTERM must not wait out the round."""
+    from ledgerlink.core import worker
+
+    round_ = posting._Round(senders=3, deadline=time.monotonic() + 60)  # a third sender is still busy
+    answers: list[bool] = []
+    waiting = [threading.Thread(target=lambda: answers.append(round_.nothing_claimed())) for _ in range(2)]
+    for thread in waiting:  # one looks out for new journals; the other waits for Exact's next minute
+        thread.start()
+    try:
+        worker._stop_event.set()
+        for thread in waiting:
+            thread.join(timeout=5)  # a bound, not a pause: each returns as soon as the stop is seen
+        assert not any(thread.is_alive() for thread in waiting) and answers == [False, False]
+    finally:
+        worker._stop_event.clear()
+        for thread in waiting:
+            thread.join()

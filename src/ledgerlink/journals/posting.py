@@ -721,12 +721,15 @@ class _Round:
             if lookout:
                 self.lookout = True
                 timeout = min(timeout, LOOKOUT_EVERY)
-            if timeout > 0:
-                self.changed.wait(timeout)
+            end = time.monotonic() + timeout
+            while not self.over and not stopping():  # a stop is seen within a second
+                left = end - time.monotonic()
+                if left <= 0 or self.changed.wait(min(left, 1.0)):
+                    break  # its time came, or another sender woke it
             if lookout:
                 self.lookout = False
             self.waiting -= 1
-            return not self.over and time.monotonic() < self.deadline
+            return not self.over and time.monotonic() < self.deadline and not stopping()
 
     def something_changed(self) -> None:
         with self.changed:
