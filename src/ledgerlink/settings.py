@@ -86,7 +86,8 @@ LEDGERLINK_EXACT_ERRORS_PER_ENDPOINT_HOUR = env.get_int("LEDGERLINK_EXACT_ERRORS
 LEDGERLINK_KEEPALIVE_HOURS = env.get_int("LEDGERLINK_KEEPALIVE_HOURS", 24)
 LEDGERLINK_WORKER_INTERVAL_SECONDS = env.get_int("LEDGERLINK_WORKER_INTERVAL_SECONDS", 5)
 # A worker whose heartbeat is older than this counts as gone (/readyz, the console, the Journals page warning):
-# two worker intervals, at least a minute, since one round may post for 20 s and beats only between jobs.
+# two worker intervals, at least a minute, since one round may deliver webhooks for 20 s and beats only between
+# jobs (posting runs in a lane of its own).
 LEDGERLINK_WORKER_STALE_SECONDS = env.get_int(
     "LEDGERLINK_WORKER_STALE_SECONDS", max(2 * LEDGERLINK_WORKER_INTERVAL_SECONDS, 60)
 )

@@ -91,7 +91,7 @@ def run_once(
 
 
 def stale_after() -> timedelta:
-    """How long a heartbeat counts: two worker intervals, at least a minute (a round may post for 20 s)."""
+    """How long a heartbeat counts: two worker intervals, at least a minute (a round may deliver for 20 s)."""
     return timedelta(seconds=settings.LEDGERLINK_WORKER_STALE_SECONDS)
 
 
