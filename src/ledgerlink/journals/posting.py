@@ -278,12 +278,13 @@ def _finish(journal: Journal, outcome: Outcome, batch: Batch, attempted: Attempt
     worker, action = batch.worker, attempted.action
     with transaction.atomic():
         _record(journal, outcome, action, attempted.started, attempted.began)
+        due = outcome.retry_at or now
         fields = {
             "status": outcome.status,
             "status_message": outcome.message,
             "claimed_by": "",
             "claimed_at": None,
-            "next_attempt_at": outcome.retry_at or now,
+            "next_attempt_at": due,
             "attempt_count": journal.attempt_count + 1,
         }
         if outcome.status == JournalStatus.POSTED:
@@ -298,6 +299,8 @@ def _finish(journal: Journal, outcome: Outcome, batch: Batch, attempted: Attempt
             fields["needs_lookup"] = False
         mine = Journal.objects.filter(pk=journal.pk, status=JournalStatus.SENDING, claimed_by=worker)
         stored = bool(mine.update(**fields))
+        if stored:  # as stored: the rest of a batch handed back waits as this one does (_send_until_done)
+            journal.next_attempt_at, journal.status_message = due, outcome.message
         announced = outcome.status != JournalStatus.UNKNOWN or action == AttemptAction.POST
         if stored and announced:
             events.announce(
@@ -518,7 +521,10 @@ def process(journal_id: int, client, worker: str = WORKER, batch: Batch | None =
 
 
 def _process(journal: Journal | None, batch: Batch) -> str:
-    if journal is None or not batch.still_ours(journal.pk):
+    if journal is None:
+        return ""
+    if not batch.still_ours(journal.pk):
+        batch.done(journal.pk)  # not ours to renew either
         return ""
     now, worker, client = clock.now(), batch.worker, batch.client
     if journal.waits_for_period:
@@ -784,8 +790,7 @@ def _send_until_done(deadline: float, worker: str, round_: _Round | None) -> dic
                     if status == JournalStatus.QUEUED and position + 1 < len(ids):
                         # The connector cannot post now (limits, tokens): hand the rest back, due when this one is.
                         # (Due at once, they would be claimed again and again until Exact's minute resets.)
-                        stopped = Journal.objects.only("next_attempt_at", "status_message").get(pk=journal_id)
-                        _hand_back(ids[position + 1 :], worker, like=stopped)
+                        _hand_back(ids[position + 1 :], worker, like=batch.journals[journal_id])
                         break
             finally:
                 batch.close()
