@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock, wake
 from ledgerlink.core.messages import Message
+from ledgerlink.core.rows import Lookup, param
 from ledgerlink.journals import exact_data, messages, waiting
 from ledgerlink.journals.admission import Admission, Checked
 from ledgerlink.journals.choices import JournalStatus, Kind, Source
@@ -28,6 +29,14 @@ class JournalConflict(Exception):
         super().__init__(f"reference {journal.reference!r} was submitted before with other content")
         self.journal = journal
         self.differences = differences
+
+
+# A company's journal by its reference (unique per company): asked at every submission (rows.py).
+_BY_REFERENCE = Lookup(
+    lambda company, reference: Journal.objects.for_company(company).filter(reference=reference).order_by()[:1],
+    param("company", 907_001_001),
+    param("reference", "\x00reference"),
+)
 
 
 @dataclass(frozen=True)
@@ -62,14 +71,15 @@ def submit_journal(
         raise SubmissionInvalid(checked.problems)
     content = normalised(journal_in)
     digest = content_hash(content)
-    existing = Journal.objects.for_company(company).filter(reference=journal_in.reference).first()
+    existing = _BY_REFERENCE.first(company=company.pk, reference=journal_in.reference)
     if existing is not None:
         return _same_or_conflict(existing, content, digest)
     if checked.problems:
         raise SubmissionInvalid(checked.problems)
     try:
         with transaction.atomic():
-            journal = Journal.objects.create(**_journal_fields(company, checked.connector, journal_in, source))
+            fields = _journal_fields(company, checked.connector, journal_in, source, content, digest)
+            journal = Journal.objects.create(**fields)
             lines = JournalLine.objects.bulk_create(_lines(journal, journal_in))
     except IntegrityError:
         # Another request with the same reference won the race: answer as if it had come first.
@@ -81,8 +91,9 @@ def submit_journal(
     return Submitted(journal, True)
 
 
-def _journal_fields(company: Company, connector: Connector, journal_in: JournalIn, source: str) -> dict[str, Any]:
-    content = normalised(journal_in)
+def _journal_fields(
+    company: Company, connector: Connector, journal_in: JournalIn, source: str, content: dict[str, Any], digest: str
+) -> dict[str, Any]:
     return {
         "company": company,
         "connector": connector,
@@ -92,7 +103,7 @@ def _journal_fields(company: Company, connector: Connector, journal_in: JournalI
         "description": journal_in.description,
         "relation_code": journal_in.relation_code,
         "invoice_number": journal_in.invoice_number,
-        "content_hash": content_hash(content),
+        "content_hash": digest,
         "content": content,
         "marker": new_marker(),
         "next_attempt_at": clock.now(),

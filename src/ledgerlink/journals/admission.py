@@ -19,11 +19,12 @@ from typing import Any
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import Message
 from ledgerlink.core.problems import Problem
+from ledgerlink.core.rows import Lookup, param
 from ledgerlink.journals import exact_data
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.exact_data import ExactData
 from ledgerlink.journals.intake import JournalIn, parse
-from ledgerlink.journals.mapping import rules_for
+from ledgerlink.journals.mapping import rules_of
 from ledgerlink.journals.validation import MappingRules, Result, validate
 from ledgerlink.tenancy.models import Company
 
@@ -40,6 +41,16 @@ class Checked:
         return self.journal is not None and self.connector is not None and not self.problems
 
 
+# A connector of the company by its number, with its mapping: one query per submission (rows.py).
+_CONNECTOR = Lookup(
+    lambda company, number: (
+        Connector.objects.for_company(company).filter(number=number).select_related("mapping").order_by()[:1]
+    ),
+    param("company", 907_001_001),
+    param("number", 30_907),
+)
+
+
 @dataclass
 class _Target:
     connector: Connector
@@ -54,9 +65,11 @@ class Admission:
 
     def target(self, number: int) -> _Target | None:
         if number not in self._targets:
-            connector = Connector.objects.for_company(self.company).filter(number=number).first()
+            connector = _CONNECTOR.first(company=self.company.pk, number=number)
             self._targets[number] = (
-                None if connector is None else _Target(connector, exact_data.load(connector), rules_for(connector))
+                None
+                if connector is None
+                else _Target(connector, exact_data.load(connector), rules_of(getattr(connector, "mapping", None)))
             )
         return self._targets[number]
 

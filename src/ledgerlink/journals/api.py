@@ -73,7 +73,7 @@ from ledgerlink.journals.models import ApiKey, Attempt, Journal, JournalLine
 from ledgerlink.tenancy import current
 from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.choices import Module
-from ledgerlink.tenancy.licences import explain_missing, has_licence
+from ledgerlink.tenancy.licences import explain_missing
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -107,7 +107,7 @@ class CompanyKey(AuthBase):
         host_company = current.host_company(request)
         if host_company is not None and host_company.pk != key.company_id:
             raise Unauthorized(_("This API key belongs to another company than this address."))
-        if not has_licence(key.company, Module.API):
+        if not verified.licensed:
             raise ApiError(403, explain_missing(key.company, Module.API), licence=Module.API.value)
         return key
 

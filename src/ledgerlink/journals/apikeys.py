@@ -15,16 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from ledgerlink.core import clock
 from ledgerlink.core.messages import Message
+from ledgerlink.core.rows import Lookup, param
 from ledgerlink.journals import messages
 from ledgerlink.journals.lock_objects import lock_api_key
 from ledgerlink.journals.models import ApiKey
 from ledgerlink.tenancy import audit
 from ledgerlink.tenancy.audit import Actor, AuditAction
-from ledgerlink.tenancy.models import Company
+from ledgerlink.tenancy.choices import Module
+from ledgerlink.tenancy.models import Company, Licence
 
 KEY_START = "llk"
 PREFIX_LENGTH = 8
@@ -86,14 +89,28 @@ class Verified:
 
     key: ApiKey | None
     reason: str = ""
+    licensed: bool = False  # the key's company holds the API licence
+
+
+# The key with its company and whether that company holds the API licence: one query per API request.
+_KEY = Lookup(
+    lambda prefix: (
+        ApiKey.objects.select_related("company")
+        .filter(prefix=prefix)
+        .annotate(licensed=Exists(Licence.objects.for_company(OuterRef("company")).filter(module=Module.API)))
+        .order_by()[:1]
+    ),
+    param("prefix", "\x00prefix"),
+)
 
 
 def verify(plaintext: str) -> Verified:
-    """Find the key by its prefix and compare hashes in constant time. Revoked keys are refused."""
+    """Find the key by its prefix and compare hashes in constant time. Revoked keys are refused. Whether the
+    key's company holds the API licence is read in the same query (``Verified.licensed``)."""
     parts = split_key(plaintext)
     if parts is None:
         return Verified(None, _("The API key is not in the form llk_<prefix>_<secret>."))
-    record = ApiKey.objects.select_related("company").filter(prefix=parts[0]).first()
+    record = _KEY.first(prefix=parts[0])
     # Compare against something even for an unknown prefix, so timing says nothing about which prefixes exist.
     stored = record.key_hash if record is not None else hash_key("llk_unknown")
     if not hmac.compare_digest(stored, hash_key(plaintext.strip())) or record is None:
@@ -101,7 +118,7 @@ def verify(plaintext: str) -> Verified:
     if record.revoked_at is not None:
         return Verified(None, _("This API key was revoked."))
     _touch(record, clock.now())
-    return Verified(record)
+    return Verified(record, licensed=bool(getattr(record, "licensed", False)))
 
 
 def _touch(record: ApiKey, now: datetime) -> None:

@@ -336,6 +336,8 @@ class ExactData:
 
 
 def load(connector: Connector) -> ExactData:
+    if connector.division is None:  # never connected: nothing was read
+        return ExactData(fetched_at=None)
     snapshots = {
         s.kind: s for s in ExactDataSnapshot.objects.filter(connector=connector, division=connector.division or -1)
     }

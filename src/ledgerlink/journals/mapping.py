@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import Message
+from ledgerlink.core.rows import unique_row
 from ledgerlink.journals import exact_data, messages
 from ledgerlink.journals.forms import MappingForm, format_pairs
 from ledgerlink.journals.kinds import KINDS, Relation
@@ -95,7 +96,11 @@ def save_mapping(actor: Actor, connector: Connector, values: dict[str, Any]) -> 
 
 
 def rules_for(connector: Connector) -> MappingRules:
-    mapping = ConnectorMapping.objects.filter(connector=connector).first()
+    return rules_of(unique_row(ConnectorMapping.objects.filter(connector=connector)))
+
+
+def rules_of(mapping: ConnectorMapping | None) -> MappingRules:
+    """A connector's mapping as the rules validation applies (identity when it has none)."""
     if mapping is None:
         return MappingRules()
     per_kind = {field: getattr(mapping, field) for field in KIND_FIELDS}

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ledgerlink.core.logs import company_var, request_id_var
+from ledgerlink.core.rows import Lookup, param
 from ledgerlink.tenancy import current, handoff
 from ledgerlink.tenancy.addresses import request_port
 from ledgerlink.tenancy.hosts import HostKind, resolve_host
@@ -59,6 +60,13 @@ class ProxyHeadersMiddleware:
         return response
 
 
+# The company a host name names, at every request to a company's address (rows.py).
+_BY_ALIAS = Lookup(
+    lambda alias: Company.objects.filter(alias=alias).order_by()[:1],
+    param("alias", "\x00alias"),
+)
+
+
 class CompanyHostMiddleware:
     """Resolve the host name to a company (or the bare domain) before anything else looks at the request."""
 
@@ -79,7 +87,7 @@ class CompanyHostMiddleware:
         if resolved.kind is HostKind.BARE:
             current.set_host(request, None, bare=True)
             return self.get_response(request)
-        company = Company.objects.filter(alias=resolved.alias).first()
+        company = _BY_ALIAS.first(alias=resolved.alias)
         if company is None:
             return render(request, "tenancy/no_company.html", {"alias": resolved.alias}, status=404)
         current.set_host(request, company, bare=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db import models
+from django.db.models import OuterRef
 
 if TYPE_CHECKING:
     from ledgerlink.tenancy.models import Company
@@ -18,8 +19,9 @@ M = TypeVar("M", bound=models.Model)
 
 
 class TenantQuerySet(models.QuerySet[M]):
-    def for_company(self, company: Company | int | None) -> TenantQuerySet[M]:
-        """Only the rows of this company (a ``Company`` or its primary key; ``None``: rows of no company)."""
+    def for_company(self, company: Company | int | OuterRef | None) -> TenantQuerySet[M]:
+        """Only the rows of this company (a ``Company``, its primary key, or an outer query's company in a
+        subquery; ``None``: rows of no company)."""
         return self.filter(company__isnull=True) if company is None else self.filter(company=company)
 
 
@@ -32,5 +34,5 @@ class TenantManager(models.Manager[M]):
     def all(self) -> TenantQuerySet[M]:
         return self.get_queryset()
 
-    def for_company(self, company: Company | int | None) -> TenantQuerySet[M]:
+    def for_company(self, company: Company | int | OuterRef | None) -> TenantQuerySet[M]:
         return self.get_queryset().for_company(company)

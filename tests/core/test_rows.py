@@ -1,0 +1,103 @@
+"""A Lookup compiled once gives what the ORM gives: the same rows, values converted, related rows and
+annotations filled, on SQLite and on PostgreSQL (the suite runs this module on both)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.test.utils import CaptureQueriesContext
+
+from ledgerlink.core.rows import Lookup, param, unique_row
+from ledgerlink.journals.actions import submit_journal
+from ledgerlink.journals.intake import JournalIn, LineIn
+from ledgerlink.journals.models import ApiKey, Journal
+from ledgerlink.tenancy.models import Company, Licence
+from tests.support.api import tenant
+
+pytestmark = pytest.mark.django_db
+
+KEY_WITH_LICENCE = Lookup(
+    lambda prefix, module: (
+        ApiKey.objects.select_related("company")
+        .filter(prefix=prefix)
+        .annotate(licensed=Exists(Licence.objects.for_company(OuterRef("company")).filter(module=module)))
+        .order_by()[:1]
+    ),
+    param("prefix", "\x00prefix"),
+    param("module", "\x00module"),
+)
+JOURNAL = Lookup(
+    lambda company, reference: Journal.objects.for_company(company).filter(reference=reference).order_by()[:1],
+    param("company", 907_001_001),
+    param("reference", "\x00reference"),
+)
+
+
+def a_journal(company: Company, reference: str) -> Journal:
+    journal_in = JournalIn(
+        reference=reference,
+        kind="cash",
+        connector=1,
+        date=date(2024, 6, 10),
+        description="Kas",
+        lines=[
+            LineIn(ledger_code="1000", debit=Decimal("121.00")),
+            LineIn(ledger_code="8000", credit=Decimal("100.00"), vat_code="2", vat_amount=Decimal("21.00")),
+        ],
+    )
+    return submit_journal(company, journal_in).journal
+
+
+def test_a_row_is_the_orms_row_with_every_value_converted() -> None:
+    company, _key = tenant(1001, "alpha")
+    stored = a_journal(company, "Z-1")
+    found = JOURNAL.first(company=company.pk, reference="Z-1")
+    orm = Journal.objects.get(pk=stored.pk)
+    assert found is not None and found.pk == orm.pk
+    for field in Journal._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(orm, field.attname), field.name
+    assert found.created_at.tzinfo is not None and isinstance(found.date, date)
+    assert isinstance(found.content, dict) and found.content["lines"][0]["debit"] == "121.00"
+    assert JOURNAL.first(company=company.pk, reference="Z-2") is None
+
+
+def test_each_company_sees_its_own_row() -> None:
+    alpha, _ = tenant(1001, "alpha")
+    beta, _ = tenant(1002, "beta")
+    mine, theirs = a_journal(alpha, "SAME"), a_journal(beta, "SAME")
+    assert JOURNAL.first(company=alpha.pk, reference="SAME") == mine
+    assert JOURNAL.first(company=beta.pk, reference="SAME") == theirs
+
+
+def test_related_rows_and_annotations_are_filled_in_the_one_query() -> None:
+    company, plaintext = tenant(1001, "alpha")
+    prefix = plaintext.split("_")[1]
+    with CaptureQueriesContext(connection) as captured:
+        key = KEY_WITH_LICENCE.first(prefix=prefix, module="api")
+        assert key is not None and key.company.name == company.name and key.company.alias == "alpha"
+        assert vars(key)["licensed"] is True
+    assert len(captured.captured_queries) == 1
+    without = KEY_WITH_LICENCE.first(prefix=prefix, module="exact_online")
+    assert without is not None and vars(without)["licensed"] is False
+
+
+def test_a_sample_that_does_not_appear_once_is_refused_when_first_run() -> None:
+    twice = Lookup(
+        lambda alias: Company.objects.filter(alias=alias, name=alias).order_by()[:1], param("alias", "\x00alias")
+    )
+    with pytest.raises(ValueError, match="once"):
+        twice.first(alias="alpha")
+    with pytest.raises(TypeError):
+        Lookup(lambda alias: Company.objects.filter(alias=alias), "alias")
+
+
+def test_unique_row_asks_without_order() -> None:
+    company, _ = tenant(1001, "alpha")
+    with CaptureQueriesContext(connection) as captured:
+        assert unique_row(Company.objects.filter(alias="alpha")) == company
+        assert unique_row(Company.objects.filter(alias="nobody")) is None
+    assert [q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"]] == []
