@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import connections, models
 from django.db.models.sql.compiler import SQLCompiler
@@ -50,11 +50,20 @@ def param(name: str, sample: Any) -> Any:
 
 @dataclass(frozen=True)
 class _Compiled:
-    compiler: SQLCompiler
     sql: str
     params: tuple[Any, ...]  # the compiled parameters, markers where a value goes
     markers: tuple[str | None, ...]  # per parameter: the name of the value that goes there, or None (a constant)
     kinds: tuple[type | None, ...]  # per parameter: the backend's wrapper of that value, if it had one
+    # What django.db.models.query.ModelIterable works out per query to make instances of its rows, worked
+    # out once: the compiler (its converters), the model's columns, the select_related rows, annotations.
+    compiler: SQLCompiler
+    converters: dict[int, Any]
+    model: type[models.Model]
+    start: int
+    end: int
+    init_list: list[str]
+    populators: list[Any]
+    annotations: dict[str, int]
 
 
 class Lookup(Generic[M]):
@@ -89,7 +98,26 @@ class Lookup(Generic[M]):
             for marker in self._markers:
                 if names.count(marker.name) != 1:
                     raise ValueError(f"the sample of {marker.name!r} must appear once in the compiled query: {sql}")
-            compiled = _Compiled(compiler, sql, tuple(params), tuple(names), tuple(kinds))
+            select, klass_info = compiler.select, compiler.klass_info
+            assert klass_info is not None, "a Lookup selects model rows"
+            fields = [column[0] for column in select[0 : compiler.col_count]]
+            if compiler.has_composite_fields(fields):
+                raise ValueError("a Lookup does not read composite fields")
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            compiled = _Compiled(
+                sql=sql,
+                params=tuple(params),
+                markers=tuple(names),
+                kinds=tuple(kinds),
+                compiler=compiler,
+                converters=compiler.get_converters(fields),
+                model=klass_info["model"],
+                start=start,
+                end=end,
+                init_list=[column[0].target.attname for column in select[start:end]],
+                populators=get_related_populators(klass_info, select, using),
+                annotations=dict(compiler.annotation_col_map or {}),
+            )
             self._compiled[using] = compiled
         return compiled
 
@@ -111,20 +139,14 @@ class Lookup(Generic[M]):
 
     @staticmethod
     def _instances(compiled: _Compiled, fetched: list[Any], using: str) -> list[M]:
-        # As django.db.models.query.ModelIterable makes instances from a compiled query's rows.
-        compiler = compiled.compiler
-        select, klass_info, annotation_col_map = compiler.select, compiler.klass_info, compiler.annotation_col_map
-        assert klass_info is not None
-        model_cls = klass_info["model"]
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        init_list = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(klass_info, select, using)
-        instances = []
-        for row in compiler.results_iter([fetched]):
-            instance = model_cls.from_db(using, init_list, row[start:end])
-            for populator in populators:
+        # As django.db.models.query.ModelIterable makes instances of a compiled query's rows.
+        rows = compiled.compiler.apply_converters(fetched, compiled.converters) if compiled.converters else fetched
+        instances: list[M] = []
+        for row in rows:
+            instance = compiled.model.from_db(using, compiled.init_list, row[compiled.start : compiled.end])
+            for populator in compiled.populators:
                 populator.populate(row, instance)
-            for attr, position in (annotation_col_map or {}).items():
+            for attr, position in compiled.annotations.items():
                 setattr(instance, attr, row[position])
-            instances.append(instance)
+            instances.append(cast(M, instance))
         return instances
