@@ -11,10 +11,10 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 
-from ledgerlink.core.rows import Lookup, param, unique_row
+from ledgerlink.core.rows import Insert, Lookup, param, unique_row
 from ledgerlink.journals.actions import submit_journal
 from ledgerlink.journals.intake import JournalIn, LineIn
-from ledgerlink.journals.models import ApiKey, Journal
+from ledgerlink.journals.models import ApiKey, Journal, JournalLine
 from ledgerlink.tenancy.models import Company, Licence
 from tests.support.api import tenant
 
@@ -101,3 +101,26 @@ def test_unique_row_asks_without_order() -> None:
         assert unique_row(Company.objects.filter(alias="alpha")) == company
         assert unique_row(Company.objects.filter(alias="nobody")) is None
     assert [q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"]] == []
+
+
+LINES = Insert(JournalLine)
+
+
+def test_an_insert_stores_what_the_orm_would_in_one_statement() -> None:
+    company, _ = tenant(1001, "alpha")
+    journal = a_journal(company, "Z-1")
+    JournalLine.objects.filter(journal=journal).delete()
+    made = [
+        JournalLine(journal=journal, line_no=n, ledger_code="8000", credit=Decimal("10.05") * n, description=f"€ {n}")
+        for n in range(1, 4)
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        LINES.rows(made)
+        LINES.rows([])  # nothing to write: no statement
+    assert len(captured.captured_queries) == 1
+    stored = list(JournalLine.objects.filter(journal=journal).order_by("line_no"))
+    assert [(x.line_no, x.credit, x.debit, x.description) for x in stored] == [
+        (1, Decimal("10.05"), Decimal("0.00"), "€ 1"),
+        (2, Decimal("20.10"), Decimal("0.00"), "€ 2"),
+        (3, Decimal("30.15"), Decimal("0.00"), "€ 3"),
+    ]

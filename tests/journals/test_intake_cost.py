@@ -9,13 +9,12 @@ ORDER BY: Django spent a fifth of a request compiling the models' default orderi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.journals import exact_data
@@ -31,13 +30,17 @@ NOT_COUNTED = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "NOTIFY")
 
 @contextmanager
 def statements() -> Iterator[list[str]]:
-    """The SQL statements run inside the block (but those NOT_COUNTED)."""
+    """The SQL statements run inside the block as the database sees them (an executemany is one), but those
+    NOT_COUNTED."""
     seen: list[str] = []
-    with CaptureQueriesContext(connection) as captured:
+
+    def record(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.lstrip().split(None, 1)[0].upper() not in NOT_COUNTED:
+            seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         yield seen
-    for query in captured.captured_queries:
-        if query["sql"].lstrip().split(None, 1)[0].upper() not in NOT_COUNTED:
-            seen.append(query["sql"])
 
 
 def connect(connector: Connector) -> None:

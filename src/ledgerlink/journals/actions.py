@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock, wake
 from ledgerlink.core.messages import Message
-from ledgerlink.core.rows import Lookup, param
+from ledgerlink.core.rows import Insert, Lookup, param
 from ledgerlink.journals import exact_data, messages, waiting
 from ledgerlink.journals.admission import Admission, Checked
 from ledgerlink.journals.choices import JournalStatus, Kind, Source
@@ -37,6 +37,10 @@ _BY_REFERENCE = Lookup(
     param("company", 907_001_001),
     param("reference", "\x00reference"),
 )
+
+
+# A journal's lines in one statement (rows.py): their ids are never needed by whoever answers.
+_LINES = Insert(JournalLine)
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,8 @@ def submit_journal(
         with transaction.atomic():
             fields = _journal_fields(company, checked.connector, journal_in, source, content, digest)
             journal = Journal.objects.create(**fields)
-            lines = JournalLine.objects.bulk_create(_lines(journal, journal_in))
+            lines = _lines(journal, journal_in)
+            _LINES.rows(lines)
     except IntegrityError:
         # Another request with the same reference won the race: answer as if it had come first.
         existing = Journal.objects.for_company(company).get(reference=journal_in.reference)
