@@ -124,3 +124,15 @@ def test_an_insert_stores_what_the_orm_would_in_one_statement() -> None:
         (2, Decimal("20.10"), Decimal("0.00"), "€ 2"),
         (3, Decimal("30.15"), Decimal("0.00"), "€ 3"),
     ]
+
+
+def test_one_insert_gives_the_row_its_key_and_stores_every_field() -> None:
+    company, _ = tenant(1001, "alpha")
+    model = a_journal(company, "Z-1")
+    fields = {f.attname: getattr(model, f.attname) for f in Journal._meta.concrete_fields if not f.primary_key}
+    fields.update(reference="Z-2", marker="LL-SECOND", created_at=None, updated_at=None)
+    made = Insert(Journal).one(Journal(**fields))
+    assert made.pk is not None and made.pk != model.pk and not made._state.adding
+    stored = Journal.objects.get(pk=made.pk)
+    assert stored.reference == "Z-2" and stored.content == model.content and stored.connector_id == model.connector_id
+    assert stored.created_at is not None and stored.created_at.tzinfo is not None  # auto_now_add, as save() does

@@ -154,12 +154,12 @@ class Lookup(Generic[M]):
 
 
 class Insert(Generic[M]):
-    """INSERTs of many rows of one model in one ``executemany``, the SQL built by the ORM once per process and
-    database; the rows' primary keys are not read back.
+    """INSERTs of one model's rows whose SQL the ORM builds once per process and database: ``rows`` writes many
+    in one ``executemany`` (their primary keys are not read back), ``one`` writes one and reads its key back.
 
-    ``bulk_create`` compiles its INSERT again for every call, preparing each value on the way: for a journal's
-    ten lines that was a sixth of ``POST /api/v1/journals`` (issue 13). Values are still prepared by each
-    field (``pre_save`` and ``get_db_prep_save``), as the ORM prepares them.
+    ``bulk_create`` and ``save`` compile their INSERT again for every call: for a journal and its ten lines
+    that was a quarter of ``POST /api/v1/journals`` (issue 13). Values are still prepared by each field
+    (``pre_save`` and ``get_db_prep_save``), as the ORM prepares them; no model signals are sent.
     """
 
     def __init__(self, model: type[M]) -> None:
@@ -171,26 +171,44 @@ class Insert(Generic[M]):
             for field in model._meta.concrete_fields
             if field is not model._meta.auto_field and not getattr(field, "generated", False)
         ]
-        self._sql: dict[str, str] = {}
+        self._sql: dict[tuple[str, bool], tuple[str, Any]] = {}
 
-    def _compile(self, using: str) -> str:
-        sql = self._sql.get(using)
-        if sql is None:
+    def _compile(self, using: str, returning: bool) -> tuple[str, Any]:
+        compiled = self._sql.get((using, returning))
+        if compiled is None:
             query = InsertQuery(self._model)
             query.insert_values(self._fields, [self._model()])
-            compiled = query.get_compiler(using=using).as_sql()
-            if len(compiled) != 1 or len(compiled[0][1]) != len(self._fields):
-                raise ValueError(f"an Insert makes one statement with a parameter per field: {compiled}")
-            sql = self._sql[using] = compiled[0][0]
-        return sql
+            compiler = query.get_compiler(using=using)
+            if returning:
+                if not compiler.connection.features.can_return_columns_from_insert:
+                    raise NotImplementedError("this database cannot return a row's key from its INSERT")
+                compiler.returning_fields = [self._model._meta.pk]
+            statements = compiler.as_sql()
+            if len(statements) != 1 or len(statements[0][1]) != len(self._fields):
+                raise ValueError(f"an Insert makes one statement with a parameter per field: {statements}")
+            compiled = (statements[0][0], getattr(compiler, "returning_params", ()))
+            self._sql[(using, returning)] = compiled
+        return compiled
+
+    def _values(self, obj: M, connection: Any) -> list[Any]:
+        return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self._fields]
 
     def rows(self, objects: list[M], using: str = "default") -> None:
         if not objects:
             return
         connection = connections[using]
-        sql = self._compile(using)
-        values = [
-            [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self._fields] for obj in objects
-        ]
+        sql, _returning = self._compile(using, returning=False)
+        values = [self._values(obj, connection) for obj in objects]
         with connection.cursor() as cursor:
             cursor.executemany(sql, values)
+
+    def one(self, obj: M, using: str = "default") -> M:
+        """Write ``obj`` and give it its primary key, as ``save()`` of a new object does."""
+        connection = connections[using]
+        sql, returning_params = self._compile(using, returning=True)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self._values(obj, connection))
+            row = connection.ops.fetch_returned_insert_columns(cursor, returning_params)
+        obj.pk = row[0]
+        obj._state.adding, obj._state.db = False, using
+        return obj

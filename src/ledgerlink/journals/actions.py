@@ -39,8 +39,10 @@ _BY_REFERENCE = Lookup(
 )
 
 
-# A journal's lines in one statement (rows.py): their ids are never needed by whoever answers.
+# A journal, and its lines in one statement, by INSERTs compiled once (rows.py): no line's id is needed by whoever
+# answers.
 _LINES = Insert(JournalLine)
+_JOURNAL = Insert(Journal)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def submit_journal(
     try:
         with transaction.atomic():
             fields = _journal_fields(company, checked.connector, journal_in, source, content, digest)
-            journal = Journal.objects.create(**fields)
+            journal = _JOURNAL.one(Journal(**fields))
             lines = _lines(journal, journal_in)
             _LINES.rows(lines)
     except IntegrityError:
