@@ -17,6 +17,8 @@ The server's CPU per request (its processes' user + system time, from /proc) is 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import socket
 import subprocess
@@ -24,10 +26,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import httpx
 from cryptography.fernet import Fernet
 
 BIN = Path(sys.executable).parent
@@ -170,10 +173,6 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def id_of_thread() -> int:
-    return threading.get_ident()
-
-
 def bench(
     name: str, database_url: str, var_dir: Path, count: int, clients: int, conn_max_age: int
 ) -> dict[str, object]:
@@ -194,11 +193,11 @@ def bench(
         post_all(base, key, WARM_UP_OFFSET, WARM_UP, clients)  # imports, connections, caches
         get_all(base, WARM_UP, clients)
         cpu = cpu_seconds(server.pid)
-        elapsed, statuses = post_all(base, key, 0, count, clients)
+        elapsed, statuses, client_ms = post_all(base, key, 0, count, clients)
         api_cpu, cpu = cpu_seconds(server.pid) - cpu, cpu_seconds(server.pid)
-        again, again_statuses = post_all(base, key, 0, count, clients)
+        again, again_statuses, _ = post_all(base, key, 0, count, clients)
         cpu = cpu_seconds(server.pid)
-        http_only, http_statuses = get_all(base, count, clients)
+        http_only, http_statuses, http_client_ms = get_all(base, count, clients)
         http_cpu = cpu_seconds(server.pid) - cpu
     finally:
         server.terminate()
@@ -209,6 +208,8 @@ def bench(
     )
     return {
         "api_cpu_ms": api_cpu / count * 1000,
+        "client_ms": client_ms,
+        "http_client_ms": http_client_ms,
         "http_only": http_only,
         "http_statuses": http_statuses,
         "http_cpu_ms": http_cpu / count * 1000,
@@ -225,44 +226,64 @@ def bench(
     }
 
 
-def post_all(base: str, key: str, offset: int, count: int, clients: int) -> tuple[float, dict[int, int]]:
-    headers = {"Authorization": f"Bearer {key}", "Host": "localhost"}
-    clients_by_thread: dict[int, httpx.Client] = {}
-    bodies = [journal(offset + n) for n in range(count)]
+class Clients:
+    """One keep-alive HTTP/1.1 connection per client thread (the standard library's http.client: the load generator
+    runs on the same two cores as the service, so it is kept lean; its own CPU per request is printed)."""
 
-    def one(body: dict[str, object]) -> int:
-        thread = id_of_thread()
-        client = clients_by_thread.get(thread)
-        if client is None:
-            client = clients_by_thread[thread] = httpx.Client(base_url=base, headers=headers, timeout=60)
-        return client.post("/api/v1/journals", json=body).status_code
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.local = threading.local()
+        self.opened: list[http.client.HTTPConnection] = []
 
+    def send(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> int:
+        connection = getattr(self.local, "connection", None)
+        if connection is None:
+            connection = self.local.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            self.opened.append(connection)
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+
+    def close(self) -> None:
+        for connection in self.opened:
+            connection.close()
+
+
+def run_clients(
+    clients: int, count: int, one: Callable[[Clients, int], int], base: str
+) -> tuple[float, dict[int, int], float]:
+    """``one(pool, n)`` for n in 0..count-1 from ``clients`` threads: seconds, answers by status, client CPU per
+    request in ms (this process's CPU: the load generator's own cost)."""
+    pool = Clients(base)
     statuses: dict[int, int] = {}
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        for status in pool.map(one, bodies):
+    cpu, started = time.process_time(), time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as threads:
+        for status in threads.map(lambda n: one(pool, n), range(count)):
             statuses[status] = statuses.get(status, 0) + 1
-    elapsed = time.perf_counter() - started
-    for client in clients_by_thread.values():
-        client.close()
-    return elapsed, statuses
+    elapsed, client_cpu = time.perf_counter() - started, time.process_time() - cpu
+    pool.close()
+    return elapsed, statuses, client_cpu / count * 1000
 
 
-def get_all(base: str, count: int, clients: int) -> tuple[float, dict[int, int]]:
+def post_all(base: str, key: str, offset: int, count: int, clients: int) -> tuple[float, dict[int, int], float]:
+    headers = {"Authorization": f"Bearer {key}", "Host": "localhost", "Content-Type": "application/json"}
+    bodies = [json.dumps(journal(offset + n)).encode() for n in range(count)]  # encoded before the clock starts
+
+    def one(pool: Clients, n: int) -> int:
+        return pool.send("POST", "/api/v1/journals", bodies[n], headers)
+
+    return run_clients(clients, count, one, base)
+
+
+def get_all(base: str, count: int, clients: int) -> tuple[float, dict[int, int], float]:
     """The HTTP-only baseline: ``GET /healthz`` (no database) through the same server, clients and threads."""
-    local = threading.local()
 
-    def one(_n: int) -> int:
-        if not hasattr(local, "client"):
-            local.client = httpx.Client(base_url=base, headers={"Host": "localhost"}, timeout=60)
-        return local.client.get("/healthz").status_code
+    def one(pool: Clients, _n: int) -> int:
+        return pool.send("GET", "/healthz", None, {"Host": "localhost"})
 
-    statuses: dict[int, int] = {}
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        for status in pool.map(one, range(count)):
-            statuses[status] = statuses.get(status, 0) + 1
-    return time.perf_counter() - started, statuses
+    return run_clients(clients, count, one, base)
 
 
 def postgres_database() -> tuple[str, str] | None:
@@ -297,8 +318,9 @@ def report(result: dict[str, object]) -> None:
     http_only, orm_elapsed = result["http_only"], result["orm_elapsed"]
     assert isinstance(http_only, float) and isinstance(orm_elapsed, float)
     print(
-        f"              server CPU {result['api_cpu_ms']:.1f} ms per POST;  baselines: HTTP only (GET /healthz) "
-        f"{count / http_only:7.1f}/s, server CPU {result['http_cpu_ms']:.1f} ms (answers {result['http_statuses']});"
+        f"              server CPU {result['api_cpu_ms']:.1f} ms per POST (client {result['client_ms']:.1f} ms);  "
+        f"baselines: HTTP only (GET /healthz) {count / http_only:7.1f}/s, server CPU {result['http_cpu_ms']:.1f} ms "
+        f"(client {result['http_client_ms']:.1f} ms, answers {result['http_statuses']});"
         f"  ORM only {count / orm_elapsed:7.1f} journals/s, {result['orm_cpu_ms']:.1f} ms CPU each"
     )
     ok = result["statuses"] == {201: count} and result["again_statuses"] == {200: count} and result["stored"] == count

@@ -231,3 +231,27 @@ def test_a_demo_restart_keeps_the_sandbox_and_its_connectors(tmp_path) -> None: 
     assert ok("connector", "list", "--company", "demo", env=demo_env) == listed
     kept = pickle.loads((tmp_path / "sandbox-state.pickle").read_bytes())
     assert len(kept["apps"]) == 1  # the same app, not registered anew
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [("", 0), ("postgres://nobody@127.0.0.1:5432/nothing", 60)],
+    ids=["sqlite", "postgresql"],
+)
+def test_database_connections_are_kept_a_minute_on_postgresql_only(tmp_path, url: str, kept: int) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13: a new PostgreSQL connection per request halved the intake; on SQLite one costs next to nothing."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEDGERLINK_", "DJANGO_", "DATABASE_URL"))}
+    env.update(
+        {"LEDGERLINK_DEBUG": "1", "LEDGERLINK_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "ledgerlink.settings"}
+    )
+    if url:
+        env["DATABASE_URL"] = url
+    code = (
+        "import django; django.setup(); from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == [str(kept), "True"], done.stderr
+    env["LEDGERLINK_DB_CONN_MAX_AGE"] = "5"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["5", "True"], done.stderr

@@ -7,7 +7,7 @@ database's own work (issue 13, measured on this kind of machine). Two tools, bot
 way queries are written:
 
 - :func:`unique_row`: a lookup by a unique key without ``first()``'s ORDER BY (the models' default orderings
-  cost a fifth of a request to compile, and a unique key finds one row anyway).
+  cost 15 % of a request to compile, and a unique key finds one row anyway).
 - :class:`Lookup`: a query the ORM builds and compiles once per process; each run sends the same SQL with
   new values and makes model instances (with ``select_related`` rows and annotations) as Django's own
   ``ModelIterable`` does. Its parameters are marked in the query by sample values (:func:`param`), which must
