@@ -1,17 +1,20 @@
-"""Rows found by a unique key, cheaply: the intake's lookups run on every API request.
+"""The intake's SQL, cheaply: its lookups and INSERTs run on every API request.
 
-Django builds and compiles a query's SQL again each time it runs. For the lookups every
+Django builds and compiles a query's SQL again each time it runs. For the statements every
 ``POST /api/v1/journals`` makes (the key with its company and licence, the connector with its mapping, the
-reference), that building was most of the request: 0.6–1.4 ms of CPU per query against 0.06 ms for the
-database's own work (issue 13, measured on this kind of machine). Two tools, both keeping the ORM as the one
-way queries are written:
+reference, the journal and its lines), that building was most of the request: 0.6–1.4 ms of CPU per lookup
+against 0.06 ms for the database's own work (issue 13, measured on this kind of machine). Three tools, each
+keeping the ORM as the one way queries are written:
 
 - :func:`unique_row`: a lookup by a unique key without ``first()``'s ORDER BY (the models' default orderings
   cost 15 % of a request to compile, and a unique key finds one row anyway).
 - :class:`Lookup`: a query the ORM builds and compiles once per process; each run sends the same SQL with
   new values and makes model instances (with ``select_related`` rows and annotations) as Django's own
   ``ModelIterable`` does. Its parameters are marked in the query by sample values (:func:`param`), which must
-  appear in the compiled parameters exactly once each. See docs/adr/0026.
+  appear in the compiled parameters exactly once each.
+- :class:`Insert`: a model's INSERT compiled once, for many rows (``executemany``) or one (its key read back).
+
+See docs/adr/0026.
 """
 
 from __future__ import annotations
