@@ -15,9 +15,12 @@ from django.test import Client, override_settings
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
+from ledgerlink.core.messages import Message
 from ledgerlink.journals import apikeys
+from ledgerlink.journals.api import JournalOut, _journals
 from ledgerlink.journals.choices import AttemptOutcome, JournalStatus
-from ledgerlink.journals.models import Attempt, Journal
+from ledgerlink.journals.messages import NOT_RESENDABLE
+from ledgerlink.journals.models import ApiKey, Attempt, Journal
 from ledgerlink.tenancy import actions
 from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.choices import Module
@@ -318,6 +321,35 @@ def test_get_one_journal_with_lines_status_and_attempts(api: Api) -> None:
     assert data["attempts"][0]["http_status"] == 201 and data["attempts"][0]["outcome"] == "posted"
     assert data["attempts"][0]["duration_ms"] == 120 and data["attempts"][0]["worker"] == "w1"
     assert api.get(f"{URL}/999999").status_code == 404
+
+
+def test_answers_are_built_as_the_schema_validates_them(api: Api, a: tuple[Any, str]) -> None:
+    """``JournalOut.of`` builds answers without validation: what it builds, from a journal just written and from
+    one read back with an attempt and a status message, must be what the schema accepts, type for type."""
+    made = api.post(URL, body())
+    assert made.status_code == 201
+    journal = Journal.objects.get(pk=made.json()["id"])
+    Attempt.objects.create(
+        journal=journal,
+        started_at=clock.now(),
+        duration_ms=80,
+        http_status=400,
+        outcome=AttemptOutcome.REJECTED,
+        messages=["legacy text", {**Message.exact("Boekjaar gesloten").to_json(), "field": "date", "line": 2}],
+        worker="w1",
+    )
+    Journal.objects.filter(pk=journal.pk).update(
+        status=JournalStatus.FAILED, status_message=Message.of(NOT_RESENDABLE, id=journal.pk, status="failed")
+    )
+    read_back = _journals(ApiKey.objects.get(company=a[0])).get(pk=journal.pk)
+    built = JournalOut.of(read_back)
+    dumped = built.model_dump(warnings="error")
+    assert JournalOut.model_validate(dumped).model_dump(warnings="error") == dumped
+    assert dumped["status_code"] == NOT_RESENDABLE and [item["line"] for item in dumped["attempts"][0]["messages"]] == [
+        None,
+        2,
+    ]
+    assert api.get(f"{URL}/{journal.pk}").json()["lines"] == made.json()["lines"]
 
 
 def test_list_is_paged_filtered_and_counted(a: tuple[Any, str]) -> None:
