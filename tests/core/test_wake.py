@@ -56,3 +56,13 @@ def test_an_accepted_journal_wakes_the_worker(setup, connected, clocks) -> None:
         assert waiter.wait(3600, stop) is True
     finally:
         waiter.close()
+
+
+def test_notify_on_sqlite_makes_the_wake_file_and_moves_its_time_on_every_call(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.VAR_DIR = tmp_path
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL wakes by NOTIFY")
+    wake.notify()  # no file yet: made
+    first = (tmp_path / "worker.wake").stat().st_mtime_ns
+    wake.notify()
+    assert (tmp_path / "worker.wake").stat().st_mtime_ns > first

@@ -41,10 +41,14 @@ def notify() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"NOTIFY {CHANNEL}")
         return
+    path = _wake_file()
+    now = time.time_ns()  # finer than the file system's own stamp, so two wakes in a row differ
     try:
-        _wake_file().touch()
-        now = time.time_ns()  # finer than the file system's own stamp, so two wakes in a row differ
-        os.utime(_wake_file(), ns=(now, now))
+        try:
+            os.utime(path, ns=(now, now))  # one system call at every accepted journal
+        except FileNotFoundError:
+            path.touch()
+            os.utime(path, ns=(now, now))
     except OSError:
         log.warning("could not wake the worker through %s", _wake_file(), exc_info=True)
 
