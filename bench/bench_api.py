@@ -92,7 +92,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def service_env(var_dir: Path, database_url: str, conn_max_age: int) -> dict[str, str]:
+def service_env(var_dir: Path, database_url: str, conn_max_age: int | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LEDGERLINK_", "DJANGO_"))}
     env.update(
         {
@@ -107,9 +107,10 @@ def service_env(var_dir: Path, database_url: str, conn_max_age: int) -> dict[str
             "LEDGERLINK_LOG_LEVEL": "WARNING",
             "LEDGERLINK_LOG_FORMAT": "text",
             "DATABASE_URL": database_url,
-            "LEDGERLINK_DB_CONN_MAX_AGE": str(conn_max_age),
         }
     )
+    if conn_max_age is not None:
+        env["LEDGERLINK_DB_CONN_MAX_AGE"] = str(conn_max_age)
     return env
 
 
@@ -174,7 +175,14 @@ def cpu_seconds(pid: int) -> float:
 
 
 def bench(
-    name: str, database_url: str, var_dir: Path, count: int, clients: int, conn_max_age: int
+    name: str,
+    database_url: str,
+    var_dir: Path,
+    count: int,
+    clients: int,
+    conn_max_age: int | None,
+    workers: int,
+    threads: int,
 ) -> dict[str, object]:
     env = service_env(var_dir, database_url, conn_max_age)
     ledgerlink = str(BIN / "ledgerlink")
@@ -182,7 +190,7 @@ def bench(
     key = run([sys.executable, "-c", SETUP], env).strip().splitlines()[-1]
     port = free_port()
     server = subprocess.Popen(
-        [ledgerlink, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4"],
+        [ledgerlink, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -334,25 +342,29 @@ def main() -> int:
     parser.add_argument(
         "--conn-max-age",
         type=int,
-        default=0,
-        help="LEDGERLINK_DB_CONN_MAX_AGE for the service (default 0, the service's default: "
-        "a new database connection per request)",
+        default=None,
+        help="LEDGERLINK_DB_CONN_MAX_AGE for the service (default: the service's own, 60 s on PostgreSQL; "
+        "0 is a new database connection per request)",
     )
+    parser.add_argument("--workers", type=int, default=2, help="ledgerlink serve --workers (default 2)")
+    parser.add_argument("--threads", type=int, default=4, help="ledgerlink serve --threads (default 4)")
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     count = max(20, min(args.journals, 5000))
     clients = max(1, min(args.clients, 32))
+    config = (args.conn_max_age, max(1, args.workers), max(1, args.threads))
 
     print(
         f"POST /api/v1/journals, {LINES}-line journals, {clients} client threads, "
-        f"ledgerlink serve (gunicorn, 2 workers x 4 threads) on 127.0.0.1, conn_max_age={args.conn_max_age}"
+        f"ledgerlink serve (gunicorn, {args.workers} workers x {args.threads} threads) on 127.0.0.1, "
+        f"conn_max_age={'the default' if args.conn_max_age is None else args.conn_max_age}"
     )
     results = []
     with tempfile.TemporaryDirectory(prefix="ledgerlink-bench-") as tmp:
         sqlite_dir = Path(tmp) / "sqlite"
         sqlite_dir.mkdir()
         results.append(
-            bench("SQLite", f"sqlite:///{sqlite_dir / 'bench.sqlite3'}", sqlite_dir, count, clients, args.conn_max_age)
+            bench("SQLite", f"sqlite:///{sqlite_dir / 'bench.sqlite3'}", sqlite_dir, count, clients, *config)
         )
         report(results[-1])
         if not args.skip_postgres:
@@ -362,7 +374,7 @@ def main() -> int:
                 try:
                     pg_dir = Path(tmp) / "pg"
                     pg_dir.mkdir()
-                    results.append(bench("PostgreSQL", url, pg_dir, count, clients, args.conn_max_age))
+                    results.append(bench("PostgreSQL", url, pg_dir, count, clients, *config))
                     report(results[-1])
                 finally:
                     drop_postgres(name)
