@@ -89,6 +89,8 @@ def measure(journals: int) -> None:
         while post_due(clock.now()):
             pass
     posted = Journal.objects.filter(status="posted", reference__startswith="Q-").count()
+    if posted == 0:
+        raise SystemExit("nothing was posted: no figure")
     statements = len(queries.captured_queries)
     begins = ends.count if connection.vendor == "postgresql" else 0
     trips = statements + ends.count + begins
@@ -131,7 +133,9 @@ def main() -> int:
     from exact_sandbox.server import BackgroundSandbox
 
     with database(args.postgres) as db, BackgroundSandbox(Backend()) as sandbox:
-        configure(db, sandbox.base_url)
+        # One sender, in this thread: the statements are counted on this thread's connection (with the default
+        # of 16 senders each posts on a connection of its own, and nothing was counted here).
+        configure(db, sandbox.base_url, LEDGERLINK_POSTING_SENDERS="1")
         import django
 
         django.setup()
