@@ -5,9 +5,9 @@ process on a loopback port, a fresh database in a temporary folder (or a Postgre
 one connector; the reference cache is warmed with a first journal, then N journals are posted by the
 worker's posting job while Django's ``CaptureQueriesContext`` records every statement.
 
-Round trips = statements + transaction ends (COMMIT/ROLLBACK, counted on the connection) + transaction
-starts where the driver sends them separately (PostgreSQL's BEGIN; SQLite's BEGIN IMMEDIATE is a statement
-and already counted). Printed, never asserted: the figure is what changes when the code does.
+Statements leave out transaction control (Django's capture lists BEGIN and COMMIT beside them); round trips =
+statements + transaction ends (COMMIT/ROLLBACK, counted on the connection) + as many transaction starts.
+Printed, never asserted: the figure is what changes when the code does.
 """
 
 from __future__ import annotations
@@ -91,8 +91,11 @@ def measure(journals: int) -> None:
     posted = Journal.objects.filter(status="posted", reference__startswith="Q-").count()
     if posted == 0:
         raise SystemExit("nothing was posted: no figure")
-    statements = len(queries.captured_queries)
-    begins = ends.count if connection.vendor == "postgresql" else 0
+    # Django's capture lists transaction control (SQLite's BEGIN IMMEDIATE, and COMMIT on both) beside the
+    # statements: counted here once each, as round trips, not as statements.
+    control = ("BEGIN", "COMMIT", "ROLLBACK")
+    statements = sum(1 for query in queries.captured_queries if not query["sql"].lstrip().upper().startswith(control))
+    begins = ends.count  # SQLite's BEGIN IMMEDIATE and PostgreSQL's BEGIN: one per transaction
     trips = statements + ends.count + begins
     print(
         f"{connection.vendor}: {posted} journals posted; per journal {statements / posted:.2f} SQL statements, "
