@@ -300,18 +300,22 @@ def test_a_key_is_refused_on_another_companys_address(a: tuple[Any, str]) -> Non
 # --- reading ------------------------------------------------------------------------------------------------
 
 
-def test_get_one_journal_with_lines_status_and_attempts(api: Api) -> None:
-    made = api.post(URL, body()).json()
-    journal = Journal.objects.get(pk=made["id"])
+def _attempt(journal: Journal, duration_ms: int, http_status: int, outcome: str, messages: list[Any]) -> None:
     Attempt.objects.create(
         journal=journal,
         started_at=clock.now(),
-        duration_ms=120,
-        http_status=201,
-        outcome=AttemptOutcome.POSTED,
-        messages=["ok"],
+        duration_ms=duration_ms,
+        http_status=http_status,
+        outcome=outcome,
+        messages=messages,
         worker="w1",
     )
+
+
+def test_get_one_journal_with_lines_status_and_attempts(api: Api) -> None:
+    made = api.post(URL, body()).json()
+    journal = Journal.objects.get(pk=made["id"])
+    _attempt(journal, 120, 201, AttemptOutcome.POSTED, ["ok"])
     Journal.objects.filter(pk=journal.pk).update(
         status=JournalStatus.POSTED, exact_entry_number="90000012", exact_entry_id="0f1e"
     )
@@ -329,15 +333,8 @@ def test_answers_are_built_as_the_schema_validates_them(api: Api, a: tuple[Any, 
     made = api.post(URL, body())
     assert made.status_code == 201
     journal = Journal.objects.get(pk=made.json()["id"])
-    Attempt.objects.create(
-        journal=journal,
-        started_at=clock.now(),
-        duration_ms=80,
-        http_status=400,
-        outcome=AttemptOutcome.REJECTED,
-        messages=["legacy text", {**Message.exact("Boekjaar gesloten").to_json(), "field": "date", "line": 2}],
-        worker="w1",
-    )
+    messages = ["legacy text", {**Message.exact("Boekjaar gesloten").to_json(), "field": "date", "line": 2}]
+    _attempt(journal, 80, 400, AttemptOutcome.REJECTED, messages)
     Journal.objects.filter(pk=journal.pk).update(
         status=JournalStatus.FAILED, status_message=Message.of(NOT_RESENDABLE, id=journal.pk, status="failed")
     )

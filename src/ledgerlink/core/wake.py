@@ -50,7 +50,7 @@ def notify() -> None:
             path.touch()
             os.utime(path, ns=(now, now))
     except OSError:
-        log.warning("could not wake the worker through %s", _wake_file(), exc_info=True)
+        log.warning("could not wake the worker through %s", path, exc_info=True)
 
 
 _next_due: datetime | None = None  # the soonest a job of this process said it has work again

@@ -351,6 +351,11 @@ def _journal(key: ApiKey, journal_id: int) -> Journal:
     return journal
 
 
+def _answer(key: ApiKey, journal_id: int) -> JournalOut:
+    """The journal as it stands now, as the API answers it (404 when it is not the key's company's)."""
+    return JournalOut.of(_journal(key, journal_id))
+
+
 # --- endpoints ----------------------------------------------------------------------------------------------
 
 
@@ -381,7 +386,7 @@ def post_journal(request: HttpRequest) -> Status:
         )
     if submitted.created:
         return Status(201, JournalOut.of(submitted.journal))  # its lines are in memory: nothing is read back
-    return Status(200, JournalOut.of(_journal(key, submitted.journal.pk)))
+    return Status(200, _answer(key, submitted.journal.pk))
 
 
 class DryRunOut(Schema):
@@ -442,7 +447,7 @@ def wait_journals(request: HttpRequest) -> dict[str, int]:
 
 @router.get("/{journal_id}", response={200: JournalOut, 404: ErrorOut, **AUTH_ERRORS}, summary="One journal")
 def get_journal(request: HttpRequest, journal_id: int) -> JournalOut:
-    return JournalOut.of(_journal(request_key(request), journal_id))
+    return _answer(request_key(request), journal_id)
 
 
 # The list's filters are checked below (with coded, translated messages); these state the same rules.
@@ -539,7 +544,7 @@ def resend_journal(request: HttpRequest, journal_id: int) -> JournalOut:
             Message.of(m.NOT_RESENDABLE, id=journal.pk, status=journal.status),
             status=journal.status,
         )
-    return JournalOut.of(_journal(key, journal_id))
+    return _answer(key, journal_id)
 
 
 @router.post(
@@ -555,7 +560,7 @@ def send_journal_now(request: HttpRequest, journal_id: int) -> JournalOut:
     if not send_now(journal):
         journal.refresh_from_db(fields=["status"])
         raise ApiError(409, Message.of(m.NOT_WAITING, id=journal.pk, status=journal.status), status=journal.status)
-    return JournalOut.of(_journal(key, journal_id))
+    return _answer(key, journal_id)
 
 
 @router.post(
@@ -573,7 +578,7 @@ def wait_journal(request: HttpRequest, journal_id: int) -> JournalOut:
         raise ApiError(
             409, Message.of(m.NOT_HELD_BY_PERIOD, id=journal.pk, status=journal.status), status=journal.status
         )
-    return JournalOut.of(_journal(key, journal_id))
+    return _answer(key, journal_id)
 
 
 def _not_cancellable(journal: Journal) -> ApiError:
@@ -592,7 +597,7 @@ def cancel_journal(request: HttpRequest, journal_id: int) -> JournalOut:
     journal = _journal(key, journal_id)
     if not cancel(journal, Actor.api_key(key.prefix)):
         raise _not_cancellable(journal)
-    return JournalOut.of(_journal(key, journal_id))
+    return _answer(key, journal_id)
 
 
 @router.post(
@@ -614,7 +619,7 @@ def move_journal(request: HttpRequest, journal_id: int) -> JournalOut:
         raise ApiError(409, Message.of(m.MOVE_SAME_CONNECTOR, id=journal.pk, number=target.number))
     if not move(journal, target, Actor.api_key(key.prefix)):
         raise _not_cancellable(journal)
-    return JournalOut.of(_journal(key, journal_id))
+    return _answer(key, journal_id)
 
 
 class CorrectionOut(Schema):
@@ -656,7 +661,7 @@ def correct_journal(request: HttpRequest, journal_id: int) -> Status[Any]:
             differences=exc.differences,
         )
     pair = CorrectionOut.model_construct(
-        reversal=JournalOut.of(_journal(key, made.reversal.pk)),
-        corrected=JournalOut.of(_journal(key, made.corrected.pk)),
+        reversal=_answer(key, made.reversal.pk),
+        corrected=_answer(key, made.corrected.pk),
     )
     return Status(201 if made.created else 200, pair)
