@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
 import pytest
 
 from ledgerlink.connectors import engine, exact
@@ -38,3 +43,47 @@ def test_a_forked_process_builds_its_own_pool(monkeypatch: pytest.MonkeyPatch) -
     child = exact.shared_transport()
     assert child is not parent and child.pid == parent.pid + 1
     assert exact.shared_transport() is child
+
+
+class _Counting(http.server.BaseHTTPRequestHandler):
+    """One instance per connection: counts connections, and answers each request when all are in flight."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive
+    connections = 0
+    barrier: threading.Barrier
+
+    def setup(self) -> None:
+        type(self).connections += 1
+        super().setup()
+
+    def do_GET(self) -> None:
+        self.barrier.wait(timeout=10)  # every sender's request is in flight at once
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_every_sender_keeps_its_connection_between_calls(settings) -> None:  # type: ignore[no-untyped-def]
+    """As many senders as post at once each keep their connection alive: the pool kept 20 before, so 44 of a
+    64-sender worker's calls opened (and the sandbox accepted) a new connection each time."""
+    settings.LEDGERLINK_POSTING_SENDERS = senders = 40
+    exact._shared = None  # built again under these settings
+    _Counting.connections, _Counting.barrier = 0, threading.Barrier(senders)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    try:
+        with httpx.Client(transport=exact.shared_transport(), timeout=10) as http_client:
+            url = f"http://127.0.0.1:{server.server_address[1]}/"
+            with ThreadPoolExecutor(senders) as pool:
+                for _round in range(2):
+                    assert list(pool.map(lambda _: http_client.get(url).status_code, range(senders))) == [200] * senders
+        assert _Counting.connections == senders
+    finally:
+        server.shutdown()
+        server.server_close()
+        exact._shared = None
