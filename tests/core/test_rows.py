@@ -1,9 +1,10 @@
 """A Lookup compiled once gives what the ORM gives: the same rows, values converted, related rows and
-annotations filled, on SQLite and on PostgreSQL (the suite runs this module on both)."""
+annotations filled; an Insert and an Update write what the ORM writes; on SQLite and on PostgreSQL (the suite
+runs this module on both)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,9 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 
-from ledgerlink.core.rows import Insert, Lookup, param, unique_row
+from ledgerlink.connectors.models import RateLimitRecord
+from ledgerlink.core.messages import Message
+from ledgerlink.core.rows import Insert, Lookup, Update, param, unique_row
 from ledgerlink.journals.actions import submit_journal
 from ledgerlink.journals.intake import JournalIn, LineIn
 from ledgerlink.journals.models import ApiKey, Journal, JournalLine
@@ -136,3 +139,58 @@ def test_one_insert_gives_the_row_its_key_and_stores_every_field() -> None:
     stored = Journal.objects.get(pk=made.pk)
     assert stored.reference == "Z-2" and stored.content == model.content and stored.connector_id == model.connector_id
     assert stored.created_at is not None and stored.created_at.tzinfo is not None  # auto_now_add, as save() does
+
+
+HAND_OVER = Update(
+    ["status", "claimed_by", "claimed_at", "status_message", "attempt_count"],
+    lambda pk, worker: Journal.objects.filter(pk=pk, claimed_by=worker),
+    param("pk", 907_001_001),
+    param("worker", "\x00worker"),
+)
+
+
+def test_an_update_writes_what_queryset_update_writes_to_the_rows_it_finds() -> None:
+    company, _ = tenant(1001, "alpha")
+    mine, other = a_journal(company, "U-1"), a_journal(company, "U-2")
+    Journal.objects.filter(pk__in=[mine.pk, other.pk]).update(
+        claimed_by="w1", claimed_at=datetime(2024, 6, 10, tzinfo=UTC)
+    )
+    values = {
+        "status": "failed",
+        "claimed_by": "",
+        "claimed_at": None,
+        "status_message": Message.of("journal.gl_missing", line=1, ledger="4711"),
+        "attempt_count": 3,
+    }
+    with CaptureQueriesContext(connection) as captured:
+        assert HAND_OVER.run(values, pk=mine.pk, worker="w1") == 1
+        assert HAND_OVER.run(values, pk=other.pk, worker="w2") == 0  # not claimed by w2: untouched
+    assert len(captured.captured_queries) == 2
+    Journal.objects.filter(pk=other.pk).update(**values)  # the ORM's own, for comparison
+    stored, by_orm = Journal.objects.get(pk=mine.pk), Journal.objects.get(pk=other.pk)
+    fields = ["status", "claimed_by", "claimed_at", "status_message", "attempt_count"]
+    assert [getattr(stored, f) for f in fields] == [getattr(by_orm, f) for f in fields]
+    assert stored.status_message == values["status_message"] and stored.claimed_at is None
+    assert Journal.objects.get(pk=other.pk).claimed_by == ""
+
+
+def test_an_update_saves_an_instance_as_save_with_update_fields_does() -> None:
+    record = RateLimitRecord.objects.create(key="app|7001", state={})
+    before = record.updated_at
+    record.state = {"minutely": {"limit": 60, "remaining": 59, "reset_ms": 1}}
+    assert (
+        Update(
+            ["state", "updated_at"], lambda pk: RateLimitRecord.objects.filter(pk=pk), param("pk", 907_001_001)
+        ).save(record)
+        == 1
+    )
+    stored = RateLimitRecord.objects.get(pk=record.pk)
+    assert stored.state == record.state
+    assert stored.updated_at == record.updated_at and stored.updated_at >= before  # auto_now, as save() sets it
+
+
+def test_an_update_names_each_field_it_writes_once() -> None:
+    with pytest.raises(ValueError, match="must appear once"):
+        Update(["status"], lambda pk: Journal.objects.filter(pk=pk, id=pk), param("pk", 907_001_001)).run(
+            {"status": "failed"}, pk=1
+        )

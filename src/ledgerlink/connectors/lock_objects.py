@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ledgerlink.connectors.models import Connector, OAuthState, RateLimitRecord
-from ledgerlink.core.locks import lock_first, lock_row
+from ledgerlink.core.locks import LockFirst, lock_first, lock_row
+from ledgerlink.core.rows import param
 
 
 def lock_connector(connector_id: int) -> Connector:
@@ -20,5 +21,9 @@ def lock_oauth_state(state_hash: str) -> OAuthState | None:
     return lock_first(OAuthState.objects.filter(state_hash=state_hash))
 
 
+_RATE_LIMIT_RECORD = LockFirst(lambda key: RateLimitRecord.objects.filter(key=key), param("key", "\x00rate-limit-key"))
+
+
 def lock_rate_limit_record(key: str) -> RateLimitRecord | None:
-    return lock_first(RateLimitRecord.objects.filter(key=key))
+    """The governor's record of (app, division), locked: read and written once for every call to Exact."""
+    return _RATE_LIMIT_RECORD(key=key)

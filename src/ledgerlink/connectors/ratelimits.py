@@ -15,6 +15,10 @@ from django.db import IntegrityError, transaction
 from exactlink import ErrorLog, Governor, RateLimitState, Window
 from ledgerlink.connectors.lock_objects import lock_rate_limit_record
 from ledgerlink.connectors.models import Connector, RateLimitRecord
+from ledgerlink.core.rows import Update, param
+
+# The governor's write, once for every call to Exact: compiled once (core/rows.py).
+_SAVE = Update(["state", "updated_at"], lambda pk: RateLimitRecord.objects.filter(pk=pk), param("pk", 907_001_001))
 
 
 def _window(data: dict[str, Any] | None) -> Window:
@@ -65,7 +69,7 @@ class DatabaseStore:
             new = fn(current)
             if new != current:
                 record.state = to_json(new)
-                record.save(update_fields=["state", "updated_at"])
+                _SAVE.save(record)
             return new
 
 

@@ -5,14 +5,18 @@ connections begin every transaction with ``BEGIN IMMEDIATE`` (settings), which t
 lock at once, so a transaction that reads a row here holds it against every other writer until commit.
 
 These are the only callers of ``select_for_update``. Each app names what it locks in its own
-``lock_objects.py`` (``lock_connector``, ``lock_api_key``…), built on these three.
+``lock_objects.py`` (``lock_connector``, ``lock_api_key``…), built on these (``LockFirst``: ``lock_first``
+compiled once, for a lock taken for every posted journal).
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from django.db import models, transaction
+
+from ledgerlink.core.rows import Lookup
 
 M = TypeVar("M", bound=models.Model)
 
@@ -42,3 +46,16 @@ def lock_first(queryset: models.QuerySet[M], *, skip_locked: bool = False) -> M 
     """The first matching row (by primary key), locked; ``None`` when none matches (or all are taken)."""
     _inside_atomic("lock_first")
     return queryset.select_for_update(skip_locked=skip_locked).order_by("pk").first()
+
+
+class LockFirst(Generic[M]):
+    """:func:`lock_first` whose query the ORM builds once per process (core/rows.py's :class:`Lookup`): for a
+    lock taken for every posted journal, where building the query again was most of the cost. ``build`` and
+    the markers are a Lookup's; call it with the values."""
+
+    def __init__(self, build: Callable[..., models.QuerySet[M]], *markers: Any) -> None:
+        self._lookup = Lookup(lambda **values: build(**values).select_for_update().order_by("pk")[:1], *markers)
+
+    def __call__(self, using: str = "default", **values: Any) -> M | None:
+        _inside_atomic("lock_first")
+        return self._lookup.first(using, **values)

@@ -13,19 +13,24 @@ keeping the ORM as the one way queries are written:
   ``ModelIterable`` does. Its parameters are marked in the query by sample values (:func:`param`), which must
   appear in the compiled parameters exactly once each.
 - :class:`Insert`: a model's INSERT compiled once, for many rows (``executemany``) or one (its key read back).
+- :class:`Update`: an UPDATE of some fields of the rows a queryset finds, compiled once, run with new values.
+
+The posting path uses them too (the governor's record, a journal's outcome, its attempt, the company's
+webhook endpoints): Django building each statement again was most of a posted journal's CPU.
 
 See docs/adr/0026.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
 from django.db import connections, models
+from django.db.models import Expression
 from django.db.models.sql.compiler import SQLCompiler
-from django.db.models.sql.subqueries import InsertQuery
+from django.db.models.sql.subqueries import InsertQuery, UpdateQuery
 from django.utils.module_loading import import_string
 
 M = TypeVar("M", bound=models.Model)
@@ -70,6 +75,41 @@ class _Compiled:
     annotations: dict[str, int]
 
 
+def _markers_of(markers: tuple[Any, ...]) -> tuple[_Marker, ...]:
+    found = tuple(m for m in markers if isinstance(m, _Marker))
+    if len(found) != len(markers):
+        raise TypeError("each parameter of a compiled query is made with param(name, sample)")
+    return found
+
+
+def _place(
+    markers: tuple[_Marker, ...], params: Sequence[Any], sql: str
+) -> tuple[tuple[str | None, ...], tuple[type | None, ...]]:
+    """Per compiled parameter: the name of the value that goes there (None: a constant of the query), and the
+    backend's wrapper of it, if it had one."""
+    names: list[str | None] = []
+    kinds: list[type | None] = []
+    for value in params:
+        # The backend may wrap a value to say its type (psycopg's Int4 for a PositiveIntegerField): each run
+        # wraps its value the same way.
+        found = [m for m in markers if isinstance(value, type(m.sample)) and value == m.sample]
+        names.append(found[0].name if found else None)
+        kinds.append(type(value) if found and type(value) is not type(found[0].sample) else None)
+    for marker in markers:
+        if names.count(marker.name) != 1:
+            raise ValueError(f"the sample of {marker.name!r} must appear once in the compiled query: {sql}")
+    return tuple(names), tuple(kinds)
+
+
+def _values(
+    names: tuple[str | None, ...], constants: Sequence[Any], kinds: tuple[type | None, ...], values: Mapping[str, Any]
+) -> list[Any]:
+    return [
+        constant if name is None else values[name] if kind is None else kind(values[name])
+        for name, constant, kind in zip(names, constants, kinds, strict=True)
+    ]
+
+
 class Lookup(Generic[M]):
     """A SELECT of model rows built by the ORM once per process and database, run with new values each time.
 
@@ -80,9 +120,7 @@ class Lookup(Generic[M]):
 
     def __init__(self, build: Callable[..., models.QuerySet[M]], *markers: Any) -> None:
         self._build = build
-        self._markers: tuple[_Marker, ...] = tuple(m for m in markers if isinstance(m, _Marker))
-        if len(self._markers) != len(markers):
-            raise TypeError("each parameter of a Lookup is made with param(name, sample)")
+        self._markers = _markers_of(markers)
         self._compiled: dict[str, _Compiled] = {}
 
     def _compile(self, using: str) -> _Compiled:
@@ -91,17 +129,7 @@ class Lookup(Generic[M]):
             queryset = self._build(**{m.name: m.sample for m in self._markers}).using(using)
             compiler = queryset.query.get_compiler(using=using)
             sql, params = compiler.as_sql()
-            names: list[str | None] = []
-            kinds: list[type | None] = []
-            for value in params:
-                # The backend may wrap a value to say its type (psycopg's Int4 for a PositiveIntegerField):
-                # each run wraps its value the same way.
-                found = [m for m in self._markers if isinstance(value, type(m.sample)) and value == m.sample]
-                names.append(found[0].name if found else None)
-                kinds.append(type(value) if found and type(value) is not type(found[0].sample) else None)
-            for marker in self._markers:
-                if names.count(marker.name) != 1:
-                    raise ValueError(f"the sample of {marker.name!r} must appear once in the compiled query: {sql}")
+            names, kinds = _place(self._markers, params, sql)
             select, klass_info = compiler.select, compiler.klass_info
             assert klass_info is not None, "a Lookup selects model rows"
             fields = [column[0] for column in select[0 : compiler.col_count]]
@@ -111,8 +139,8 @@ class Lookup(Generic[M]):
             compiled = _Compiled(
                 sql=sql,
                 params=tuple(params),
-                markers=tuple(names),
-                kinds=tuple(kinds),
+                markers=names,
+                kinds=kinds,
                 compiler=compiler,
                 converters=compiler.get_converters(fields),
                 model=klass_info["model"],
@@ -127,10 +155,7 @@ class Lookup(Generic[M]):
 
     def rows(self, using: str = "default", **values: Any) -> list[M]:
         compiled = self._compile(using)
-        params = [
-            constant if name is None else values[name] if kind is None else kind(values[name])
-            for name, constant, kind in zip(compiled.markers, compiled.params, compiled.kinds, strict=True)
-        ]
+        params = _values(compiled.markers, compiled.params, compiled.kinds, values)
         with connections[using].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
@@ -215,3 +240,88 @@ class Insert(Generic[M]):
         obj.pk = row[0]
         obj._state.adding, obj._state.db = False, using
         return obj
+
+
+@dataclass(frozen=True)
+class _Fill:
+    name: str  # the field whose new value goes in this parameter
+
+
+class _Slot(Expression):
+    """Where an :class:`Update` puts a field's new value: one parameter, filled in by each run."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "%s", [_Fill(self.name)]
+
+
+@dataclass(frozen=True)
+class _CompiledUpdate:
+    sql: str
+    params: tuple[Any, ...]
+    markers: tuple[str | None, ...]  # per parameter: a new value's field, a WHERE value's name, or None
+    kinds: tuple[type | None, ...]
+    fields: dict[str, models.Field[Any, Any]]
+
+
+class Update(Generic[M]):
+    """An UPDATE of ``fields`` of the rows a queryset finds, built by the ORM once per process and database.
+
+    ``build`` makes the queryset from keyword arguments (markers made with :func:`param`, as for a
+    :class:`Lookup`); each :meth:`run` sends the same SQL with new values and answers how many rows it
+    changed, as ``QuerySet.update`` does, and like it prepares each value by its field (``get_db_prep_save``)
+    and sends no signals. :meth:`save` writes fields of one instance as ``save(update_fields=…)`` does
+    (``auto_now`` included); its query needs a ``pk`` parameter.
+    """
+
+    def __init__(self, fields: Sequence[str], build: Callable[..., models.QuerySet[M]], *markers: Any) -> None:
+        self._names = tuple(fields)
+        self._build = build
+        self._markers = _markers_of(markers)
+        self._compiled: dict[str, _CompiledUpdate] = {}
+
+    def _compile(self, using: str) -> _CompiledUpdate:
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            queryset = self._build(**{m.name: m.sample for m in self._markers}).using(using)
+            query = queryset.query.chain(UpdateQuery)
+            query.add_update_values({name: _Slot(name) for name in self._names})
+            if query.related_updates:
+                raise ValueError("an Update writes the fields of its own table only")
+            sql, params = query.get_compiler(using=using).as_sql()
+            names, kinds = _place(self._markers, [None if isinstance(p, _Fill) else p for p in params], sql)
+            # A new value's parameter is named "=field", apart from the WHERE's values.
+            placed = tuple("=" + p.name if isinstance(p, _Fill) else n for p, n in zip(params, names, strict=True))
+            if sorted(p.name for p in params if isinstance(p, _Fill)) != sorted(self._names):
+                raise ValueError(f"an Update has one parameter per field it writes: {sql}")
+            meta = queryset.model._meta
+            compiled = _CompiledUpdate(
+                sql=sql,
+                params=tuple(params),
+                markers=placed,
+                kinds=kinds,
+                fields={name: meta.get_field(name) for name in self._names},  # type: ignore[misc]
+            )
+            self._compiled[using] = compiled
+        return compiled
+
+    def run(self, values: Mapping[str, Any], using: str = "default", **where: Any) -> int:
+        """Write ``values`` (by field name, every field of the Update) to the rows found by ``where``."""
+        compiled = self._compile(using)
+        connection = connections[using]
+        prepared = {
+            "=" + name: field.get_db_prep_save(values[name], connection) for name, field in compiled.fields.items()
+        }
+        params = _values(compiled.markers, compiled.params, compiled.kinds, {**where, **prepared})
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            return int(cursor.rowcount)
+
+    def save(self, obj: M, using: str = "default") -> int:
+        """Write the Update's fields of ``obj`` to its row, as ``obj.save(update_fields=fields)`` would."""
+        compiled = self._compile(using)
+        values = {name: field.pre_save(obj, False) for name, field in compiled.fields.items()}
+        return self.run(values, using, pk=obj.pk)

@@ -63,6 +63,7 @@ from ledgerlink.core import clock, metrics, wake
 from ledgerlink.core.locks import lock_rows
 from ledgerlink.core.messages import EXACT, Message
 from ledgerlink.core.models import WorkerHeartbeat
+from ledgerlink.core.rows import Insert, Update, param
 from ledgerlink.core.worker import stopping
 from ledgerlink.journals import events, exact_data, waiting
 from ledgerlink.journals import messages as m
@@ -207,6 +208,28 @@ def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
     return []
 
 
+# A posted journal's own statements, compiled once (core/rows.py): its attempt, and its outcome, which
+# writes the fields that outcome sets (a handful of shapes), to the journal if it is still claimed by us.
+_ATTEMPT = Insert(Attempt)
+_OUTCOMES: dict[tuple[str, ...], Update[Journal]] = {}
+
+
+def _store_outcome(journal_id: int, worker: str, fields: dict[str, Any]) -> bool:
+    names = tuple(sorted(fields))
+    update = _OUTCOMES.get(names)
+    if update is None:
+        update = _OUTCOMES.setdefault(
+            names,
+            Update(
+                names,
+                lambda pk, worker: Journal.objects.filter(pk=pk, status=JournalStatus.SENDING, claimed_by=worker),
+                param("pk", 907_001_001),
+                param("worker", "\x00worker"),
+            ),
+        )
+    return bool(update.run(fields, pk=journal_id, worker=worker))
+
+
 @dataclass
 class Outcome:
     status: str
@@ -231,7 +254,7 @@ def _record(journal: Journal, outcome: Outcome, action: AttemptAction, started: 
     status message alone."""
     if not outcome.sent:
         return
-    Attempt.objects.create(
+    attempt = Attempt(
         journal=journal,
         started_at=started,
         duration_ms=int((time.perf_counter() - began) * 1000),
@@ -241,6 +264,7 @@ def _record(journal: Journal, outcome: Outcome, action: AttemptAction, started: 
         messages=outcome.messages or ([outcome.message.to_json()] if outcome.message else []),
         worker=WORKER,
     )
+    _ATTEMPT.rows([attempt])
 
 
 def _attempt_outcome(outcome: Outcome, action: str) -> str:
@@ -297,8 +321,7 @@ def _finish(journal: Journal, outcome: Outcome, batch: Batch, attempted: Attempt
             fields["needs_lookup"] = True
         elif outcome.status in (JournalStatus.POSTED, JournalStatus.FAILED):
             fields["needs_lookup"] = False
-        mine = Journal.objects.filter(pk=journal.pk, status=JournalStatus.SENDING, claimed_by=worker)
-        stored = bool(mine.update(**fields))
+        stored = _store_outcome(journal.pk, worker, fields)
         if stored:  # as stored: the rest of a batch handed back waits as this one does (_send_until_done)
             journal.next_attempt_at, journal.status_message = due, outcome.message
         announced = outcome.status != JournalStatus.UNKNOWN or action == AttemptAction.POST
