@@ -108,7 +108,8 @@ class SandboxRequestHandler(WSGIRequestHandler):
         self.close_connection = True
 
     def log(self, type: str, message: str, *args: object) -> None:
-        if type == "error":
+        # An idle keep-alive connection closed after ``timeout`` is how such a connection ends, not an error.
+        if type == "error" and not message.startswith("Request timed out"):
             logger.error(message, *args)
         else:
             logger.debug(message, *args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import socket
 import subprocess
@@ -11,7 +12,7 @@ import httpx
 
 from exact_sandbox.app import create_app
 from exact_sandbox.cli import parser
-from exact_sandbox.server import BackgroundSandbox
+from exact_sandbox.server import BackgroundSandbox, SandboxRequestHandler
 
 
 def test_python_dash_m_serves_and_announces_readiness() -> None:
@@ -94,3 +95,16 @@ def test_connections_are_kept_alive_and_unread_bodies_never_leak_into_the_next_r
             sock.sendall(b"GET /_sandbox/clock HTTP/1.1\r\nHost: sandbox\r\n\r\n")
             status, answer = _answer(sock)
             assert status == 200 and b'"now"' in answer
+
+
+def test_an_idle_connection_closed_after_its_timeout_is_not_logged_as_an_error(caplog) -> None:  # type: ignore[no-untyped-def]
+    """Clients that keep connections alive (the worker's senders) leave some idle past the server's timeout: that
+    is how such a connection ends. Other errors are still errors."""
+    handler = SandboxRequestHandler.__new__(SandboxRequestHandler)
+    with caplog.at_level(logging.DEBUG, logger="exact_sandbox.server"):
+        handler.log("error", "Request timed out: %r", TimeoutError("timed out"))
+        handler.log("error", "code %d, message %s", 400, "Bad request syntax")
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.DEBUG, "Request timed out: TimeoutError('timed out')"),
+        (logging.ERROR, "code 400, message Bad request syntax"),
+    ]
