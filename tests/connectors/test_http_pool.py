@@ -1,4 +1,5 @@
-"""One connection pool and TLS context per process, lent to every connector's clients (issue 13)."""
+"""One TLS context per process and a kept connection per calling thread, lent to every connector's clients
+(issue 13)."""
 
 from __future__ import annotations
 
@@ -67,11 +68,10 @@ class _Counting(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_every_sender_keeps_its_connection_between_calls(settings) -> None:  # type: ignore[no-untyped-def]
-    """As many senders as post at once each keep their connection alive: the pool kept 20 before, so 44 of a
+def test_every_sender_keeps_its_connection_between_calls() -> None:
+    """As many senders as post at once each keep their connection alive: one pool kept 20 before, so 44 of a
     64-sender worker's calls opened (and the sandbox accepted) a new connection each time."""
-    settings.LEDGERLINK_POSTING_SENDERS = senders = 40
-    exact._shared = None  # built again under these settings
+    senders = 40
     _Counting.connections, _Counting.barrier = 0, threading.Barrier(senders)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
@@ -86,4 +86,32 @@ def test_every_sender_keeps_its_connection_between_calls(settings) -> None:  # t
     finally:
         server.shutdown()
         server.server_close()
-        exact._shared = None
+
+
+def test_threads_share_the_tls_context_and_an_ended_threads_pool_is_closed() -> None:
+    shared = exact.SharedTransport()
+    _Counting.connections, _Counting.barrier = 0, threading.Barrier(1)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        made: list[httpx.HTTPTransport] = []
+
+        def call() -> None:
+            made.append(shared.pool())
+            with httpx.Client(transport=shared, timeout=10) as client:
+                assert client.get(url).status_code == 200
+
+        thread = threading.Thread(target=call)
+        thread.start()
+        thread.join()
+        theirs = made[0]._pool.connections  # type: ignore[attr-defined]
+        assert len(theirs) == 1 and not theirs[0].is_closed()  # kept alive after the call
+        mine = shared.pool()  # made after the other thread ended: its pool is closed and dropped
+        assert mine is not made[0] and shared.pool() is mine and shared.pools() == 1
+        assert theirs[0].is_closed()
+        ssl_contexts = {pool._pool._ssl_context for pool in (made[0], mine)}  # type: ignore[attr-defined]
+        assert ssl_contexts == {shared.ssl_context}
+    finally:
+        server.shutdown()
+        server.server_close()

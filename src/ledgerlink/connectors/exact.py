@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections.abc import Callable
 
 import httpx
@@ -23,28 +24,51 @@ INTERACTIVE_WAIT = 5.0
 
 
 class SharedTransport(httpx.BaseTransport):
-    """The process's one connection pool and TLS context, lent to every client of every connector.
+    """The process's one TLS context, lent to every client of every connector, with a small connection pool
+    for each thread that calls Exact.
 
     Building a TLS context costs tens of milliseconds of CPU; a client per claimed batch and per refresh
-    paid it each time (issue 13). Clients come and go; their ``close()`` leaves the pool open. A forked
+    paid it each time (issue 13). Clients come and go; their ``close()`` leaves the pools open. A forked
     child (gunicorn, the worker's helpers) builds its own, since sockets must not be shared across processes.
+
+    A pool per thread, not one for all: httpcore looks at every connection of a pool on each request and each
+    answer, twice over for its idle ones, so one pool of a 64-sender worker's 64 kept connections spent 12 %
+    of the worker's time choosing one (py-spy, issue 13). A thread makes one call at a time; its pool keeps
+    that connection alive between calls. The pool of a thread that ended is closed when the next is made.
     """
+
+    PER_THREAD = 4  # connections a thread's pool may open and keep (one call at a time; room for a second host)
 
     def __init__(self) -> None:
         self.pid = os.getpid()
-        # Every connection the pool may open is kept alive: a worker's senders each post one call after
-        # another, and with httpx's 20 kept of 100 a 64-sender worker opened a new connection for 44 of every
-        # 64 calls, paying TCP's set-up and tear-down on both sides (issue 13). Exact is one host per region.
-        connections = max(100, settings.LEDGERLINK_POSTING_SENDERS + 8)  # + token calls, keep-alive, pages
-        self.inner = httpx.HTTPTransport(
-            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        )
+        self.ssl_context = httpx.create_ssl_context()
+        self._pools: dict[int, tuple[weakref.ref[threading.Thread], httpx.HTTPTransport]] = {}
+        self._lock = threading.Lock()
+
+    def pool(self) -> httpx.HTTPTransport:
+        """The calling thread's pool."""
+        thread = threading.current_thread()
+        found = self._pools.get(thread.ident or 0)
+        if found is not None and found[0]() is thread:
+            return found[1]
+        limits = httpx.Limits(max_connections=self.PER_THREAD, max_keepalive_connections=self.PER_THREAD)
+        made = httpx.HTTPTransport(verify=self.ssl_context, limits=limits)
+        with self._lock:
+            ended = [ident for ident, (ref, _) in self._pools.items() if (t := ref()) is None or not t.is_alive()]
+            for ident in ended:
+                self._pools.pop(ident)[1].close()
+            self._pools[thread.ident or 0] = (weakref.ref(thread), made)
+        return made
+
+    def pools(self) -> int:
+        """How many pools are open (one per thread that called Exact and has not ended, until the next sweep)."""
+        return len(self._pools)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self.inner.handle_request(request)
+        return self.pool().handle_request(request)
 
     def close(self) -> None:
-        """A client closing: nothing to do, the pool outlives it."""
+        """A client closing: nothing to do, the pools outlive it."""
 
 
 _shared: SharedTransport | None = None
