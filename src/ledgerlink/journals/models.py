@@ -79,6 +79,14 @@ class Journal(models.Model):
                 condition=models.Q(status__in=["queued", "unknown"]),
                 name="journal_waiting",
             ),
+            # The claim's search for connectors with a due journal: one probe per connector, the index holding all
+            # it asks (covering). Without it a database without statistics (no ANALYZE) read journal_due for each
+            # connector, every due journal of every connector (issue 13: 10-20 ms per claim at 13,000 queued).
+            models.Index(
+                fields=["connector", "status", "next_attempt_at"],
+                condition=models.Q(status__in=["queued", "unknown"]),
+                name="journal_due_per_connector",
+            ),
             # The claim passes over connectors a sender holds (one sender per connector): one probe each.
             models.Index(fields=["connector"], condition=models.Q(status="sending"), name="journal_sending"),
         ]
