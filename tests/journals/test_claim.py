@@ -1,14 +1,16 @@
 """The claim's search for connectors with due journals probes an index per connector, whatever the queue
-(issue 13): without statistics (a database nobody ran ANALYZE on) SQLite chose the index of all due journals and
-scanned it for each connector, 10-20 ms of CPU per claim in a worker of 64 senders with 13,000 queued."""
+(issue 13): SQLite read the index of all due journals for each connector, 7-12 ms of CPU per search in a worker
+of 64 senders with 13,000 queued. Its plan is asked for the statement as Django sends it, with parameters: a
+partial index is not used then (the SQL Django logs has the values written in, and would use it)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 
 from ledgerlink.connectors.choices import Status
 from ledgerlink.connectors.models import Connector
@@ -23,16 +25,22 @@ pytestmark = pytest.mark.django_db
 
 
 def candidate_query_plan() -> str:
-    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+    sent: list[tuple[str, Any]] = []
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record), transaction.atomic():
         assert claim(clock.now(), "w1")
         transaction.set_rollback(True)
-    sql = next(q["sql"] for q in captured.captured_queries if "EXISTS" in q["sql"])
+    sql, params = next((sql, params) for sql, params in sent if "EXISTS" in sql)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")  # a table this small would be read whole
-            cursor.execute("EXPLAIN " + sql)
+            cursor.execute("EXPLAIN " + sql, params)
         else:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         return "\n".join(str(row[-1]) for row in cursor.fetchall())
 
 
@@ -46,5 +54,7 @@ def test_connectors_with_due_journals_are_found_by_an_index_probe_per_connector(
     assert Journal.objects.filter(status=JournalStatus.QUEUED).count() == 30
     with transaction.atomic():
         plan = candidate_query_plan()
-    assert "journal_due_per_connector" in plan, plan
-    assert "journal_due " not in plan and "journal_due (" not in plan, plan
+    # An index that leads with the connector (PostgreSQL, which sees the values, may take the partial one of
+    # waiting journals), never the index of all due journals in order of time.
+    assert re.search(r"journal_due_per_connector|journal_waiting", plan), plan
+    assert not re.search(r"\bjournal_due\b(?!_)", plan), plan
