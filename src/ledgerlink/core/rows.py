@@ -287,7 +287,7 @@ class Update(Generic[M]):
         compiled = self._compiled.get(using)
         if compiled is None:
             queryset = self._build(**{m.name: m.sample for m in self._markers}).using(using)
-            query = queryset.query.chain(UpdateQuery)
+            query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
             query.add_update_values({name: _Slot(name) for name in self._names})
             if query.related_updates:
                 raise ValueError("an Update writes the fields of its own table only")
@@ -303,7 +303,7 @@ class Update(Generic[M]):
                 params=tuple(params),
                 markers=placed,
                 kinds=kinds,
-                fields={name: meta.get_field(name) for name in self._names},  # type: ignore[misc]
+                fields={name: cast(models.Field[Any, Any], meta.get_field(name)) for name in self._names},
             )
             self._compiled[using] = compiled
         return compiled
