@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ledgerlink.connectors.models import RateLimitRecord
 from ledgerlink.core.messages import Message
-from ledgerlink.core.rows import Insert, Lookup, Update, param, unique_row
+from ledgerlink.core.rows import Insert, Lookup, Update, Values, param, unique_row
 from ledgerlink.journals.actions import submit_journal
 from ledgerlink.journals.intake import JournalIn, LineIn
 from ledgerlink.journals.models import ApiKey, Journal, JournalLine
@@ -194,3 +194,37 @@ def test_an_update_names_each_field_it_writes_once() -> None:
         Update(["status"], lambda pk: Journal.objects.filter(pk=pk, id=pk), param("pk", 907_001_001)).run(
             {"status": "failed"}, pk=1
         )
+
+
+CREATED_SINCE = Values(
+    lambda company, since: (
+        Journal.objects.for_company(company)
+        .filter(created_at__gte=since)
+        .order_by("id")
+        .values_list("id", "created_at")
+    ),
+    param("company", 907_001_001),
+    param("since", datetime(2099, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)),
+)
+
+
+def test_values_are_the_orms_values_list_with_a_datetime_parameter() -> None:
+    """A datetime goes in as the backend writes it (text on SQLite), and comes back converted, aware."""
+    company, _ = tenant(1001, "alpha")
+    other, _ = tenant(1002, "beta")
+    journals = [a_journal(company, f"V-{n}") for n in range(3)] + [a_journal(other, "V-other")]
+    for n, journal in enumerate(journals):
+        Journal.objects.filter(pk=journal.pk).update(created_at=datetime(2024, 6, 10, 12, n, 30, 250_000, tzinfo=UTC))
+    since = datetime(2024, 6, 10, 12, 1, 30, 250_000, tzinfo=UTC)  # the second journal's, to the microsecond
+    expected = list(
+        Journal.objects.for_company(company)
+        .filter(created_at__gte=since)
+        .order_by("id")
+        .values_list("id", "created_at")
+    )
+    found = CREATED_SINCE.rows(company=company.pk, since=since)
+    assert found == [tuple(row) for row in expected] and len(found) == 2
+    assert all(created.tzinfo is not None for _, created in found)
+    assert CREATED_SINCE.rows(company=other.pk, since=since) == [
+        (journals[3].pk, datetime(2024, 6, 10, 12, 3, 30, 250_000, tzinfo=UTC))
+    ]

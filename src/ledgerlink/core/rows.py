@@ -14,6 +14,7 @@ keeping the ORM as the one way queries are written:
   appear in the compiled parameters exactly once each.
 - :class:`Insert`: a model's INSERT compiled once, for many rows (``executemany``) or one (its key read back).
 - :class:`Update`: an UPDATE of some fields of the rows a queryset finds, compiled once, run with new values.
+- :class:`Values`: a ``values_list`` SELECT compiled once, its rows as tuples.
 
 The posting path uses them too (the governor's record, a journal's outcome, its attempt, the company's
 webhook endpoints): Django building each statement again was most of a posted journal's CPU.
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
 from django.db import connections, models
@@ -62,7 +64,7 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]  # the compiled parameters, markers where a value goes
     markers: tuple[str | None, ...]  # per parameter: the name of the value that goes there, or None (a constant)
-    kinds: tuple[type | None, ...]  # per parameter: the backend's wrapper of that value, if it had one
+    kinds: tuple[Callable[[Any], Any] | None, ...]  # per parameter: how the backend prepares that value, if it does
     # What django.db.models.query.ModelIterable works out per query to make instances of its rows, worked
     # out once: the compiler (its converters), the model's columns, the select_related rows, annotations.
     compiler: SQLCompiler
@@ -83,18 +85,26 @@ def _markers_of(markers: tuple[Any, ...]) -> tuple[_Marker, ...]:
 
 
 def _place(
-    markers: tuple[_Marker, ...], params: Sequence[Any], sql: str
-) -> tuple[tuple[str | None, ...], tuple[type | None, ...]]:
-    """Per compiled parameter: the name of the value that goes there (None: a constant of the query), and the
-    backend's wrapper of it, if it had one."""
+    markers: tuple[_Marker, ...], params: Sequence[Any], sql: str, connection: Any
+) -> tuple[tuple[str | None, ...], tuple[Callable[[Any], Any] | None, ...]]:
+    """Per compiled parameter: the name of the value that goes there (None: a constant of the query), and how
+    the backend prepared it, if it did."""
     names: list[str | None] = []
-    kinds: list[type | None] = []
+    kinds: list[Callable[[Any], Any] | None] = []
     for value in params:
         # The backend may wrap a value to say its type (psycopg's Int4 for a PositiveIntegerField): each run
         # wraps its value the same way.
         found = [m for m in markers if isinstance(value, type(m.sample)) and value == m.sample]
+        kind: Callable[[Any], Any] | None = None
+        if found and type(value) is not type(found[0].sample):
+            kind = type(value)
+        elif not found:
+            # A datetime the backend writes as text (SQLite): each run's value is written the same way.
+            adapt = connection.ops.adapt_datetimefield_value
+            found = [m for m in markers if isinstance(m.sample, datetime) and adapt(m.sample) == value]
+            kind = adapt if found else None
         names.append(found[0].name if found else None)
-        kinds.append(type(value) if found and type(value) is not type(found[0].sample) else None)
+        kinds.append(kind)
     for marker in markers:
         if names.count(marker.name) != 1:
             raise ValueError(f"the sample of {marker.name!r} must appear once in the compiled query: {sql}")
@@ -102,7 +112,10 @@ def _place(
 
 
 def _values(
-    names: tuple[str | None, ...], constants: Sequence[Any], kinds: tuple[type | None, ...], values: Mapping[str, Any]
+    names: tuple[str | None, ...],
+    constants: Sequence[Any],
+    kinds: tuple[Callable[[Any], Any] | None, ...],
+    values: Mapping[str, Any],
 ) -> list[Any]:
     return [
         constant if name is None else values[name] if kind is None else kind(values[name])
@@ -129,7 +142,7 @@ class Lookup(Generic[M]):
             queryset = self._build(**{m.name: m.sample for m in self._markers}).using(using)
             compiler = queryset.query.get_compiler(using=using)
             sql, params = compiler.as_sql()
-            names, kinds = _place(self._markers, params, sql)
+            names, kinds = _place(self._markers, params, sql, connections[using])
             select, klass_info = compiler.select, compiler.klass_info
             assert klass_info is not None, "a Lookup selects model rows"
             fields = [column[0] for column in select[0 : compiler.col_count]]
@@ -179,6 +192,48 @@ class Lookup(Generic[M]):
                 setattr(instance, attr, row[position])
             instances.append(cast(M, instance))
         return instances
+
+
+@dataclass(frozen=True)
+class _CompiledValues:
+    sql: str
+    params: tuple[Any, ...]
+    markers: tuple[str | None, ...]
+    kinds: tuple[Callable[[Any], Any] | None, ...]
+    compiler: SQLCompiler
+    converters: dict[int, Any]
+
+
+class Values:
+    """A SELECT of plain values (a ``values_list`` queryset) built by the ORM once per process and database, run
+    with new values each time: its rows as tuples, converted as ``values_list`` converts them. ``build`` and the
+    markers are a :class:`Lookup`'s; a datetime parameter is written as the backend writes it."""
+
+    def __init__(self, build: Callable[..., models.QuerySet[Any, Any]], *markers: Any) -> None:
+        self._build = build
+        self._markers = _markers_of(markers)
+        self._compiled: dict[str, _CompiledValues] = {}
+
+    def _compile(self, using: str) -> _CompiledValues:
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            queryset = self._build(**{m.name: m.sample for m in self._markers}).using(using)
+            compiler = queryset.query.get_compiler(using=using)
+            sql, params = compiler.as_sql()
+            names, kinds = _place(self._markers, params, sql, connections[using])
+            fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+            compiled = _CompiledValues(sql, tuple(params), names, kinds, compiler, compiler.get_converters(fields))
+            self._compiled[using] = compiled
+        return compiled
+
+    def rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+        compiled = self._compile(using)
+        with connections[using].cursor() as cursor:
+            cursor.execute(compiled.sql, _values(compiled.markers, compiled.params, compiled.kinds, values))
+            fetched = cursor.fetchall()
+        if compiled.converters:
+            return [tuple(row) for row in compiled.compiler.apply_converters(fetched, compiled.converters)]
+        return [tuple(row) for row in fetched]
 
 
 class Insert(Generic[M]):
@@ -263,7 +318,7 @@ class _CompiledUpdate:
     sql: str
     params: tuple[Any, ...]
     markers: tuple[str | None, ...]  # per parameter: a new value's field, a WHERE value's name, or None
-    kinds: tuple[type | None, ...]
+    kinds: tuple[Callable[[Any], Any] | None, ...]
     fields: dict[str, models.Field[Any, Any]]
 
 
@@ -292,7 +347,8 @@ class Update(Generic[M]):
             if query.related_updates:
                 raise ValueError("an Update writes the fields of its own table only")
             sql, params = query.get_compiler(using=using).as_sql()
-            names, kinds = _place(self._markers, [None if isinstance(p, _Fill) else p for p in params], sql)
+            sets = [None if isinstance(p, _Fill) else p for p in params]
+            names, kinds = _place(self._markers, sets, sql, connections[using])
             # A new value's parameter is named "=field", apart from the WHERE's values.
             placed = tuple("=" + p.name if isinstance(p, _Fill) else n for p, n in zip(params, names, strict=True))
             if sorted(p.name for p in params if isinstance(p, _Fill)) != sorted(self._names):

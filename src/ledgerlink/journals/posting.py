@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django import db
@@ -63,7 +63,7 @@ from ledgerlink.core import clock, metrics, wake
 from ledgerlink.core.locks import lock_rows
 from ledgerlink.core.messages import EXACT, Message
 from ledgerlink.core.models import WorkerHeartbeat
-from ledgerlink.core.rows import Insert, Update, param
+from ledgerlink.core.rows import Insert, Update, Values, param
 from ledgerlink.core.worker import stopping
 from ledgerlink.journals import events, exact_data, waiting
 from ledgerlink.journals import messages as m
@@ -145,34 +145,54 @@ def release_stuck(now: datetime) -> int:
         return released
 
 
-def _connectors_with_due(due: QuerySet[Journal], wanted: int = CANDIDATES) -> list[int]:
-    """Up to ``wanted`` connected connectors with a due journal and no sender, from a random point on, wrapping."""
+def _connected_with_due(now: datetime, pivot: int, before: bool) -> QuerySet[Connector, tuple[int]]:
+    """Connected connectors with a due journal and no sender, in order, from ``pivot`` on (or before it)."""
+    due = Journal.objects.filter(status__in=(JournalStatus.QUEUED, JournalStatus.UNKNOWN), next_attempt_at__lte=now)
     waiting = Exists(due.filter(connector_id=OuterRef("pk")))
     held = Exists(Journal.objects.filter(connector_id=OuterRef("pk"), status=JournalStatus.SENDING))
     connected = Connector.objects.filter(status=Status.CONNECTED).filter(waiting).exclude(held).order_by("pk")
-    pivot = random.randint(0, _max_connector_pk())  # every connector gets its turn; none starves
-    found = list(connected.filter(pk__gte=pivot).values_list("pk", flat=True)[:wanted])
+    side = connected.filter(pk__lt=pivot) if before else connected.filter(pk__gte=pivot)
+    return side.values_list("pk")[:CANDIDATES]
+
+
+# The claim's search runs for every claim of every sender: compiled once (core/rows.py).
+_SAMPLE_NOW = datetime(2099, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+_FROM_PIVOT = Values(
+    lambda now, pivot: _connected_with_due(now, pivot, before=False),
+    param("now", _SAMPLE_NOW),
+    param("pivot", 907_001_001),
+)
+_BEFORE_PIVOT = Values(
+    lambda now, pivot: _connected_with_due(now, pivot, before=True),
+    param("now", _SAMPLE_NOW),
+    param("pivot", 907_001_001),
+)
+_LAST_CONNECTOR = Values(lambda: Connector.objects.order_by("-pk").values_list("pk")[:1])
+
+
+def _connectors_with_due(now: datetime, wanted: int = CANDIDATES) -> list[int]:
+    """Up to ``wanted`` (at most ``CANDIDATES``) connected connectors with a due journal and no sender, from a
+    random point on, wrapping."""
+    last = _LAST_CONNECTOR.rows()
+    pivot = random.randint(0, last[0][0] if last else 0)  # every connector gets its turn; none starves
+    found = [pk for (pk,) in _FROM_PIVOT.rows(now=now, pivot=pivot)][:wanted]
     if len(found) < wanted:
-        found += connected.filter(pk__lt=pivot).values_list("pk", flat=True)[: wanted - len(found)]
+        found += [pk for (pk,) in _BEFORE_PIVOT.rows(now=now, pivot=pivot)][: wanted - len(found)]
     return found
-
-
-def _max_connector_pk() -> int:
-    return Connector.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
     """Claim up to ``batch`` due journals of one connector, oldest date first; [] when nothing is due.
 
     Its cost does not grow with the queue: connected connectors are probed, from a random one on, for a due
-    journal (an index probe each, ``journal_waiting``), and the chosen connector's oldest journals are read
-    from the same index in date order (bench/bench_claim.py).
+    journal (an index probe each, ``journal_due_per_connector``; the search is compiled once), and the chosen
+    connector's oldest journals are read in date order (``journal_waiting`` on PostgreSQL; bench/bench_claim.py).
     """
     due = Journal.objects.filter(
         status__in=(JournalStatus.QUEUED, JournalStatus.UNKNOWN),
         next_attempt_at__lte=now,
     )
-    candidates = _connectors_with_due(due)
+    candidates = _connectors_with_due(now)
     random.shuffle(candidates)  # every connector gets its turn; none starves behind a busy one
     for _ in range(CLAIM_PASSES):
         locked = []
