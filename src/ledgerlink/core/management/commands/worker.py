@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from typing import Any
 
 from django.conf import settings
@@ -29,4 +30,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{name}: {result}")
             return
         self.stdout.write(f"worker running: {', '.join(job.name for job in jobs())}; every {interval:g} s")
+        # What is loaded by now (Django, the project, its compiled statements) lives as long as the worker: out
+        # of the cyclic collector's sight, its full collections no longer walk it again and again (perf: the
+        # collector ~6 % of a 64-sender worker; the drain's CPU per journal 4.91-5.29 -> 3.74-4.80 ms).
+        gc.freeze()
         run_forever(interval)
