@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -128,3 +129,25 @@ def test_an_administration_with_many_customers_is_asked_for_a_code_not_given_a_l
     known = customers[0]["code"]
     assert api.put(URL, {**body, "walk_in_customer_code": known}).status_code == 200
     assert ConnectorMapping.objects.get().walk_in_customer_code == known
+
+
+def test_the_document_states_the_rule_of_an_overrides_keys(api: Api, connected: Connector) -> None:
+    """A key of ``ledger_overrides`` or ``vat_overrides`` is an ERP code, read by the same rule as its value: the
+    fuzzer sent ``{"": …}`` and a key with control characters, schema-valid as the document stood, and they
+    were refused (field_required, text_bad_character)."""
+    document = api.get("/api/v1/openapi.json").json()
+    body = document["paths"]["/api/v1/connectors/{number}/mapping"]["put"]["requestBody"]["content"]
+    schema = body["application/json"]["schema"]
+    properties = (document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]] if "$ref" in schema else schema)[
+        "properties"
+    ]
+    for name in ("ledger_overrides", "vat_overrides"):
+        keys = properties[name]["propertyNames"]
+        value = next(
+            choice for choice in properties[name]["additionalProperties"]["anyOf"] if choice["type"] == "string"
+        )
+        assert keys == value  # JSON's keys are strings: the string form of the value's rule
+        assert keys["minLength"] == 1 and not re.search(keys["pattern"], "8000\x19")
+    base = {"cash_journal_code": "90", "invoice_journal_code": "70"}
+    response = api.put(URL, {**base, "ledger_overrides": {"": "8000", "80\x19": "8000"}})
+    assert {p["code"] for p in response.json()["problems"]} == {"journal.field_required", "journal.text_bad_character"}

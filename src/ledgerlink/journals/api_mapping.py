@@ -27,7 +27,7 @@ from ledgerlink.core.problems import AUTH_ERRORS, BODY_ERRORS, ErrorOut, Problem
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.api import CompanyKey, body_schema, read_json, request_key
 from ledgerlink.journals.forms import format_pairs
-from ledgerlink.journals.intake import TextRule, read
+from ledgerlink.journals.intake import TextRule, read, text_schema
 from ledgerlink.journals.mapping import mapping_form, save_mapping, stored_mapping
 from ledgerlink.journals.models import ConnectorMapping
 from ledgerlink.tenancy.audit import Actor
@@ -37,6 +37,11 @@ router = Router(auth=CompanyKey(), tags=["mapping"])
 JournalCode = Annotated[str, TextRule(10, required=True, strip=True)]
 Code = Annotated[str, TextRule(40, strip=True)]
 PairCode = Annotated[str, TextRule(40, required=True, strip=True)]
+# A key of the overrides is an ERP code read by the same rule as its value; JSON's keys are strings, so the
+# document states the string form of that rule for them (pydantic states none for a dict's keys).
+PAIR_KEYS = {
+    "propertyNames": next(c for c in text_schema(40, required=True, strip=True)["anyOf"] if c["type"] == "string")
+}
 
 
 class MappingIn(BaseModel):
@@ -62,10 +67,14 @@ class MappingIn(BaseModel):
         "to fallback_vat_gl",
     )
     ledger_overrides: dict[PairCode, PairCode] = Field(
-        default_factory=dict, description="ERP ledger → Exact GL account; ledgers not listed keep their code"
+        default_factory=dict,
+        description="ERP ledger → Exact GL account; ledgers not listed keep their code",
+        json_schema_extra=PAIR_KEYS,
     )
     vat_overrides: dict[PairCode, PairCode] = Field(
-        default_factory=dict, description="ERP VAT code → Exact VAT code; codes not listed keep their code"
+        default_factory=dict,
+        description="ERP VAT code → Exact VAT code; codes not listed keep their code",
+        json_schema_extra=PAIR_KEYS,
     )
 
 
