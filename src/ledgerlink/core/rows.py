@@ -60,15 +60,37 @@ def param(name: str, sample: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class _Compiled:
+class _Select:
+    """A SELECT compiled once: what every run of it needs."""
+
     sql: str
     params: tuple[Any, ...]  # the compiled parameters, markers where a value goes
     markers: tuple[str | None, ...]  # per parameter: the name of the value that goes there, or None (a constant)
     kinds: tuple[Callable[[Any], Any] | None, ...]  # per parameter: how the backend prepares that value, if it does
-    # What django.db.models.query.ModelIterable works out per query to make instances of its rows, worked
-    # out once: the compiler (its converters), the model's columns, the select_related rows, annotations.
     compiler: SQLCompiler
-    converters: dict[int, Any]
+    converters: dict[int, Any]  # the backend's and the fields' converters of its columns
+
+    @classmethod
+    def of(cls, queryset: models.QuerySet[Any, Any], markers: tuple[_Marker, ...], using: str) -> _Select:
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        names, kinds = _place(markers, params, sql, connections[using])
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        return cls(sql, tuple(params), names, kinds, compiler, compiler.get_converters(fields))
+
+    def fetch(self, using: str, values: Mapping[str, Any]) -> list[Any]:
+        """Its rows for these values, converted as the ORM converts them."""
+        with connections[using].cursor() as cursor:
+            cursor.execute(self.sql, _values(self.markers, self.params, self.kinds, values))
+            fetched = cursor.fetchall()
+        return list(self.compiler.apply_converters(fetched, self.converters)) if self.converters else fetched
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    select: _Select
+    # What django.db.models.query.ModelIterable works out per query to make instances of its rows, worked
+    # out once: the model's columns, the select_related rows, annotations.
     model: type[models.Model]
     start: int
     end: int
@@ -140,27 +162,20 @@ class Lookup(Generic[M]):
         compiled = self._compiled.get(using)
         if compiled is None:
             queryset = self._build(**{m.name: m.sample for m in self._markers}).using(using)
-            compiler = queryset.query.get_compiler(using=using)
-            sql, params = compiler.as_sql()
-            names, kinds = _place(self._markers, params, sql, connections[using])
-            select, klass_info = compiler.select, compiler.klass_info
+            select = _Select.of(queryset, self._markers, using)
+            compiler = select.compiler
+            columns, klass_info = compiler.select, compiler.klass_info
             assert klass_info is not None, "a Lookup selects model rows"
-            fields = [column[0] for column in select[0 : compiler.col_count]]
-            if compiler.has_composite_fields(fields):
+            if compiler.has_composite_fields([column[0] for column in columns[0 : compiler.col_count]]):
                 raise ValueError("a Lookup does not read composite fields")
             start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
             compiled = _Compiled(
-                sql=sql,
-                params=tuple(params),
-                markers=names,
-                kinds=kinds,
-                compiler=compiler,
-                converters=compiler.get_converters(fields),
+                select=select,
                 model=klass_info["model"],
                 start=start,
                 end=end,
-                init_list=[column[0].target.attname for column in select[start:end]],
-                populators=get_related_populators(klass_info, select, using),
+                init_list=[column[0].target.attname for column in columns[start:end]],
+                populators=get_related_populators(klass_info, columns, using),
                 annotations=dict(compiler.annotation_col_map or {}),
             )
             self._compiled[using] = compiled
@@ -168,11 +183,7 @@ class Lookup(Generic[M]):
 
     def rows(self, using: str = "default", **values: Any) -> list[M]:
         compiled = self._compile(using)
-        params = _values(compiled.markers, compiled.params, compiled.kinds, values)
-        with connections[using].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            fetched = cursor.fetchall()
-        return self._instances(compiled, fetched, using)
+        return self._instances(compiled, compiled.select.fetch(using, values), using)
 
     def first(self, using: str = "default", **values: Any) -> M | None:
         """The one row (the query should find at most one: give it a unique key, or slice it to one)."""
@@ -181,10 +192,9 @@ class Lookup(Generic[M]):
 
     @staticmethod
     def _instances(compiled: _Compiled, fetched: list[Any], using: str) -> list[M]:
-        # As django.db.models.query.ModelIterable makes instances of a compiled query's rows.
-        rows = compiled.compiler.apply_converters(fetched, compiled.converters) if compiled.converters else fetched
+        # As django.db.models.query.ModelIterable makes instances of a compiled query's (converted) rows.
         instances: list[M] = []
-        for row in rows:
+        for row in fetched:
             instance = compiled.model.from_db(using, compiled.init_list, row[compiled.start : compiled.end])
             for populator in compiled.populators:
                 populator.populate(row, instance)
@@ -192,16 +202,6 @@ class Lookup(Generic[M]):
                 setattr(instance, attr, row[position])
             instances.append(cast(M, instance))
         return instances
-
-
-@dataclass(frozen=True)
-class _CompiledValues:
-    sql: str
-    params: tuple[Any, ...]
-    markers: tuple[str | None, ...]
-    kinds: tuple[Callable[[Any], Any] | None, ...]
-    compiler: SQLCompiler
-    converters: dict[int, Any]
 
 
 class Values:
@@ -212,28 +212,14 @@ class Values:
     def __init__(self, build: Callable[..., models.QuerySet[Any, Any]], *markers: Any) -> None:
         self._build = build
         self._markers = _markers_of(markers)
-        self._compiled: dict[str, _CompiledValues] = {}
-
-    def _compile(self, using: str) -> _CompiledValues:
-        compiled = self._compiled.get(using)
-        if compiled is None:
-            queryset = self._build(**{m.name: m.sample for m in self._markers}).using(using)
-            compiler = queryset.query.get_compiler(using=using)
-            sql, params = compiler.as_sql()
-            names, kinds = _place(self._markers, params, sql, connections[using])
-            fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
-            compiled = _CompiledValues(sql, tuple(params), names, kinds, compiler, compiler.get_converters(fields))
-            self._compiled[using] = compiled
-        return compiled
+        self._compiled: dict[str, _Select] = {}
 
     def rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
-        compiled = self._compile(using)
-        with connections[using].cursor() as cursor:
-            cursor.execute(compiled.sql, _values(compiled.markers, compiled.params, compiled.kinds, values))
-            fetched = cursor.fetchall()
-        if compiled.converters:
-            return [tuple(row) for row in compiled.compiler.apply_converters(fetched, compiled.converters)]
-        return [tuple(row) for row in fetched]
+        select = self._compiled.get(using)
+        if select is None:
+            queryset = self._build(**{m.name: m.sample for m in self._markers}).using(using)
+            select = self._compiled[using] = _Select.of(queryset, self._markers, using)
+        return [tuple(row) for row in select.fetch(using, values)]
 
 
 class Insert(Generic[M]):
