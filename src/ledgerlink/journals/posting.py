@@ -145,10 +145,14 @@ def release_stuck(now: datetime) -> int:
         return released
 
 
+def _due(now: datetime) -> QuerySet[Journal]:
+    """Journals waiting to be sent whose time has come."""
+    return Journal.objects.filter(status__in=(JournalStatus.QUEUED, JournalStatus.UNKNOWN), next_attempt_at__lte=now)
+
+
 def _connected_with_due(now: datetime, pivot: int, before: bool) -> QuerySet[Connector, tuple[int]]:
     """Connected connectors with a due journal and no sender, in order, from ``pivot`` on (or before it)."""
-    due = Journal.objects.filter(status__in=(JournalStatus.QUEUED, JournalStatus.UNKNOWN), next_attempt_at__lte=now)
-    waiting = Exists(due.filter(connector_id=OuterRef("pk")))
+    waiting = Exists(_due(now).filter(connector_id=OuterRef("pk")))
     held = Exists(Journal.objects.filter(connector_id=OuterRef("pk"), status=JournalStatus.SENDING))
     connected = Connector.objects.filter(status=Status.CONNECTED).filter(waiting).exclude(held).order_by("pk")
     side = connected.filter(pk__lt=pivot) if before else connected.filter(pk__gte=pivot)
@@ -188,10 +192,7 @@ def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
     journal (an index probe each, ``journal_due_per_connector``; the search is compiled once), and the chosen
     connector's oldest journals are read in date order (``journal_waiting`` on PostgreSQL; bench/bench_claim.py).
     """
-    due = Journal.objects.filter(
-        status__in=(JournalStatus.QUEUED, JournalStatus.UNKNOWN),
-        next_attempt_at__lte=now,
-    )
+    due = _due(now)
     candidates = _connectors_with_due(now)
     random.shuffle(candidates)  # every connector gets its turn; none starves behind a busy one
     for _ in range(CLAIM_PASSES):
