@@ -174,6 +174,22 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def database_cpu_seconds() -> float:
+    """User + system CPU of every PostgreSQL server process on this machine (0 where there is none: SQLite runs
+    inside the service's processes, so its time is in the server's figure)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, IndexError, ValueError):
+            continue
+        if name == "postgres":
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def bench(
     name: str,
     database_url: str,
@@ -200,10 +216,14 @@ def bench(
         base = f"http://127.0.0.1:{port}"
         post_all(base, key, WARM_UP_OFFSET, WARM_UP, clients)  # imports, connections, caches
         get_all(base, WARM_UP, clients)
-        cpu = cpu_seconds(server.pid)
+        cpu, database_cpu = cpu_seconds(server.pid), database_cpu_seconds()
         elapsed, statuses, client_ms = post_all(base, key, 0, count, clients)
         api_cpu, cpu = cpu_seconds(server.pid) - cpu, cpu_seconds(server.pid)
+        database_cpu = database_cpu_seconds() - database_cpu
+        again_database_cpu = database_cpu_seconds()
         again, again_statuses, _ = post_all(base, key, 0, count, clients)
+        again_cpu = cpu_seconds(server.pid) - cpu
+        again_database_cpu = database_cpu_seconds() - again_database_cpu
         cpu = cpu_seconds(server.pid)
         http_only, http_statuses, http_client_ms = get_all(base, count, clients)
         http_cpu = cpu_seconds(server.pid) - cpu
@@ -216,6 +236,9 @@ def bench(
     )
     return {
         "api_cpu_ms": api_cpu / count * 1000,
+        "database_cpu_ms": database_cpu / count * 1000,
+        "again_cpu_ms": again_cpu / count * 1000,
+        "again_database_cpu_ms": again_database_cpu / count * 1000,
         "client_ms": client_ms,
         "http_client_ms": http_client_ms,
         "http_only": http_only,
@@ -326,7 +349,9 @@ def report(result: dict[str, object]) -> None:
     http_only, orm_elapsed = result["http_only"], result["orm_elapsed"]
     assert isinstance(http_only, float) and isinstance(orm_elapsed, float)
     print(
-        f"              server CPU {result['api_cpu_ms']:.1f} ms per POST (client {result['client_ms']:.1f} ms);  "
+        f"              CPU per POST, new / again: server {result['api_cpu_ms']:.1f} / {result['again_cpu_ms']:.1f} ms, "
+        f"PostgreSQL {result['database_cpu_ms']:.1f} / {result['again_database_cpu_ms']:.1f} ms "
+        f"(client {result['client_ms']:.1f} ms);  "
         f"baselines: HTTP only (GET /healthz) {count / http_only:7.1f}/s, server CPU {result['http_cpu_ms']:.1f} ms "
         f"(client {result['http_client_ms']:.1f} ms, answers {result['http_statuses']});"
         f"  ORM only {count / orm_elapsed:7.1f} journals/s, {result['orm_cpu_ms']:.1f} ms CPU each"

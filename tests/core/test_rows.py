@@ -121,12 +121,31 @@ def test_an_insert_stores_what_the_orm_would_in_one_statement() -> None:
         LINES.rows(made)
         LINES.rows([])  # nothing to write: no statement
     assert len(captured.captured_queries) == 1
+    # One statement as the database sees it: an executemany is one statement per row to PostgreSQL (each parsed
+    # and planned again), and one round trip does not make it one.
+    assert " times: " not in captured.captured_queries[0]["sql"], captured.captured_queries[0]["sql"][:80]
     stored = list(JournalLine.objects.filter(journal=journal).order_by("line_no"))
     assert [(x.line_no, x.credit, x.debit, x.description) for x in stored] == [
         (1, Decimal("10.05"), Decimal("0.00"), "€ 1"),
         (2, Decimal("20.10"), Decimal("0.00"), "€ 2"),
         (3, Decimal("30.15"), Decimal("0.00"), "€ 3"),
     ]
+
+
+def test_more_rows_than_one_statement_may_carry_are_written_in_as_few_as_the_database_allows() -> None:
+    company, _ = tenant(1001, "alpha")
+    journal = a_journal(company, "Z-1")
+    JournalLine.objects.filter(journal=journal).delete()
+    count = 1000  # the most lines a journal may have (intake.MAX_LINES)
+    made = [JournalLine(journal=journal, line_no=n, ledger_code="8000", credit=Decimal(n)) for n in range(1, count + 1)]
+    written = [f for f in JournalLine._meta.concrete_fields if not f.primary_key]  # the key is the database's
+    per_statement = connection.ops.bulk_batch_size(written, made)
+    with CaptureQueriesContext(connection) as captured:
+        LINES.rows(made)
+    assert len(captured.captured_queries) == -(-count // per_statement)
+    assert not [q for q in captured.captured_queries if " times: " in q["sql"]]
+    stored = list(JournalLine.objects.filter(journal=journal).order_by("line_no").values_list("line_no", "credit"))
+    assert stored == [(n, Decimal(n)) for n in range(1, count + 1)]
 
 
 def test_one_insert_gives_the_row_its_key_and_stores_every_field() -> None:

@@ -30,13 +30,13 @@ NOT_COUNTED = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "NOTIFY")
 
 @contextmanager
 def statements() -> Iterator[list[str]]:
-    """The SQL statements run inside the block as the database sees them (an executemany is one), but those
-    NOT_COUNTED."""
+    """The SQL statements run inside the block as the database sees them, but those NOT_COUNTED: an executemany
+    is one per row (PostgreSQL parses and plans each)."""
     seen: list[str] = []
 
     def record(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
         if sql.lstrip().split(None, 1)[0].upper() not in NOT_COUNTED:
-            seen.append(sql)
+            seen.extend([sql] * (len(params) if many else 1))
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(record):
