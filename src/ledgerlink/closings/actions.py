@@ -191,8 +191,7 @@ def receive(company: Company, data: Any) -> Received:
         if existing is None:
             raise
         return _same_or_conflict(existing, closing_in)
-    transaction.on_commit(wake.notify)
-    return Received(closing, True)
+    return Received(closing, True)  # submit_journal woke the worker, at the commit
 
 
 # Certainly not in Exact: the day journal can be cancelled and replaced instead of reversed.
@@ -257,6 +256,6 @@ def correct_closing(closing: Closing, data: Any, actor: Actor) -> Received:
             )
             if role == Role.REPLACED and link.role != Role.REPLACED:
                 ClosingJournal.objects.filter(pk=link.pk).update(role=Role.REPLACED)
-        transaction.on_commit(wake.notify)
+        wake.notify()
     row.refresh_from_db()
     return Received(row, True)

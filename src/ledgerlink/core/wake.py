@@ -6,8 +6,12 @@ returns early when notified (issue 13):
 
 - PostgreSQL: ``NOTIFY ledgerlink_work`` in the writer's transaction (delivered on commit, duplicates within
   one transaction folded by PostgreSQL); the worker ``LISTEN``s on a connection of its own.
-- SQLite: no such channel; the writer touches ``var/worker.wake`` and the worker looks at its modification
-  time every ``POLL_SECONDS`` (a ``stat``, no query).
+- SQLite: no such channel; the writer touches ``var/worker.wake`` when its transaction commits (not before: a
+  worker woken then would find nothing it can see yet) and the worker looks at its modification time every
+  ``POLL_SECONDS`` (a ``stat``, no query).
+
+Call ``notify()`` inside the transaction that stores the work: on PostgreSQL a NOTIFY after it would be a
+transaction of its own, one more round trip and commit for every accepted journal.
 
 Waking is a hint, never the only way: a lost notification costs at most one interval. A job may also say
 when its work comes due again (``due_at``): the pause ends then if that is sooner.
@@ -24,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 
 log = logging.getLogger("ledgerlink.worker")
 CHANNEL = "ledgerlink_work"
@@ -36,11 +40,15 @@ def _wake_file() -> Path:
 
 
 def notify() -> None:
-    """Tell a waiting worker that work was stored (on PostgreSQL when the current transaction commits)."""
+    """Tell a waiting worker that work was stored, when the current transaction commits (at once outside one)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"NOTIFY {CHANNEL}")
         return
+    transaction.on_commit(_touch)
+
+
+def _touch() -> None:
     path = _wake_file()
     now = time.time_ns()  # finer than the file system's own stamp, so two wakes in a row differ
     try:

@@ -88,13 +88,13 @@ def submit_journal(
             journal = _JOURNAL.one(Journal(**fields))
             lines = _lines(journal, journal_in)
             _LINES.rows(lines)
+            wake.notify()  # at the commit: the worker posts it now rather than at its next round
     except IntegrityError:
         # Another request with the same reference won the race: answer as if it had come first.
         existing = Journal.objects.for_company(company).get(reference=journal_in.reference)
         return _same_or_conflict(existing, content, digest)
     # Just written: whoever answers can read the lines from memory rather than from the database.
     vars(journal)["_prefetched_objects_cache"] = {"lines": lines, "attempts": []}  # as prefetch_related leaves it
-    wake.notify()  # the worker posts it now rather than at its next round
     return Submitted(journal, True)
 
 
