@@ -97,6 +97,26 @@ def test_a_new_journal_costs_six_statements(company_and_key: tuple[Any, str]) ->
     assert not [s for s in seen if "ORDER BY" in s], "a lookup by a unique key needs no ORDER BY"
 
 
+def test_the_same_journal_again_costs_four_statements_and_no_check_against_exact_data(
+    company_and_key: tuple[Any, str],
+) -> None:
+    """An ERP that did not hear the answer sends the journal again: the answer is the stored journal, found by
+    its reference with its connector, then its lines and attempts; the connector, mapping and Exact data that a
+    new journal is checked against are not read (what it was checked against when it was accepted stands)."""
+    company, key = company_and_key
+    connect(Connector.objects.get(company=company, number=1))
+    api = Api(key)
+    warm(api)
+    first = api.post(URL, cash("AGAIN-1"))
+    assert first.status_code == 201, first.content
+    with statements() as seen:
+        again = api.post(URL, cash("AGAIN-1"))
+    assert again.status_code == 200, again.content
+    assert again.json() == first.json()
+    assert len(seen) == 4, "\n".join(seen)
+    assert not [s for s in seen if "exactdatasnapshot" in s.lower() or "connectormapping" in s.lower()]
+
+
 def test_at_the_company_address_the_company_is_one_more(company_and_key: tuple[Any, str]) -> None:
     company, key = company_and_key
     connect(Connector.objects.get(company=company, number=1))

@@ -15,7 +15,15 @@ from ledgerlink.core.rows import Insert, Lookup, param
 from ledgerlink.journals import exact_data, messages, waiting
 from ledgerlink.journals.admission import Admission, Checked
 from ledgerlink.journals.choices import JournalStatus, Kind, Source
-from ledgerlink.journals.intake import JournalIn, LineIn, SubmissionInvalid, content_hash, differences, normalised
+from ledgerlink.journals.intake import (
+    JournalIn,
+    LineIn,
+    SubmissionInvalid,
+    content_hash,
+    differences,
+    normalised,
+    parse,
+)
 from ledgerlink.journals.models import Journal, JournalLine
 from ledgerlink.tenancy import audit
 from ledgerlink.tenancy.audit import Actor, AuditAction
@@ -31,9 +39,12 @@ class JournalConflict(Exception):
         self.differences = differences
 
 
-# A company's journal by its reference (unique per company): asked at every submission (rows.py).
+# A company's journal by its reference (unique per company), with its connector (what an answer names): asked at
+# every submission (rows.py).
 _BY_REFERENCE = Lookup(
-    lambda company, reference: Journal.objects.for_company(company).filter(reference=reference).order_by()[:1],
+    lambda company, reference: (
+        Journal.objects.for_company(company).filter(reference=reference).select_related("connector").order_by()[:1]
+    ),
     param("company", 907_001_001),
     param("reference", "\x00reference"),
 )
@@ -65,19 +76,29 @@ def submit_journal(
 ) -> Submitted:
     """Store a journal (queued) before anyone hears "accepted"; idempotent on the company's reference.
 
-    ``data`` is the decoded submission (or a ``JournalIn``); it is read and checked once, by the admission
-    (admission.py). Same reference and same content → the existing journal (``created`` False); other
-    content → ``JournalConflict`` naming the differences; anything that refuses it → ``SubmissionInvalid``
-    with every problem. ``checked``: the admission's answer when the caller already has it (a file's entries are
-    all checked before the first is stored).
+    ``data`` is the decoded submission (or a ``JournalIn``); it is read once, and a new journal is checked once,
+    by the admission (admission.py). Same reference and same content → the existing journal (``created`` False)
+    with its connector, not checked again: it was checked when it was accepted, and an ERP that did not hear the
+    answer sends it again at once; other content → ``JournalConflict`` naming the differences; anything that
+    refuses it → ``SubmissionInvalid`` with every problem. ``checked``: the admission's answer when the caller
+    already has it (a file's entries are all checked before the first is stored).
     """
-    checked = checked or (admission or Admission(company)).check(data)
+    looked_up = False
+    if checked is None:
+        read, _problems = parse(data)  # a body that cannot be read gets every problem from the admission below
+        if read is not None:
+            existing = _BY_REFERENCE.first(company=company.pk, reference=read.reference)
+            if existing is not None:
+                content = normalised(read)
+                return _same_or_conflict(existing, content, content_hash(content))
+            looked_up = True
+        checked = (admission or Admission(company)).check(data if read is None else read)
     journal_in = checked.journal
     if journal_in is None or checked.connector is None:
         raise SubmissionInvalid(checked.problems)
     content = normalised(journal_in)
     digest = content_hash(content)
-    existing = _BY_REFERENCE.first(company=company.pk, reference=journal_in.reference)
+    existing = None if looked_up else _BY_REFERENCE.first(company=company.pk, reference=journal_in.reference)
     if existing is not None:
         return _same_or_conflict(existing, content, digest)
     if checked.problems:

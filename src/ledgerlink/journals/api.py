@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -333,15 +333,15 @@ def read_json(request: HttpRequest, *, optional: bool = False) -> Any:
         raise invalid([Problem("body", Message.of(m.BODY_NOT_JSON, error=str(exc)))])
 
 
+# What an answer shows of a journal beside its own row (JournalOut.of): its lines and attempts, in order.
+_LINES_AND_ATTEMPTS = (
+    Prefetch("lines", queryset=JournalLine.objects.order_by("line_no")),
+    Prefetch("attempts", queryset=Attempt.objects.order_by("started_at", "id")),
+)
+
+
 def _journals(key: ApiKey) -> QuerySet[Journal]:
-    return (
-        Journal.objects.for_company(key.company)
-        .select_related("connector")
-        .prefetch_related(
-            Prefetch("lines", queryset=JournalLine.objects.order_by("line_no")),
-            Prefetch("attempts", queryset=Attempt.objects.order_by("started_at", "id")),
-        )
-    )
+    return Journal.objects.for_company(key.company).select_related("connector").prefetch_related(*_LINES_AND_ATTEMPTS)
 
 
 def _journal(key: ApiKey, journal_id: int) -> Journal:
@@ -386,7 +386,9 @@ def post_journal(request: HttpRequest) -> Status:
         )
     if submitted.created:
         return Status(201, JournalOut.of(submitted.journal))  # its lines are in memory: nothing is read back
-    return Status(200, _answer(key, submitted.journal.pk))
+    # Found by its reference with its connector: its lines and attempts are what is left to read.
+    prefetch_related_objects([submitted.journal], *_LINES_AND_ATTEMPTS)
+    return Status(200, JournalOut.of(submitted.journal))
 
 
 class DryRunOut(Schema):
