@@ -349,7 +349,8 @@ def report(result: dict[str, object]) -> None:
     http_only, orm_elapsed = result["http_only"], result["orm_elapsed"]
     assert isinstance(http_only, float) and isinstance(orm_elapsed, float)
     print(
-        f"              CPU per POST, new / again: server {result['api_cpu_ms']:.1f} / {result['again_cpu_ms']:.1f} ms, "
+        f"              CPU per POST, new / again: server {result['api_cpu_ms']:.1f} / "
+        f"{result['again_cpu_ms']:.1f} ms, "
         f"PostgreSQL {result['database_cpu_ms']:.1f} / {result['again_database_cpu_ms']:.1f} ms "
         f"(client {result['client_ms']:.1f} ms);  "
         f"baselines: HTTP only (GET /healthz) {count / http_only:7.1f}/s, server CPU {result['http_cpu_ms']:.1f} ms "

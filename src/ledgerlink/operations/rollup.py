@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Max, Q, Sum
 
 from ledgerlink.connectors.models import Connector, RateLimitRecord
 from ledgerlink.connectors.ratelimits import app_of, to_state
+from ledgerlink.core.sql import Milliseconds, UtcDay
 from ledgerlink.journals.choices import JournalStatus
 from ledgerlink.journals.models import Journal
 from ledgerlink.operations.models import DailyCalls, DailyJournals, DailyPosting, SummaryMark
@@ -39,15 +39,14 @@ def recount_days(chunk: list[int], now: datetime) -> None:
     accepted = (
         Journal.objects.filter(connector_id__in=chunk, created_at__gte=since)
         .order_by()
-        .annotate(day=TruncDate("created_at", tzinfo=UTC))
+        .annotate(day=UtcDay("created_at"))
         .values("connector_id", "company_id", "day", "status")
         .annotate(n=Count("id"))
     )
-    latency = ExpressionWrapper(F("posted_at") - F("created_at"), output_field=DurationField())
     posted = (
         Journal.objects.filter(connector_id__in=chunk, status=JournalStatus.POSTED, posted_at__gte=since)
         .order_by()
-        .annotate(day=TruncDate("posted_at", tzinfo=UTC), latency=latency)
+        .annotate(day=UtcDay("posted_at"), latency=Milliseconds("posted_at", "created_at"))
         .values("connector_id", "company_id", "day")
         .annotate(n=Count("id"), total=Sum("latency"), peak=Max("latency"))
     )
@@ -73,8 +72,8 @@ def recount_days(chunk: list[int], now: datetime) -> None:
                 company_id=r["company_id"],
                 day=r["day"],
                 posted=r["n"],
-                latency_total=max(int(r["total"].total_seconds()), 0),
-                latency_max=max(int(r["peak"].total_seconds()), 0),
+                latency_total=max(int(r["total"]) // 1000, 0),
+                latency_max=max(int(r["peak"]) // 1000, 0),
             )
             for r in posted
         ],
