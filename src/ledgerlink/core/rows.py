@@ -222,6 +222,9 @@ class Values:
         return [tuple(row) for row in select.fetch(using, values)]
 
 
+KEPT_ROWS = 32  # an Insert keeps its statement of up to this many rows
+
+
 class Insert(Generic[M]):
     """INSERTs of one model's rows whose SQL the ORM builds once per process and database: ``rows`` writes many
     in one statement of many rows (their primary keys are not read back), ``one`` writes one and reads its key
@@ -246,6 +249,7 @@ class Insert(Generic[M]):
             if field is not model._meta.auto_field and not getattr(field, "generated", False)
         ]
         self._sql: dict[tuple[str, bool], tuple[str, Any]] = {}
+        self._sql_many: dict[tuple[str, int], str] = {}
 
     def _compile(self, using: str, returning: bool) -> tuple[str, Any]:
         compiled = self._sql.get((using, returning))
@@ -265,12 +269,18 @@ class Insert(Generic[M]):
         return compiled
 
     def _many(self, using: str, count: int) -> str:
-        """The INSERT of ``count`` rows: the one-row statement with its row of placeholders repeated."""
-        sql, _returning = self._compile(using, returning=False)
-        head, values, row = sql.partition(" VALUES ")
-        if not values or not row.startswith("(") or not row.endswith(")") or "(" in row[1:]:
-            raise ValueError(f"an Insert's statement ends in one row of placeholders: {sql}")
-        return head + values + ", ".join([row] * count)
+        """The INSERT of ``count`` rows: the one-row statement with its row of placeholders repeated (kept for
+        the small counts that come again and again: one attempt, a journal's few lines)."""
+        many = self._sql_many.get((using, count))
+        if many is None:
+            sql, _returning = self._compile(using, returning=False)
+            head, values, row = sql.partition(" VALUES ")
+            if not values or not row.startswith("(") or not row.endswith(")") or "(" in row[1:]:
+                raise ValueError(f"an Insert's statement ends in one row of placeholders: {sql}")
+            many = head + values + ", ".join([row] * count)
+            if count <= KEPT_ROWS:
+                self._sql_many[(using, count)] = many
+        return many
 
     def _values(self, obj: M, connection: Any) -> list[Any]:
         return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self._fields]
@@ -279,7 +289,7 @@ class Insert(Generic[M]):
         if not objects:
             return
         connection = connections[using]
-        per_statement = max(1, connection.ops.bulk_batch_size(self._fields, objects))
+        per_statement = 1 if len(objects) == 1 else max(1, connection.ops.bulk_batch_size(self._fields, objects))
         with connection.cursor() as cursor:
             for start in range(0, len(objects), per_statement):
                 chunk = objects[start : start + per_statement]
