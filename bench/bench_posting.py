@@ -121,6 +121,12 @@ def cpu_seconds(pid: int, tid: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def system_seconds(pid: int) -> float:
+    """The kernel's part of a process's CPU (stat field 15): system calls, waking and switching threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[12]) / os.sysconf("SC_CLK_TCK")
+
+
 def main_thread_cpu(pids: list[int]) -> float:
     """CPU of the workers' main threads: the heartbeat and the jobs other than posting (the summary, the
     ranking, the keep-alive); posting runs in the lane's and the senders' threads."""
@@ -204,12 +210,14 @@ def drain(args, env, var_dir: Path, run: int, connectors, sandbox_pid: int):  # 
         first = (int(started + 5) // 60 + 1) * 60
         time.sleep(first - time.time())  # real time: the measuring window is Exact's clock minutes
         cpu0 = sum(cpu_seconds(w.pid) for w in workers)
+        system0 = sum(system_seconds(w.pid) for w in workers)
         main0 = main_thread_cpu([w.pid for w in workers])
         sandbox0 = cpu_seconds(sandbox_pid)
         posted0 = Journal.objects.filter(status="posted", reference__startswith=prefix).count()
         end = first + 60 * args.minutes
         time.sleep(end - time.time())
         cpu = sum(cpu_seconds(w.pid) for w in workers) - cpu0
+        system = sum(system_seconds(w.pid) for w in workers) - system0
         main = main_thread_cpu([w.pid for w in workers]) - main0
         sandbox_cpu = cpu_seconds(sandbox_pid) - sandbox0
         posted = Journal.objects.filter(status="posted", reference__startswith=prefix).count() - posted0
@@ -253,6 +261,7 @@ def drain(args, env, var_dir: Path, run: int, connectors, sandbox_pid: int):  # 
         "too_many": Attempt.objects.filter(http_status=429).count() - too_many_before,
         "cpu_ms": cpu / max(posted, 1) * 1000,
         "posting_cpu_ms": (cpu - main) / max(posted, 1) * 1000,
+        "system_cpu_ms": system / max(posted, 1) * 1000,
         "sandbox_cpu_ms": sandbox_cpu / max(posted, 1) * 1000,
         "rss": rss,
         "rss_max": max(rss),
@@ -396,7 +405,8 @@ def main() -> int:
                 f"{figures['mean']:.3f} on average, {figures['below']} of {figures['division_minutes']} below 0.95, "
                 f"{figures['idle']} idle; whole window {figures['window_mean']:.3f}; "
                 f"429 answers {figures['too_many']}; worker CPU {figures['cpu_ms']:.2f} ms per posted journal, "
-                f"{figures['posting_cpu_ms']:.2f} ms of it in posting's threads (sandbox "
+                f"{figures['posting_cpu_ms']:.2f} ms of it in posting's threads, {figures['system_cpu_ms']:.2f} ms "
+                f"in the kernel (sandbox "
                 f"{figures['sandbox_cpu_ms']:.2f} ms); "
                 f"RSS {', '.join(f'{mb} MB' for mb in figures['rss'])}"
             )
@@ -414,6 +424,7 @@ def main() -> int:
                     ("429s", "too_many", "d"),
                     ("worker CPU ms/journal", "cpu_ms", ".2f"),
                     ("of it posting's threads", "posting_cpu_ms", ".2f"),
+                    ("of it the kernel's", "system_cpu_ms", ".2f"),
                     ("worker RSS MB", "rss_max", "d"),
                 )
             )
