@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.test import Client
 
+from ledgerlink.connectors.models import Connector
+from ledgerlink.journals.models import Journal
 from ledgerlink.tenancy import actions
 from ledgerlink.tenancy.audit import Actor
 from ledgerlink.tenancy.choices import Language, Role
@@ -39,3 +43,23 @@ def signed_in_client(person: User, on_host: str | None = None) -> Client:
     client = Client(HTTP_HOST=on_host or host(person.company))
     client.force_login(person, backend="ledgerlink.tenancy.backends.CompanyUserBackend")
     return client
+
+
+def journal_at(
+    connector: Connector, reference: str, status: str, accepted: datetime, posted: datetime | None
+) -> Journal:
+    """A journal as the rollups and charts count it: accepted (``created_at``) and posted at the given times."""
+    made = Journal.objects.create(
+        company_id=connector.company_id,
+        connector=connector,
+        kind="cash",
+        reference=reference,
+        date=accepted.date(),
+        content_hash="x",
+        content={},
+        marker=f"M-{connector.pk}-{reference}"[:24],
+        status=status,
+        next_attempt_at=accepted,
+    )
+    Journal.objects.filter(pk=made.pk).update(created_at=accepted, posted_at=posted)
+    return made

@@ -48,20 +48,8 @@ def journals(connector: Connector, status: str, n: int, *, days_ago: int, latenc
     now = clock.now()
     for i in range(n):
         accepted = now - timedelta(days=days_ago, hours=1)
-        journal = Journal.objects.create(
-            company_id=connector.company_id,
-            connector=connector,
-            kind="cash",
-            reference=f"{connector.pk}-{status}-{days_ago}-{i}",
-            date=accepted.date(),
-            content_hash="x",
-            content={},
-            marker=f"m{connector.pk}{status[:2]}{days_ago}{i}",
-            status=status,
-            next_attempt_at=now,
-        )
         posted_at = accepted + timedelta(seconds=latencies[i]) if latencies else None
-        Journal.objects.filter(pk=journal.pk).update(created_at=accepted, posted_at=posted_at)
+        factories.journal_at(connector, f"{connector.pk}-{status}-{days_ago}-{i}", status, accepted, posted_at)
 
 
 def company_with_data(number: int, alias: str, client_id: str, division: int, used: int, posted: list[int]):  # type: ignore[no-untyped-def]

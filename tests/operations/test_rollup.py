@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.journals.choices import JournalStatus
-from ledgerlink.journals.models import Journal
 from ledgerlink.operations.models import DailyJournals, DailyPosting
 from ledgerlink.operations.rollup import recount_days
 from tests import factories
@@ -32,19 +31,8 @@ def _now() -> Iterator[None]:
 
 
 def journal(connector: Connector, n: int, accepted: datetime, posted: datetime | None) -> None:
-    made = Journal.objects.create(
-        company_id=connector.company_id,
-        connector=connector,
-        kind="cash",
-        reference=f"R-{n}",
-        date=accepted.date(),
-        content_hash="x",
-        content={},
-        marker=f"M-{n}",
-        status=JournalStatus.POSTED if posted else JournalStatus.QUEUED,
-        next_attempt_at=accepted,
-    )
-    Journal.objects.filter(pk=made.pk).update(created_at=accepted, posted_at=posted)
+    status = JournalStatus.POSTED if posted else JournalStatus.QUEUED
+    factories.journal_at(connector, f"R-{n}", status, accepted, posted)
 
 
 def test_days_and_latencies_are_counted_by_the_database_at_a_days_edges() -> None:
