@@ -2,9 +2,11 @@
 
 On SQLite, Django computes some expressions in Python functions that SQLite calls back for each row:
 ``TruncDate`` with a time zone (``django_datetime_cast_date``) and the difference of two timestamps
-(``django_timestamp_diff``). Over the journals of 30 days, every 30 seconds (operations/rollup.py), that was a
-tenth of the worker's Python time in a drain (issue 13). Timestamps are stored in UTC on both databases (on
-SQLite as text, ``YYYY-MM-DD HH:MM:SS.ffffff``), so SQLite's own ``date()`` and ``julianday()`` read them.
+(``django_timestamp_diff``). Over the journals of 30 days, every 30 seconds (operations/rollup.py), that work
+grew with every journal accepted (issue 13: the worker's main thread, where the rollups run, took 0.09–0.18 ms
+per posted journal in the 64-sender drain with them, 0.07 ms without). Timestamps are stored in UTC on both
+databases (on SQLite as text, ``YYYY-MM-DD HH:MM:SS.ffffff``), so SQLite's own ``date()`` and ``julianday()``
+read them.
 """
 
 from __future__ import annotations
