@@ -148,8 +148,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # On PostgreSQL, parameters are bound by the server and a statement a connection runs again and again is prepared
 # (psycopg's own threshold: at its fifth run): PostgreSQL no longer parses and plans the intake's and the worker's
-# few statements each time (bench_api.py: 1.8 → 1.1 ms of PostgreSQL's CPU per accepted journal, 320 → 366
-# journals/s). Django leaves both off for connection poolers: behind a PgBouncer in transaction mode older than
+# few statements each time (bench_api.py: 1.8 → 1.1 ms of PostgreSQL's CPU per accepted journal; docs/adr/0027).
+# Django leaves both off for connection poolers: behind a PgBouncer in transaction mode older than
 # 1.21 (or without max_prepared_statements), set LEDGERLINK_DB_PREPARED_STATEMENTS=0.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.get_bool(
     "LEDGERLINK_DB_PREPARED_STATEMENTS", True
