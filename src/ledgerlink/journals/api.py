@@ -333,15 +333,17 @@ def read_json(request: HttpRequest, *, optional: bool = False) -> Any:
         raise invalid([Problem("body", Message.of(m.BODY_NOT_JSON, error=str(exc)))])
 
 
-# What an answer shows of a journal beside its own row (JournalOut.of): its lines and attempts, in order.
-_LINES_AND_ATTEMPTS = (
-    Prefetch("lines", queryset=JournalLine.objects.order_by("line_no")),
-    Prefetch("attempts", queryset=Attempt.objects.order_by("started_at", "id")),
-)
+def _lines_and_attempts() -> tuple[Prefetch[Any], Prefetch[Any]]:
+    """What an answer shows of a journal beside its own row (JournalOut.of): its lines and attempts, in order.
+    New for each use: Django's prefetching writes hints (the instance) into the querysets it is given."""
+    return (
+        Prefetch("lines", queryset=JournalLine.objects.order_by("line_no")),
+        Prefetch("attempts", queryset=Attempt.objects.order_by("started_at", "id")),
+    )
 
 
 def _journals(key: ApiKey) -> QuerySet[Journal]:
-    return Journal.objects.for_company(key.company).select_related("connector").prefetch_related(*_LINES_AND_ATTEMPTS)
+    return Journal.objects.for_company(key.company).select_related("connector").prefetch_related(*_lines_and_attempts())
 
 
 def _journal(key: ApiKey, journal_id: int) -> Journal:
@@ -387,7 +389,7 @@ def post_journal(request: HttpRequest) -> Status:
     if submitted.created:
         return Status(201, JournalOut.of(submitted.journal))  # its lines are in memory: nothing is read back
     # Found by its reference with its connector: its lines and attempts are what is left to read.
-    prefetch_related_objects([submitted.journal], *_LINES_AND_ATTEMPTS)
+    prefetch_related_objects([submitted.journal], *_lines_and_attempts())
     return Status(200, JournalOut.of(submitted.journal))
 
 
