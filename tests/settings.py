@@ -52,6 +52,6 @@ from ledgerlink.settings import *  # noqa: E402, F403
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "ledgerlink.core.sqlite":  # noqa: F405
     # A file, not memory, so that tests with several processes (workers) share the test database.
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["LEDGERLINK_VAR_DIR"], "test.sqlite3")}  # noqa: F405

@@ -133,6 +133,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with the process's writers queued in the process (core/sqlite/base.py, docs/adr/0028).
+    DATABASES["default"]["ENGINE"] = "ledgerlink.core.sqlite"
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         private_sqlite_file(Path(DATABASES["default"]["NAME"]), VAR_DIR)  # 0600 in a 0700 var/
     # WAL lets the worker write while pages read; IMMEDIATE makes a write transaction take the write
