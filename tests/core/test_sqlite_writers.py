@@ -98,3 +98,19 @@ def test_a_write_statement_outside_a_transaction_gives_the_lock_back(acme: Compa
 def test_each_database_file_has_a_lock_of_its_own() -> None:
     assert base._lock_for("a.sqlite3") is base._lock_for("a.sqlite3")
     assert base._lock_for("a.sqlite3") is not base._lock_for("b.sqlite3")
+
+
+def test_a_process_can_leave_its_writers_to_sqlites_busy_handler() -> None:
+    connection.ensure_connection()
+    assert connection._writers is not None  # on by default, in every process
+    base.queue_writers(False)  # as bench_sqlite_writers.py compares
+    try:
+        connections.close_all()
+        connection.ensure_connection()
+        assert connection._writers is None
+        with transaction.atomic():
+            Company.objects.filter(alias="nobody").update(name="Nobody")
+            assert not base._lock_for(str(connection.settings_dict["NAME"])).locked()  # SQLite's lock alone
+    finally:
+        base.queue_writers()
+        connections.close_all()

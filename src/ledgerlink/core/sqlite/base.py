@@ -2,12 +2,12 @@
 
 SQLite lets one connection write at a time. A connection that finds the write lock taken sleeps in SQLite's
 busy handler and tries again (after 1, 2, 5, 10 … 100 ms), each try a wake-up, a lock system call and a sleep;
-the worker's sixty-four posting threads, three write transactions per journal, made about ten of these sleeps
-per posted journal (strace). Here a write — a transaction, which ``BEGIN IMMEDIATE`` starts with the write
-lock, or a write statement outside one — first takes a lock of the process: the threads of one process wait
+the worker's sixty-four posting threads, two write transactions per journal, made about ten of these sleeps
+per posted journal (strace). Here a write (a transaction, which ``BEGIN IMMEDIATE`` starts with the write
+lock, or a write statement outside one) first takes a lock of the process: the threads of one process wait
 for each other in a queue the releasing thread wakes, and only another process's writer is waited for in
-SQLite's busy handler. It waits as long as SQLite's ``timeout`` would, then fails as SQLite does
-("database is locked").
+SQLite's busy handler. It waits as long as SQLite's ``timeout`` would, then fails as SQLite does ("database
+is locked"). bench/bench_sqlite_writers.py compares the two ways.
 """
 
 from __future__ import annotations
@@ -22,6 +22,14 @@ from django.db.backends.sqlite3 import base
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
+_queued = True
+
+
+def queue_writers(on: bool = True) -> None:
+    """Whether this process's connections opened from now on queue their writers here (on unless turned off;
+    off: SQLite's busy handler alone, for bench/bench_sqlite_writers.py's comparison)."""
+    global _queued
+    _queued = on
 
 
 def _lock_for(name: str) -> threading.Lock:
@@ -89,7 +97,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         connection = super().get_new_connection(conn_params)
-        if not self.is_in_memory_db():
+        self._writers = None
+        if _queued and not self.is_in_memory_db():
             self._writers = _Writers(str(self.settings_dict["NAME"]), float(conn_params.get("timeout", 5)))
         return connection
 
