@@ -75,3 +75,14 @@ def test_the_loop_runs_a_job_with_a_period_only_when_its_period_has_passed(monke
     ran.clear()
     worker.run_once()  # a test's or --once round: every job
     assert ran == ["post", "summarize"]
+
+
+def test_a_beat_is_one_statement_once_the_worker_has_its_row(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    started = clock.now()
+    worker._beat("host:1", started)  # the first beat makes the row
+    with django_assert_num_queries(1):
+        worker._beat("host:1", started)  # between jobs
+    with django_assert_num_queries(1):
+        worker._beat("host:1", started, {"count": 2})  # a round's end, which counts the round
+    row = WorkerHeartbeat.objects.get(name="host:1")
+    assert row.rounds == 1 and row.last_round == {"count": 2} and row.stopped_at is None

@@ -9,6 +9,7 @@ that often.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -109,6 +110,7 @@ def last_heartbeat() -> datetime | None:
     return row.seen_at if row else None
 
 
+@functools.cache  # read from the installed package's metadata (a search of sys.path): once per process
 def version() -> str:
     try:
         return metadata.version("ledgerlink")
@@ -140,9 +142,10 @@ def _beat(name: str, started: datetime, results: dict[str, object] | None = None
     if results is not None:
         defaults["last_round_at"] = now
         defaults["last_round"] = _round_summary(results)
-    WorkerHeartbeat.objects.update_or_create(name=name, defaults=defaults)
-    if results is not None:
-        WorkerHeartbeat.objects.filter(name=name).update(rounds=F("rounds") + 1)
+    # One UPDATE once the row is there (it is after the first beat): a beat follows every job of every round.
+    fields: dict[str, object] = {**defaults, "rounds": F("rounds") + 1} if results is not None else defaults
+    if not WorkerHeartbeat.objects.filter(name=name).update(**fields):
+        WorkerHeartbeat.objects.create(name=name, rounds=1 if results is not None else 0, **defaults)
 
 
 def _lane(job: Job, interval: float, stop: threading.Event) -> None:
