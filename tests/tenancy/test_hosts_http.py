@@ -51,3 +51,19 @@ def test_forwarded_host_and_proto_honoured_from_trusted_proxy() -> None:
 def test_every_response_has_a_request_id() -> None:
     response = Client(HTTP_HOST="localhost").get("/login")
     assert len(response["X-Request-ID"]) == 32
+
+
+def test_an_api_request_to_no_address_of_ours_is_a_documented_problem() -> None:
+    response = Client(HTTP_HOST="evil.example").get("/api/v1/journals")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == "host.invalid"
+    assert response.json()["detail"] == "This service does not answer at this address."
+
+
+def test_an_api_request_to_an_alias_no_company_uses_is_a_documented_problem() -> None:
+    response = Client(HTTP_HOST="nobody.localhost").get("/api/v1/journals")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == "host.no_company"
+    assert response.json()["detail"] == "No company at this address"

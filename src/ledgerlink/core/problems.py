@@ -161,9 +161,18 @@ class ProblemsOut(ErrorOut):
     problems: list[ProblemOut] = Field(description="every problem found, at once")
 
 
-# Every operation: 401 (no key, an unknown or a revoked one), 403 (the company lacks the ``api`` licence), 422
-# for a parameter or query string it cannot read (a path parameter that is no number, a control character), and
-# 500 for a fault of ours (nothing was stored).
-AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: ProblemsOut, 500: ErrorOut}
+# Every operation: 400 (the host is no address of this service, ``host.invalid``), 404 (no company uses the
+# host's alias, ``host.no_company``; an operation's own 404 says what it did not find), 401 (no key, an unknown
+# or a revoked one), 403 (the company lacks the ``api`` licence), 422 for a parameter or query string it cannot
+# read (a path parameter that is no number, a control character), and 500 for a fault of ours (nothing was
+# stored).
+AUTH_ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ProblemsOut,
+    500: ErrorOut,
+}
 # An operation with a body: 413 when it is larger than the service reads, 422 for every problem in it.
 BODY_ERRORS: dict[int, type[Schema]] = {413: ErrorOut, 422: ProblemsOut}

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ledgerlink.core.logs import company_var, request_id_var
+from ledgerlink.core.problems import problem_response
 from ledgerlink.core.rows import Lookup, param
 from ledgerlink.tenancy import current, handoff
 from ledgerlink.tenancy.addresses import request_port
@@ -80,7 +81,11 @@ class CompanyHostMiddleware:
             # Answered here, before CommonMiddleware checks ALLOWED_HOSTS: probes come by IP address.
             return probe(request)
         resolved = resolve_host(request.META.get("HTTP_HOST", ""), settings.LEDGERLINK_BASE_DOMAIN)
+        api = request.path.startswith("/api/")  # the API answers problems, as documented, never a page
         if resolved.kind is HostKind.INVALID:
+            if api:
+                detail = _("This service does not answer at this address.")
+                return problem_response(request, 400, {"detail": detail, "code": "host.invalid"})
             return HttpResponseBadRequest(
                 _("This service does not answer at this address."), content_type="text/plain; charset=utf-8"
             )
@@ -89,6 +94,9 @@ class CompanyHostMiddleware:
             return self.get_response(request)
         company = _BY_ALIAS.first(alias=resolved.alias)
         if company is None:
+            if api:
+                detail = _("No company at this address")
+                return problem_response(request, 404, {"detail": detail, "code": "host.no_company"})
             return render(request, "tenancy/no_company.html", {"alias": resolved.alias}, status=404)
         current.set_host(request, company, bare=False)
         token = company_var.set(str(company.number))
