@@ -67,3 +67,17 @@ def test_an_api_request_to_an_alias_no_company_uses_is_a_documented_problem() ->
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["code"] == "host.no_company"
     assert response.json()["detail"] == "No company at this address"
+
+
+def test_a_refused_host_is_answered_in_the_language_the_request_asks_for_whatever_came_before() -> None:
+    for language, invalid, no_company in (
+        ("nl", "Deze dienst antwoordt niet op dit adres.", "Geen bedrijf op dit adres"),
+        ("en", "This service does not answer at this address.", "No company at this address"),
+        ("nl", "Deze dienst antwoordt niet op dit adres.", "Geen bedrijf op dit adres"),
+    ):
+        answer = Client(HTTP_HOST="evil.example", HTTP_ACCEPT_LANGUAGE=language).get("/api/v1/journals")
+        assert answer.json()["detail"] == invalid
+        answer = Client(HTTP_HOST="nobody.localhost", HTTP_ACCEPT_LANGUAGE=language).get("/api/v1/journals")
+        assert answer.json()["detail"] == no_company
+        page = Client(HTTP_HOST="nobody.localhost", HTTP_ACCEPT_LANGUAGE=language).get("/login")
+        assert no_company in page.content.decode()

@@ -18,7 +18,7 @@ from ledgerlink.core.problems import problem_response
 from ledgerlink.core.rows import Lookup, param
 from ledgerlink.tenancy import current, handoff
 from ledgerlink.tenancy.addresses import request_port
-from ledgerlink.tenancy.hosts import HostKind, resolve_host
+from ledgerlink.tenancy.hosts import HostKind, ResolvedHost, resolve_host
 from ledgerlink.tenancy.models import Company
 from ledgerlink.web.views import healthz, readyz
 
@@ -81,29 +81,37 @@ class CompanyHostMiddleware:
             # Answered here, before CommonMiddleware checks ALLOWED_HOSTS: probes come by IP address.
             return probe(request)
         resolved = resolve_host(request.META.get("HTTP_HOST", ""), settings.LEDGERLINK_BASE_DOMAIN)
-        api = request.path.startswith("/api/")  # the API answers problems, as documented, never a page
-        if resolved.kind is HostKind.INVALID:
-            if api:
-                detail = _("This service does not answer at this address.")
-                return problem_response(request, 400, {"detail": detail, "code": "host.invalid"})
-            return HttpResponseBadRequest(
-                _("This service does not answer at this address."), content_type="text/plain; charset=utf-8"
-            )
         if resolved.kind is HostKind.BARE:
             current.set_host(request, None, bare=True)
             return self.get_response(request)
-        company = _BY_ALIAS.first(alias=resolved.alias)
+        company = _BY_ALIAS.first(alias=resolved.alias) if resolved.kind is not HostKind.INVALID else None
         if company is None:
-            if api:
-                detail = _("No company at this address")
-                return problem_response(request, 404, {"detail": detail, "code": "host.no_company"})
-            return render(request, "tenancy/no_company.html", {"alias": resolved.alias}, status=404)
+            # Refused before LocaleMiddleware: in the language the request asks for, not the one this thread
+            # answered its last request in.
+            with translation.override(translation.get_language_from_request(request)):
+                return self._refuse(request, resolved)
         current.set_host(request, company, bare=False)
         token = company_var.set(str(company.number))
         try:
             return self.get_response(request)
         finally:
             company_var.reset(token)
+
+    @staticmethod
+    def _refuse(request: HttpRequest, resolved: ResolvedHost) -> HttpResponse:
+        """A host that is no address of ours (400), or an alias no company uses (404); the API answers a
+        documented problem, never a page."""
+        api = request.path.startswith("/api/")
+        if resolved.kind is HostKind.INVALID:
+            detail = _("This service does not answer at this address.")
+            if api:
+                return problem_response(request, 400, {"detail": detail, "code": "host.invalid"})
+            return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
+        if api:
+            return problem_response(
+                request, 404, {"detail": _("No company at this address"), "code": "host.no_company"}
+            )
+        return render(request, "tenancy/no_company.html", {"alias": resolved.alias}, status=404)
 
 
 class TenantUserMiddleware:
