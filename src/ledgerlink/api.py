@@ -21,7 +21,15 @@ from ninja.errors import HttpError, ValidationError
 from ledgerlink.closings.api import router as closings_router
 from ledgerlink.connectors.api import router as connectors_router
 from ledgerlink.core.messages import Message
-from ledgerlink.core.problems import PROBLEM_JSON, ApiError, Problem, Unauthorized, invalid, problem_response
+from ledgerlink.core.problems import (
+    PROBLEM_JSON,
+    ApiError,
+    Problem,
+    Unauthorized,
+    for_api,
+    invalid,
+    problem_response,
+)
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.api import CompanyKey
 from ledgerlink.journals.api import router as journals_router
@@ -125,7 +133,7 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
 
 def _api_aware(page: Callable[..., HttpResponse], status: int) -> Callable[..., HttpResponse]:
     def handler(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if request.path.startswith("/api/"):
+        if for_api(request):
             if status == 404:
                 return not_found(request)
             return server_error_json(request)

@@ -53,20 +53,22 @@ def test_every_response_has_a_request_id() -> None:
     assert len(response["X-Request-ID"]) == 32
 
 
-def test_an_api_request_to_no_address_of_ours_is_a_documented_problem() -> None:
-    response = Client(HTTP_HOST="evil.example").get("/api/v1/journals")
-    assert response.status_code == 400
+@pytest.mark.parametrize(
+    ("host", "status", "code", "detail"),
+    [
+        ("evil.example", 400, "host.invalid", "This service does not answer at this address."),
+        ("nobody.localhost", 404, "host.no_company", "No company at this address"),
+    ],
+    ids=["no address of ours", "an alias no company uses"],
+)
+def test_an_api_request_to_a_host_we_refuse_is_a_documented_problem(
+    host: str, status: int, code: str, detail: str
+) -> None:
+    response = Client(HTTP_HOST=host).get("/api/v1/journals")
+    assert response.status_code == status
     assert response["Content-Type"].startswith("application/problem+json")
-    assert response.json()["code"] == "host.invalid"
-    assert response.json()["detail"] == "This service does not answer at this address."
-
-
-def test_an_api_request_to_an_alias_no_company_uses_is_a_documented_problem() -> None:
-    response = Client(HTTP_HOST="nobody.localhost").get("/api/v1/journals")
-    assert response.status_code == 404
-    assert response["Content-Type"].startswith("application/problem+json")
-    assert response.json()["code"] == "host.no_company"
-    assert response.json()["detail"] == "No company at this address"
+    assert response.json()["code"] == code
+    assert response.json()["detail"] == detail
 
 
 def test_a_refused_host_is_answered_in_the_language_the_request_asks_for_whatever_came_before() -> None:

@@ -117,6 +117,11 @@ PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE = "about:blank"  # the HTTP status says it all; ``code`` is the precise kind (RFC 9457 §4.2.1)
 
 
+def for_api(request: HttpRequest) -> bool:
+    """Whether the request is the REST API's, whose every refusal is a problem, never a page."""
+    return request.path.startswith("/api/")
+
+
 def problem_body(request: HttpRequest, status: int, payload: dict[str, Any]) -> dict[str, Any]:
     """An RFC 9457 problem: its standard members, then ours (``detail``, ``code``, ``problems``, … as before).
 

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ledgerlink.core.logs import company_var, request_id_var
-from ledgerlink.core.problems import problem_response
+from ledgerlink.core.problems import for_api, problem_response
 from ledgerlink.core.rows import Lookup, param
 from ledgerlink.tenancy import current, handoff
 from ledgerlink.tenancy.addresses import request_port
@@ -101,7 +101,7 @@ class CompanyHostMiddleware:
     def _refuse(request: HttpRequest, resolved: ResolvedHost) -> HttpResponse:
         """A host that is no address of ours (400), or an alias no company uses (404); the API answers a
         documented problem, never a page."""
-        api = request.path.startswith("/api/")
+        api = for_api(request)
         if resolved.kind is HostKind.INVALID:
             detail = _("This service does not answer at this address.")
             if api:
@@ -166,7 +166,7 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = current.user(request)
-        if user is not None and not request.path.startswith("/api/"):
+        if user is not None and not for_api(request):
             language = user.preferred_language(current.company(request))
             if language:
                 translation.activate(language)

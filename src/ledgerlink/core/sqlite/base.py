@@ -66,22 +66,19 @@ class CursorWrapper(base.SQLiteCursorWrapper):
     writers: _Writers | None = None
 
     def execute(self, query: str, params: Any = None) -> Any:
-        writers = self.writers
-        if writers is None or writers.held or not _WRITE.match(query):
-            return super().execute(query, params)
-        writers.take()  # a write statement in autocommit: its own transaction
-        try:
-            return super().execute(query, params)
-        finally:
-            writers.give()
+        return self._written(query, super().execute, query, params)
 
     def executemany(self, query: str, param_list: Any) -> Any:
+        return self._written(query, super().executemany, query, param_list)
+
+    def _written(self, query: str, run: Any, *args: Any) -> Any:
+        """``run`` as is, or, for a write statement outside a transaction (its own one), under the lock."""
         writers = self.writers
-        if writers is None or writers.held:
-            return super().executemany(query, param_list)
+        if writers is None or writers.held or not _WRITE.match(query):
+            return run(*args)
         writers.take()
         try:
-            return super().executemany(query, param_list)
+            return run(*args)
         finally:
             writers.give()
 
