@@ -392,7 +392,7 @@ def test_logs_are_structured_and_never_carry_secrets(fake, clock, caplog):
     tokens = oauth.exchange_code(parse_callback(f"https://x.example/cb?code={code}&state=s").code)
     with pytest.raises(E.OldRefreshTokenUsed):
         oauth.refresh(tokens.refresh_token)
-    client = ExactClient(config, StaticTokenProvider(tokens.access_token), sleep=clock.sleep, http=oauth._http)
+    client = ExactClient(config, StaticTokenProvider(tokens.access_token), sleep=clock.sleep)
     client.division(7001).gl_accounts.list()
     with pytest.raises(E.ValidationError) as refused:
         client.division(7001).general_journal_entries.create({"JournalCode": "90"})

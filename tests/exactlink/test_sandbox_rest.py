@@ -48,11 +48,32 @@ def add_gl_accounts(sandbox, n: int) -> None:
         put_gl_account(sandbox, gid, f"9{i:03d}", f"Testrekening {i}")
 
 
+class Recording(httpx.BaseTransport):
+    """The sandbox's transport, keeping every request sent through it and every answer."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.requests: list[httpx.Request] = []
+        self.responses: list[httpx.Response] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        response = self.inner.handle_request(request)
+        response.request = request
+        self.responses.append(response)
+        return response
+
+
+def recording_client(sandbox, **kwargs):
+    """A client whose REST calls (not its token exchange) are recorded."""
+    client = sandbox.client(**kwargs)
+    client._transport = recording = Recording(client._transport)
+    return client, recording
+
+
 def counting_client(sandbox, **kwargs):
-    requests: list[httpx.Request] = []
-    http = sandbox.config.make_http_client()
-    http.event_hooks["request"].append(requests.append)
-    return sandbox.client(http=http, **kwargs), requests
+    client, recording = recording_client(sandbox, **kwargs)
+    return client, recording.requests
 
 
 def gl_ids(sandbox) -> dict[str, str]:
@@ -305,10 +326,9 @@ def test_a_429_is_waited_out_with_the_sandbox_clock(sandbox):
     other = sandbox.client()
     for _ in range(3):
         other.division(MAIN).gl_accounts.first()
-    statuses: list[httpx.Response] = []
-    client, _ = counting_client(sandbox)
-    client._http.event_hooks["response"].append(statuses.append)
+    client, recording = recording_client(sandbox)
     assert client.division(MAIN).gl_accounts.first() is not None
+    statuses = recording.responses
     codes = [r.status_code for r in statuses if "/api/v1/" in r.url.path]
     assert codes == [429, 200]
     first = next(r for r in statuses if r.status_code == 429)

@@ -82,7 +82,6 @@ class ExactClient:
         governor: Governor | None = None,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] | None = None,
-        http: httpx.Client | None = None,
         max_rate_limit_waits: int = 2,
         max_wait: float = 65.0,
         error_budget: int | None = 10,
@@ -97,13 +96,13 @@ class ExactClient:
         )
         self.retry = retry or RetryPolicy()
         self.max_rate_limit_waits = max_rate_limit_waits
-        self._http = http or config.make_http_client()
+        self._transport = config.make_transport()
         self._api_root = config.api_root
 
     # --- plumbing --------------------------------------------------------------------------
 
     def close(self) -> None:
-        self._http.close()
+        self._transport.close()
 
     def __enter__(self) -> ExactClient:
         return self
@@ -133,7 +132,10 @@ class ExactClient:
             raise ExactError(f"refusing to send a token outside {self.config.root}")
         headers = WRITE_HEADERS if content is not None else JSON_HEADERS
         key = Governor.key(self.client_id, division)
-        endpoint = httpx.URL(url).path.removeprefix("/api/v1/")
+        target = httpx.URL(url)  # parsed once, for every attempt
+        if params is not None:
+            target = target.copy_merge_params(params)
+        endpoint = target.path.removeprefix("/api/v1/")
         budget_endpoint = entity_set_of(endpoint)
         attempt = 0
         waits_429 = 0
@@ -144,17 +146,13 @@ class ExactClient:
             reserved = self.governor.before_call(key, budget_endpoint)
             token = fresh_token or self.tokens.access_token()
             fresh_token = None
-            request = self._http.build_request(
-                method,
-                url,
-                params=params,
-                content=content,
-                headers={**headers, "Authorization": f"Bearer {token}"},
+            request = self.config.request(
+                method, target, {**headers, "Authorization": f"Bearer {token}"}, content=content
             )
             request_id = uuid.uuid4().hex[:16]
             started = time.perf_counter()
             try:
-                response = send(self._http, request, request_id=request_id)
+                response = send(self._transport, request, request_id=request_id)
             except TransportError as exc:
                 self._log(request_id, method, division, endpoint, None, started, attempt, exc)
                 if self._may_retry(method, exc, attempt):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 import httpx
 
@@ -69,10 +70,38 @@ class ExactConfig:
     def httpx_timeout(self) -> httpx.Timeout:
         return httpx.Timeout(self.timeout, connect=self.connect_timeout)
 
-    def make_http_client(self) -> httpx.Client:
-        return httpx.Client(
-            transport=self.transport,
-            timeout=self.httpx_timeout(),
-            headers={"User-Agent": self.user_agent},
-            follow_redirects=False,
+    def make_transport(self) -> httpx.BaseTransport:
+        """What both clients send through: the configured transport, or httpx's own over the network."""
+        return self.transport if self.transport is not None else httpx.HTTPTransport()
+
+    def request(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        headers: Mapping[str, str],
+        *,
+        content: bytes | None = None,
+        data: Mapping[str, str] | None = None,
+    ) -> httpx.Request:
+        """One request to Exact, with this configuration's timeouts and headers, for a transport to send.
+
+        Built here rather than by ``httpx.Client``: its cookie jar, auth and redirect machinery ran for every
+        call and is none of what Exact needs (no cookies, a bearer token we set, no redirects followed); it
+        was a twelfth of a posted journal's instructions (issue 13, docs/adr/0029).
+        """
+        return httpx.Request(
+            method,
+            url,
+            content=content,
+            data=data,
+            headers={**self._headers, **headers},
+            extensions={"timeout": self._timeouts},
         )
+
+    @cached_property
+    def _headers(self) -> dict[str, str]:
+        return {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate", "Connection": "keep-alive"}
+
+    @cached_property
+    def _timeouts(self) -> dict[str, float | None]:
+        return self.httpx_timeout().as_dict()

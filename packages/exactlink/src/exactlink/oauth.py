@@ -24,8 +24,6 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import httpx
-
 from .config import ExactConfig
 from .errors import AccessTokenExpired, AuthorizationDenied, InvalidGrant, classify
 from .transport import send
@@ -107,14 +105,12 @@ class OAuthClient:
         client_id: str,
         client_secret: str,
         redirect_uri: str,
-        *,
-        http: httpx.Client | None = None,
     ):
         self.config = config
         self.client_id = client_id
         self._client_secret = client_secret
         self.redirect_uri = redirect_uri
-        self._http = http or config.make_http_client()
+        self._transport = config.make_transport()
 
     def __repr__(self) -> str:
         return f"OAuthClient(client_id={self.client_id!r}, root={self.config.root!r})"
@@ -142,16 +138,14 @@ class OAuthClient:
     def _token_call(self, fields: dict[str, str]) -> TokenSet:
         grant = fields["grant_type"]
         form = {**fields, "client_id": self.client_id, "client_secret": self._client_secret}
-        request = self._http.build_request(
-            "POST", self.config.token_url, data=form, headers={"Accept": "application/json"}
-        )
+        request = self.config.request("POST", self.config.token_url, {"Accept": "application/json"}, data=form)
         request_id = uuid.uuid4().hex[:16]
         started = time.perf_counter()
         status: int | None = None
         try:
             # A token call changes state at Exact (codes are single use, refresh tokens rotate), so
             # it is sent once; a lost answer surfaces with outcome_unknown.
-            response = send(self._http, request, request_id=request_id)
+            response = send(self._transport, request, request_id=request_id)
             status = response.status_code
         finally:
             log.info(
@@ -184,7 +178,7 @@ class OAuthClient:
         return TokenSet.from_response(payload, self.config.clock())
 
     def close(self) -> None:
-        self._http.close()
+        self._transport.close()
 
 
 @runtime_checkable

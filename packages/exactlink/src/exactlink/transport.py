@@ -1,4 +1,4 @@
-"""Sending one HTTP request and turning httpx's failures into our transport errors.
+"""Sending one HTTP request through an httpx transport and turning httpx's failures into our transport errors.
 
 The one judgement made here is ``outcome_unknown``: for a write, a failure before the request
 could have left this machine (connect error, connect or pool timeout) is a known "not done";
@@ -14,12 +14,16 @@ from .errors import WRITE_METHODS, ConnectionFailed, Timeout, TransportError
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-def send(http: httpx.Client, request: httpx.Request, *, request_id: str | None = None) -> httpx.Response:
+def send(transport: httpx.BaseTransport, request: httpx.Request, *, request_id: str | None = None) -> httpx.Response:
     """Send and read the whole answer; raise :class:`Timeout`/:class:`ConnectionFailed` on failure."""
     write = request.method.upper() in WRITE_METHODS
     try:
-        response = http.send(request)
-        response.read()
+        response = transport.handle_request(request)
+        response.request = request
+        try:
+            response.read()
+        finally:
+            response.close()  # read() closes it when the body came whole; a failed read leaves it to us
         return response
     except httpx.TimeoutException as exc:
         unknown = write and not isinstance(exc, _NOT_SENT)
