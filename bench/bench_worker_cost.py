@@ -1,0 +1,158 @@
+"""What one posted journal costs the worker, in CPU and (with --callgrind) in instructions, which do not move
+with the machine's speed.
+
+Run: ``python bench/bench_worker_cost.py [--journals 100] [--connectors 4] [--rounds 3] [--postgres]
+[--callgrind]``. The sandbox answers from a child process on a loopback port (its CPU is not counted); one
+sender posts in this process, in the calling thread, so what is measured is the posting path itself: the claim,
+the batch's reads, the check, the governor's reservation, the call to Exact and the outcome with its attempt
+and events. Each round queues ``--journals`` cash journals over ``--connectors`` connectors (batches of up to
+25 per connector, as in the drain) and posts them; the reference data is read before the first round.
+
+The drain (bench_posting.py) measures the same path among 64 threads and a sandbox at Exact's latency, where
+the machine's speed moved the figure by half within one evening (issue 13). Under ``--callgrind`` the bench
+runs itself under ``valgrind --tool=callgrind`` with instrumentation switched on only around each round's
+posting (``callgrind_control``), and prints the instructions per posted journal: the figure that says what a
+change did. Printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+
+from benchkit import CALLBACK, configure, database, journal_in, sandbox_process
+
+_CALLGRIND_DIR = "LEDGERLINK_BENCH_CALLGRIND_DIR"  # set for the run under valgrind: where its dumps go
+
+
+def _callgrind(*args: str) -> None:
+    """Tell the valgrind we run under what to do; it answers once it has done it (we wait in small sleeps)."""
+    control = subprocess.Popen(["callgrind_control", *args, str(os.getpid())], stdout=subprocess.DEVNULL)
+    while control.poll() is None:
+        time.sleep(0.005)
+
+
+def _instructions(folder: str) -> int:
+    """The instructions counted in the last dump."""
+    dumps = sorted(glob.glob(os.path.join(folder, "callgrind.out.*")), key=os.path.getmtime)
+    totals = [line for line in open(dumps[-1]) if line.startswith("totals:")]
+    return int(totals[-1].split()[1])
+
+
+def measure(journals: int, connectors: int, rounds: int, counted: str | None) -> list[tuple[float, float | None]]:
+    """(CPU ms, M instructions or None) per posted journal, for each round."""
+    import httpx
+    from django.core.management import call_command
+
+    from ledgerlink.connectors import actions as connector_actions
+    from ledgerlink.core import clock
+    from ledgerlink.journals.actions import submit_journal
+    from ledgerlink.journals.models import Journal
+    from ledgerlink.journals.posting import post_due
+    from ledgerlink.tenancy import actions
+    from ledgerlink.tenancy.audit import Actor
+
+    call_command("migrate", verbosity=0)
+    control = httpx.Client(base_url=os.environ["LEDGERLINK_EXACT_SANDBOX_URL"], timeout=30)
+    control.post("/_sandbox/limits", json={"minutely": 1_000_000, "daily": 10_000_000})
+    today = datetime.now(UTC).date()
+    companies = []
+    for n in range(connectors):
+        company = actions.create_company(Actor.system(), 9001 + n, f"Bench {n} BV", f"bench{n}")
+        actions.grant_licence(Actor.system(), company, "exact_online")
+        app = control.post("/_sandbox/apps", json={"name": f"bench{n}", "redirect_uri": CALLBACK}).json()
+        connector = connector_actions.create_connector(
+            Actor.system(),
+            company,
+            number=1,
+            name="Bench",
+            region="sandbox",
+            client_id=app["client_id"],
+            client_secret=app["client_secret"],
+            callback_url=CALLBACK,
+        )
+        code = control.post(
+            "/_sandbox/authorize", json={"client_id": app["client_id"], "user": "demo@exact.example"}
+        ).json()["code"]
+        connector_actions.authorize_with_code(Actor.system(), connector, code)
+        submit_journal(company, journal_in(f"WARM-{n}", today))
+        companies.append(company)
+    post_due(clock.now())  # reads each connector's reference data: not part of the figure
+    figures = []
+    for r in range(rounds):
+        for n in range(journals):
+            submit_journal(companies[n % connectors], journal_in(f"R{r}-{n}", today))
+        before = Journal.objects.filter(status="posted").count()
+        if counted:
+            _callgrind("-i", "on")
+        began = time.process_time()
+        while post_due(clock.now()):
+            pass
+        cpu = time.process_time() - began
+        if counted:
+            _callgrind("-d", f"round-{r}")
+            _callgrind("-i", "off")
+        posted = Journal.objects.filter(status="posted").count() - before
+        if posted == 0:
+            raise SystemExit("nothing was posted: no figure")
+        instructions = _instructions(counted) / posted / 1e6 if counted else None
+        figures.append((cpu / posted * 1000, instructions))
+    return figures
+
+
+def _spread(values: list[float]) -> str:
+    return f"{min(values):.3f} / {statistics.median(values):.3f} / {max(values):.3f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--journals", type=int, default=100, help="journals per round (default 100)")
+    parser.add_argument("--connectors", type=int, default=4, help="connectors they are spread over (default 4)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--callgrind", action="store_true", help="count instructions under valgrind (slow)")
+    args = parser.parse_args()
+
+    if args.callgrind and _CALLGRIND_DIR not in os.environ:
+        if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
+            raise SystemExit("--callgrind needs valgrind (and its callgrind_control) on PATH")
+        folder = tempfile.mkdtemp(prefix="ledgerlink-callgrind-")
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={folder}/callgrind.out.%p",
+            sys.executable,
+            *sys.argv,
+        ]
+        done = subprocess.run(command, env={**os.environ, _CALLGRIND_DIR: folder}, stderr=subprocess.DEVNULL)
+        shutil.rmtree(folder, ignore_errors=True)
+        return done.returncode
+
+    with database(args.postgres) as db, sandbox_process() as url:
+        configure(db, url, LEDGERLINK_POSTING_SENDERS="1")
+        import django
+
+        django.setup()
+        figures = measure(args.journals, args.connectors, args.rounds, os.environ.get(_CALLGRIND_DIR))
+    cpu = [c for c, _ in figures]
+    line = (
+        f"{db.engine}: one sender, {args.journals} journals a round over {args.connectors} connectors, "
+        f"{args.rounds} rounds, min / median / max: CPU {_spread(cpu)} ms per posted journal"
+    )
+    if figures[0][1] is not None:
+        line += f" (slowed by valgrind); {_spread([i for _, i in figures if i is not None])} M instructions"
+    print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
