@@ -43,7 +43,8 @@ def _callgrind(*args: str) -> None:
 def _instructions(folder: str) -> int:
     """The instructions counted in the last dump."""
     dumps = sorted(glob.glob(os.path.join(folder, "callgrind.out.*")), key=os.path.getmtime)
-    totals = [line for line in open(dumps[-1]) if line.startswith("totals:")]
+    with open(dumps[-1]) as dump:
+        totals = [line for line in dump if line.startswith("totals:")]
     return int(totals[-1].split()[1])
 
 
