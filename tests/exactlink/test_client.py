@@ -97,6 +97,18 @@ def test_request_shape(fake, clock):
     assert req.headers["Accept"] == "application/json"
     assert req.headers["Authorization"] == "Bearer token-1"
     assert req.headers["User-Agent"].startswith("exactlink-python/")
+    assert req.headers["Accept-Encoding"] == "gzip, deflate"
+    # The configuration's timeouts travel with the request: httpx's transports read them there (ADR 0029).
+    assert req.extensions["timeout"] == {"connect": 10.0, "read": 30.0, "write": 30.0, "pool": 30.0}
+
+
+def test_no_cookie_is_kept_or_sent_back(fake, clock):
+    """Exact's answers may set cookies (a load balancer's); nothing of ours needs them, and none goes back."""
+    fake.queue(page([{"ID": GL_ID}], headers={"Set-Cookie": "ARRAffinity=abc; Path=/"}), page([{"ID": GL_ID2}]))
+    client = make_client(fake, clock)
+    client.division(7001).gl_accounts.list()
+    client.division(7001).gl_accounts.list()
+    assert "Cookie" not in fake.requests[1].headers
 
 
 def test_me_has_no_division_segment(fake, clock):
