@@ -85,9 +85,27 @@ def test_same_reference_other_content_is_409_naming_the_differences(api: Api) ->
     assert data["journal"] == first["id"]
     assert "Z-2024-06-10" in data["detail"]
     assert any(d.startswith("date:") and "2024-06-10" in d and "2024-06-11" in d for d in data["differences"])
-    assert any(d.startswith("line 2 credit:") and "99.00" in d for d in data["differences"])
-    assert any(d.startswith("line 3 credit:") for d in data["differences"])
+    assert "lines[1].credit: '100.00' → '99.00'" in data["differences"]
+    assert any(d.startswith("lines[2].credit:") for d in data["differences"])
     assert Journal.objects.get().date == date(2024, 6, 10)
+
+
+def test_a_409_names_the_differences_by_field_path_in_any_language(api: Api) -> None:
+    """The detail is the reader's; the differences are the body's own paths and values, the same for every reader
+    (they said "line 2" in English to a Dutch reader)."""
+    api.post(URL, body())
+    changed = body()
+    changed["lines"][1]["credit"] = "99.00"
+    changed["lines"].append({"ledger_code": "8000", "credit": "1.00"})
+    answers = {}
+    for language in ("nl", "en"):
+        api.headers["Accept-Language"] = language
+        answers[language] = api.post(URL, changed).json()
+    assert "eerder ingestuurd met een andere inhoud" in answers["nl"]["detail"]
+    assert "submitted before with other content" in answers["en"]["detail"]
+    assert answers["nl"]["differences"] == answers["en"]["differences"]
+    assert "lines[1].credit: '100.00' → '99.00'" in answers["nl"]["differences"]
+    assert "lines[3].ledger_code: None → '8000'" in answers["nl"]["differences"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -37,6 +37,7 @@ from ledgerlink.journals.intake import (
     TextRule,
     connector_number,
     content_hash,
+    differences,
     iso_date,
     money,
 )
@@ -228,28 +229,6 @@ def normalised(closing: ClosingIn) -> dict[str, Any]:
 
 def fingerprint(closing: ClosingIn) -> str:
     return content_hash(normalised(closing))
-
-
-def _flat(value: Any, path: str, out: dict[str, Any]) -> dict[str, Any]:
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            _flat(item, f"{path}.{key}" if path else str(key), out)
-    elif isinstance(value, list) and value:
-        for index, item in enumerate(value):
-            _flat(item, f"{path}[{index}]", out)
-    else:
-        out[path] = value
-    return out
-
-
-def differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    """Where two closings of the same day differ, by field path: ``cash.counted: '299.50' → '300.00'``."""
-    before, after = _flat(old, "", {}), _flat(new, "", {})
-    return [
-        f"{path}: {before.get(path)!r} → {after.get(path)!r}"
-        for path in sorted(set(before) | set(after))
-        if before.get(path) != after.get(path)
-    ]
 
 
 __all__ = ["AMOUNT_SCHEMA", "ClosingIn", "differences", "fingerprint", "normalised", "parse"]

@@ -368,8 +368,8 @@ def _answer(key: ApiKey, journal_id: int) -> JournalOut:
     summary="Submit a journal (idempotent on reference)",
     description=(
         "201: stored as new; 200: this reference was submitted before with the same content (that journal); "
-        "409: the reference is known with other content (the differences are named); 422: every problem.\n\n"
-        + BEYOND_THE_SCHEMA
+        "409: the reference is known with other content (the differences are named by field path, e.g. "
+        "`lines[1].credit: '100.00' → '99.00'`); 422: every problem.\n\n" + BEYOND_THE_SCHEMA
     ),
 )
 def post_journal(request: HttpRequest) -> Status:

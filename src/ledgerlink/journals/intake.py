@@ -415,18 +415,25 @@ def content_hash(content: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """Where two submissions with the same reference differ, as ``name: old → new`` (for the 409)."""
-    found = [
-        f"{key}: {old.get(key)!r} → {new.get(key)!r}"
-        for key in sorted(set(old) | set(new))
-        if key != "lines" and old.get(key) != new.get(key)
+def _flat(value: Any, path: str, out: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _flat(item, f"{path}.{key}" if path else str(key), out)
+    elif isinstance(value, list) and value:
+        for index, item in enumerate(value):
+            _flat(item, f"{path}[{index}]", out)
+    else:
+        out[path] = value
+    return out
+
+
+def differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Where two submissions with the same key differ (a journal's reference, a day's closing), by the field's
+    path in the submitted body, its index counting from 0: ``lines[1].credit: '100.00' → '99.00'``. Paths and
+    values are the API's own, in no reader's language (for the 409, and an import's "changed" problem)."""
+    before, after = _flat(old, "", {}), _flat(new, "", {})
+    return [
+        f"{path}: {before.get(path)!r} → {after.get(path)!r}"
+        for path in sorted(set(before) | set(after))
+        if before.get(path) != after.get(path)
     ]
-    old_lines, new_lines = old.get("lines", []), new.get("lines", [])
-    if len(old_lines) != len(new_lines):
-        found.append(f"lines: {len(old_lines)} → {len(new_lines)}")
-    for number, (a, b) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
-        for key in sorted(set(a) | set(b)):
-            if a.get(key) != b.get(key):
-                found.append(f"line {number} {key}: {a.get(key)!r} → {b.get(key)!r}")
-    return found
