@@ -8,6 +8,10 @@ lock, or a write statement outside one) first takes a lock of the process: the t
 for each other in a queue the releasing thread wakes, and only another process's writer is waited for in
 SQLite's busy handler. It waits as long as SQLite's ``timeout`` would, then fails as SQLite does ("database
 is locked"). bench/bench_sqlite_writers.py compares the two ways.
+
+And a statement's text is turned from Django's ``%s`` placeholders into SQLite's ``?`` once, not at each run:
+Django's backend does it with a regular expression every time, a sixteenth of a posted journal's instructions
+(issue 13, bench_worker_cost.py --callgrind); the texts are few, and the cache is bounded.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.db.backends.sqlite3 import base
@@ -23,6 +28,9 @@ _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 _queued = True
+CONVERTED_AT_MOST = 4096  # statement texts kept converted; past that the cache starts again
+_converted: dict[str, str] = {}
+_django_convert: Callable[..., str] = vars(base.SQLiteCursorWrapper)["convert_query"]  # not in django-stubs
 
 
 def queue_writers(on: bool = True) -> None:
@@ -70,6 +78,16 @@ class CursorWrapper(base.SQLiteCursorWrapper):
 
     def executemany(self, query: str, param_list: Any) -> Any:
         return self._written(query, super().executemany, query, param_list)
+
+    def convert_query(self, query: str, *, param_names: Any = None) -> str:
+        if param_names is not None:  # named parameters (rare): Django's own way
+            return _django_convert(self, query, param_names=param_names)
+        converted = _converted.get(query)
+        if converted is None:
+            if len(_converted) >= CONVERTED_AT_MOST:
+                _converted.clear()  # texts made of varying parts (IN lists of every length) must not pile up
+            converted = _converted[query] = _django_convert(self, query)
+        return converted
 
     def _written(self, query: str, run: Any, *args: Any) -> Any:
         """``run`` as is, or, for a write statement outside a transaction (its own one), under the lock."""
