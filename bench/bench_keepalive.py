@@ -20,7 +20,7 @@ from datetime import timedelta
 import httpx
 import time_machine
 
-from benchkit import CALLBACK, configure, database, sandbox_process
+from benchkit import CALLBACK, configure, connected, database, sandbox_process
 
 KEEP_ALIVE_AGE = timedelta(hours=25)
 
@@ -40,7 +40,6 @@ def main() -> int:
         from django.core.management import call_command
         from django.db import connection
 
-        from ledgerlink.connectors import actions as connector_actions
         from ledgerlink.connectors.worker import keep_alive_all
         from ledgerlink.core import clock
         from ledgerlink.tenancy import actions
@@ -55,20 +54,7 @@ def main() -> int:
         app = control.post("/_sandbox/apps", json={"name": "bench", "redirect_uri": CALLBACK}).json()
         started = time.perf_counter()
         for number in range(1, count + 1):
-            connector = connector_actions.create_connector(
-                Actor.system(),
-                company,
-                number=number,
-                name=f"Bench {number}",
-                region="sandbox",
-                client_id=app["client_id"],
-                client_secret=app["client_secret"],
-                callback_url=CALLBACK,
-            )
-            code = control.post(
-                "/_sandbox/authorize", json={"client_id": app["client_id"], "user": "demo@exact.example"}
-            ).json()["code"]
-            connector_actions.authorize_with_code(Actor.system(), connector, code)
+            connected(control, company, number, name=f"Bench {number}", app=app)
         print(f"{count} connectors authorized in {time.perf_counter() - started:.1f} s ({db.engine})")
 
         control.post("/_sandbox/clock", json={"advance": int(KEEP_ALIVE_AGE.total_seconds())}).raise_for_status()

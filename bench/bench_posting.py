@@ -32,6 +32,8 @@ from pathlib import Path
 import httpx
 from cryptography.fernet import Fernet
 
+from benchkit import connected
+
 BIN = Path(sys.executable).parent
 PG_ADMIN_URL = os.environ.get("LEDGERLINK_BENCH_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 
@@ -339,21 +341,7 @@ def main() -> int:
         connectors = []
         for number, division in enumerate(divisions, start=1):
             callback = f"http://bench.localhost/oauth.ashx?provider={number}"
-            app = control.post("/_sandbox/apps", json={"name": f"bench {number}", "redirect_uri": callback}).json()
-            connector = connector_actions.create_connector(
-                Actor.system(),
-                company,
-                number=number,
-                name=f"Winkel {division}",
-                region="sandbox",
-                client_id=app["client_id"],
-                client_secret=app["client_secret"],
-                callback_url=callback,
-            )
-            code = control.post(
-                "/_sandbox/authorize", json={"client_id": app["client_id"], "user": "demo@exact.example"}
-            ).json()["code"]
-            connector = connector_actions.authorize_with_code(Actor.system(), connector, code)
+            connector = connected(control, company, number, name=f"Winkel {division}", callback=callback)
             connector = connector_actions.choose_division(Actor.system(), connector, division)
             connectors.append(connector)
         today = datetime.now(UTC).date()

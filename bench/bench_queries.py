@@ -17,7 +17,7 @@ import os
 import sys
 from datetime import UTC, datetime
 
-from benchkit import CALLBACK, configure, database, journal_in
+from benchkit import configure, connected, database, journal_in
 
 
 class TransactionEnds:
@@ -52,7 +52,6 @@ def measure(journals: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from ledgerlink.connectors import actions as connector_actions
     from ledgerlink.core import clock
     from ledgerlink.journals.actions import submit_journal
     from ledgerlink.journals.models import Journal
@@ -65,21 +64,7 @@ def measure(journals: int) -> None:
     actions.grant_licence(Actor.system(), company, "exact_online")
     control = httpx.Client(base_url=os.environ["LEDGERLINK_EXACT_SANDBOX_URL"], timeout=30)
     control.post("/_sandbox/limits", json={"minutely": 1_000_000, "daily": 10_000_000})
-    app = control.post("/_sandbox/apps", json={"name": "bench", "redirect_uri": CALLBACK}).json()
-    connector = connector_actions.create_connector(
-        Actor.system(),
-        company,
-        number=1,
-        name="Bench",
-        region="sandbox",
-        client_id=app["client_id"],
-        client_secret=app["client_secret"],
-        callback_url=CALLBACK,
-    )
-    code = control.post(
-        "/_sandbox/authorize", json={"client_id": app["client_id"], "user": "demo@exact.example"}
-    ).json()["code"]
-    connector_actions.authorize_with_code(Actor.system(), connector, code)
+    connector = connected(control, company)
     today = datetime.now(UTC).date()
     submit_journal(company, journal_in("WARM", today))
     post_due(clock.now())  # fills the reference cache: not part of the figure

@@ -28,7 +28,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 
-from benchkit import CALLBACK, configure, database, journal_in, sandbox_process
+from benchkit import configure, connected, database, journal_in, sandbox_process
 
 _CALLGRIND_DIR = "LEDGERLINK_BENCH_CALLGRIND_DIR"  # set for the run under valgrind: where its dumps go
 
@@ -53,7 +53,6 @@ def measure(journals: int, connectors: int, rounds: int, counted: str | None) ->
     import httpx
     from django.core.management import call_command
 
-    from ledgerlink.connectors import actions as connector_actions
     from ledgerlink.core import clock
     from ledgerlink.journals.actions import submit_journal
     from ledgerlink.journals.models import Journal
@@ -69,21 +68,7 @@ def measure(journals: int, connectors: int, rounds: int, counted: str | None) ->
     for n in range(connectors):
         company = actions.create_company(Actor.system(), 9001 + n, f"Bench {n} BV", f"bench{n}")
         actions.grant_licence(Actor.system(), company, "exact_online")
-        app = control.post("/_sandbox/apps", json={"name": f"bench{n}", "redirect_uri": CALLBACK}).json()
-        connector = connector_actions.create_connector(
-            Actor.system(),
-            company,
-            number=1,
-            name="Bench",
-            region="sandbox",
-            client_id=app["client_id"],
-            client_secret=app["client_secret"],
-            callback_url=CALLBACK,
-        )
-        code = control.post(
-            "/_sandbox/authorize", json={"client_id": app["client_id"], "user": "demo@exact.example"}
-        ).json()["code"]
-        connector_actions.authorize_with_code(Actor.system(), connector, code)
+        connected(control, company)
         submit_journal(company, journal_in(f"WARM-{n}", today))
         companies.append(company)
     post_due(clock.now())  # reads each connector's reference data: not part of the figure

@@ -102,6 +102,36 @@ def configure(db: Database, sandbox_url: str, **extra: str) -> dict[str, str]:
     return dict(os.environ)
 
 
+def connected(
+    control: Any,
+    company: Any,
+    number: int = 1,
+    *,
+    name: str = "Bench",
+    app: dict[str, Any] | None = None,
+    callback: str = CALLBACK,
+) -> Any:
+    """A sandbox connector of ``company``, authorized through the sandbox's control API (``control``: an httpx
+    client on its base URL) by the demo user; an app is registered for it unless one is given."""
+    from ledgerlink.connectors import actions as connector_actions
+    from ledgerlink.tenancy.audit import Actor
+
+    if app is None:
+        app = control.post("/_sandbox/apps", json={"name": f"{name} {number}", "redirect_uri": callback}).json()
+    connector = connector_actions.create_connector(
+        Actor.system(),
+        company,
+        number=number,
+        name=name,
+        region="sandbox",
+        client_id=app["client_id"],
+        client_secret=app["client_secret"],
+        callback_url=callback,
+    )
+    authorized = control.post("/_sandbox/authorize", json={"client_id": app["client_id"], "user": "demo@exact.example"})
+    return connector_actions.authorize_with_code(Actor.system(), connector, authorized.json()["code"])
+
+
 def journal_in(reference: str, day: date, connector: int = 1) -> Any:
     """A balanced two-line cash journal: 121.00 received, 100.00 turnover and 21.00 VAT (code 2)."""
     from ledgerlink.journals.intake import JournalIn, LineIn
