@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ledgerlink.connectors.models import RateLimitRecord
 from ledgerlink.core.messages import Message
-from ledgerlink.core.rows import Insert, Lookup, Update, Values, param, unique_row
+from ledgerlink.core.rows import KEYS_AT_MOST, ForKeys, Insert, Lookup, Update, Values, param, unique_row
 from ledgerlink.journals.actions import submit_journal
 from ledgerlink.journals.intake import JournalIn, LineIn
 from ledgerlink.journals.models import ApiKey, Journal, JournalLine
@@ -247,3 +247,30 @@ def test_values_are_the_orms_values_list_with_a_datetime_parameter() -> None:
     assert CREATED_SINCE.rows(company=other.pk, since=since) == [
         (journals[3].pk, datetime(2024, 6, 10, 12, 3, 30, 250_000, tzinfo=UTC))
     ]
+
+
+LINES_OF = ForKeys(
+    lambda keys: Lookup(lambda **pks: JournalLine.objects.filter(journal_id__in=[*pks.values()]).order_by("id"), *keys)
+)
+MARK_SENT = ForKeys(
+    lambda keys: Update(["status_message"], lambda **pks: Journal.objects.filter(pk__in=[*pks.values()]), *keys)
+)
+
+
+def test_a_statement_over_keys_finds_what_the_orm_finds_for_each_length_and_in_chunks() -> None:
+    company, _ = tenant(1001, "alpha")
+    journals = [a_journal(company, f"K-{n}").pk for n in range(KEYS_AT_MOST + 3)]
+    for wanted in (journals[:1], journals[2:5], journals, [journals[0], journals[0]]):
+        found = [line for lookup, keys in LINES_OF.each(wanted) for line in lookup.rows(**keys)]
+        expected = list(JournalLine.objects.filter(journal_id__in=wanted).order_by("id"))
+        assert sorted(line.pk for line in found) == [line.pk for line in expected]
+        assert {(line.journal_id, line.ledger_code, line.debit) for line in found} == {
+            (line.journal_id, line.ledger_code, line.debit) for line in expected
+        }
+    assert len(list(LINES_OF.each(journals))) == 2  # KEYS_AT_MOST, then the three left
+    with CaptureQueriesContext(connection) as captured:
+        changed = sum(
+            update.run({"status_message": {"code": "x"}}, **keys) for update, keys in MARK_SENT.each(journals[:4])
+        )
+    assert changed == 4 and len(captured.captured_queries) == 1
+    assert Journal.objects.filter(status_message={"code": "x"}).count() == 4

@@ -58,3 +58,27 @@ def test_connectors_with_due_journals_are_found_by_an_index_probe_per_connector(
     # waiting journals), never the index of all due journals in order of time.
     assert re.search(r"journal_due_per_connector|journal_waiting", plan), plan
     assert not re.search(r"\bjournal_due\b(?!_)", plan), plan
+
+
+def test_a_claim_takes_the_oldest_dates_first_and_says_where_each_goes() -> None:
+    """The claim's statements are compiled once (issue 13); what it writes is what it wrote before: the batch is
+    ours, in date order, and goes to the connector's division, except a journal to be looked up first, which
+    keeps the division it went to until the lookup finds it absent."""
+    company, _ = tenant(1001, "alpha")
+    Connector.objects.update(status=Status.CONNECTED, division=7002)
+    day = date(2024, 6, 10)
+    journals = [submit(company, cash_journal(f"C-{n}", day - timedelta(days=n))) for n in range(4)]
+    looked_up = journals[1]
+    Journal.objects.filter(pk=looked_up.pk).update(status=JournalStatus.UNKNOWN, needs_lookup=True, exact_division=7001)
+    now = clock.now()
+
+    claimed = claim(now, "w1", batch=3)
+
+    assert claimed == [journals[3].pk, journals[2].pk, journals[1].pk]  # oldest first, three of four
+    rows = {j.pk: j for j in Journal.objects.filter(pk__in=[j.pk for j in journals])}
+    for pk in claimed:
+        assert (rows[pk].status, rows[pk].claimed_by, rows[pk].claimed_at) == (JournalStatus.SENDING, "w1", now)
+    assert rows[journals[3].pk].exact_division == rows[journals[2].pk].exact_division == 7002
+    assert rows[looked_up.pk].exact_division == 7001 and rows[looked_up.pk].needs_lookup
+    assert rows[journals[0].pk].status == JournalStatus.QUEUED and rows[journals[0].pk].claimed_by == ""
+    assert claim(now, "w2") == []  # one sender per connector: the fourth waits for this batch

@@ -12,9 +12,17 @@ def lock_connector(connector_id: int) -> Connector:
     return lock_row(Connector, connector_id)
 
 
+# A sender's claim tries it for every batch, often for several connectors in turn: compiled once (core/rows.py),
+# and only what a claim needs is read (not the connector's JSON of divisions).
+_TRY_LOCK = LockFirst(
+    lambda pk: Connector.objects.only("division").filter(pk=pk), param("pk", 907_001_001), skip_locked=True
+)
+
+
 def try_lock_connector(connector_id: int) -> Connector | None:
-    """Lock the connector if no other transaction holds it and return it; None (at once) when one does."""
-    return lock_first(Connector.objects.filter(pk=connector_id), skip_locked=True)
+    """Lock the connector if no other transaction holds it; None (at once) when one does. Of the connector only
+    ``division`` is read (other fields are deferred)."""
+    return _TRY_LOCK(pk=connector_id)
 
 
 def lock_oauth_state(state_hash: str) -> OAuthState | None:

@@ -51,10 +51,12 @@ def lock_first(queryset: models.QuerySet[M], *, skip_locked: bool = False) -> M 
 class LockFirst(Generic[M]):
     """:func:`lock_first` whose query the ORM builds once per process (core/rows.py's :class:`Lookup`): for a
     lock taken for every posted journal, where building the query again was most of the cost. ``build`` and
-    the markers are a Lookup's; call it with the values."""
+    the markers are a Lookup's; call it with the values. ``skip_locked``: as :func:`lock_first`'s."""
 
-    def __init__(self, build: Callable[..., models.QuerySet[M]], *markers: Any) -> None:
-        self._lookup = Lookup(lambda **values: build(**values).select_for_update().order_by("pk")[:1], *markers)
+    def __init__(self, build: Callable[..., models.QuerySet[M]], *markers: Any, skip_locked: bool = False) -> None:
+        self._lookup = Lookup(
+            lambda **values: build(**values).select_for_update(skip_locked=skip_locked).order_by("pk")[:1], *markers
+        )
 
     def __call__(self, using: str = "default", **values: Any) -> M | None:
         _inside_atomic("lock_first")

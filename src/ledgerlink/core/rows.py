@@ -15,6 +15,7 @@ keeping the ORM as the one way queries are written:
 - :class:`Insert`: a model's INSERT compiled once, for many rows (``executemany``) or one (its key read back).
 - :class:`Update`: an UPDATE of some fields of the rows a queryset finds, compiled once, run with new values.
 - :class:`Values`: a ``values_list`` SELECT compiled once, its rows as tuples.
+- :class:`ForKeys`: any of these over a list of keys (``pk__in``), compiled once per length of the list.
 
 The posting path uses them too (the governor's record, a journal's outcome, its attempt, the company's
 webhook endpoints): Django building each statement again was most of a posted journal's CPU.
@@ -24,7 +25,7 @@ See docs/adr/0026.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
@@ -36,6 +37,7 @@ from django.db.models.sql.subqueries import InsertQuery, UpdateQuery
 from django.utils.module_loading import import_string
 
 M = TypeVar("M", bound=models.Model)
+S = TypeVar("S")
 
 # What ModelIterable uses to fill select_related objects from a row (not in django-stubs, hence by name).
 get_related_populators: Callable[..., list[Any]] = import_string("django.db.models.query.get_related_populators")
@@ -394,3 +396,31 @@ class Update(Generic[M]):
         compiled = self._compile(using)
         values = {name: field.pre_save(obj, False) for name, field in compiled.fields.items()}
         return self.run(values, using, pk=obj.pk)
+
+
+KEYS_AT_MOST = 32  # the longest list of keys a ForKeys statement takes: a longer one runs in chunks
+
+
+class ForKeys(Generic[S]):
+    """A compiled statement (a :class:`Lookup`, :class:`Values` or :class:`Update`) over a list of keys, as
+    ``pk__in=[…]``: SQL has a parameter per key, so the statement is compiled once per length of the list, for
+    lists of up to ``KEYS_AT_MOST``; a longer list runs in chunks of that many.
+
+    ``make`` gets the markers of one length and makes the statement; its ``build`` takes them as keyword
+    arguments (in order), e.g. ``ForKeys(lambda keys: Lookup(lambda **pks: Model.objects.filter(pk__in=[*pks.values()]),
+    *keys))``. A posting sender's batch (up to 25 journals) is read and claimed this way (issue 13).
+    """
+
+    def __init__(self, make: Callable[[tuple[Any, ...]], S]) -> None:
+        self._make = make
+        self._made: dict[int, S] = {}
+
+    def each(self, keys: Sequence[Any]) -> Iterator[tuple[S, dict[str, Any]]]:
+        """For each chunk of ``keys``: its statement, and the keys by the names its markers have."""
+        for start in range(0, len(keys), KEYS_AT_MOST):
+            chunk = keys[start : start + KEYS_AT_MOST]
+            statement = self._made.get(len(chunk))
+            if statement is None:
+                markers = tuple(param(f"key{n}", 907_002_001 + n) for n in range(len(chunk)))
+                statement = self._made.setdefault(len(chunk), self._make(markers))
+            yield statement, {f"key{n}": key for n, key in enumerate(chunk)}

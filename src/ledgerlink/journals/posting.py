@@ -40,8 +40,7 @@ from typing import Any
 from django import db
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Exists, OuterRef, PositiveIntegerField, Q, QuerySet, Subquery, Value, When
-from django.db.models import F as DbF
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Greatest
 
 from exactlink import ExactClient, F, Guid, Query
@@ -63,7 +62,7 @@ from ledgerlink.core import clock, metrics, wake
 from ledgerlink.core.locks import lock_rows
 from ledgerlink.core.messages import EXACT, Message
 from ledgerlink.core.models import WorkerHeartbeat
-from ledgerlink.core.rows import Insert, Update, Values, param
+from ledgerlink.core.rows import ForKeys, Insert, Update, Values, param
 from ledgerlink.core.worker import stopping
 from ledgerlink.journals import events, exact_data, waiting
 from ledgerlink.journals import messages as m
@@ -185,6 +184,52 @@ def _connectors_with_due(now: datetime, wanted: int = CANDIDATES) -> list[int]:
     return found
 
 
+# A claim's statements, compiled once (core/rows.py): a sender claims a batch every few seconds, often trying
+# several connectors before one is free, and building these again was a tenth of a posted journal's CPU in the
+# drain (bench_posting.py, py-spy). A journal to be looked up first keeps the division it went to until the
+# lookup finds it absent; the others are told where they go before they are sent, so that a lookup after a
+# crash knows the division.
+_SENDING = Values(
+    lambda connector: (
+        Journal.objects.filter(connector_id=connector, status=JournalStatus.SENDING).order_by().values_list("pk")[:1]
+    ),
+    param("connector", 907_001_001),
+)
+_OLDEST: dict[int, Values] = {}
+_CLAIM_SENT = ForKeys(
+    lambda keys: Update(
+        ["status", "claimed_by", "claimed_at", "exact_division"],
+        lambda **pks: Journal.objects.filter(pk__in=[*pks.values()]),
+        *keys,
+    )
+)
+_CLAIM_LOOKED_UP = ForKeys(
+    lambda keys: Update(
+        ["status", "claimed_by", "claimed_at"], lambda **pks: Journal.objects.filter(pk__in=[*pks.values()]), *keys
+    )
+)
+
+
+def _oldest(batch: int) -> Values:
+    """A connector's oldest due journals, in date order: (pk, needs_lookup)."""
+    found = _OLDEST.get(batch)
+    if found is None:
+        found = _OLDEST.setdefault(
+            batch,
+            Values(
+                lambda connector, now: (
+                    _due(now)
+                    .filter(connector_id=connector)
+                    .order_by("date", "id")
+                    .values_list("pk", "needs_lookup")[:batch]
+                ),
+                param("connector", 907_001_001),
+                param("now", _SAMPLE_NOW),
+            ),
+        )
+    return found
+
+
 def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
     """Claim up to ``batch`` due journals of one connector, oldest date first; [] when nothing is due.
 
@@ -192,7 +237,6 @@ def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
     journal (an index probe each, ``journal_due_per_connector``; the search is compiled once), and the chosen
     connector's oldest journals are read in date order (``journal_waiting`` on PostgreSQL; bench/bench_claim.py).
     """
-    due = _due(now)
     candidates = _connectors_with_due(now)
     random.shuffle(candidates)  # every connector gets its turn; none starves behind a busy one
     for _ in range(CLAIM_PASSES):
@@ -203,24 +247,17 @@ def claim(now: datetime, worker: str = WORKER, batch: int = BATCH) -> list[int]:
                 if connector is None:
                     locked.append(connector_id)  # another sender is claiming for it, for a moment
                     continue
-                busy = Journal.objects.filter(connector_id=connector_id, status=JournalStatus.SENDING).exists()
-                if busy:
+                if _SENDING.rows(connector=connector_id):
                     continue  # one sender per connector keeps its journals in date order
-                oldest_first = due.filter(connector_id=connector_id).order_by("date", "id")
-                ids = list(oldest_first.values_list("pk", flat=True)[:batch])
-                if ids:
-                    # Where each goes is said before it is sent, so that a lookup after a crash knows the division;
-                    # a journal that must be looked up first keeps the division it went to until the lookup
-                    # finds it absent.
-                    division = Case(
-                        When(needs_lookup=False, then=Value(connector.division)),
-                        default=DbF("exact_division"),
-                        output_field=PositiveIntegerField(),
-                    )
-                    Journal.objects.filter(pk__in=ids).update(
-                        status=JournalStatus.SENDING, claimed_by=worker, claimed_at=now, exact_division=division
-                    )
-                    return ids
+                found = _oldest(batch).rows(connector=connector_id, now=now)
+                if found:
+                    claimed = {"status": JournalStatus.SENDING, "claimed_by": worker, "claimed_at": now}
+                    sent = [pk for pk, needs_lookup in found if not needs_lookup]
+                    for update, keys in _CLAIM_SENT.each(sent):
+                        update.run({**claimed, "exact_division": connector.division}, **keys)
+                    for update, keys in _CLAIM_LOOKED_UP.each([pk for pk, needs_lookup in found if needs_lookup]):
+                        update.run(claimed, **keys)
+                    return [pk for pk, _ in found]
         # A claim holds its lock for milliseconds: look at those connectors again before saying "nothing due",
         # or a sender would sit out the round beside work it could do.
         candidates = locked
@@ -267,7 +304,7 @@ class Outcome:
 
 def validate_before_sending(journal: Journal, batch: Batch) -> Result:
     """The stored journal checked against the connector's Exact data (read from Exact when missing or old)."""
-    return validate(journal, list(journal.lines.all()), batch.data(), batch.rules(), journal.connector.division)
+    return validate(journal, batch.lines_of(journal), batch.data(), batch.rules(), journal.connector.division)
 
 
 def _record(journal: Journal, outcome: Outcome, action: AttemptAction, started: datetime, began: float) -> None:
@@ -796,9 +833,26 @@ def _in_own_connection(
         db.connection.close()
 
 
+def _send_batch(ids: list[int], batch: Batch, worker: str, counts: dict[str, int]) -> None:
+    """Process a claimed batch's journals in order, counting their new statuses in ``counts``."""
+    for position, journal_id in enumerate(ids):
+        if stopping():  # a clean stop: give back what was claimed but not started
+            _hand_back(ids[position:], worker)
+            return
+        status = process(journal_id, batch.client, worker, batch)
+        if not status:
+            continue
+        counts[status] = counts.get(status, 0) + 1
+        if status == JournalStatus.QUEUED and position + 1 < len(ids):
+            # The connector cannot post now (limits, tokens): hand the rest back, due when this one is.
+            # (Due at once, they would be claimed again and again until Exact's minute resets.)
+            _hand_back(ids[position + 1 :], worker, like=batch.journals[journal_id])
+            return
+
+
 def _send_until_done(deadline: float, worker: str, round_: _Round | None) -> dict[str, int]:
     counts: dict[str, int] = {}
-    clients: dict[int, object] = {}
+    clients: dict[int, ExactClient] = {}
     waited = False
     try:
         while time.monotonic() < deadline and not stopping():
@@ -823,24 +877,12 @@ def _send_until_done(deadline: float, worker: str, round_: _Round | None) -> dic
             )
             clients[connector.pk] = batch.client = client
             try:
-                for position, journal_id in enumerate(ids):
-                    if stopping():  # a clean stop: give back what was claimed but not started
-                        _hand_back(ids[position:], worker)
-                        break
-                    status = process(journal_id, client, worker, batch)
-                    if not status:
-                        continue
-                    counts[status] = counts.get(status, 0) + 1
-                    if status == JournalStatus.QUEUED and position + 1 < len(ids):
-                        # The connector cannot post now (limits, tokens): hand the rest back, due when this one is.
-                        # (Due at once, they would be claimed again and again until Exact's minute resets.)
-                        _hand_back(ids[position + 1 :], worker, like=batch.journals[journal_id])
-                        break
+                _send_batch(ids, batch, worker, counts)
             finally:
                 batch.close()
                 if round_ is not None and len(ids) == BATCH:
                     round_.something_changed()  # its connector is free again, and may have more
     finally:
         for client in clients.values():
-            client.close()  # type: ignore[attr-defined]
+            client.close()
     return counts
