@@ -165,6 +165,129 @@ def test_store_update_is_atomic_under_threads():
     assert store.get("k").minutely.remaining == 200
 
 
+# --- calls reserved ahead (a batch) ------------------------------------------------------------
+
+
+class CountingStore(InMemoryStore):
+    """An InMemoryStore that counts its writes (each is a locked read-and-write in the service's database)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.updates = 0
+
+    def update(self, key, fn):  # type: ignore[no-untyped-def]
+        self.updates += 1
+        return super().update(key, fn)
+
+
+def minute_left(store: InMemoryStore) -> int | None:
+    state = store.get(KEY)
+    assert state is not None
+    return state.minutely.remaining
+
+
+def test_a_batch_reserves_its_calls_once_and_gives_back_those_it_did_not_make(clock):
+    store = CountingStore()
+    g = governor(clock, store)
+    g.record(KEY, headers(clock, minute_left=58, day_left=4766))
+    store.updates = 0
+    with g.calls_ahead(5):
+        reserved = g.before_call(KEY)  # one write takes five calls
+        assert minute_left(store) == 53 and store.updates == 1
+        g.record(KEY, headers(clock, minute_left=57, day_left=4765), reserved)  # Exact: 57; 4 are ours still
+        assert g.before_call(KEY) == reserved  # the second call: not asked of the store
+        g.record(KEY, headers(clock, minute_left=56, day_left=4764), reserved)
+        assert store.updates == 1 and minute_left(store) == 53
+    # Two calls made of five: three go back, and the store says what Exact says.
+    assert minute_left(store) == 56 and store.updates == 2
+    assert clock.sleeps == []
+
+
+def test_a_batch_never_takes_more_than_a_window_has_left(clock):
+    store = CountingStore()
+    g = governor(clock, store)
+    g.record(KEY, headers(clock, minute_left=3))
+    with g.calls_ahead(25):
+        for _ in range(3):
+            g.before_call(KEY)
+        assert minute_left(store) == 0 and clock.sleeps == []
+        g.before_call(KEY)  # the fourth waits for the minute's reset
+        assert len(clock.sleeps) == 1
+
+
+def test_calls_reserved_by_a_batch_are_not_taken_by_another_process(clock):
+    store = InMemoryStore()
+    a, b = governor(clock, store), governor(clock, store)
+    a.record(KEY, headers(clock, minute_left=6))
+    with a.calls_ahead(5):
+        a.before_call(KEY)  # a holds five of six
+        b.before_call(KEY)  # b takes the sixth
+        assert clock.sleeps == []
+        b.before_call(KEY)
+        assert len(clock.sleeps) == 1  # and waits for the reset; a's four are still a's
+
+
+def test_when_exact_has_fewer_left_than_a_batch_holds_the_batch_holds_fewer(clock):
+    """Another app instance spent calls we did not know of: Exact's figure is the truth."""
+    store = InMemoryStore()
+    g = governor(clock, store)
+    g.record(KEY, headers(clock, minute_left=30))
+    with g.calls_ahead(10):
+        reserved = g.before_call(KEY)
+        g.record(KEY, headers(clock, minute_left=2), reserved)  # 9 held, Exact allows 2 more
+        assert minute_left(store) == 0
+        g.before_call(KEY)
+        g.before_call(KEY)
+        assert clock.sleeps == []
+        g.before_call(KEY)  # the third would be one too many: it waits
+        assert len(clock.sleeps) == 1
+
+
+def test_a_429_drops_the_calls_a_batch_held(clock):
+    store = InMemoryStore()
+    g = governor(clock, store)
+    g.record(KEY, headers(clock, minute_left=40))
+    with g.calls_ahead(10):
+        g.before_call(KEY)
+        g.record_429(KEY, headers(clock, minute_left=0, day_left=None))
+        g.before_call(KEY)  # not from the held calls: the window is spent
+        assert len(clock.sleeps) == 1
+
+
+def test_a_batch_still_keeps_the_error_budget(clock):
+    g = governor(clock)
+    with g.calls_ahead(20):
+        for _ in range(10):
+            g.before_call(KEY, "financial/GLAccounts")
+            g.record_error(KEY, "financial/GLAccounts")
+        with pytest.raises(E.EndpointBlocked):
+            g.before_call(KEY, "financial/GLAccounts")
+        g.before_call(KEY, "financial/Journals")  # other endpoints go on, from the calls held
+
+
+def test_calls_held_across_a_reset_are_counted_in_the_new_window_and_given_back_to_it(clock):
+    store = InMemoryStore()
+    g = governor(clock, store)
+    g.record(KEY, headers(clock, minute_left=50))
+    with g.calls_ahead(10):
+        g.before_call(KEY)
+        clock.advance(60)  # the minute reset
+        g.record(KEY, headers(clock, minute_left=59))  # a call in the new minute; nine still held
+        assert minute_left(store) == 50  # counted in the new window, so no one else takes them
+    assert minute_left(store) == 59
+
+
+def test_calls_given_back_after_another_wrote_the_new_window_are_not_added_to_it(clock):
+    store = InMemoryStore()
+    a, b = governor(clock, store), governor(clock, store)
+    a.record(KEY, headers(clock, minute_left=50))
+    with a.calls_ahead(10):
+        a.before_call(KEY)
+        clock.advance(60)  # the minute reset; b writes what Exact told it of the new one
+        b.record(KEY, headers(clock, minute_left=30))
+    assert minute_left(store) == 30  # a's nine belonged to the minute that is over
+
+
 # --- error budget -----------------------------------------------------------------------------
 
 

@@ -1,8 +1,10 @@
 """What one posted journal costs the database (issue 13: 19 statements and 6 commits per journal before).
 
-A batch is read once (its journals, lines, Exact data, mapping, token); each journal then costs the
-governor's reservation (one transaction) and its outcome with its attempt and events (one transaction). The
-claim's lease is renewed only when it is 5 s old, so a quick batch renews nothing.
+A batch is read once (its journals, lines, Exact data, mapping, token) and reserves its calls to Exact once
+(the governor's calls ahead: one transaction, and one more to give back those not made); each journal then
+costs its outcome with its attempt and events (one transaction). The claim's lease is renewed only when it is
+5 s old, so a quick batch renews nothing. Before the batch's reservation (2 December): 143 statements and 53
+commits for 25 journals.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ class Counted:
         self.commits += 1
 
 
-def test_a_posted_journal_costs_at_most_six_statements_and_two_commits(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
+def test_a_posted_journal_costs_at_most_four_statements_and_one_commit(setup, connected, clocks) -> None:  # type: ignore[no-untyped-def]
     day = clocks.now().date()
     submit(setup.company, cash_journal("WARM", day))
     assert post_due(clock.now()) == {"posted": 1}  # Exact's data read and stored: not what a journal costs
@@ -67,8 +69,9 @@ def test_a_posted_journal_costs_at_most_six_statements_and_two_commits(setup, co
 
     assert Journal.objects.filter(reference__startswith="COST-", status="posted").count() == BATCH
     # Per batch: finding a connector with due journals and claiming them, reading the batch and its Exact data,
-    # "Last contact"; per journal: the governor's reservation (2) and the outcome (attempt, journal, events).
-    assert counted.statements <= 6 * BATCH, counted.statements
+    # the governor's reservation, "Last contact"; per journal: the outcome (attempt, journal, events).
+    assert counted.statements <= 4 * BATCH, counted.statements
     print(f"{counted.statements} statements, {counted.commits} commits for {BATCH} journals")
-    # + the claim and "Last contact", once per batch, and the release of stuck journals, once per round
-    assert counted.commits <= 2 * BATCH + 3, counted.commits
+    # + the claim, the reservation, its give-back and "Last contact", once per batch, and the release of stuck
+    # journals, once per round
+    assert counted.commits <= BATCH + 5, counted.commits

@@ -33,5 +33,6 @@ _RATE_LIMIT_RECORD = LockFirst(lambda key: RateLimitRecord.objects.filter(key=ke
 
 
 def lock_rate_limit_record(key: str) -> RateLimitRecord | None:
-    """The governor's record of (app, division), locked: read and written once for every call to Exact."""
+    """The governor's record of (app, division), locked: read and written for each reservation of calls to Exact
+    (one per call, or one per batch: docs/adr/0030)."""
     return _RATE_LIMIT_RECORD(key=key)

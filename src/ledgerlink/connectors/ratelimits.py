@@ -17,7 +17,7 @@ from ledgerlink.connectors.lock_objects import lock_rate_limit_record
 from ledgerlink.connectors.models import Connector, RateLimitRecord
 from ledgerlink.core.rows import Update, param
 
-# The governor's write, once for every call to Exact: compiled once (core/rows.py).
+# The governor's write, for each reservation of calls to Exact: compiled once (core/rows.py).
 _SAVE = Update(["state", "updated_at"], lambda pk: RateLimitRecord.objects.filter(pk=pk), param("pk", 907_001_001))
 
 

@@ -877,7 +877,8 @@ def _send_until_done(deadline: float, worker: str, round_: _Round | None) -> dic
             )
             clients[connector.pk] = batch.client = client
             try:
-                _send_batch(ids, batch, worker, counts)
+                with client.governor.calls_ahead(len(ids)):  # one reservation of Exact's calls for the batch
+                    _send_batch(ids, batch, worker, counts)
             finally:
                 batch.close()
                 if round_ is not None and len(ids) == BATCH:

@@ -9,6 +9,11 @@ numbers are stale) the call may go at once and the remaining count drops by one,
 share a store do not all spend the last call. Only when a window is known to be exhausted does it
 wait, and only until that window's reset. After the call the headers overwrite the estimate.
 
+A caller that knows it will make many calls in a row (a batch of journals) may reserve them *ahead*
+(:meth:`Governor.calls_ahead`): one reservation in the store takes up to that many calls, which are then
+spent without asking the store, and those not made are given back at the end. Exact's figures do not count
+calls reserved and not made yet, so the store keeps them counted when the answers' headers are written.
+
 It also keeps Exact's *error budget*: more than 10 answers of 400/401/403/404 on one endpoint
 within an hour get the app blocked on that endpoint for an hour (and longer on repetition). The
 governor logs the time of each such answer per endpoint and, while ``error_budget`` of them fall in
@@ -26,7 +31,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
@@ -171,6 +177,21 @@ def _ms(dt: datetime) -> int:
     return int(dt.timestamp() * 1000)
 
 
+def _less(w: Window | None, calls: int) -> Window | None:
+    """Exact's figure for a window, less the calls reserved ahead and not made yet."""
+    if w is None or w.remaining is None or not calls:
+        return w
+    return replace(w, remaining=w.remaining - calls)
+
+
+def _unspend(current: Window, reserved: Window, calls: int) -> Window:
+    """The window with ``calls`` given back, if it is still the window they were reserved in."""
+    if current.remaining is None or current.reset_ms is None or current.reset_ms != reserved.reset_ms:
+        return current
+    remaining = current.remaining + calls
+    return replace(current, remaining=min(remaining, current.limit) if current.limit is not None else remaining)
+
+
 class Governor:
     """Decides whether a call may go now, and for how long to wait if not.
 
@@ -198,6 +219,9 @@ class Governor:
         self.max_wait = max_wait
         self.margin = margin  # seconds added after a reset, against clock skew with Exact
         self.error_budget = error_budget
+        self.ahead = 1  # calls one reservation takes (calls_ahead())
+        # Per key: calls reserved ahead and not made yet, and the store's state after the last write.
+        self._held: dict[str, tuple[int, RateLimitState]] = {}
 
     @staticmethod
     def key(app: str, division: int | str | None) -> str:
@@ -211,7 +235,12 @@ class Governor:
         The state after is ``None`` when nothing was reserved (a wait is needed first).
         """
         now_ms = _ms(self.clock())
+        held = self._held.get(key)
+        if held is not None and held[0] > 0 and self._blocked_until(held[1], endpoint, now_ms) is None:
+            self._held[key] = (held[0] - 1, held[1])  # reserved ahead: no need to ask the store
+            return 0.0, None, None, held[1]
         found: list[tuple[float, str, int]] = []
+        takes: list[int] = []
 
         def reserve(state: RateLimitState | None) -> RateLimitState:
             state = state or RateLimitState()
@@ -221,34 +250,88 @@ class Governor:
                 if w.exhausted(now_ms):
                     assert w.reset_ms is not None
                     waits.append(((w.reset_ms - now_ms) / 1000 + self.margin, name, w.reset_ms))
-            if endpoint is not None and self.error_budget is not None:
-                log = state.errors_for(endpoint, now_ms)
-                until = log.blocked_until_ms(now_ms, self.error_budget) if log is not None else None
-                if until is not None:
-                    waits.append(((until - now_ms) / 1000, "errors", until))
+            until = self._blocked_until(state, endpoint, now_ms)
+            if until is not None:
+                waits.append(((until - now_ms) / 1000, "errors", until))
             if waits:
                 found[:] = [max(waits)]  # a store may run fn more than once (a retried transaction)
                 return state
             found.clear()
+            takes[:] = [self._takes(state, now_ms)]
             return replace(
                 state,
-                minutely=self._spend(state.minutely, now_ms),
-                daily=self._spend(state.daily, now_ms),
+                minutely=self._spend(state.minutely, now_ms, takes[0]),
+                daily=self._spend(state.daily, now_ms, takes[0]),
             )
 
         after = self.store.update(key, reserve)
         if not found:
+            # The rest of the reservation, for the next calls (with any still held for other endpoints).
+            calls = (held[0] if held is not None else 0) + takes[0] - 1
+            if calls > 0:
+                self._held[key] = (calls, after)
+            else:
+                self._held.pop(key, None)
             return 0.0, None, None, after
         seconds, window, reset_ms = found[0]
         return seconds, window, reset_ms, None
 
+    def _blocked_until(self, state: RateLimitState, endpoint: str | None, now_ms: int) -> int | None:
+        """Until when the endpoint's error budget is spent (None: it is not, or there is no budget)."""
+        if endpoint is None or self.error_budget is None:
+            return None
+        log = state.errors_for(endpoint, now_ms)
+        return log.blocked_until_ms(now_ms, self.error_budget) if log is not None else None
+
     @staticmethod
-    def _spend(w: Window, now_ms: int) -> Window:
+    def _spend(w: Window, now_ms: int, calls: int = 1) -> Window:
         if w.stale(now_ms):
             return UNKNOWN
         if w.remaining is None:
             return w
-        return replace(w, remaining=w.remaining - 1)
+        return replace(w, remaining=w.remaining - calls)
+
+    def _takes(self, state: RateLimitState, now_ms: int) -> int:
+        """How many calls one reservation takes: ``ahead``, or fewer when a window has fewer left."""
+        left = [w.remaining for w in (state.minutely, state.daily) if w.remaining is not None and not w.stale(now_ms)]
+        return max(1, min([self.ahead, *left]))
+
+    @contextmanager
+    def calls_ahead(self, calls: int) -> Iterator[None]:
+        """Within the block, each reservation in the store takes up to ``calls`` calls (a batch's worth); the next
+        ones are spent without the store until they are used up. At the end, the calls reserved and not made are
+        given back to their windows (unless a window has reset since: its calls were spent with it).
+
+        One reservation for a batch instead of one per call: the store is shared by every process, and its
+        read-and-write under a lock was a tenth of a posted journal's cost (issue 13). Others sharing the key see
+        the batch's calls as spent while it runs; a 429 drops them (the window is spent anyway).
+        """
+        self.ahead = max(1, calls)
+        try:
+            yield
+        finally:
+            self.ahead = 1
+            self.give_back()
+
+    def give_back(self) -> None:
+        """Return the calls reserved ahead and not made to their windows in the store."""
+        held, self._held = self._held, {}
+        for key, (calls, reserved) in held.items():
+            if calls <= 0:
+                continue
+
+            def apply(
+                state: RateLimitState | None, calls: int = calls, reserved: RateLimitState = reserved
+            ) -> RateLimitState:
+                if state is None:
+                    return RateLimitState()
+                return replace(
+                    state,
+                    minutely=_unspend(state.minutely, reserved.minutely, calls),
+                    daily=_unspend(state.daily, reserved.daily, calls),
+                )
+
+            self.store.update(key, apply)
 
     def before_call(self, key: str, endpoint: str | None = None) -> RateLimitState:
         """Wait, if a window is spent, until it resets; return the state with this call reserved.
@@ -284,6 +367,16 @@ class Governor:
         minutely, daily = windows_from_headers(headers)
         if minutely is None and daily is None:
             return
+        held = self._held.get(key)
+        if held is not None and held[0] > 0:
+            # Calls reserved ahead and not made yet are not in Exact's figures: keep them counted (never more
+            # than Exact has left; it knows of calls made by others too).
+            left = min(
+                [held[0], *(w.remaining for w in (minutely, daily) if w is not None and w.remaining is not None)]
+            )
+            left = max(0, left)
+            minutely, daily = _less(minutely, left), _less(daily, left)
+            self._held[key] = (left, held[1])
         if reserved is not None and (minutely or reserved.minutely, daily or reserved.daily) == (
             reserved.minutely,
             reserved.daily,
@@ -294,7 +387,13 @@ class Governor:
             state = state or RateLimitState()
             return replace(state, minutely=minutely or state.minutely, daily=daily or state.daily)
 
-        self.store.update(key, apply)
+        self._keep(key, self.store.update(key, apply))
+
+    def _keep(self, key: str, state: RateLimitState) -> None:
+        """The store's state after a write, kept with the calls reserved ahead (for their error-budget checks)."""
+        held = self._held.get(key)
+        if held is not None:
+            self._held[key] = (held[0], state)
 
     def record_429(self, key: str, headers: Mapping[str, str]) -> None:
         """A 429 means the window is spent even if a header says otherwise or is missing."""
@@ -313,6 +412,7 @@ class Governor:
                 m = Window(m.limit, 0, (now_ms // 60000 + 1) * 60000)
             return replace(state, minutely=m, daily=d)
 
+        self._held.pop(key, None)  # the window is spent: calls reserved ahead are gone with it
         self.store.update(key, apply)
 
     def record_error(self, key: str, endpoint: str, tag: str = "") -> None:
@@ -331,7 +431,7 @@ class Governor:
             others = tuple(e.recent(now_ms) for e in state.errors if e.endpoint != endpoint and e.recent(now_ms).at_ms)
             return replace(state, errors=(*others, logged))
 
-        self.store.update(key, apply)
+        self._keep(key, self.store.update(key, apply))
 
     def record_block(self, key: str, endpoint: str) -> None:
         """Exact itself says the endpoint is blocked: treat the budget as spent from now."""
@@ -346,4 +446,4 @@ class Governor:
             others = tuple(e for e in state.errors if e.endpoint != endpoint)
             return replace(state, errors=(*others, logged))
 
-        self.store.update(key, apply)
+        self._keep(key, self.store.update(key, apply))
