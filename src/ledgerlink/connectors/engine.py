@@ -60,6 +60,7 @@ from ledgerlink.connectors.lock_objects import lock_connector
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock, crypto, process
 from ledgerlink.core.messages import Message
+from ledgerlink.core.rows import Values, param
 from ledgerlink.tenancy.audit import Actor, AuditAction
 from ledgerlink.webhooks.choices import EventType
 
@@ -325,24 +326,33 @@ def _stored_token(connector_id: int) -> str | None:
     return found[0] if found is not None else None
 
 
+# Read by every sender every few seconds (ConnectorTokens' reuse): compiled once (core/rows.py).
+_TOKEN = Values(
+    lambda pk: (
+        Connector.objects.filter(pk=pk)
+        .order_by()
+        .values_list("status", "access_token_sealed", "access_expires_at", "refresh_claim", "access_refused_at")[:1]
+    ),
+    param("pk", 907_001_001),
+)
+
+
 def _usable_token(connector_id: int) -> tuple[str, datetime] | None:
     """The stored access token when it can be used as it is, and when its refresh window opens."""
-    row = (
-        Connector.objects.filter(pk=connector_id)
-        .values("status", "access_token_sealed", "access_expires_at", "refresh_claim", "access_refused_at")
-        .first()
-    )
+    rows = _TOKEN.rows(pk=connector_id)
+    if not rows:
+        return None
+    status, sealed, expires_at, refresh_claim, refused_at = rows[0]
     if (
-        row is None
-        or row["status"] != Status.CONNECTED
-        or not row["access_token_sealed"]
-        or row["access_expires_at"] is None
-        or row["refresh_claim"]
-        or row["access_refused_at"] is not None
-        or clock.now() >= refresh_opens_at(row["access_expires_at"])
+        status != Status.CONNECTED
+        or not sealed
+        or expires_at is None
+        or refresh_claim
+        or refused_at is not None
+        or clock.now() >= refresh_opens_at(expires_at)
     ):
         return None
-    return crypto.unseal(row["access_token_sealed"]), refresh_opens_at(row["access_expires_at"])
+    return crypto.unseal(sealed), refresh_opens_at(expires_at)
 
 
 def access_token(connector_id: int, *, wait: float = WAIT_FOR_OTHER_REFRESH) -> str:

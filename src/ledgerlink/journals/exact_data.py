@@ -25,6 +25,7 @@ from ledgerlink.connectors.engine import ConnectorTokens
 from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock
+from ledgerlink.core.rows import Lookup, Values, param
 from ledgerlink.journals.choices import ExactDataKind
 from ledgerlink.journals.kinds import Relation
 from ledgerlink.journals.lock_objects import lock_snapshot
@@ -270,11 +271,14 @@ class Relations(Mapping[str, dict[str, Any]]):
     ``items()`` (the mapping page's choices) reads them all in one query."""
 
     def __init__(self, connector_id: int, snapshot: ExactDataSnapshot) -> None:
+        self._of = {
+            "connector": connector_id,
+            "kind": snapshot.kind,
+            "division": snapshot.division,
+            "generation": _generation(snapshot),
+        }
         self._rows = ExactRelation.objects.filter(
-            connector_id=connector_id,
-            kind=snapshot.kind,
-            division=snapshot.division,
-            generation=_generation(snapshot),
+            connector_id=connector_id, kind=snapshot.kind, division=snapshot.division, generation=self._of["generation"]
         )
         self._known: dict[str, dict[str, Any] | None] = {}
 
@@ -284,8 +288,8 @@ class Relations(Mapping[str, dict[str, Any]]):
 
     def __getitem__(self, code: str) -> dict[str, Any]:
         if code not in self._known:
-            row = self._rows.filter(code=code).values("exact_id", "code", "name").first()
-            self._known[code] = None if row is None else self._item(row)
+            rows = _RELATION.rows(**self._of, code=code)
+            self._known[code] = None if not rows else self._item(dict(zip(_RELATION_FIELDS, rows[0], strict=True)))
         found = self._known[code]
         if found is None:
             raise KeyError(code)
@@ -335,12 +339,33 @@ class ExactData:
         return Decimal(self.vat[code]["percentage"])
 
 
+# Read for every batch a sender posts, and a relation for each journal that names one: compiled once (core/rows.py).
+_SNAPSHOTS = Lookup(
+    lambda connector, division: ExactDataSnapshot.objects.filter(connector_id=connector, division=division).order_by(),
+    param("connector", 907_001_001),
+    param("division", 907_001_002),
+)
+_RELATION_FIELDS = ("exact_id", "code", "name")
+_RELATION = Values(
+    lambda connector, kind, division, generation, code: (
+        ExactRelation.objects.filter(
+            connector_id=connector, kind=kind, division=division, generation=generation, code=code
+        )
+        .order_by()
+        .values_list("exact_id", "code", "name")[:1]
+    ),
+    param("connector", 907_001_001),
+    param("kind", "\x00kind"),
+    param("division", 907_001_002),
+    param("generation", 907_001_003),
+    param("code", "\x00code"),
+)
+
+
 def load(connector: Connector) -> ExactData:
     if connector.division is None:  # never connected: nothing was read
         return ExactData(fetched_at=None)
-    snapshots = {
-        s.kind: s for s in ExactDataSnapshot.objects.filter(connector=connector, division=connector.division or -1)
-    }
+    snapshots = {s.kind: s for s in _SNAPSHOTS.rows(connector=connector.pk, division=connector.division or -1)}
     if len(snapshots) < len(ExactDataKind.values):
         return ExactData(fetched_at=None)
     periods = snapshots[ExactDataKind.PERIODS].items

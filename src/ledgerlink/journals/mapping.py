@@ -9,7 +9,7 @@ from django.db import transaction
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import Message
-from ledgerlink.core.rows import unique_row
+from ledgerlink.core.rows import Lookup, param
 from ledgerlink.journals import exact_data, messages
 from ledgerlink.journals.forms import MappingForm, format_pairs
 from ledgerlink.journals.kinds import KINDS, Relation
@@ -95,8 +95,15 @@ def save_mapping(actor: Actor, connector: Connector, values: dict[str, Any]) -> 
     return mapping
 
 
+# Read for every batch a sender posts: compiled once (core/rows.py).
+_MAPPING = Lookup(
+    lambda connector: ConnectorMapping.objects.filter(connector_id=connector).order_by()[:1],
+    param("connector", 907_001_001),
+)
+
+
 def rules_for(connector: Connector) -> MappingRules:
-    return rules_of(unique_row(ConnectorMapping.objects.filter(connector=connector)))
+    return rules_of(_MAPPING.first(connector=connector.pk))
 
 
 def rules_of(mapping: ConnectorMapping | None) -> MappingRules:

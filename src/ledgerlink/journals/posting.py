@@ -313,7 +313,7 @@ def _record(journal: Journal, outcome: Outcome, action: AttemptAction, started: 
     if not outcome.sent:
         return
     attempt = Attempt(
-        journal=journal,
+        journal_id=journal.pk,  # the id alone: the relation's descriptor checks are not needed to write a row
         started_at=started,
         duration_ms=int((time.perf_counter() - began) * 1000),
         action=action,
