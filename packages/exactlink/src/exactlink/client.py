@@ -23,6 +23,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 import httpx
@@ -61,6 +62,12 @@ def entity_set_of(path: str) -> str:
 def token_tag(token: str) -> str:
     """A short fingerprint of a token: enough to tell two apart, never enough to use one."""
     return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1024)
+def _parsed(url: str) -> httpx.URL:
+    """A URL parsed by httpx (its objects are immutable, so one may serve every request to the same URL)."""
+    return httpx.URL(url)
 
 
 class ExactClient:
@@ -132,7 +139,7 @@ class ExactClient:
             raise ExactError(f"refusing to send a token outside {self.config.root}")
         headers = WRITE_HEADERS if content is not None else JSON_HEADERS
         key = Governor.key(self.client_id, division)
-        target = httpx.URL(url)  # parsed once, for every attempt
+        target = _parsed(url)  # parsed once, for every attempt (and kept: a worker posts to one URL per division)
         if params is not None:
             target = target.copy_merge_params(params)
         endpoint = target.path.removeprefix("/api/v1/")
