@@ -271,7 +271,7 @@ class Relations(Mapping[str, dict[str, Any]]):
     ``items()`` (the mapping page's choices) reads them all in one query."""
 
     def __init__(self, connector_id: int, snapshot: ExactDataSnapshot) -> None:
-        self._of = {
+        self._of: dict[str, Any] = {
             "connector": connector_id,
             "kind": snapshot.kind,
             "division": snapshot.division,
