@@ -9,6 +9,8 @@ from pathlib import Path
 
 import httpx
 
+from exactlink.ratelimit import InMemoryStore
+
 FIXTURES = Path(__file__).parent / "fixtures" / "recorded_dotnet"
 
 
@@ -66,3 +68,15 @@ class FakeExact:
 
 def ok(payload: object, status: int = 200, headers: dict[str, str] | None = None) -> httpx.Response:
     return httpx.Response(status, json=payload, headers=headers)
+
+
+class CountingStore(InMemoryStore):
+    """An InMemoryStore that counts its writes (each is a locked read-and-write in the service's database)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.updates = 0
+
+    def update(self, key, fn):  # type: ignore[no-untyped-def]
+        self.updates += 1
+        return super().update(key, fn)

@@ -18,7 +18,7 @@ from exactlink.odata import F, Query
 from exactlink.ratelimit import PROCESS_STORE, Governor, InMemoryStore
 from exactlink.retry import RetryPolicy
 
-from .helpers import FakeClock, FakeExact, fixture_bytes, odata_error, ok
+from .helpers import CountingStore, FakeClock, FakeExact, fixture_bytes, odata_error, ok
 
 ROOT = "https://start.exactonline.nl"
 GL_ID = "3f2a9c1e-0b5d-4e8a-9d7c-1a2b3c4d5e6f"
@@ -483,16 +483,6 @@ def test_clients_of_one_process_share_the_rate_limit_state_by_default(fake, cloc
     a.division(7001).gl_accounts.list()
     b.division(7001).gl_accounts.list()  # b knows what a learnt: it waits instead of earning a 429
     assert clock.sleeps == [pytest.approx(20 + b.governor.margin)]
-
-
-class CountingStore(InMemoryStore):
-    def __init__(self) -> None:
-        super().__init__()
-        self.updates = 0
-
-    def update(self, key, fn):  # type: ignore[no-untyped-def]
-        self.updates += 1
-        return super().update(key, fn)
 
 
 def minute_headers(clock, remaining: int) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from exactlink import errors as E
 from exactlink.errors import RateLimited
 from exactlink.ratelimit import Governor, InMemoryStore, RateLimitState, Window, windows_from_headers
 
-from .helpers import FakeClock
+from .helpers import CountingStore, FakeClock
 
 KEY = Governor.key("app", 7001)
 
@@ -166,18 +166,6 @@ def test_store_update_is_atomic_under_threads():
 
 
 # --- calls reserved ahead (a batch) ------------------------------------------------------------
-
-
-class CountingStore(InMemoryStore):
-    """An InMemoryStore that counts its writes (each is a locked read-and-write in the service's database)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.updates = 0
-
-    def update(self, key, fn):  # type: ignore[no-untyped-def]
-        self.updates += 1
-        return super().update(key, fn)
 
 
 def minute_left(store: InMemoryStore) -> int | None:
