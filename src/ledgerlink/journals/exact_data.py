@@ -277,8 +277,9 @@ class Relations(Mapping[str, dict[str, Any]]):
             "division": snapshot.division,
             "generation": _generation(snapshot),
         }
+        of = self._of
         self._rows = ExactRelation.objects.filter(
-            connector_id=connector_id, kind=snapshot.kind, division=snapshot.division, generation=self._of["generation"]
+            connector_id=of["connector"], kind=of["kind"], division=of["division"], generation=of["generation"]
         )
         self._known: dict[str, dict[str, Any] | None] = {}
 
@@ -352,7 +353,7 @@ _RELATION = Values(
             connector_id=connector, kind=kind, division=division, generation=generation, code=code
         )
         .order_by()
-        .values_list("exact_id", "code", "name")[:1]
+        .values_list(*_RELATION_FIELDS)[:1]
     ),
     param("connector", 907_001_001),
     param("kind", "\x00kind"),
