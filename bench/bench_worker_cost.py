@@ -2,17 +2,21 @@
 with the machine's speed.
 
 Run: ``python bench/bench_worker_cost.py [--journals 100] [--connectors 4] [--rounds 3] [--postgres]
-[--callgrind]``. The sandbox answers from a child process on a loopback port (its CPU is not counted); one
-sender posts in this process, in the calling thread, so what is measured is the posting path itself: the claim,
-the batch's reads, the check, the governor's reservation, the call to Exact and the outcome with its attempt
-and events. Each round queues ``--journals`` cash journals over ``--connectors`` connectors (batches of up to
-25 per connector, as in the drain) and posts them; the reference data is read before the first round.
+[--callgrind] [--latency-ms 0]``. The sandbox answers from a child process on a loopback port (its CPU is not
+counted); one sender posts in this process, in the calling thread, so what is measured is the posting path
+itself: the claim, the batch's reads, the check, the governor's reservation, the call to Exact and the outcome
+with its attempt and events. Each round queues ``--journals`` cash journals over ``--connectors`` connectors
+(batches of up to 25 per connector, as in the drain) and posts them; the reference data is read before the
+first round.
 
 The drain (bench_posting.py) measures the same path among 64 threads and a sandbox at Exact's latency, where
-the machine's speed moved the figure by half within one evening (issue 13). Under ``--callgrind`` the bench
-runs itself under ``valgrind --tool=callgrind`` with instrumentation switched on only around each round's
-posting (``callgrind_control``), and prints the instructions per posted journal: the figure that says what a
-change did. Printed, never asserted.
+the machine's speed moved the figure by half within one evening (issue 13). ``--latency-ms`` makes the sandbox
+answer that late (the drain's 300 ms): the same one sender then runs the same instructions with the processor
+idle between journals, and the CPU it costs says what running cold adds to each journal, contention aside.
+
+Under ``--callgrind`` the bench runs itself under ``valgrind --tool=callgrind`` with instrumentation switched
+on only around each round's posting (``callgrind_control``), and prints the instructions per posted journal:
+the figure that says what a change did. Printed, never asserted.
 """
 
 from __future__ import annotations
@@ -48,7 +52,9 @@ def _instructions(folder: str) -> int:
     return int(totals[-1].split()[1])
 
 
-def measure(journals: int, connectors: int, rounds: int, counted: str | None) -> list[tuple[float, float | None]]:
+def measure(
+    journals: int, connectors: int, rounds: int, counted: str | None, latency_ms: int = 0
+) -> list[tuple[float, float | None]]:
     """(CPU ms, M instructions or None) per posted journal, for each round."""
     import httpx
     from django.core.management import call_command
@@ -63,6 +69,7 @@ def measure(journals: int, connectors: int, rounds: int, counted: str | None) ->
     call_command("migrate", verbosity=0)
     control = httpx.Client(base_url=os.environ["LEDGERLINK_EXACT_SANDBOX_URL"], timeout=30)
     control.post("/_sandbox/limits", json={"minutely": 1_000_000, "daily": 10_000_000})
+    control.post("/_sandbox/latency", json={"ms": latency_ms}).raise_for_status()  # REST and token calls
     today = datetime.now(UTC).date()
     companies = []
     for n in range(connectors):
@@ -105,6 +112,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--callgrind", action="store_true", help="count instructions under valgrind (slow)")
+    parser.add_argument("--latency-ms", type=int, default=0, help="the sandbox's answer time (default 0)")
     args = parser.parse_args()
 
     if args.callgrind and _CALLGRIND_DIR not in os.environ:
@@ -128,10 +136,11 @@ def main() -> int:
         import django
 
         django.setup()
-        figures = measure(args.journals, args.connectors, args.rounds, os.environ.get(_CALLGRIND_DIR))
+        figures = measure(args.journals, args.connectors, args.rounds, os.environ.get(_CALLGRIND_DIR), args.latency_ms)
     cpu = [c for c, _ in figures]
     line = (
         f"{db.engine}: one sender, {args.journals} journals a round over {args.connectors} connectors, "
+        f"Exact answering in {args.latency_ms} ms, "
         f"{args.rounds} rounds, min / median / max: CPU {_spread(cpu)} ms per posted journal"
     )
     if figures[0][1] is not None:
