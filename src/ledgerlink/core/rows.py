@@ -36,6 +36,8 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.db.models.sql.subqueries import InsertQuery, UpdateQuery
 from django.utils.module_loading import import_string
 
+from ledgerlink.core.prepare import Preparer, preparer, reader
+
 M = TypeVar("M", bound=models.Model)
 S = TypeVar("S")
 
@@ -250,6 +252,8 @@ class Insert(Generic[M]):
             for field in model._meta.concrete_fields
             if field is not model._meta.auto_field and not getattr(field, "generated", False)
         ]
+        # How each field's value is read and prepared (core/prepare.py), chosen once.
+        self._readers = [(reader(field, add=True), preparer(field)) for field in self._fields]
         self._sql: dict[tuple[str, bool], tuple[str, Any]] = {}
         self._sql_many: dict[tuple[str, int], str] = {}
 
@@ -285,7 +289,7 @@ class Insert(Generic[M]):
         return many
 
     def _values(self, obj: M, connection: Any) -> list[Any]:
-        return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self._fields]
+        return [prepare(read(obj), connection) for read, prepare in self._readers]
 
     def rows(self, objects: list[M], using: str = "default") -> None:
         if not objects:
@@ -335,6 +339,7 @@ class _CompiledUpdate:
     markers: tuple[str | None, ...]  # per parameter: a new value's field, a WHERE value's name, or None
     kinds: tuple[Callable[[Any], Any] | None, ...]
     fields: dict[str, models.Field[Any, Any]]
+    preparers: dict[str, Preparer]  # per field: how its new value is prepared (core/prepare.py)
 
 
 class Update(Generic[M]):
@@ -369,12 +374,14 @@ class Update(Generic[M]):
             if sorted(p.name for p in params if isinstance(p, _Fill)) != sorted(self._names):
                 raise ValueError(f"an Update has one parameter per field it writes: {sql}")
             meta = queryset.model._meta
+            fields = {name: cast(models.Field[Any, Any], meta.get_field(name)) for name in self._names}
             compiled = _CompiledUpdate(
                 sql=sql,
                 params=tuple(params),
                 markers=placed,
                 kinds=kinds,
-                fields={name: cast(models.Field[Any, Any], meta.get_field(name)) for name in self._names},
+                fields=fields,
+                preparers={name: preparer(field) for name, field in fields.items()},
             )
             self._compiled[using] = compiled
         return compiled
@@ -383,9 +390,7 @@ class Update(Generic[M]):
         """Write ``values`` (by field name, every field of the Update) to the rows found by ``where``."""
         compiled = self._compile(using)
         connection = connections[using]
-        prepared = {
-            "=" + name: field.get_db_prep_save(values[name], connection) for name, field in compiled.fields.items()
-        }
+        prepared = {"=" + name: prepare(values[name], connection) for name, prepare in compiled.preparers.items()}
         params = _values(compiled.markers, compiled.params, compiled.kinds, {**where, **prepared})
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
