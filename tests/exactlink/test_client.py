@@ -118,6 +118,15 @@ def test_me_has_no_division_segment(fake, clock):
     assert me["CurrentDivision"] == 7001 and me["Legislation"] == 1
 
 
+def test_a_divisions_resources_are_made_once_per_client(fake, clock):
+    client = make_client(fake, clock)
+    first = client.division(7001)
+    assert client.division(7001) is first and first.code == 7001
+    assert client.division(7002).code == 7002 and client.division(7002) is not first
+    assert make_client(fake, clock).division(7001) is not first  # another client: its own
+    assert first.general_journal_entries.division == 7001
+
+
 def test_paging_follows_next_verbatim_and_lazily(fake, clock):
     next_url = f"{ROOT}/api/v1/7001/financial/GLAccounts?$select=ID&$skiptoken=guid'{GL_ID}'"
     fake.queue(page([{"ID": GL_ID}], next_url), page([{"ID": GL_ID2}]))

@@ -105,6 +105,7 @@ class ExactClient:
         self.max_rate_limit_waits = max_rate_limit_waits
         self._transport = config.make_transport()
         self._api_root = config.api_root
+        self._divisions: dict[int, Division] = {}
 
     # --- plumbing --------------------------------------------------------------------------
 
@@ -297,6 +298,11 @@ class ExactClient:
         raise ApiError("current/Me returned no user", status=200)
 
     def division(self, code: int) -> Division:
-        from .resources import Division
+        """The resources of division ``code``, made once per client (they hold nothing but the client and the
+        code: a worker posts each journal through them)."""
+        found = self._divisions.get(code)
+        if found is None:
+            from .resources import Division
 
-        return Division(self, code)
+            found = self._divisions.setdefault(int(code), Division(self, code))
+        return found
