@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -85,3 +86,24 @@ def test_an_earlier_read_that_finishes_last_is_not_pointed_at(
     assert list(ExactRelation.objects.filter(connector=connector).values_list("generation", flat=True)) == [
         snapshot.items["generation"]
     ]
+
+
+def test_a_day_is_found_in_its_period_and_new_periods_are_read_anew() -> None:
+    def period(year: int, number: int, start: str, end: str) -> dict[str, Any]:
+        return {"year": year, "period": number, "start": start, "end": end}
+
+    data = exact_data.ExactData(
+        fetched_at=None,
+        periods=[
+            period(2026, 11, "2026-11-01", "2026-11-30"),
+            period(2026, 12, "", ""),  # no dates in Exact: never matches
+            period(2027, 1, "2027-01-01", "2027-01-31"),
+        ],
+    )
+    assert data.period_of(date(2026, 11, 1)) == (2026, 11)
+    assert data.period_of(date(2026, 11, 30)) == (2026, 11)
+    assert data.period_of(date(2026, 12, 15)) is None
+    assert data.period_of(date(2027, 1, 31)) == (2027, 1)
+    data.periods = [period(2026, 12, "2026-12-01", "2026-12-31")]
+    assert data.period_of(date(2026, 12, 15)) == (2026, 12)
+    assert data.period_of(date(2026, 11, 15)) is None

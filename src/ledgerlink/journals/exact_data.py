@@ -325,11 +325,23 @@ class ExactData:
     suppliers: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     periods: list[dict[str, Any]] = field(default_factory=list)
     closed: set[str] = field(default_factory=set)
+    # The periods with their dates parsed, made at the first lookup: a batch's data answers every journal of it,
+    # and parsing each period's dates again cost a journal some fifty date parses (issue 13).
+    _spans: tuple[list[dict[str, Any]], list[tuple[date, date, int, int]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def period_of(self, day: date) -> tuple[int, int] | None:
-        for p in self.periods:
-            if p["start"] and p["end"] and date.fromisoformat(p["start"]) <= day <= date.fromisoformat(p["end"]):
-                return int(p["year"]), int(p["period"])
+        if self._spans is None or self._spans[0] is not self.periods:
+            spans = [
+                (date.fromisoformat(p["start"]), date.fromisoformat(p["end"]), int(p["year"]), int(p["period"]))
+                for p in self.periods
+                if p["start"] and p["end"]
+            ]
+            self._spans = (self.periods, spans)
+        for start, end, year, period in self._spans[1]:
+            if start <= day <= end:
+                return year, period
         return None
 
     def relations(self, relation: Relation) -> Mapping[str, dict[str, Any]]:
