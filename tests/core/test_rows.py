@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 
@@ -274,3 +274,36 @@ def test_a_statement_over_keys_finds_what_the_orm_finds_for_each_length_and_in_c
         )
     assert changed == 4 and len(captured.captured_queries) == 1
     assert Journal.objects.filter(status_message={"code": "x"}).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statements_share_a_kept_cursor_but_a_new_connection_or_a_query_log_gets_new_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    company, _key = tenant(1001, "alpha")
+    a_journal(company, "Z-1")
+    made: list[object] = []
+    wrapper = connections["default"]  # the connection itself, not django.db.connection's proxy
+
+    def counted(name: object = None) -> object:
+        made.append(name)
+        return type(wrapper).create_cursor(wrapper, name)
+
+    monkeypatch.setattr(wrapper, "create_cursor", counted)
+    wrapper.__dict__.pop("_ledgerlink_kept_cursor", None)
+    for _ in range(3):
+        assert JOURNAL.first(company=company.pk, reference="Z-1") is not None
+    assert len(made) == 1  # one cursor for the three runs
+    with CaptureQueriesContext(connection) as logged:
+        for _ in range(2):
+            before = len(made)
+            assert JOURNAL.first(company=company.pk, reference="Z-1") is not None
+            assert len(made) > before  # a cursor of its own, which logs the query
+    assert len(logged.captured_queries) == 2
+    wrapper.close()
+    before = len(made)
+    assert JOURNAL.first(company=company.pk, reference="Z-1") is not None  # reconnected, with a cursor of its own
+    assert len(made) > before
+    after_reconnect = len(made)
+    assert JOURNAL.first(company=company.pk, reference="Z-2") is None
+    assert len(made) == after_reconnect  # and that one is kept

@@ -45,6 +45,36 @@ S = TypeVar("S")
 get_related_populators: Callable[..., list[Any]] = import_string("django.db.models.query.get_related_populators")
 
 
+class _Kept:
+    """A connection's kept cursor, used in a ``with`` block as a new one would be, but not closed after it."""
+
+    __slots__ = ("cursor",)
+
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+
+    def __enter__(self) -> Any:
+        return self.cursor
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _cursor(connection: Any) -> Any:
+    """What a compiled statement runs on: one cursor kept per connection (opening a new one was 5.5 of the 8.6 µs
+    of CPU a statement's run took in Django, issue 13), a new one after a reconnect, and a new one each time while
+    the connection logs its queries (DEBUG, a test counting them) so that the log sees them. Django's connections
+    are each used by one thread, and the kept cursor with them."""
+    if connection.queries_logged:
+        return connection.cursor()
+    kept = connection.__dict__.get("_ledgerlink_kept_cursor")
+    if kept is None or connection.connection is None or kept[0] is not connection.connection:
+        cursor = connection.cursor()  # connects first if the connection was closed
+        kept = (connection.connection, _Kept(cursor))
+        connection.__dict__["_ledgerlink_kept_cursor"] = kept
+    return kept[1]
+
+
 def unique_row(queryset: models.QuerySet[M]) -> M | None:
     """The row ``queryset`` finds by a unique key (or None): no ORDER BY, LIMIT 1."""
     return next(iter(queryset.order_by()[:1]), None)
@@ -84,7 +114,7 @@ class _Select:
 
     def fetch(self, using: str, values: Mapping[str, Any]) -> list[Any]:
         """Its rows for these values, converted as the ORM converts them."""
-        with connections[using].cursor() as cursor:
+        with _cursor(connections[using]) as cursor:
             cursor.execute(self.sql, _values(self.markers, self.params, self.kinds, values))
             fetched = cursor.fetchall()
         return list(self.compiler.apply_converters(fetched, self.converters)) if self.converters else fetched
@@ -296,7 +326,7 @@ class Insert(Generic[M]):
             return
         connection = connections[using]
         per_statement = 1 if len(objects) == 1 else max(1, connection.ops.bulk_batch_size(self._fields, objects))
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             for start in range(0, len(objects), per_statement):
                 chunk = objects[start : start + per_statement]
                 cursor.execute(
@@ -308,7 +338,7 @@ class Insert(Generic[M]):
         """Write ``obj`` and give it its primary key, as ``save()`` of a new object does."""
         connection = connections[using]
         sql, returning_params = self._compile(using, returning=True)
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(sql, self._values(obj, connection))
             row = connection.ops.fetch_returned_insert_columns(cursor, returning_params)
         obj.pk = row[0]
@@ -392,7 +422,7 @@ class Update(Generic[M]):
         connection = connections[using]
         prepared = {"=" + name: prepare(values[name], connection) for name, prepare in compiled.preparers.items()}
         params = _values(compiled.markers, compiled.params, compiled.kinds, {**where, **prepared})
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             return int(cursor.rowcount)
 
