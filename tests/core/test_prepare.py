@@ -11,12 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils.translation import gettext_lazy
 
 from ledgerlink.core.prepare import preparer, reader
 from ledgerlink.journals.choices import JournalStatus
-from ledgerlink.journals.models import Attempt, Journal
+from ledgerlink.journals.models import Attempt, Journal, JournalLine
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,27 @@ def test_a_value_is_prepared_as_the_orm_prepares_it(name: str, value: Any) -> No
     got = ours(value, connection)
     assert got == expected
     assert type(got) is type(expected)
+
+
+AMOUNTS: list[Any] = [Decimal("12.30"), Decimal("0"), Decimal("-1.005"), Decimal("1E+3"), 0, 7, "12.30", 1.5, None]
+
+
+@pytest.mark.parametrize("value", AMOUNTS)
+def test_an_amount_is_prepared_as_the_orm_prepares_it(value: Any) -> None:
+    field = _field(JournalLine, "debit")
+    ours = preparer(field)
+    assert ours is not field.get_db_prep_save
+    expected = field.get_db_prep_save(value, connection)
+    got = ours(value, connection)
+    assert got == expected
+    assert type(got) is type(expected)
+
+
+def test_an_amount_that_is_not_a_number_is_refused_either_way() -> None:
+    field = _field(JournalLine, "debit")
+    for way in (preparer(field), field.get_db_prep_save):
+        with pytest.raises(ValidationError):
+            way(Decimal("NaN"), connection)
 
 
 def test_a_naive_time_goes_the_orms_way_with_its_warning() -> None:

@@ -6,15 +6,17 @@ posted journal's attempt and outcome that was about 16,000 instructions a field 
 ``to_python`` and ``isinstance`` checks for each): a third of writing the attempt (issue 13,
 ``bench_worker_cost.py --callgrind``). For the plain fields below and values of the exact types they store, the
 chain ends where it began (a text is a text, an int an int), or in the backend's one adapter (an aware
-datetime); those values go that short way. Anything else (``None`` where the field's chain has work for it, a
-lazy text, a subclass of a value's type, a field class that overrides any step, an expression) goes the ORM's
-way, so the answer is always what the ORM's would be (tests/core/test_prepare.py compares both).
+datetime, a finite Decimal); those values go that short way. Anything else (``None`` where the field's chain
+has work for it, a lazy text, a subclass of a value's type, a field class that overrides any step, an
+expression) goes the ORM's way, so the answer is always what the ORM's would be (tests/core/test_prepare.py
+compares both).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -84,6 +86,16 @@ def preparer(field: models.Field[Any, Any]) -> Preparer:
             return connection.ops.validate_autopk_value(value) if type(value) is int else full(value, connection)
 
         return key
+    if isinstance(field, models.DecimalField) and _plain(field, models.DecimalField):
+        digits, places = field.max_digits, field.decimal_places
+
+        def amount(value: Any, connection: Any) -> Any:
+            # A finite Decimal: to_python gives an equal Decimal back (twice); then the backend's adapter.
+            if value is None or (type(value) is Decimal and value.is_finite()):
+                return connection.ops.adapt_decimalfield_value(value, digits, places)
+            return full(value, connection)
+
+        return amount
     if _plain(field, models.DateTimeField):
 
         def moment(value: Any, connection: Any) -> Any:
