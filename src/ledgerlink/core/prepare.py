@@ -66,7 +66,7 @@ def preparer(field: models.Field[Any, Any]) -> Preparer:
             return value if value is None or type(value) is bool else full(value, connection)
 
         return boolean
-    if _plain(field, models.IntegerField) and not isinstance(field, models.AutoField):
+    if _plain(field, models.IntegerField):  # not an automatic key: AutoFieldMixin has its own get_db_prep_value
         internal = field.get_internal_type()
 
         def integer(value: Any, connection: Any) -> Any:

@@ -300,9 +300,10 @@ class ExactClient:
     def division(self, code: int) -> Division:
         """The resources of division ``code``, made once per client (they hold nothing but the client and the
         code: a worker posts each journal through them)."""
+        code = int(code)
         found = self._divisions.get(code)
         if found is None:
             from .resources import Division
 
-            found = self._divisions.setdefault(int(code), Division(self, code))
+            found = self._divisions[code] = Division(self, code)
         return found
