@@ -22,34 +22,21 @@ the figure that says what a change did. Printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import glob
 import os
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from datetime import UTC, datetime
 
-from benchkit import configure, connected, database, journal_in, sandbox_process
-
-_CALLGRIND_DIR = "LEDGERLINK_BENCH_CALLGRIND_DIR"  # set for the run under valgrind: where its dumps go
-
-
-def _callgrind(*args: str) -> None:
-    """Tell the valgrind we run under what to do; it answers once it has done it (we wait in small sleeps)."""
-    control = subprocess.Popen(["callgrind_control", *args, str(os.getpid())], stdout=subprocess.DEVNULL)
-    while control.poll() is None:
-        time.sleep(0.005)
-
-
-def _instructions(folder: str) -> int:
-    """The instructions counted in the last dump."""
-    dumps = sorted(glob.glob(os.path.join(folder, "callgrind.out.*")), key=os.path.getmtime)
-    with open(dumps[-1]) as dump:
-        totals = [line for line in dump if line.startswith("totals:")]
-    return int(totals[-1].split()[1])
+from benchkit import (
+    CALLGRIND_DIR,
+    configure,
+    connected,
+    cost_spread,
+    database,
+    journal_in,
+    measured,
+    rerun_under_callgrind,
+    sandbox_process,
+)
 
 
 def measure(
@@ -84,25 +71,14 @@ def measure(
         for n in range(journals):
             submit_journal(companies[n % connectors], journal_in(f"R{r}-{n}", today))
         before = Journal.objects.filter(status="posted").count()
-        if counted:
-            _callgrind("-i", "on")
-        began = time.process_time()
-        while post_due(clock.now()):
-            pass
-        cpu = time.process_time() - began
-        if counted:
-            _callgrind("-d", f"round-{r}")
-            _callgrind("-i", "off")
+        with measured(counted, f"round-{r}") as cost:
+            while post_due(clock.now()):
+                pass
         posted = Journal.objects.filter(status="posted").count() - before
         if posted == 0:
             raise SystemExit("nothing was posted: no figure")
-        instructions = _instructions(counted) / posted / 1e6 if counted else None
-        figures.append((cpu / posted * 1000, instructions))
+        figures.append(cost.per(posted))
     return figures
-
-
-def _spread(values: list[float]) -> str:
-    return f"{min(values):.3f} / {statistics.median(values):.3f} / {max(values):.3f}"
 
 
 def main() -> int:
@@ -115,37 +91,20 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=int, default=0, help="the sandbox's answer time (default 0)")
     args = parser.parse_args()
 
-    if args.callgrind and _CALLGRIND_DIR not in os.environ:
-        if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
-            raise SystemExit("--callgrind needs valgrind (and its callgrind_control) on PATH")
-        folder = tempfile.mkdtemp(prefix="ledgerlink-callgrind-")
-        command = [
-            "valgrind",
-            "--tool=callgrind",
-            "--instr-atstart=no",
-            f"--callgrind-out-file={folder}/callgrind.out.%p",
-            sys.executable,
-            *sys.argv,
-        ]
-        done = subprocess.run(command, env={**os.environ, _CALLGRIND_DIR: folder}, stderr=subprocess.DEVNULL)
-        shutil.rmtree(folder, ignore_errors=True)
-        return done.returncode
+    if args.callgrind and CALLGRIND_DIR not in os.environ:
+        return rerun_under_callgrind()
 
     with database(args.postgres) as db, sandbox_process() as url:
         configure(db, url, LEDGERLINK_POSTING_SENDERS="1")
         import django
 
         django.setup()
-        figures = measure(args.journals, args.connectors, args.rounds, os.environ.get(_CALLGRIND_DIR), args.latency_ms)
-    cpu = [c for c, _ in figures]
-    line = (
+        figures = measure(args.journals, args.connectors, args.rounds, os.environ.get(CALLGRIND_DIR), args.latency_ms)
+    print(
         f"{db.engine}: one sender, {args.journals} journals a round over {args.connectors} connectors, "
         f"Exact answering in {args.latency_ms} ms, "
-        f"{args.rounds} rounds, min / median / max: CPU {_spread(cpu)} ms per posted journal"
+        f"{args.rounds} rounds, min / median / max: {cost_spread(figures, 'per posted journal')}"
     )
-    if figures[0][1] is not None:
-        line += f" (slowed by valgrind); {_spread([i for _, i in figures if i is not None])} M instructions"
-    print(line)
     return 0
 
 

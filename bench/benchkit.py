@@ -147,3 +147,91 @@ def journal_in(reference: str, day: date, connector: int = 1) -> Any:
             LineIn(ledger_code="8000", credit=Decimal("100.00"), vat_code="2", vat_amount=Decimal("21.00")),
         ],
     )
+
+
+CALLGRIND_DIR = "LEDGERLINK_BENCH_CALLGRIND_DIR"  # set for a run under valgrind: where its dumps go
+
+
+def rerun_under_callgrind() -> int:
+    """Run this bench again, with the same arguments, under ``valgrind --tool=callgrind`` with instrumentation
+    off until the bench switches it on (``callgrind("-i", "on")``); its exit status."""
+    import shutil
+
+    if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
+        raise SystemExit("--callgrind needs valgrind (and its callgrind_control) on PATH")
+    folder = tempfile.mkdtemp(prefix="ledgerlink-callgrind-")
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={folder}/callgrind.out.%p",
+        sys.executable,
+        *sys.argv,
+    ]
+    done = subprocess.run(command, env={**os.environ, CALLGRIND_DIR: folder}, stderr=subprocess.DEVNULL)
+    shutil.rmtree(folder, ignore_errors=True)
+    return done.returncode
+
+
+def callgrind(*args: str) -> None:
+    """Tell the valgrind we run under what to do; it answers once it has done it (we wait in small sleeps)."""
+    import time
+
+    control = subprocess.Popen(["callgrind_control", *args, str(os.getpid())], stdout=subprocess.DEVNULL)
+    while control.poll() is None:
+        time.sleep(0.005)
+
+
+def counted_instructions(folder: str) -> int:
+    """The instructions counted in the last dump written to ``folder``."""
+    import glob
+
+    dumps = sorted(glob.glob(os.path.join(folder, "callgrind.out.*")), key=os.path.getmtime)
+    with open(dumps[-1]) as dump:
+        totals = [line for line in dump if line.startswith("totals:")]
+    return int(totals[-1].split()[1])
+
+
+@dataclass
+class Cost:
+    """What a measured block cost this process: CPU seconds, and instructions when run under callgrind."""
+
+    cpu: float = 0.0
+    instructions: int | None = None
+
+    def per(self, count: int) -> tuple[float, float | None]:
+        """(CPU ms, M instructions or None) for each of ``count`` things done in the block."""
+        millions = self.instructions / count / 1e6 if self.instructions is not None else None
+        return self.cpu / count * 1000, millions
+
+
+@contextmanager
+def measured(counted: str | None, label: str) -> Iterator[Cost]:
+    """The CPU of the block and, under callgrind (``counted``: its dump folder), its instructions, counted with
+    instrumentation switched on around the block alone."""
+    import time
+
+    cost = Cost()
+    if counted:
+        callgrind("-i", "on")
+    began = time.process_time()
+    yield cost
+    cost.cpu = time.process_time() - began
+    if counted:
+        callgrind("-d", label)
+        callgrind("-i", "off")
+        cost.instructions = counted_instructions(counted)
+
+
+def spread(values: list[float]) -> str:
+    """min / median / max, as the benches print them."""
+    import statistics
+
+    return f"{min(values):.3f} / {statistics.median(values):.3f} / {max(values):.3f}"
+
+
+def cost_spread(figures: list[tuple[float, float | None]], unit: str) -> str:
+    """Rounds' ``Cost.per`` figures as printed: CPU min / median / max, and instructions when counted."""
+    line = f"CPU {spread([cpu for cpu, _ in figures])} ms {unit}"
+    counted = [instructions for _, instructions in figures if instructions is not None]
+    return line + (f" (slowed by valgrind); {spread(counted)} M instructions" if counted else "")
