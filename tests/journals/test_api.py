@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -343,6 +343,21 @@ def test_get_one_journal_with_lines_status_and_attempts(api: Api) -> None:
     assert data["attempts"][0]["http_status"] == 201 and data["attempts"][0]["outcome"] == "posted"
     assert data["attempts"][0]["duration_ms"] == 120 and data["attempts"][0]["worker"] == "w1"
     assert api.get(f"{URL}/999999").status_code == 404
+
+
+def test_a_journal_sent_again_answers_as_get_does_with_its_attempts_in_order(api: Api) -> None:
+    """The answer to a journal sent again reads its lines and attempts by statements of its own (issue 13): the
+    same answer as GET, attempts oldest first whatever order they were stored in."""
+    made = api.post(URL, body()).json()
+    journal = Journal.objects.get(pk=made["id"])
+    _attempt(journal, 300, 503, AttemptOutcome.RETRY, ["later"])
+    _attempt(journal, 120, 429, AttemptOutcome.RETRY, ["first"])
+    Attempt.objects.filter(journal=journal, duration_ms=120).update(started_at=clock.now() - timedelta(hours=1))
+    again = api.post(URL, body())
+    assert again.status_code == 200
+    assert again.json() == api.get(f"{URL}/{journal.pk}").json()
+    assert [a["duration_ms"] for a in again.json()["attempts"]] == [120, 300]
+    assert [line["line"] for line in again.json()["lines"]] == [1, 2, 3] and again.json()["lines"] == made["lines"]
 
 
 def test_answers_are_built_as_the_schema_validates_them(api: Api, a: tuple[Any, str]) -> None:

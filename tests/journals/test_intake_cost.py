@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.journals import exact_data
@@ -26,6 +28,22 @@ pytestmark = pytest.mark.django_db
 DIVISION = 7001
 # Left out of the count: transaction control, and the wake of the worker (a NOTIFY on PostgreSQL; a file on SQLite).
 NOT_COUNTED = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "NOTIFY")
+
+
+@contextmanager
+def compiled() -> Iterator[list[str]]:
+    """The SQL the ORM compiles inside the block (a statement compiled once, in ``core.rows``, is not compiled
+    again: issue 13 found Django building the same queries for every request)."""
+    built: list[str] = []
+    real = SQLCompiler.as_sql
+
+    def as_sql(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+        sql = real(self, *args, **kwargs)
+        built.append(str(sql[0]))
+        return sql
+
+    with patch.object(SQLCompiler, "as_sql", as_sql):
+        yield built
 
 
 @contextmanager
@@ -115,6 +133,23 @@ def test_the_same_journal_again_costs_four_statements_and_no_check_against_exact
     assert again.json() == first.json()
     assert len(seen) == 4, "\n".join(seen)
     assert not [s for s in seen if "exactdatasnapshot" in s.lower() or "connectormapping" in s.lower()]
+
+
+def test_no_statement_of_the_intake_is_built_again_for_a_request(company_and_key: tuple[Any, str]) -> None:
+    """A new journal and the same journal again run statements compiled once per process: once both paths have
+    run, a request builds no SQL (the answer to a journal sent again read its lines and attempts through
+    Django's prefetching, which built both queries each time: a third of that request's instructions)."""
+    company, key = company_and_key
+    connect(Connector.objects.get(company=company, number=1))
+    api = Api(key)
+    warm(api)
+    assert api.post(URL, cash("WARM")).status_code == 200
+    with compiled() as built:
+        new = api.post(URL, cash("BUILT-1"))
+        again = api.post(URL, cash("BUILT-1"))
+    assert (new.status_code, again.status_code) == (201, 200), again.content
+    assert again.json() == new.json()
+    assert built == []
 
 
 def test_at_the_company_address_the_company_is_one_more(company_and_key: tuple[Any, str]) -> None:

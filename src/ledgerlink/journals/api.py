@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -42,6 +42,7 @@ from ledgerlink.core.problems import (
     invalid,
     refuse_unknown_query,
 )
+from ledgerlink.core.rows import Lookup, param
 from ledgerlink.journals import apikeys
 from ledgerlink.journals import messages as m
 from ledgerlink.journals.actions import (
@@ -342,6 +343,25 @@ def _lines_and_attempts() -> tuple[Prefetch[Any], Prefetch[Any]]:
     )
 
 
+# A journal's lines and attempts as _lines_and_attempts orders them, by statements compiled once: the answer to a
+# journal sent again (an ERP that missed the first answer) built both queries through prefetching every time.
+_LINES_OF = Lookup(
+    lambda journal: JournalLine.objects.filter(journal_id=journal).order_by("line_no"), param("journal", 907_001_001)
+)
+_ATTEMPTS_OF = Lookup(
+    lambda journal: Attempt.objects.filter(journal_id=journal).order_by("started_at", "id"),
+    param("journal", 907_001_001),
+)
+
+
+def _read_lines_and_attempts(journal: Journal) -> None:
+    """What JournalOut.of shows of ``journal`` beyond its row and connector, read as prefetching would leave it."""
+    vars(journal)["_prefetched_objects_cache"] = {
+        "lines": _LINES_OF.rows(journal=journal.pk),
+        "attempts": _ATTEMPTS_OF.rows(journal=journal.pk),
+    }
+
+
 def _journals(key: ApiKey) -> QuerySet[Journal]:
     return Journal.objects.for_company(key.company).select_related("connector").prefetch_related(*_lines_and_attempts())
 
@@ -389,7 +409,7 @@ def post_journal(request: HttpRequest) -> Status:
     if submitted.created:
         return Status(201, JournalOut.of(submitted.journal))  # its lines are in memory: nothing is read back
     # Found by its reference with its connector: its lines and attempts are what is left to read.
-    prefetch_related_objects([submitted.journal], *_lines_and_attempts())
+    _read_lines_and_attempts(submitted.journal)
     return Status(200, JournalOut.of(submitted.journal))
 
 
