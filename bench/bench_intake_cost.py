@@ -48,7 +48,7 @@ def environ(method: str, path: str, body: bytes, headers: dict[str, str]) -> dic
     }
     for name, value in headers.items():
         key = name.upper().replace("-", "_")
-        env[key if key in ("CONTENT_TYPE",) else f"HTTP_{key}"] = value
+        env[key if key == "CONTENT_TYPE" else f"HTTP_{key}"] = value
     return env
 
 
@@ -99,7 +99,7 @@ def measure(journals: int, rounds: int, counted: str | None) -> dict[str, list[t
     ]
     for r in range(rounds):
         for name, requests in kinds:
-            envs = requests(r * journals)  # built before the count starts (bodies re-read per request)
+            envs = requests(r * journals)  # bodies encoded before the count starts
             answers.clear()
             with measured(counted, f"{name}-{r}") as cost:
                 for env in envs:
