@@ -8,6 +8,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from ledgerlink.core import checks  # noqa: F401  (registers the system checks)
+        from ledgerlink.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            postgres,
+        )
 
         autodiscover_modules("messages")  # every app's message codes (core/messages.py)
+        postgres.keep_converted_statements()
