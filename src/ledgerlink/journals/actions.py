@@ -24,7 +24,7 @@ from ledgerlink.journals.intake import (
     normalised,
     parse,
 )
-from ledgerlink.journals.models import Journal, JournalLine
+from ledgerlink.journals.models import Attempt, Journal, JournalLine
 from ledgerlink.tenancy import audit
 from ledgerlink.tenancy.audit import Actor, AuditAction
 from ledgerlink.tenancy.models import Company
@@ -115,8 +115,14 @@ def submit_journal(
         existing = Journal.objects.for_company(company).get(reference=journal_in.reference)
         return _same_or_conflict(existing, content, digest)
     # Just written: whoever answers can read the lines from memory rather than from the database.
-    vars(journal)["_prefetched_objects_cache"] = {"lines": lines, "attempts": []}  # as prefetch_related leaves it
+    with_lines_and_attempts(journal, lines, [])
     return Submitted(journal, True)
+
+
+def with_lines_and_attempts(journal: Journal, lines: list[JournalLine], attempts: list[Attempt]) -> None:
+    """``journal.lines.all()`` and ``journal.attempts.all()`` answer these, as prefetch_related leaves them, with no
+    query: for rows just written or read by statements of their own."""
+    vars(journal)["_prefetched_objects_cache"] = {"lines": lines, "attempts": attempts}
 
 
 def _journal_fields(

@@ -56,6 +56,7 @@ from ledgerlink.journals.actions import (
     submit_journal,
     wait_for_period,
     wait_for_periods,
+    with_lines_and_attempts,
 )
 from ledgerlink.journals.admission import Admission
 from ledgerlink.journals.choices import JournalStatus, Source
@@ -334,32 +335,34 @@ def read_json(request: HttpRequest, *, optional: bool = False) -> Any:
         raise invalid([Problem("body", Message.of(m.BODY_NOT_JSON, error=str(exc)))])
 
 
+# The order an answer shows a journal's lines and attempts in (JournalOut.of), read either way below.
+_LINE_ORDER = ("line_no",)
+_ATTEMPT_ORDER = ("started_at", "id")
+
+
 def _lines_and_attempts() -> tuple[Prefetch[Any], Prefetch[Any]]:
     """What an answer shows of a journal beside its own row (JournalOut.of): its lines and attempts, in order.
     New for each use: Django's prefetching writes hints (the instance) into the querysets it is given."""
     return (
-        Prefetch("lines", queryset=JournalLine.objects.order_by("line_no")),
-        Prefetch("attempts", queryset=Attempt.objects.order_by("started_at", "id")),
+        Prefetch("lines", queryset=JournalLine.objects.order_by(*_LINE_ORDER)),
+        Prefetch("attempts", queryset=Attempt.objects.order_by(*_ATTEMPT_ORDER)),
     )
 
 
-# A journal's lines and attempts as _lines_and_attempts orders them, by statements compiled once: the answer to a
-# journal sent again (an ERP that missed the first answer) built both queries through prefetching every time.
+# The same for one journal by statements compiled once: the answer to a journal sent again (an ERP that missed
+# the first answer) built both queries through prefetching every time.
 _LINES_OF = Lookup(
-    lambda journal: JournalLine.objects.filter(journal_id=journal).order_by("line_no"), param("journal", 907_001_001)
+    lambda journal: JournalLine.objects.filter(journal_id=journal).order_by(*_LINE_ORDER), param("journal", 907_001_001)
 )
 _ATTEMPTS_OF = Lookup(
-    lambda journal: Attempt.objects.filter(journal_id=journal).order_by("started_at", "id"),
+    lambda journal: Attempt.objects.filter(journal_id=journal).order_by(*_ATTEMPT_ORDER),
     param("journal", 907_001_001),
 )
 
 
 def _read_lines_and_attempts(journal: Journal) -> None:
-    """What JournalOut.of shows of ``journal`` beyond its row and connector, read as prefetching would leave it."""
-    vars(journal)["_prefetched_objects_cache"] = {
-        "lines": _LINES_OF.rows(journal=journal.pk),
-        "attempts": _ATTEMPTS_OF.rows(journal=journal.pk),
-    }
+    """What JournalOut.of shows of ``journal`` beyond its row and connector."""
+    with_lines_and_attempts(journal, _LINES_OF.rows(journal=journal.pk), _ATTEMPTS_OF.rows(journal=journal.pk))
 
 
 def _journals(key: ApiKey) -> QuerySet[Journal]:
