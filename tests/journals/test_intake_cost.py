@@ -12,38 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.journals import exact_data
 from ledgerlink.journals.models import ConnectorMapping, Journal
 from tests.support.api import URL, Api, body, tenant
+from tests.support.queries import compiled
 
 pytestmark = pytest.mark.django_db
 
 DIVISION = 7001
 # Left out of the count: transaction control, and the wake of the worker (a NOTIFY on PostgreSQL; a file on SQLite).
 NOT_COUNTED = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "NOTIFY")
-
-
-@contextmanager
-def compiled() -> Iterator[list[str]]:
-    """The SQL the ORM compiles inside the block (a statement compiled once, in ``core.rows``, is not compiled
-    again: issue 13 found Django building the same queries for every request)."""
-    built: list[str] = []
-    real = SQLCompiler.as_sql
-
-    def as_sql(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
-        sql = real(self, *args, **kwargs)
-        built.append(str(sql[0]))
-        return sql
-
-    with patch.object(SQLCompiler, "as_sql", as_sql):
-        yield built
 
 
 @contextmanager

@@ -17,9 +17,12 @@ from django.db import connection
 from django.test import override_settings
 
 from ledgerlink.core import clock
+from ledgerlink.journals import posting
+from ledgerlink.journals.batch import RENEW_EVERY
 from ledgerlink.journals.models import Journal
 from ledgerlink.journals.posting import BATCH, post_due
 from tests.support.journals import cash_journal, invoice_journal, submit
+from tests.support.queries import compiled
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real commits, counted as the database sees them
 
@@ -75,3 +78,29 @@ def test_a_posted_journal_costs_at_most_four_statements_and_one_commit(setup, co
     # + the claim, the reservation, its give-back and "Last contact", once per batch, and the release of stuck
     # journals, once per round
     assert counted.commits <= BATCH + 5, counted.commits
+
+
+def test_a_batch_after_the_first_builds_no_sql(setup, connected, clocks, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every statement of a worker's round is compiled once per process (core/rows.py): the claim, the batch's
+    reads, the lease's renewals, the outcome, "Last contact", the look for journals of a worker that died and
+    for the soonest put-off journal. Django building a statement again costs more CPU than the database's own
+    work on it; a round with nothing to claim runs too (a sender waiting for the next minute of Exact's window
+    does that several times a second)."""
+    validate = posting.validate_before_sending
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        clocks.advance(RENEW_EVERY.total_seconds())  # Exact takes its time: the lease is renewed before each POST
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(posting, "validate_before_sending", slow)
+    day = clocks.now().date()
+    with override_settings(LEDGERLINK_POSTING_SENDERS=1):
+        for n in range(3):  # a batch's reads are compiled once per number of journals (ForKeys): 3, then 3 again
+            submit(setup.company, cash_journal(f"WARM-{n}", day))
+        assert post_due(clock.now()) == {"posted": 3}  # Exact's data read, every statement compiled once
+        for n in range(3):
+            submit(setup.company, cash_journal(f"AGAIN-{n}", day))
+        with compiled() as built:
+            assert post_due(clock.now()) == {"posted": 3}
+            assert post_due(clock.now()) == {}
+    assert built == [], "\n".join(built)

@@ -1,10 +1,15 @@
-"""Query-count guards for list pages (NetBox's idea): a page costs the same number of queries at 1 and N rows."""
+"""Query guards: a list page costs the same number of queries at 1 and N rows (NetBox's idea), and a hot path
+builds no SQL once it has run (issue 13)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+from unittest.mock import patch
 
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler, SQLDeleteCompiler, SQLInsertCompiler, SQLUpdateCompiler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -26,3 +31,25 @@ def assert_constant_queries(client: Client, url: str, add_row: Callable[[int], o
     many = queries_for(client, url)
     assert many == one, f"{url}: {one} queries with 1 row, {many} with {rows}"
     return one
+
+
+@contextmanager
+def compiled() -> Iterator[list[str]]:
+    """The SQL the ORM compiles inside the block, SELECTs and writes (a statement compiled once, in ``core.rows``,
+    is not compiled again: issue 13 found Django building the same queries for every request)."""
+    built: list[str] = []
+
+    def recording(compiler_class: type[SQLCompiler]) -> Any:
+        real = compiler_class.as_sql
+
+        def as_sql(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+            sql = real(self, *args, **kwargs)
+            built.append(str(sql[0] if isinstance(sql, tuple) else sql))
+            return sql
+
+        return patch.object(compiler_class, "as_sql", as_sql)
+
+    with ExitStack() as stack:
+        for compiler_class in (SQLCompiler, SQLInsertCompiler, SQLUpdateCompiler, SQLDeleteCompiler):
+            stack.enter_context(recording(compiler_class))
+        yield built

@@ -61,3 +61,24 @@ class LockFirst(Generic[M]):
     def __call__(self, using: str = "default", **values: Any) -> M | None:
         _inside_atomic("lock_first")
         return self._lookup.first(using, **values)
+
+
+class LockRows(Generic[M]):
+    """:func:`lock_rows` whose query the ORM builds once per process (core/rows.py's :class:`Lookup`): for a look
+    that runs at every round of the worker. ``build``, the markers and the options are a Lookup's and
+    :func:`lock_rows`'s; call it with the values."""
+
+    def __init__(
+        self,
+        build: Callable[..., models.QuerySet[M]],
+        *markers: Any,
+        skip_locked: bool = False,
+        of: tuple[str, ...] = (),
+    ) -> None:
+        self._lookup = Lookup(
+            lambda **values: build(**values).select_for_update(skip_locked=skip_locked, of=of).order_by("pk"), *markers
+        )
+
+    def __call__(self, using: str = "default", **values: Any) -> list[M]:
+        _inside_atomic("lock_rows")
+        return self._lookup.rows(using, **values)

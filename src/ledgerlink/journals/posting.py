@@ -59,7 +59,7 @@ from ledgerlink.connectors.exact import client_for
 from ledgerlink.connectors.lock_objects import try_lock_connector
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core import clock, metrics, wake
-from ledgerlink.core.locks import lock_rows
+from ledgerlink.core.locks import LockRows
 from ledgerlink.core.messages import EXACT, Message
 from ledgerlink.core.models import WorkerHeartbeat
 from ledgerlink.core.rows import ForKeys, Insert, Update, Values, param
@@ -123,14 +123,12 @@ def release_stuck(now: datetime) -> int:
 
     Died means: its lease ran out (``stuck_after()``), or its heartbeat says it stopped.
     """
-    stopped = WorkerHeartbeat.objects.filter(stopped_at__isnull=False).values("name")
-    gone = Q(claimed_at__lt=now - stuck_after()) | Q(claimed_by__in=Subquery(stopped))
     message = Message.of(m.WORKER_DIED)
     with transaction.atomic():
-        stuck = lock_rows(
-            Journal.objects.select_related("connector").filter(gone, status=JournalStatus.SENDING), of=("self",)
-        )
+        stuck = _STUCK(claimed_before=now - stuck_after())
         ids = [journal.pk for journal in stuck]
+        if not ids:
+            return 0
         released = Journal.objects.filter(pk__in=ids, status=JournalStatus.SENDING).update(
             status=JournalStatus.UNKNOWN,
             next_attempt_at=now,
@@ -160,6 +158,26 @@ def _connected_with_due(now: datetime, pivot: int, before: bool) -> QuerySet[Con
 
 # The claim's search runs for every claim of every sender: compiled once (core/rows.py).
 _SAMPLE_NOW = datetime(2099, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+# Each round of the worker looks for journals of a worker that died, and a round that ends looks for the soonest
+# journal put off to later: compiled once too (a round runs at every journal accepted while the queue is short).
+_STUCK = LockRows(
+    lambda claimed_before: Journal.objects.select_related("connector").filter(
+        Q(claimed_at__lt=claimed_before)
+        | Q(claimed_by__in=Subquery(WorkerHeartbeat.objects.filter(stopped_at__isnull=False).values("name"))),
+        status=JournalStatus.SENDING,
+    ),
+    param("claimed_before", _SAMPLE_NOW),
+    of=("self",),
+)
+_PUT_OFF = Values(
+    lambda status, now: (
+        Journal.objects.filter(status=status, next_attempt_at__gt=now)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at")[:1]
+    ),
+    param("status", "\x00status"),
+    param("now", _SAMPLE_NOW),
+)
 _FROM_PIVOT = Values(
     lambda now, pivot: _connected_with_due(now, pivot, before=False),
     param("now", _SAMPLE_NOW),
@@ -768,13 +786,11 @@ def post_due(now: datetime, *, time_budget: float = ROUND, worker: str = WORKER)
 def next_due(now: datetime) -> datetime | None:
     """When the soonest journal put off to later comes due (an index probe per status, ``journal_due``)."""
     found = [
-        Journal.objects.filter(status=status, next_attempt_at__gt=now)
-        .order_by("next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
-        .first()
+        at
         for status in (JournalStatus.QUEUED, JournalStatus.UNKNOWN)
+        for (at,) in _PUT_OFF.rows(status=status, now=now)
     ]
-    return min((at for at in found if at is not None), default=None)
+    return min(found, default=None)
 
 
 class _Round:
