@@ -100,7 +100,8 @@ def make_data(companies: int, connectors: int, journals: int) -> None:
                  k AS (SELECT count(*) AS total FROM connectors_connector)
             INSERT INTO journals_journal (company_id, connector_id, kind, reference, date, description, relation_code,
                 content_hash, content, marker, status, status_message, exact_entry_id, exact_entry_number,
-                next_attempt_at, claimed_by, attempt_count, needs_lookup, posted_at, source, created_at, updated_at)
+                next_attempt_at, claimed_by, attempt_count, needs_lookup, posted_at, source, created_at, updated_at,
+                invoice_number, waits_for_period)
             SELECT c.company_id, c.id, 'cash', 'B-' || g, current_date - (g % 365), '', '', md5(g::text), '{}'::jsonb,
                    'm' || g,
                    CASE WHEN g % 200 = 0 THEN 'failed' WHEN g % 200 = 1 THEN 'unknown'
@@ -109,7 +110,7 @@ def make_data(companies: int, connectors: int, journals: int) -> None:
                         'params', jsonb_build_object('line', 2, 'vat_code', (70 + g % 5)::text)) END,
                    '', '', now(), '', 1, false,
                    CASE WHEN g % 200 > 1 AND g % 50 <> 2 THEN now() - (g % 365) * interval '1 day' END,
-                   'api', now() - (g % 365) * interval '1 day', now() - (g % 365) * interval '1 day'
+                   'api', now() - (g % 365) * interval '1 day', now() - (g % 365) * interval '1 day', '', ''
             FROM k CROSS JOIN generate_series(0, %s - 1) AS g
             JOIN c ON c.n = g % k.total
             """.replace("%", "%%").replace("%%s", "%s"),
