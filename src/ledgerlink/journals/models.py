@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ledgerlink.connectors.models import Connector
 from ledgerlink.core.messages import MessageField
+from ledgerlink.core.sql import InLiterals
 from ledgerlink.journals.choices import (
     AttemptAction,
     AttemptOutcome,
@@ -23,6 +24,11 @@ from ledgerlink.tenancy.models import Company
 from ledgerlink.tenancy.scoping import TenantManager
 
 MONEY_DIGITS, MONEY_PLACES = 14, 2  # every amount: DecimalField(14, 2)
+
+
+# The statuses of a journal waiting to be sent, in the order of the journal_waiting index's condition (a query that
+# names them with ``status__in_literals`` may use that index on SQLite too: core/sql.InLiterals).
+WAITING_STATUSES = ("queued", "unknown")
 
 
 class Journal(models.Model):
@@ -76,7 +82,7 @@ class Journal(models.Model):
             # One probe per connector whatever the length of the queue.
             models.Index(
                 fields=["connector", "date", "id"],
-                condition=models.Q(status__in=["queued", "unknown"]),
+                condition=models.Q(status__in=list(WAITING_STATUSES)),
                 name="journal_waiting",
             ),
             # The claim's search for connectors with a due journal: one probe per connector, the index holding all
@@ -91,6 +97,10 @@ class Journal(models.Model):
 
     def __str__(self) -> str:
         return f"journal {self.reference}"
+
+
+# The claim reads a connector's oldest waiting journals through journal_waiting (posting._oldest).
+Journal._meta.get_field("status").register_lookup(InLiterals)
 
 
 class JournalLine(models.Model):
