@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from ledgerlink.connectors.models import Connector
-from ledgerlink.core.rows import Update, param
+from ledgerlink.core.rows import SAMPLE_TIME, Update, param
 
 # Written once per posted batch and per token refresh: compiled once (core/rows.py).
 _NOTE = Update(
     ["last_contact_at"],
     lambda pk, now: Connector.objects.filter(pk=pk).exclude(last_contact_at__gte=now),
     param("pk", 907_001_001),
-    param("now", datetime(2099, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)),
+    param("now", SAMPLE_TIME),
 )
 
 

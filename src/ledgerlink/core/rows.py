@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar, cast
 
 from django.db import connections, models
@@ -84,6 +84,10 @@ def unique_row(queryset: models.QuerySet[M]) -> M | None:
 class _Marker:
     name: str
     sample: Any
+
+
+# A sample for a datetime parameter: a moment no query uses otherwise (a marker's sample must appear once).
+SAMPLE_TIME = datetime(2099, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 
 
 def param(name: str, sample: Any) -> Any:

@@ -28,7 +28,7 @@ MONEY_DIGITS, MONEY_PLACES = 14, 2  # every amount: DecimalField(14, 2)
 
 # The statuses of a journal waiting to be sent, in the order of the journal_waiting index's condition (a query that
 # names them with ``status__in_literals`` may use that index on SQLite too: core/sql.InLiterals).
-WAITING_STATUSES = ("queued", "unknown")
+WAITING_STATUSES = (JournalStatus.QUEUED, JournalStatus.UNKNOWN)
 
 
 class Journal(models.Model):

@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import db
@@ -62,7 +62,7 @@ from ledgerlink.core import clock, metrics, wake
 from ledgerlink.core.locks import LockRows
 from ledgerlink.core.messages import EXACT, Message
 from ledgerlink.core.models import WorkerHeartbeat
-from ledgerlink.core.rows import ForKeys, Insert, Update, Values, param
+from ledgerlink.core.rows import SAMPLE_TIME, ForKeys, Insert, Update, Values, param
 from ledgerlink.core.worker import stopping
 from ledgerlink.journals import events, exact_data, waiting
 from ledgerlink.journals import messages as m
@@ -144,7 +144,7 @@ def release_stuck(now: datetime) -> int:
 
 def _due(now: datetime) -> QuerySet[Journal]:
     """Journals waiting to be sent whose time has come."""
-    return Journal.objects.filter(status__in=(JournalStatus.QUEUED, JournalStatus.UNKNOWN), next_attempt_at__lte=now)
+    return Journal.objects.filter(status__in=WAITING_STATUSES, next_attempt_at__lte=now)
 
 
 def _connected_with_due(now: datetime, pivot: int, before: bool) -> QuerySet[Connector, tuple[int]]:
@@ -156,8 +156,6 @@ def _connected_with_due(now: datetime, pivot: int, before: bool) -> QuerySet[Con
     return side.values_list("pk")[:CANDIDATES]
 
 
-# The claim's search runs for every claim of every sender: compiled once (core/rows.py).
-_SAMPLE_NOW = datetime(2099, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 # Each round of the worker looks for journals of a worker that died, and a round that ends looks for the soonest
 # journal put off to later: compiled once too (a round runs at every journal accepted while the queue is short).
 _STUCK = LockRows(
@@ -166,7 +164,7 @@ _STUCK = LockRows(
         | Q(claimed_by__in=Subquery(WorkerHeartbeat.objects.filter(stopped_at__isnull=False).values("name"))),
         status=JournalStatus.SENDING,
     ),
-    param("claimed_before", _SAMPLE_NOW),
+    param("claimed_before", SAMPLE_TIME),
     of=("self",),
 )
 _PUT_OFF = Values(
@@ -176,16 +174,17 @@ _PUT_OFF = Values(
         .values_list("next_attempt_at")[:1]
     ),
     param("status", "\x00status"),
-    param("now", _SAMPLE_NOW),
+    param("now", SAMPLE_TIME),
 )
+# The claim's search runs for every claim of every sender: compiled once (core/rows.py).
 _FROM_PIVOT = Values(
     lambda now, pivot: _connected_with_due(now, pivot, before=False),
-    param("now", _SAMPLE_NOW),
+    param("now", SAMPLE_TIME),
     param("pivot", 907_001_001),
 )
 _BEFORE_PIVOT = Values(
     lambda now, pivot: _connected_with_due(now, pivot, before=True),
-    param("now", _SAMPLE_NOW),
+    param("now", SAMPLE_TIME),
     param("pivot", 907_001_001),
 )
 _LAST_CONNECTOR = Values(lambda: Connector.objects.order_by("-pk").values_list("pk")[:1])
@@ -245,7 +244,7 @@ def _oldest(batch: int) -> Values:
                     .values_list("pk", "needs_lookup")[:batch]
                 ),
                 param("connector", 907_001_001),
-                param("now", _SAMPLE_NOW),
+                param("now", SAMPLE_TIME),
             ),
         )
     return found
@@ -788,11 +787,7 @@ def post_due(now: datetime, *, time_budget: float = ROUND, worker: str = WORKER)
 
 def next_due(now: datetime) -> datetime | None:
     """When the soonest journal put off to later comes due (an index probe per status, ``journal_due``)."""
-    found = [
-        at
-        for status in (JournalStatus.QUEUED, JournalStatus.UNKNOWN)
-        for (at,) in _PUT_OFF.rows(status=status, now=now)
-    ]
+    found = [at for status in WAITING_STATUSES for (at,) in _PUT_OFF.rows(status=status, now=now)]
     return min(found, default=None)
 
 
